@@ -1,0 +1,69 @@
+package dev.gensynth.djl;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import dev.gensynth.model.Weights;
+import dev.gensynth.spec.NetworkSpec;
+
+/**
+ * A spec made runnable: a DJL model whose block is a {@link SpecBlock}, holding the given
+ * weights. Owns native memory; close it.
+ */
+public final class Network implements AutoCloseable {
+    private final Model model;
+    private final SpecBlock block;
+
+    private Network(Model model, SpecBlock block) {
+        this.model = model;
+        this.block = block;
+    }
+
+    public static Network create(NetworkSpec spec, Weights weights) {
+        SpecBlock block = new SpecBlock(spec);
+        Model model = Model.newInstance(spec.name(), "PyTorch");
+        model.setBlock(block);
+        block.initialize(model.getNDManager(), DataType.FLOAT32,
+                new ai.djl.ndarray.types.Shape(spec.input().withBatch(1)));
+        block.setWeights(weights);
+        return new Network(model, block);
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public SpecBlock block() {
+        return block;
+    }
+
+    public NetworkSpec spec() {
+        return block.spec();
+    }
+
+    public Weights weights() {
+        return block.weights();
+    }
+
+    /** Inference-mode forward pass; the outputs live in the input's manager. */
+    public NDList forward(NDArray input) {
+        ParameterStore ps = new ParameterStore(input.getManager(), false);
+        return block.forward(ps, new NDList(input), false);
+    }
+
+    /** Inference on a batch held in plain memory (NCHW floats); returns the first output's values. */
+    public float[] predict(float[] batch, int n) {
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            NDArray x = m.create(batch, new ai.djl.ndarray.types.Shape(spec().input().withBatch(n)));
+            return forward(x).get(0).toFloatArray();
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,245 @@
+package dev.gensynth.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.gensynth.model.Tensor;
+import dev.gensynth.model.Weights;
+import dev.gensynth.spec.Add;
+import dev.gensynth.spec.ChannelShuffle;
+import dev.gensynth.spec.ChannelSlice;
+import dev.gensynth.spec.Concat;
+import dev.gensynth.spec.Conv;
+import dev.gensynth.spec.Flatten;
+import dev.gensynth.spec.GlobalAvgPool;
+import dev.gensynth.spec.Layer;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+import dev.gensynth.spec.Upsample;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A DJL block that runs a {@link NetworkSpec}. Built from the spec, never the other way
+ * round: layers with parameters become DJL child blocks (keyed by layer name here, so
+ * weights map one-to-one onto spec parameter keys), everything else is a tensor operation in
+ * {@link #forwardInternal}. Intermediate tensors are dropped as soon as their last reader has
+ * run, which keeps the peak memory of a forward pass near that of the widest layer.
+ */
+public final class SpecBlock extends AbstractBlock {
+    private final NetworkSpec spec;
+    private final Map<String, Shape> shapes;
+    private final Map<String, Block> blocks = new LinkedHashMap<>();
+    private final Map<String, Integer> lastUse = new HashMap<>();
+
+    public SpecBlock(NetworkSpec spec) {
+        this.spec = spec;
+        this.shapes = spec.shapes();
+        for (Layer l : spec.layers()) {
+            Block b = childFor(l);
+            if (b != null) {
+                blocks.put(l.name(), addChildBlock(l.name(), b));
+            }
+        }
+        for (int i = 0; i < spec.layers().size(); i++) {
+            for (String in : spec.layers().get(i).inputs()) {
+                lastUse.put(in, i);
+            }
+        }
+    }
+
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    private Block childFor(Layer l) {
+        if (l instanceof Conv c) {
+            Shape in = shapes.get(c.inputs().get(0));
+            ai.djl.ndarray.types.Shape k = new ai.djl.ndarray.types.Shape(c.kernel(), c.kernel());
+            return Conv2d.builder().setFilters(c.outFor(in)).setKernelShape(k)
+                    .optStride(new ai.djl.ndarray.types.Shape(c.stride(), c.stride()))
+                    .optPadding(new ai.djl.ndarray.types.Shape(c.padding(), c.padding()))
+                    .optDilation(new ai.djl.ndarray.types.Shape(c.dilation(), c.dilation()))
+                    .optGroups(c.groupsFor(in)).optBias(c.bias()).build();
+        }
+        if (l instanceof dev.gensynth.spec.BatchNorm bn) {
+            // DJL's momentum weighs the old running value; PyTorch's (ours) weighs the new one.
+            return BatchNorm.builder().optEpsilon((float) bn.epsilon()).optMomentum((float) (1 - bn.momentum()))
+                    .build();
+        }
+        if (l instanceof dev.gensynth.spec.Linear lin) {
+            return Linear.builder().setUnits(lin.out()).optBias(lin.bias()).build();
+        }
+        if (l instanceof dev.gensynth.spec.Dropout d) {
+            return Dropout.builder().optRate((float) d.rate()).build();
+        }
+        return null;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType,
+            ai.djl.ndarray.types.Shape... inputShapes) {
+        for (Map.Entry<String, Block> e : blocks.entrySet()) {
+            Shape in = shapes.get(spec.layer(e.getKey()).inputs().get(0));
+            e.getValue().initialize(manager, dataType, new ai.djl.ndarray.types.Shape(in.withBatch(1)));
+        }
+    }
+
+    @Override
+    public ai.djl.ndarray.types.Shape[] getOutputShapes(ai.djl.ndarray.types.Shape[] inputShapes) {
+        long batch = inputShapes[0].get(0);
+        return spec.outputs().stream()
+                .map(o -> new ai.djl.ndarray.types.Shape(shapes.get(o).withBatch(batch)))
+                .toArray(ai.djl.ndarray.types.Shape[]::new);
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        Map<String, NDArray> live = new HashMap<>();
+        live.put(Layer.INPUT, inputs.singletonOrThrow());
+        List<Layer> layers = spec.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            List<NDArray> in = new ArrayList<>(l.inputs().size());
+            for (String name : l.inputs()) {
+                in.add(live.get(name));
+            }
+            Block b = blocks.get(l.name());
+            NDArray out = b != null
+                    ? b.forward(ps, new NDList(in.get(0)), training, params).singletonOrThrow()
+                    : apply(l, in);
+            live.put(l.name(), out);
+            for (String name : l.inputs()) {
+                // Keep outputs, and tensors read later, alive; let the rest be collected early.
+                if (lastUse.get(name) == i && !spec.outputs().contains(name)) {
+                    live.remove(name);
+                }
+            }
+        }
+        NDList result = new NDList();
+        for (String o : spec.outputs()) {
+            result.add(live.get(o));
+        }
+        return result;
+    }
+
+    private static NDArray apply(Layer l, List<NDArray> in) {
+        NDArray x = in.get(0);
+        if (l instanceof dev.gensynth.spec.Activation a) {
+            switch (a.function()) {
+                case RELU:
+                    return Activation.relu(x);
+                case RELU6:
+                    return Activation.relu6(x);
+                case HARDSWISH:
+                    return x.mul(Activation.relu6(x.add(3f))).div(6f);
+                case SIGMOID:
+                    return Activation.sigmoid(x);
+                default:
+                    throw new IllegalStateException(a.function().toString());
+            }
+        }
+        if (l instanceof dev.gensynth.spec.Pool p) {
+            ai.djl.ndarray.types.Shape k = new ai.djl.ndarray.types.Shape(p.kernel(), p.kernel());
+            ai.djl.ndarray.types.Shape s = new ai.djl.ndarray.types.Shape(p.stride(), p.stride());
+            ai.djl.ndarray.types.Shape pad = new ai.djl.ndarray.types.Shape(p.padding(), p.padding());
+            return p.op() == dev.gensynth.spec.Pool.Op.MAX
+                    ? Pool.maxPool2d(x, k, s, pad, false)
+                    : Pool.avgPool2d(x, k, s, pad, false, true);
+        }
+        if (l instanceof GlobalAvgPool) {
+            return x.mean(new int[] {3}, true).mean(new int[] {2}, true); // PyTorch engine: one axis per mean
+        }
+        if (l instanceof Add) {
+            NDArray sum = x;
+            for (int i = 1; i < in.size(); i++) {
+                sum = sum.add(in.get(i));
+            }
+            return sum;
+        }
+        if (l instanceof Concat) {
+            return NDArrays.concat(new NDList(in), 1);
+        }
+        if (l instanceof ChannelShuffle cs) {
+            long[] s = x.getShape().getShape();
+            int g = cs.groups();
+            return x.reshape(s[0], g, s[1] / g, s[2], s[3]).transpose(0, 2, 1, 3, 4).reshape(s);
+        }
+        if (l instanceof ChannelSlice sl) {
+            int[] r = sl.range((int) x.getShape().get(1));
+            return x.get(":, " + r[0] + ":" + r[1]);
+        }
+        if (l instanceof Upsample u) {
+            return x.repeat(2, u.scale()).repeat(3, u.scale());
+        }
+        if (l instanceof Flatten) {
+            return x.reshape(x.getShape().get(0), -1);
+        }
+        throw new IllegalStateException("no DJL operation for layer kind " + l.kind());
+    }
+
+    /** Copies weights into the (initialized) child blocks; they must fit the spec. */
+    public void setWeights(Weights w) {
+        w.checkFits(spec, "for '" + spec.name() + "'");
+        for (Map.Entry<String, Block> e : blocks.entrySet()) {
+            for (Parameter p : paramsOf(e.getValue())) {
+                Tensor t = w.get(e.getKey() + "." + p.getName());
+                NDArray a = p.getArray();
+                a.set(t.data());
+            }
+        }
+    }
+
+    /** Copies the current parameter values out to plain Java memory. */
+    public Weights weights() {
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        Map<String, dev.gensynth.spec.ParamSpec> order = spec.parameters();
+        Map<String, Parameter> byKey = new HashMap<>();
+        for (Map.Entry<String, Block> e : blocks.entrySet()) {
+            for (Parameter p : paramsOf(e.getValue())) {
+                byKey.put(e.getKey() + "." + p.getName(), p);
+            }
+        }
+        for (Map.Entry<String, dev.gensynth.spec.ParamSpec> e : order.entrySet()) {
+            Parameter p = byKey.get(e.getKey());
+            t.put(e.getKey(), new Tensor(e.getValue().shape(), p.getArray().toFloatArray()));
+        }
+        return new Weights(t);
+    }
+
+    /** Trainable parameter count as DJL sees it (a cross-check of the spec's count). */
+    public long djlTrainableParameters() {
+        long n = 0;
+        for (Block b : blocks.values()) {
+            for (Parameter p : paramsOf(b)) {
+                if (p.requiresGradient()) {
+                    n += p.getArray().size();
+                }
+            }
+        }
+        return n;
+    }
+
+    private static List<Parameter> paramsOf(Block b) {
+        List<Parameter> out = new ArrayList<>();
+        b.getParameters().forEach(pair -> out.add(pair.getValue()));
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.gensynth.metrics;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * Everything measured about one trained network, as written to {@code metrics.json} and
+ * printed by {@code evaluate}. Accuracy-dependent fields are null until the network has been
+ * evaluated on data; latency is null until measured.
+ *
+ * @param top1 top-1 accuracy in percent on {@code evaluatedOn}
+ * @param informationDensity top-1 % per million params
+ * @param latencyMs median batch-1 CPU forward time after warm-up, with {@code latencyThreads}
+ * @param modelBytes size of the saved weights file
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Metrics(String network, long params, long macs, long activationBytes, Double top1,
+        String evaluatedOn, Double informationDensity, Double netScore, Double latencyMs, Integer latencyThreads,
+        Long modelBytes) {
+
+    /** Metrics known from the spec alone. */
+    public static Metrics fromCost(String network, Cost cost) {
+        return new Metrics(network, cost.params(), cost.macs(), cost.activationBytes(), null, null, null, null, null,
+                null, null);
+    }
+
+    public Metrics withAccuracy(double top1Percent, String split) {
+        return new Metrics(network, params, macs, activationBytes, top1Percent, split,
+                Scores.informationDensity(top1Percent, params / 1e6),
+                Scores.netScore(top1Percent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes);
+    }
+
+    public Metrics withLatency(double ms, int threads) {
+        return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
+                ms, threads, modelBytes);
+    }
+
+    public Metrics withModelBytes(long bytes) {
+        return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
+                latencyMs, latencyThreads, bytes);
+    }
+}

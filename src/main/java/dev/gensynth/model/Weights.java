@@ -1,0 +1,119 @@
+package dev.gensynth.model;
+
+import dev.gensynth.UserError;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.ParamSpec;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * All parameter tensors of a network, keyed {@code layer.param} as {@link NetworkSpec#parameters()}
+ * names them. Immutable; stored as a NumPy {@code .npz} beside the spec.
+ */
+public record Weights(Map<String, Tensor> tensors) {
+    public Weights {
+        tensors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    public Tensor get(String key) {
+        return tensors.get(key);
+    }
+
+    /**
+     * Fresh weights for a spec from a seed, so the same seed always gives the same network.
+     * Convolution and linear weights are He-normal (fan-in), biases and BN beta 0, BN gamma 1,
+     * running mean 0 and running variance 1.
+     */
+    public static Weights initial(NetworkSpec spec, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        for (Map.Entry<String, ParamSpec> e : spec.parameters().entrySet()) {
+            ParamSpec p = e.getValue();
+            Tensor x = Tensor.zeros(p.shape());
+            switch (p.name()) {
+                case "weight": {
+                    long fanIn = 1;
+                    for (int i = 1; i < p.shape().length; i++) {
+                        fanIn *= p.shape()[i];
+                    }
+                    double std = Math.sqrt(2.0 / fanIn);
+                    for (int i = 0; i < x.data().length; i++) {
+                        x.data()[i] = (float) (gaussian(rnd) * std);
+                    }
+                    break;
+                }
+                case "gamma":
+                case "runningVar":
+                    Arrays.fill(x.data(), 1f);
+                    break;
+                default:
+                    break;
+            }
+            t.put(e.getKey(), x);
+        }
+        return new Weights(t);
+    }
+
+    private static double gaussian(SplittableRandom rnd) {
+        // Box-Muller: SplittableRandom has no nextGaussian on Java 17.
+        double u1 = 1.0 - rnd.nextDouble();
+        double u2 = rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /**
+     * Checks these weights fit the spec exactly (same keys, same shapes).
+     *
+     * @throws UserError naming the first tensor that does not fit and what the spec expects
+     */
+    public void checkFits(NetworkSpec spec, String source) {
+        Map<String, ParamSpec> expected = spec.parameters();
+        for (Map.Entry<String, ParamSpec> e : expected.entrySet()) {
+            Tensor t = tensors.get(e.getKey());
+            if (t == null) {
+                throw new UserError("weights " + source + " do not fit network '" + spec.name() + "': tensor '"
+                        + e.getKey() + "' is missing; the weights were saved for a different spec. Use the spec "
+                        + "they were trained with, or train this spec");
+            }
+            if (!Arrays.equals(t.shape(), e.getValue().shape())) {
+                throw new UserError("weights " + source + " do not fit network '" + spec.name() + "': tensor '"
+                        + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + " but the spec's layer needs "
+                        + Arrays.toString(e.getValue().shape()) + "; the weights were saved for a different spec");
+            }
+        }
+        for (String k : tensors.keySet()) {
+            if (!expected.containsKey(k)) {
+                throw new UserError("weights " + source + " do not fit network '" + spec.name() + "': tensor '" + k
+                        + "' belongs to no layer of the spec; the weights were saved for a different spec");
+            }
+        }
+    }
+
+    public void save(Path file) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            Npz.write(tensors, out);
+        }
+    }
+
+    public static Weights load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("weights file " + file + " does not exist; train the model first (gensynth train)"
+                    + " or point to a model directory that holds weights.npz");
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            return new Weights(Npz.read(in));
+        } catch (IOException | RuntimeException e) {
+            throw new UserError("weights file " + file + " cannot be read: " + e.getMessage()
+                    + "; it must be a float32 .npz written by gensynth");
+        }
+    }
+}
