@@ -1,0 +1,36 @@
+package dev.gensynth.train;
+
+import dev.gensynth.spec.Shape;
+import java.util.SplittableRandom;
+
+/** Random crop after zero padding, and horizontal flip, applied in place to an NCHW batch. */
+final class Augment {
+    private Augment() {
+    }
+
+    static void apply(float[] batch, int n, Shape shape, int padding, boolean flip, SplittableRandom rnd) {
+        if (padding == 0 && !flip || !shape.isMap()) {
+            return;
+        }
+        int c = shape.channels();
+        int h = shape.height();
+        int w = shape.width();
+        float[] tmp = new float[h * w];
+        for (int i = 0; i < n; i++) {
+            int dy = padding == 0 ? 0 : rnd.nextInt(2 * padding + 1) - padding;
+            int dx = padding == 0 ? 0 : rnd.nextInt(2 * padding + 1) - padding;
+            boolean mirror = flip && rnd.nextBoolean();
+            for (int ch = 0; ch < c; ch++) {
+                int base = (i * c + ch) * h * w;
+                for (int y = 0; y < h; y++) {
+                    int sy = y + dy;
+                    for (int x = 0; x < w; x++) {
+                        int sx = (mirror ? w - 1 - x : x) + dx;
+                        tmp[y * w + x] = sy < 0 || sy >= h || sx < 0 || sx >= w ? 0f : batch[base + sy * w + sx];
+                    }
+                }
+                System.arraycopy(tmp, 0, batch, base, h * w);
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.gensynth.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.Network;
+
+/** Accuracy of a network on a dataset, in inference mode, batch by batch. */
+public final class Evaluation {
+    private Evaluation() {
+    }
+
+    /** Top-1 accuracy in percent. */
+    public static double top1(Network net, Dataset data, int batchSize) {
+        long correct = 0;
+        int per = (int) data.sampleShape().elements();
+        for (int start = 0; start < data.size(); start += batchSize) {
+            int n = Math.min(batchSize, data.size() - start);
+            float[] x = new float[n * per];
+            System.arraycopy(data.x(), start * per, x, 0, n * per);
+            try (NDManager m = net.model().getNDManager().newSubManager()) {
+                NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(data.sampleShape().withBatch(n)));
+                long[] pred = net.forward(in).get(0).argMax(1).toType(ai.djl.ndarray.types.DataType.INT64, false)
+                        .toLongArray();
+                for (int i = 0; i < n; i++) {
+                    if (pred[i] == data.y()[start + i]) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        return 100.0 * correct / data.size();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.gensynth.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.Network;
+import dev.gensynth.model.Weights;
+import dev.gensynth.spec.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a {@link Network} in place on an in-memory dataset. Every batch lives in its own
+ * NDManager that is closed after the step, which keeps native memory flat over thousands of
+ * updates. With validation data, the weights of the best epoch are kept and restored at the
+ * end (best-on-validation checkpointing).
+ */
+public final class Trainer {
+    private Trainer() {
+    }
+
+    public static TrainResult train(Network net, Dataset train, Dataset validation, TrainConfig cfg,
+            TrainListener listener) {
+        Shape shape = train.sampleShape();
+        int per = (int) shape.elements();
+        int n = train.size();
+        int batch = Math.min(cfg.batchSize(), n);
+        long totalUpdates = Math.max(1, (long) Math.ceil(cfg.epochs() * n / batch));
+        int updatesPerEpoch = Math.max(1, n / batch);
+        int warmup = (int) Math.round(cfg.warmupEpochs() * updatesPerEpoch);
+        Tracker lr = new CosineSchedule((float) cfg.learningRate(), (float) cfg.minLearningRate(),
+                Math.min(warmup, (int) totalUpdates / 2), (int) totalUpdates);
+        Optimizer opt = cfg.optimizer().equals("adam")
+                ? Optimizer.adam().optLearningRateTracker(lr).optWeightDecays((float) cfg.weightDecay()).build()
+                : new MomentumSgd(lr, (float) cfg.momentum(), cfg.nesterov(), (float) cfg.weightDecay());
+        SplittableRandom rnd = new SplittableRandom(cfg.seed());
+        Engine.getInstance().setRandomSeed((int) cfg.seed()); // dropout masks
+
+        List<TrainResult.EpochStats> history = new ArrayList<>();
+        Weights best = null;
+        double bestTop1 = Double.NEGATIVE_INFINITY;
+        int bestEpoch = 0;
+        long started = System.nanoTime();
+        listener.onStart(net.spec().name(), totalUpdates);
+        try (ai.djl.training.Trainer trainer = net.model().newTrainer(
+                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(opt))) {
+            int[] order = shuffled(n, rnd);
+            int cursor = 0;
+            int epoch = 0;
+            double lossSum = 0;
+            long correct = 0;
+            long seen = 0;
+            float[] x = new float[batch * per];
+            int[] y = new int[batch];
+            for (long update = 0; update < totalUpdates; update++) {
+                for (int i = 0; i < batch; i++) {
+                    if (cursor == n) {
+                        order = shuffled(n, rnd);
+                        cursor = 0;
+                    }
+                    int idx = order[cursor++];
+                    System.arraycopy(train.x(), idx * per, x, i * per, per);
+                    y[i] = train.y()[idx];
+                }
+                Augment.apply(x, batch, shape, cfg.cropPadding(), cfg.horizontalFlip(), rnd);
+                try (NDManager m = net.model().getNDManager().newSubManager()) {
+                    NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(shape.withBatch(batch)));
+                    NDArray labels = m.create(y);
+                    try (GradientCollector gc = trainer.newGradientCollector()) {
+                        NDArray logits = trainer.forward(new NDList(in)).get(0);
+                        NDArray loss = crossEntropy(logits, labels, train.classes(), cfg.labelSmoothing());
+                        gc.backward(loss);
+                        lossSum += loss.getFloat() * batch;
+                        long[] pred = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
+                        for (int i = 0; i < batch; i++) {
+                            correct += pred[i] == y[i] ? 1 : 0;
+                        }
+                    }
+                    trainer.step();
+                }
+                seen += batch;
+                double secs = (System.nanoTime() - started) / 1e9;
+                listener.onBatch(update + 1, lossSum / seen, 100.0 * correct / seen, (update + 1) * batch / secs);
+                boolean epochEnd = (update + 1) % updatesPerEpoch == 0 || update + 1 == totalUpdates;
+                if (epochEnd) {
+                    epoch++;
+                    double val = validation == null ? Double.NaN : Evaluation.top1(net, validation, 256);
+                    history.add(new TrainResult.EpochStats(epoch, lossSum / seen, 100.0 * correct / seen, val));
+                    listener.onEpoch(epoch, lossSum / seen, val);
+                    if (validation != null && val > bestTop1) {
+                        bestTop1 = val;
+                        bestEpoch = epoch;
+                        best = net.weights();
+                    }
+                    lossSum = 0;
+                    correct = 0;
+                    seen = 0;
+                }
+            }
+        } finally {
+            listener.onEnd();
+        }
+        double secs = (System.nanoTime() - started) / 1e9;
+        if (best != null) {
+            net.block().setWeights(best);
+        } else {
+            best = net.weights();
+        }
+        return new TrainResult(best, bestTop1, bestEpoch, history, (double) totalUpdates * batch / n,
+                totalUpdates * batch / secs, secs);
+    }
+
+    /** Softmax cross-entropy with optional label smoothing, averaged over the batch. */
+    static NDArray crossEntropy(NDArray logits, NDArray labels, int classes, double smoothing) {
+        NDArray logp = logits.logSoftmax(1);
+        NDArray target = labels.oneHot(classes);
+        if (smoothing > 0) {
+            target = target.mul(1 - smoothing).add(smoothing / classes);
+        }
+        return logp.mul(target).sum(new int[] {1}).mean().neg();
+    }
+
+    static int[] shuffled(int n, SplittableRandom rnd) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
+    }
+}

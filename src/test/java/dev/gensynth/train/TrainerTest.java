@@ -1,0 +1,90 @@
+package dev.gensynth.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.Network;
+import dev.gensynth.model.Weights;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+import dev.gensynth.spec.SpecIO;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+    static final String TINY = """
+            name: tiny
+            input: {channels: 1, height: 8, width: 8}
+            layers:
+              - {name: c1, kind: conv, out: 8, kernel: 3, padding: 1}
+              - {name: b1, kind: batchnorm}
+              - {name: r1, kind: relu}
+              - {name: p1, kind: maxpool, kernel: 2}
+              - {name: fl, kind: flatten}
+              - {name: fc, kind: linear, out: 4}
+            """;
+
+    /** Four classes: a bright 3x3 patch in one of the four quadrants, on noise. */
+    static Dataset quadrants(int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] x = new float[n * 64];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rnd.nextInt(4);
+            for (int p = 0; p < 64; p++) {
+                x[i * 64 + p] = (float) rnd.nextDouble() * 0.5f;
+            }
+            int oy = (y[i] / 2) * 4 + rnd.nextInt(2);
+            int ox = (y[i] % 2) * 4 + rnd.nextInt(2);
+            for (int dy = 0; dy < 3; dy++) {
+                for (int dx = 0; dx < 3; dx++) {
+                    x[i * 64 + (oy + dy) * 8 + ox + dx] += 1f;
+                }
+            }
+        }
+        return new Dataset("quadrants", Shape.of(1, 8, 8), x, y, 4, List.of("a", "b", "c", "d"));
+    }
+
+    @Test
+    void trainsTinyNetworkWellAboveChance() {
+        NetworkSpec spec = SpecIO.parse(TINY, true, "tiny");
+        Dataset train = quadrants(512, 1);
+        Dataset val = quadrants(256, 2);
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(6).withBatchSize(32).withLearningRate(0.05);
+        try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
+            double before = Evaluation.top1(net, val, 64);
+            TrainResult r = Trainer.train(net, train, val, cfg, TrainListener.SILENT);
+            double after = Evaluation.top1(net, val, 64);
+            assertThat(after).isGreaterThan(80).isGreaterThan(before + 30);
+            assertThat(r.bestValidationTop1()).isEqualTo(after);
+            assertThat(r.epochs()).hasSize(6);
+            assertThat(r.weights()).isEqualTo(net.weights());
+        }
+    }
+
+    @Test
+    void sameSeedSameWeights() {
+        NetworkSpec spec = SpecIO.parse(TINY, true, "tiny");
+        Dataset train = quadrants(128, 1);
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(1).withBatchSize(32).withAugmentation(1, true);
+        Weights a;
+        Weights b;
+        try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
+            a = Trainer.train(net, train, null, cfg, TrainListener.SILENT).weights();
+        }
+        try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
+            b = Trainer.train(net, train, null, cfg, TrainListener.SILENT).weights();
+        }
+        assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void cosineScheduleWarmsUpThenDecays() {
+        CosineSchedule s = new CosineSchedule(1f, 0f, 10, 110);
+        assertThat(s.getNewValue(0)).isEqualTo(0.1f);
+        assertThat(s.getNewValue(9)).isEqualTo(1f);
+        assertThat(s.getNewValue(60)).isCloseTo(0.5f, org.assertj.core.data.Offset.offset(1e-3f));
+        assertThat(s.getNewValue(110)).isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+}
