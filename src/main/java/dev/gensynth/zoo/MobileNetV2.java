@@ -8,11 +8,13 @@ import dev.gensynth.spec.Shape;
  * a narrow tensor with a pointwise conv (x6, ReLU6), filter it with a depthwise 3x3 (ReLU6)
  * and project it back with a linear pointwise conv, adding the block input when stride and
  * width allow. The linear bottleneck is what keeps it accurate at a fraction of
- * MobileNet-V1's MACs. The stage table is the paper's, shortened and with the stem and
- * first strides at 1, so a 28x28 input goes 28, 14, 7, 4 rather than collapsing to 1x1.
+ * MobileNet-V1's MACs. The stage table is the paper's first five stages with fewer repeats,
+ * a stride-1 stem and the last stride moved to the 96-wide stage, and the head is 320 wide
+ * instead of 1280: a 28x28 input goes 28, 14, 7, 4 rather than collapsing to 1x1, and the
+ * network stays proportionate to a 10-class problem.
  */
 final class MobileNetV2 {
-    /** {expansion t, out channels c, repeats n, first stride s}, as in the paper's table 2. */
+    /** {expansion t, out channels c, repeats n, first stride s}, as in the paper's table 2 (truncated). */
     private static final int[][] STAGES = {
         {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 2, 1}, {6, 96, 2, 2}};
     private static final int STEM = 32;

@@ -82,7 +82,7 @@ public final class SpecBuilder {
         return named(new Linear(name, List.of(current), out, true));
     }
 
-    /** Element-wise sum of the given tensors (they must include the branch ends explicitly). */
+    /** Element-wise sum of the named tensors; the current tensor is not implied, so a residual add names both ends. */
     public SpecBuilder add(String name, String... tensors) {
         return named(new Add(name, List.of(tensors)));
     }

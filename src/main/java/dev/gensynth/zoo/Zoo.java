@@ -54,7 +54,7 @@ public final class Zoo {
      * otherwise, so reports can tell narrowed references apart.
      *
      * @throws UserError for an unknown name, a non-image input, fewer than one class, a
-     *     non-positive width, or an input too small for the architecture's downsampling
+     *     non-positive width, or an input the architecture cannot be built for
      */
     public static NetworkSpec get(String name, Shape input, int classes, double width) {
         Architecture arch = ARCHITECTURES.get(name);
