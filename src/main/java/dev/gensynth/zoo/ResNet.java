@@ -1,0 +1,56 @@
+package dev.gensynth.zoo;
+
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+
+/**
+ * The residual prototype: a CIFAR-style ResNet (He et al. 2016) sized for 28x28 and 32x32
+ * images. A 3x3 stem keeps full resolution (a 7x7 stride-2 stem with max pooling, as for
+ * ImageNet, would leave too little of a 28x28 image); three stages of two basic blocks at
+ * widths 32/64/128 halve the resolution twice (28, 14, 7), then global average pooling and a
+ * linear classifier. It is the synthesis' default starting point because it reaches over 91 %
+ * on Fashion-MNIST within a few epochs while staying cheap enough to train on a laptop CPU,
+ * and its residual adds exercise the generator's tied channels.
+ */
+final class ResNet {
+    private static final int[] WIDTHS = {32, 64, 128};
+    private static final int BLOCKS = 2;
+
+    private ResNet() {
+    }
+
+    static NetworkSpec build(Shape input, int classes, double width) {
+        SpecBuilder b = new SpecBuilder(input);
+        int in = Zoo.channels(WIDTHS[0], width);
+        b.conv("stem", in, 3, 1, 1).bn().relu();
+        for (int s = 0; s < WIDTHS.length; s++) {
+            int out = Zoo.channels(WIDTHS[s], width);
+            for (int k = 0; k < BLOCKS; k++) {
+                int stride = s > 0 && k == 0 ? 2 : 1;
+                block(b, "s" + (s + 1) + "b" + (k + 1), in, out, stride);
+                in = out;
+            }
+        }
+        b.globalAvgPool().flatten().linear("fc", classes);
+        return b.build("resnet");
+    }
+
+    /**
+     * Basic block: conv3x3-BN-ReLU-conv3x3-BN plus the shortcut, then ReLU. When the block
+     * changes resolution or width the shortcut is a strided 1x1 conv + BN projection (ResNet
+     * option B) so the add sees equal shapes. The projection is a {@code conv} with kernel 1,
+     * not a {@code pointwise_conv}, because the latter is always stride 1.
+     */
+    private static void block(SpecBuilder b, String name, int in, int out, int stride) {
+        String x = b.current();
+        b.conv(name + "_conv1", out, 3, stride, 1).bn().relu();
+        b.conv(name + "_conv2", out, 3, 1, 1).bn();
+        String main = b.current();
+        String shortcut = x;
+        if (stride != 1 || in != out) {
+            b.at(x).conv(name + "_proj", out, 1, stride, 0).bn();
+            shortcut = b.current();
+        }
+        b.add(name + "_add", main, shortcut).relu();
+    }
+}

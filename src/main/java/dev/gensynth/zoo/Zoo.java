@@ -1,0 +1,93 @@
+package dev.gensynth.zoo;
+
+import dev.gensynth.UserError;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+import dev.gensynth.spec.SpecException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The built-in architectures by name. They are the prototypes the synthesis starts from and
+ * the hand-designed reference networks the benchmark compares against, so they are code
+ * (always consistent with the spec types) rather than files that could drift.
+ *
+ * <p>Every architecture adapts to any {@code [C, H, W]} input of at least 28x28 (Fashion-MNIST
+ * and CIFAR sizes) and any class count, and takes a width multiplier so the benchmark can
+ * compare a synthesised network with the same architecture uniformly narrowed.
+ */
+public final class Zoo {
+
+    /** How an architecture is made from the input shape, the class count and the width multiplier. */
+    @FunctionalInterface
+    interface Architecture {
+        NetworkSpec build(Shape input, int classes, double width);
+    }
+
+    private static final Map<String, Architecture> ARCHITECTURES = new LinkedHashMap<>();
+
+    static {
+        ARCHITECTURES.put("resnet", ResNet::build);
+        ARCHITECTURES.put("plain", Plain::build);
+        ARCHITECTURES.put("mobilenet_v1", MobileNetV1::build);
+        ARCHITECTURES.put("mobilenet_v2", MobileNetV2::build);
+        ARCHITECTURES.put("shufflenet_v2", ShuffleNetV2::build);
+    }
+
+    private Zoo() {
+    }
+
+    /** Known architecture names, in a fixed order (the prototype {@code resnet} first). */
+    public static List<String> names() {
+        return List.copyOf(ARCHITECTURES.keySet());
+    }
+
+    /** The architecture at full width. */
+    public static NetworkSpec get(String name, Shape input, int classes) {
+        return get(name, input, classes, 1.0);
+    }
+
+    /**
+     * The architecture with every channel count multiplied by {@code width} (see
+     * {@link #channels}). The spec is named {@code name} at width 1 and {@code name_x<width>}
+     * otherwise, so reports can tell narrowed references apart.
+     *
+     * @throws UserError for an unknown name, a non-image input, fewer than one class, a
+     *     non-positive width, or an input the architecture cannot be built for
+     */
+    public static NetworkSpec get(String name, Shape input, int classes, double width) {
+        Architecture arch = ARCHITECTURES.get(name);
+        if (arch == null) {
+            throw new UserError("unknown architecture '" + name + "'; known architectures are "
+                    + String.join(", ", names()));
+        }
+        if (!input.isMap()) {
+            throw new UserError("architecture '" + name + "' needs a [channels, height, width] image input, got ["
+                    + input + "]");
+        }
+        if (classes < 1) {
+            throw new UserError("architecture '" + name + "' needs at least one class, got " + classes);
+        }
+        if (!(width > 0) || Double.isInfinite(width)) {
+            throw new UserError("architecture '" + name + "' needs a positive width multiplier, got " + width);
+        }
+        NetworkSpec spec;
+        try {
+            spec = arch.build(input, classes, width);
+        } catch (SpecException e) {
+            throw new UserError("architecture '" + name + "' does not fit the " + input
+                    + " input (it is designed for 28x28 and larger): " + e.getMessage(), e);
+        }
+        return width == 1.0 ? spec : spec.withName(name + "_x" + width);
+    }
+
+    /**
+     * A layer's channel count at a width multiplier: rounded to a multiple of 8, because
+     * vectorised CPU kernels run fastest on such widths and it keeps ShuffleNet's halves
+     * even, and never below 8, so a heavily narrowed network still has usable layers.
+     */
+    public static int channels(int base, double width) {
+        return Math.max(8, (int) Math.round(base * width / 8) * 8);
+    }
+}

@@ -1,0 +1,169 @@
+package dev.gensynth.zoo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gensynth.UserError;
+import dev.gensynth.spec.Add;
+import dev.gensynth.spec.ChannelShuffle;
+import dev.gensynth.spec.ChannelSlice;
+import dev.gensynth.spec.Concat;
+import dev.gensynth.spec.Conv;
+import dev.gensynth.spec.GlobalAvgPool;
+import dev.gensynth.spec.Layer;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+import dev.gensynth.spec.SpecIO;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ZooTest {
+    private static final Shape MNIST = Shape.of(1, 28, 28);
+    private static final Shape CIFAR = Shape.of(3, 32, 32);
+
+    private static long count(NetworkSpec s, Class<? extends Layer> kind) {
+        return s.layers().stream().filter(kind::isInstance).count();
+    }
+
+    private static Shape beforeGlobalPool(NetworkSpec s) {
+        Layer gap = s.layers().stream().filter(GlobalAvgPool.class::isInstance).findFirst().orElseThrow();
+        return s.shapes().get(gap.inputs().get(0));
+    }
+
+    @Test
+    void namesAreFixed() {
+        assertThat(Zoo.names()).containsExactly("resnet", "plain", "mobilenet_v1", "mobilenet_v2", "shufflenet_v2");
+    }
+
+    @Test
+    void everyArchitectureIsValidAndRoundTripsThroughYamlAndJson() {
+        for (String name : Zoo.names()) {
+            for (Shape input : List.of(MNIST, CIFAR)) {
+                for (int classes : new int[] {2, 10, 100}) {
+                    for (double width : new double[] {0.25, 0.5, 1.0}) {
+                        String what = name + " " + input + " " + classes + " x" + width;
+                        NetworkSpec spec = Zoo.get(name, input, classes, width);
+                        Map<String, Shape> shapes = spec.shapes();
+                        assertThat(shapes.get(spec.outputs().get(0))).as(what).isEqualTo(Shape.of(classes));
+                        assertThat(beforeGlobalPool(spec).height()).as(what).isGreaterThanOrEqualTo(4);
+                        assertThat(SpecIO.parse(SpecIO.toYaml(spec), true, what)).as(what).isEqualTo(spec);
+                        assertThat(SpecIO.parse(SpecIO.toJson(spec), false, what)).as(what).isEqualTo(spec);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void narrowedVersionsAreNamedAfterTheirWidth() {
+        assertThat(Zoo.get("resnet", MNIST, 10).name()).isEqualTo("resnet");
+        assertThat(Zoo.get("resnet", MNIST, 10, 0.5).name()).isEqualTo("resnet_x0.5");
+    }
+
+    @Test
+    void channelsRoundToMultiplesOfEightAndNeverBelowEight() {
+        assertThat(Zoo.channels(64, 1.0)).isEqualTo(64);
+        assertThat(Zoo.channels(116, 1.0)).isEqualTo(120);
+        assertThat(Zoo.channels(64, 0.3)).isEqualTo(16);
+        assertThat(Zoo.channels(32, 0.1)).isEqualTo(8);
+    }
+
+    @Test
+    void badRequestsAreUserErrorsThatSayWhatIsAllowed() {
+        assertThatThrownBy(() -> Zoo.get("resnet50", MNIST, 10)).isInstanceOf(UserError.class)
+                .hasMessageContaining("resnet50").hasMessageContaining(String.join(", ", Zoo.names()));
+        assertThatThrownBy(() -> Zoo.get("resnet", Shape.of(784), 10)).isInstanceOf(UserError.class)
+                .hasMessageContaining("[channels, height, width]");
+        assertThatThrownBy(() -> Zoo.get("resnet", MNIST, 0)).isInstanceOf(UserError.class)
+                .hasMessageContaining("class");
+        assertThatThrownBy(() -> Zoo.get("resnet", MNIST, 10, 0)).isInstanceOf(UserError.class)
+                .hasMessageContaining("width");
+        assertThatThrownBy(() -> Zoo.get("resnet", MNIST, 10, Double.NaN)).isInstanceOf(UserError.class);
+        assertThatThrownBy(() -> Zoo.get("plain", Shape.of(1, 0, 28), 10)).isInstanceOf(UserError.class)
+                .hasMessageContaining("does not fit");
+    }
+
+    /** The prototype, checked against the hand count of its design (28x28x1, 10 classes). */
+    @Test
+    void resnetMatchesItsHandCount() {
+        NetworkSpec r = Zoo.get("resnet", MNIST, 10);
+        long stage1 = 4L * 28 * 28 * 32 * 32 * 9;
+        long stage2 = 14L * 14 * 64 * 32 * 9 + 3L * 14 * 14 * 64 * 64 * 9 + 14L * 14 * 64 * 32;
+        long stage3 = 7L * 7 * 128 * 64 * 9 + 3L * 7 * 7 * 128 * 128 * 9 + 7L * 7 * 128 * 64;
+        assertThat(Costs.macs(r)).isEqualTo(28L * 28 * 32 * 9 + stage1 + stage2 + stage3 + 128 * 10);
+        long bn = 2L * (32 + 4 * 32 + 5 * 64 + 5 * 128);
+        long convs = 32 * 9 + 4 * 32 * 32 * 9 + 64 * 32 * 9 + 3 * 64 * 64 * 9 + 64 * 32
+                + 128 * 64 * 9 + 3 * 128 * 128 * 9 + 128 * 64;
+        assertThat(Costs.params(r)).isEqualTo(convs + bn + 128 * 10 + 10);
+        assertThat(count(r, Add.class)).isEqualTo(6);
+        assertThat(r.layers().stream().filter(l -> l.name().endsWith("_proj"))).hasSize(2);
+        assertThat(beforeGlobalPool(r)).isEqualTo(Shape.of(128, 7, 7));
+    }
+
+    @Test
+    void resnetIsSizedForLaptopTraining() {
+        NetworkSpec r = Zoo.get("resnet", MNIST, 10);
+        assertThat(Costs.params(r)).isBetween(500_000L, 1_200_000L);
+        assertThat(Costs.macs(r)).isBetween(40_000_000L, 85_000_000L);
+    }
+
+    @Test
+    void plainHasNoShortcuts() {
+        NetworkSpec p = Zoo.get("plain", MNIST, 10);
+        assertThat(count(p, Add.class) + count(p, Concat.class)).isZero();
+        assertThat(Costs.params(p)).isBetween(200_000L, 400_000L);
+        assertThat(Costs.macs(p)).isBetween(20_000_000L, Costs.macs(Zoo.get("resnet", MNIST, 10)));
+    }
+
+    @Test
+    void efficientArchitecturesCostLessThanTheResidualPrototype() {
+        NetworkSpec resnet = Zoo.get("resnet", MNIST, 10);
+        for (String name : List.of("mobilenet_v1", "mobilenet_v2", "shufflenet_v2")) {
+            NetworkSpec s = Zoo.get(name, MNIST, 10);
+            assertThat(Costs.macs(s)).as(name).isBetween(5_000_000L, Costs.macs(resnet) / 4);
+            assertThat(Costs.params(s)).as(name).isBetween(100_000L, Costs.params(resnet) * 6 / 10);
+        }
+    }
+
+    @Test
+    void mobilenetV1IsDepthwiseSeparable() {
+        NetworkSpec m = Zoo.get("mobilenet_v1", MNIST, 10);
+        long dw = m.layers().stream().filter(l -> l instanceof Conv c && c.style() == Conv.Style.DEPTHWISE).count();
+        long pw = m.layers().stream().filter(l -> l instanceof Conv c && c.style() == Conv.Style.POINTWISE).count();
+        assertThat(dw).isEqualTo(6).isEqualTo(pw);
+        assertThat(Costs.macs(m)).isLessThan(Costs.macs(Zoo.get("plain", MNIST, 10)));
+    }
+
+    @Test
+    void mobilenetV2AddsOnlyWhereStrideAndWidthAllow() {
+        NetworkSpec m = Zoo.get("mobilenet_v2", MNIST, 10);
+        // Stages (n = 1, 2, 3, 2, 2): every repeat after the first of a stage keeps its width and stride 1.
+        assertThat(count(m, Add.class)).isEqualTo(0 + 1 + 2 + 1 + 1);
+        Map<String, Shape> shapes = m.shapes();
+        assertThat(shapes.get("b2_expand").channels()).isEqualTo(6 * 16);
+        assertThat(beforeGlobalPool(m)).isEqualTo(Shape.of(320, 4, 4));
+    }
+
+    @Test
+    void shufflenetV2SplitsConcatenatesAndShuffles() {
+        NetworkSpec s = Zoo.get("shufflenet_v2", MNIST, 10);
+        int units = 3 + 7 + 3;
+        assertThat(count(s, Concat.class)).isEqualTo(units);
+        assertThat(count(s, ChannelShuffle.class)).isEqualTo(units);
+        assertThat(count(s, ChannelSlice.class)).isEqualTo(2L * (units - 3));
+        assertThat(count(s, Add.class)).isZero();
+        Map<String, Shape> shapes = s.shapes();
+        assertThat(shapes.get("s1u1_concat")).isEqualTo(Shape.of(64, 14, 14));
+        assertThat(shapes.get("s2u2_split")).isEqualTo(Shape.of(64, 7, 7));
+        assertThat(beforeGlobalPool(s)).isEqualTo(Shape.of(512, 4, 4));
+    }
+
+    @Test
+    void narrowingScalesCostRoughlyWithTheSquareOfTheWidth() {
+        for (String name : Zoo.names()) {
+            double ratio = (double) Costs.macs(Zoo.get(name, MNIST, 10, 0.5)) / Costs.macs(Zoo.get(name, MNIST, 10));
+            assertThat(ratio).as(name).isBetween(0.2, 0.35);
+        }
+    }
+}
