@@ -139,6 +139,8 @@ public record Conv(String name, List<String> inputs, Style style, int out, int k
             if (dilation != 1) {
                 f.put("dilation", dilation);
             }
+        } else if (stride != 1) {
+            f.put("stride", stride);
         }
         if (style != Style.DEPTHWISE && groups != 1) {
             f.put("groups", groups);

@@ -38,8 +38,8 @@ public record Pool(String name, List<String> inputs, Op op, int kernel, int stri
             throw SpecException.at(this, "needs kernel >= 1, stride >= 1 and 0 <= padding <= kernel/2 (got kernel "
                     + kernel + ", stride " + stride + ", padding " + padding + ")");
         }
-        int h = (in.height() + 2 * padding - kernel) / stride + 1;
-        int w = (in.width() + 2 * padding - kernel) / stride + 1;
+        int h = Math.floorDiv(in.height() + 2 * padding - kernel, stride) + 1;
+        int w = Math.floorDiv(in.width() + 2 * padding - kernel, stride) + 1;
         if (h < 1 || w < 1) {
             throw SpecException.at(this, "a " + kernel + "x" + kernel + " window does not fit the " + in.height() + "x"
                     + in.width() + " input");

@@ -12,6 +12,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
+import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.Shape;
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ public final class Trainer {
                 boolean epochEnd = (update + 1) % updatesPerEpoch == 0 || update + 1 == totalUpdates;
                 if (epochEnd) {
                     epoch++;
-                    double val = validation == null ? Double.NaN : Evaluation.top1(net, validation, 256);
+                    double val = validation == null ? Double.NaN : Accuracy.top1(net, validation, 256);
                     history.add(new TrainResult.EpochStats(epoch, lossSum / seen, 100.0 * correct / seen, val));
                     listener.onEpoch(epoch, lossSum / seen, val);
                     if (validation != null && val > bestTop1) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
+import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
@@ -53,9 +54,9 @@ class TrainerTest {
         Dataset val = quadrants(256, 2);
         TrainConfig cfg = TrainConfig.defaults().withEpochs(6).withBatchSize(32).withLearningRate(0.05);
         try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
-            double before = Evaluation.top1(net, val, 64);
+            double before = Accuracy.top1(net, val, 64);
             TrainResult r = Trainer.train(net, train, val, cfg, TrainListener.SILENT);
-            double after = Evaluation.top1(net, val, 64);
+            double after = Accuracy.top1(net, val, 64);
             assertThat(after).isGreaterThan(80).isGreaterThan(before + 30);
             assertThat(r.bestValidationTop1()).isEqualTo(after);
             assertThat(r.epochs()).hasSize(6);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gensynth.UserError;
+import dev.gensynth.metrics.Cost;
 import dev.gensynth.spec.Add;
 import dev.gensynth.spec.ChannelShuffle;
 import dev.gensynth.spec.ChannelSlice;
@@ -91,11 +92,11 @@ class ZooTest {
         long stage1 = 4L * 28 * 28 * 32 * 32 * 9;
         long stage2 = 14L * 14 * 64 * 32 * 9 + 3L * 14 * 14 * 64 * 64 * 9 + 14L * 14 * 64 * 32;
         long stage3 = 7L * 7 * 128 * 64 * 9 + 3L * 7 * 7 * 128 * 128 * 9 + 7L * 7 * 128 * 64;
-        assertThat(Costs.macs(r)).isEqualTo(28L * 28 * 32 * 9 + stage1 + stage2 + stage3 + 128 * 10);
+        assertThat(Cost.of(r).macs()).isEqualTo(28L * 28 * 32 * 9 + stage1 + stage2 + stage3 + 128 * 10);
         long bn = 2L * (32 + 4 * 32 + 5 * 64 + 5 * 128);
         long convs = 32 * 9 + 4 * 32 * 32 * 9 + 64 * 32 * 9 + 3 * 64 * 64 * 9 + 64 * 32
                 + 128 * 64 * 9 + 3 * 128 * 128 * 9 + 128 * 64;
-        assertThat(Costs.params(r)).isEqualTo(convs + bn + 128 * 10 + 10);
+        assertThat(Cost.of(r).params()).isEqualTo(convs + bn + 128 * 10 + 10);
         assertThat(count(r, Add.class)).isEqualTo(6);
         assertThat(r.layers().stream().filter(l -> l.name().endsWith("_proj"))).hasSize(2);
         assertThat(beforeGlobalPool(r)).isEqualTo(Shape.of(128, 7, 7));
@@ -104,16 +105,16 @@ class ZooTest {
     @Test
     void resnetIsSizedForLaptopTraining() {
         NetworkSpec r = Zoo.get("resnet", MNIST, 10);
-        assertThat(Costs.params(r)).isBetween(500_000L, 1_200_000L);
-        assertThat(Costs.macs(r)).isBetween(40_000_000L, 85_000_000L);
+        assertThat(Cost.of(r).params()).isBetween(500_000L, 1_200_000L);
+        assertThat(Cost.of(r).macs()).isBetween(40_000_000L, 85_000_000L);
     }
 
     @Test
     void plainHasNoShortcuts() {
         NetworkSpec p = Zoo.get("plain", MNIST, 10);
         assertThat(count(p, Add.class) + count(p, Concat.class)).isZero();
-        assertThat(Costs.params(p)).isBetween(200_000L, 400_000L);
-        assertThat(Costs.macs(p)).isBetween(20_000_000L, Costs.macs(Zoo.get("resnet", MNIST, 10)));
+        assertThat(Cost.of(p).params()).isBetween(200_000L, 400_000L);
+        assertThat(Cost.of(p).macs()).isBetween(20_000_000L, Cost.of(Zoo.get("resnet", MNIST, 10)).macs());
     }
 
     @Test
@@ -121,8 +122,8 @@ class ZooTest {
         NetworkSpec resnet = Zoo.get("resnet", MNIST, 10);
         for (String name : List.of("mobilenet_v1", "mobilenet_v2", "shufflenet_v2")) {
             NetworkSpec s = Zoo.get(name, MNIST, 10);
-            assertThat(Costs.macs(s)).as(name).isBetween(5_000_000L, Costs.macs(resnet) / 4);
-            assertThat(Costs.params(s)).as(name).isBetween(100_000L, Costs.params(resnet) * 6 / 10);
+            assertThat(Cost.of(s).macs()).as(name).isBetween(5_000_000L, Cost.of(resnet).macs() / 4);
+            assertThat(Cost.of(s).params()).as(name).isBetween(100_000L, Cost.of(resnet).params() * 6 / 10);
         }
     }
 
@@ -132,7 +133,7 @@ class ZooTest {
         long dw = m.layers().stream().filter(l -> l instanceof Conv c && c.style() == Conv.Style.DEPTHWISE).count();
         long pw = m.layers().stream().filter(l -> l instanceof Conv c && c.style() == Conv.Style.POINTWISE).count();
         assertThat(dw).isEqualTo(6).isEqualTo(pw);
-        assertThat(Costs.macs(m)).isLessThan(Costs.macs(Zoo.get("plain", MNIST, 10)));
+        assertThat(Cost.of(m).macs()).isLessThan(Cost.of(Zoo.get("plain", MNIST, 10)).macs());
     }
 
     @Test
@@ -162,7 +163,7 @@ class ZooTest {
     @Test
     void narrowingScalesCostRoughlyWithTheSquareOfTheWidth() {
         for (String name : Zoo.names()) {
-            double ratio = (double) Costs.macs(Zoo.get(name, MNIST, 10, 0.5)) / Costs.macs(Zoo.get(name, MNIST, 10));
+            double ratio = (double) Cost.of(Zoo.get(name, MNIST, 10, 0.5)).macs() / Cost.of(Zoo.get(name, MNIST, 10)).macs();
             assertThat(ratio).as(name).isBetween(0.2, 0.35);
         }
     }

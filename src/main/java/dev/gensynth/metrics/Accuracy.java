@@ -1,4 +1,4 @@
-package dev.gensynth.train;
+package dev.gensynth.metrics;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -6,8 +6,8 @@ import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
 
 /** Accuracy of a network on a dataset, in inference mode, batch by batch. */
-public final class Evaluation {
-    private Evaluation() {
+public final class Accuracy {
+    private Accuracy() {
     }
 
     /** Top-1 accuracy in percent. */

@@ -1,0 +1,27 @@
+package dev.gensynth.cli;
+
+import dev.gensynth.data.DataSource;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options that choose the data, shared by every command that trains or evaluates. */
+public final class DataOptions {
+    @Option(names = "--dataset", defaultValue = "fashion-mnist",
+            description = "fashion-mnist, mnist, cifar10 or folder (one sub-folder per class). Default: ${DEFAULT-VALUE}.")
+    String dataset;
+
+    @Option(names = "--data", description = "Directory of the dataset files (default for fashion-mnist: "
+            + "/usr/share/datasets/fashion-mnist).")
+    Path dir;
+
+    @Option(names = "--validation-fraction", defaultValue = "0.1",
+            description = "Part of the training set held out for validation. Default: ${DEFAULT-VALUE}.")
+    double validationFraction;
+
+    @Option(names = "--data-seed", defaultValue = "42", description = "Seed of the train/validation split.")
+    long seed;
+
+    DataSource source() {
+        return new DataSource(dataset, dir, validationFraction, seed);
+    }
+}

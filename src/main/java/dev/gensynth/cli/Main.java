@@ -1,0 +1,36 @@
+package dev.gensynth.cli;
+
+import dev.gensynth.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code gensynth} command line. User errors exit with code 2 and one paragraph, no stack trace. */
+@Command(name = "gensynth", mixinStandardHelpOptions = true, version = "gensynth 0.1.0",
+        description = "Generative synthesis of efficient neural networks.",
+        subcommands = {InspectCommand.class, TrainCommand.class, EvaluateCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+    public static final int USER_ERROR = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            Throwable t = ex;
+            while (t != null && !(t instanceof UserError)) {
+                t = t.getCause();
+            }
+            if (t != null) {
+                cmd.getErr().println("error: " + t.getMessage());
+                cmd.getErr().flush();
+                return USER_ERROR;
+            }
+            throw ex;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.gensynth.data;
+
+import dev.gensynth.UserError;
+import dev.gensynth.spec.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which data a command works on: a named dataset kind and where it lives. Resolves to a
+ * {@link Data} bundle: a seeded train/validation split of the training set, the test set, and
+ * the normalisation fitted on the training split only (applied to all three).
+ *
+ * @param kind {@code fashion-mnist}, {@code mnist}, {@code cifar10} or {@code folder}
+ * @param dir where the files are; null means the default place for the kind
+ */
+public record DataSource(String kind, Path dir, double validationFraction, long seed) {
+    public static final List<String> KINDS = List.of("fashion-mnist", "mnist", "cifar10", "folder");
+
+    public DataSource {
+        kind = kind == null ? "fashion-mnist" : kind.toLowerCase(Locale.ROOT);
+        if (!KINDS.contains(kind)) {
+            throw new UserError("unknown dataset '" + kind + "'; use one of " + String.join(", ", KINDS));
+        }
+        if (!(validationFraction > 0 && validationFraction < 1)) {
+            throw new UserError("validation fraction must be between 0 and 1, got " + validationFraction);
+        }
+    }
+
+    /** Train, validation and test splits, normalised with statistics of the train split. */
+    public record Data(Dataset train, Dataset validation, Dataset test, Normalization normalization) {
+        public Shape sampleShape() {
+            return train.sampleShape();
+        }
+
+        public int classes() {
+            return train.classes();
+        }
+    }
+
+    public Path resolvedDir() {
+        if (dir != null) {
+            return dir;
+        }
+        return switch (kind) {
+            case "fashion-mnist" -> MnistLike.FASHION_MNIST_DIR;
+            case "mnist" -> Path.of("data/mnist");
+            case "cifar10" -> Path.of("data/cifar10");
+            default -> throw new UserError("dataset 'folder' needs a directory: pass --data DIR with one sub-folder"
+                    + " per class (or DIR/train and DIR/test, each with one sub-folder per class)");
+        };
+    }
+
+    /**
+     * Loads everything. {@code folderShape} is the input size images of a {@code folder} dataset
+     * are converted to (ignored by the other kinds, whose size is fixed).
+     */
+    public Data load(Shape folderShape) {
+        return load(folderShape, null);
+    }
+
+    /**
+     * As {@link #load(Shape)}, but with a given normalisation instead of one fitted on the train
+     * split: a trained network must see inputs normalised exactly as in its training.
+     */
+    public Data load(Shape folderShape, Normalization fixed) {
+        Path d = resolvedDir();
+        Dataset full;
+        Dataset test;
+        switch (kind) {
+            case "fashion-mnist":
+                full = MnistLike.load(d, true, MnistLike.Flavor.FASHION_MNIST);
+                test = MnistLike.load(d, false, MnistLike.Flavor.FASHION_MNIST);
+                break;
+            case "mnist":
+                full = MnistLike.load(d, true, MnistLike.Flavor.MNIST);
+                test = MnistLike.load(d, false, MnistLike.Flavor.MNIST);
+                break;
+            case "cifar10":
+                full = Cifar10Reader.load(d, true);
+                test = Cifar10Reader.load(d, false);
+                break;
+            default:
+                if (Files.isDirectory(d.resolve("train")) && Files.isDirectory(d.resolve("test"))) {
+                    full = ImageFolderReader.read(d.resolve("train"), folderShape);
+                    test = ImageFolderReader.read(d.resolve("test"), folderShape);
+                } else {
+                    full = ImageFolderReader.read(d, folderShape);
+                    test = null;
+                }
+        }
+        Split split = Split.of(full, validationFraction, seed);
+        Normalization norm = fixed != null ? fixed : Normalization.fit(split.train());
+        Dataset val = norm.apply(split.validation());
+        // Without a separate test folder, the validation split is all we have to report on.
+        return new Data(norm.apply(split.train()), val, test == null ? val : norm.apply(test), norm);
+    }
+}

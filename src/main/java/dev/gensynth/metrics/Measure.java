@@ -1,0 +1,28 @@
+package dev.gensynth.metrics;
+
+import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.Network;
+
+/** Measures a trained network fully: cost from its spec, accuracy on data, latency on this CPU. */
+public final class Measure {
+    public static final int WARMUP = 20;
+
+    private Measure() {
+    }
+
+    /**
+     * @param data evaluated split, or null to skip accuracy
+     * @param latencyRuns timed batch-1 passes after warm-up; 0 skips latency
+     */
+    public static Metrics of(Network net, Dataset data, String split, int latencyRuns) {
+        Metrics m = Metrics.fromCost(net.spec().name(), Cost.of(net.spec()));
+        if (data != null) {
+            m = m.withAccuracy(Accuracy.top1(net, data, 256), split);
+        }
+        if (latencyRuns > 0) {
+            Latency.Measurement l = Latency.measure(net, WARMUP, latencyRuns);
+            m = m.withLatency(l.medianMs(), l.threads());
+        }
+        return m;
+    }
+}

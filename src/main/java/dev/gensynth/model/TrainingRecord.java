@@ -1,0 +1,47 @@
+package dev.gensynth.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gensynth.UserError;
+import dev.gensynth.data.DataSource;
+import dev.gensynth.data.Normalization;
+import dev.gensynth.train.TrainConfig;
+import dev.gensynth.train.TrainResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a model directory's weights came to be ({@code training.json}): the data, the
+ * normalisation its inputs need, the recipe and the per-epoch history. {@code evaluate}
+ * reads it to feed the network the same kind of inputs it was trained on.
+ */
+public record TrainingRecord(DataSource data, Normalization normalization, TrainConfig recipe,
+        List<TrainResult.EpochStats> history, double seconds, double imagesPerSecond) {
+    public static final String FILE = "training.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public void save(Path modelDir) {
+        try {
+            Files.createDirectories(modelDir);
+            JSON.writeValue(modelDir.resolve(FILE).toFile(), this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Optional<TrainingRecord> load(Path modelDir) {
+        Path f = modelDir.resolve(FILE);
+        if (!Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(f.toFile(), TrainingRecord.class));
+        } catch (IOException e) {
+            throw new UserError("training record " + f + " cannot be read: " + e.getMessage());
+        }
+    }
+}
