@@ -88,6 +88,7 @@ public final class Trainer {
                     }
                     trainer.step();
                 }
+                zeroGradients(net);
                 seen += batch;
                 double secs = (System.nanoTime() - started) / 1e9;
                 listener.onBatch(update + 1, lossSum / seen, 100.0 * correct / seen, (update + 1) * batch / secs);
@@ -118,6 +119,21 @@ public final class Trainer {
         }
         return new TrainResult(best, bestTop1, bestEpoch, history, (double) totalUpdates * batch / n,
                 totalUpdates * batch / secs, secs);
+    }
+
+    /**
+     * Gradients accumulate in PyTorch until zeroed, and neither DJL's trainer nor its optimizers
+     * zero them on this engine; without this every step would add up all earlier gradients.
+     */
+    static void zeroGradients(Network net) {
+        net.block().getParameters().forEach(p -> {
+            NDArray w = p.getValue().getArray();
+            if (p.getValue().requiresGradient() && w.hasGradient()) {
+                try (NDArray g = w.getGradient()) {
+                    g.subi(g);
+                }
+            }
+        });
     }
 
     /** Softmax cross-entropy with optional label smoothing, averaged over the batch. */
