@@ -1,0 +1,56 @@
+package dev.gensynth.export;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.gensynth.spec.Layer;
+import dev.gensynth.spec.Shape;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Batch-1 latency of an ONNX file in ONNX Runtime (CPU, all graph optimisations). */
+public final class OnnxLatency {
+    private OnnxLatency() {
+    }
+
+    /**
+     * Median wall time in milliseconds of {@code runs} batch-1 inferences after {@code warmup}
+     * untimed ones, with {@code threads} intra-op threads (inter-op 1, sequential execution).
+     *
+     * @param input the shape of one sample, without the batch axis
+     */
+    public static double measure(Path onnxFile, Shape input, int threads, int warmup, int runs) {
+        if (threads < 1 || warmup < 0 || runs < 1) {
+            throw new IllegalArgumentException("need threads >= 1, warmup >= 0 and runs >= 1");
+        }
+        float[] x = new float[Math.toIntExact(input.elements())];
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        try (OrtSession s = Ort.open(onnxFile, threads); OnnxTensor t = Ort.input(x, input, 1)) {
+            Map<String, OnnxTensor> feed = Map.of(Layer.INPUT, t);
+            for (int i = 0; i < warmup; i++) {
+                s.run(feed).close();
+            }
+            double[] ms = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                s.run(feed).close();
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            return median(ms);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot run " + onnxFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int m = s.length / 2;
+        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+    }
+}

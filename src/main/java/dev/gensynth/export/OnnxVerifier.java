@@ -1,0 +1,121 @@
+package dev.gensynth.export;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.gensynth.djl.Network;
+import dev.gensynth.model.Weights;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Proves an ONNX export is the same network: runs ONNX Runtime on the file and the DJL
+ * runtime on the spec and weights, on the same inputs, and compares every output.
+ */
+public final class OnnxVerifier {
+    private OnnxVerifier() {
+    }
+
+    /**
+     * Outcome of one comparison.
+     *
+     * @param maxAbsDiff largest absolute difference over every value of every output (NaN if
+     *     either side produced NaN where the other did not)
+     * @param top1Agreement fraction of predictions whose arg-max over channels agrees, on the
+     *     first output: per sample for a flat output, per sample and position for a feature map
+     * @param passed {@code maxAbsDiff <= tolerance} and every top-1 prediction agrees
+     * @param worstOutput the output holding {@code maxAbsDiff}
+     */
+    public record Result(double maxAbsDiff, double top1Agreement, boolean passed, int samples, double tolerance,
+            String worstOutput) {
+    }
+
+    /**
+     * Compares ONNX Runtime with DJL on {@code n} samples packed NCHW in {@code inputs}.
+     *
+     * @throws IllegalArgumentException when {@code inputs} does not hold {@code n} samples
+     */
+    public static Result verify(NetworkSpec spec, Weights weights, Path onnxFile, float[] inputs, int n,
+            double tolerance) {
+        Map<String, Shape> shapes = spec.shapes();
+        Shape in = spec.input();
+        if (n < 1 || inputs.length != n * in.elements()) {
+            throw new IllegalArgumentException("verification inputs hold " + inputs.length + " values, but " + n
+                    + " samples of [" + in + "] need " + n * in.elements());
+        }
+        List<String> outputs = spec.outputs();
+        List<float[]> expected = djl(spec, weights, inputs, n);
+        List<float[]> actual;
+        try (OrtSession s = Ort.open(onnxFile, 1)) {
+            actual = Ort.run(s, inputs, in, n, outputs);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot run " + onnxFile + ": " + e.getMessage(), e);
+        }
+        double max = 0;
+        String worst = outputs.get(0);
+        for (int o = 0; o < outputs.size(); o++) {
+            float[] a = expected.get(o);
+            float[] b = actual.get(o);
+            if (a.length != b.length) {
+                return new Result(Double.NaN, 0, false, n, tolerance, outputs.get(o));
+            }
+            for (int i = 0; i < a.length; i++) {
+                double d = Math.abs((double) a[i] - b[i]);
+                if (Double.isNaN(d) && !(Float.isNaN(a[i]) && Float.isNaN(b[i]))) {
+                    max = Double.NaN;
+                    worst = outputs.get(o);
+                } else if (d > max) {
+                    max = d;
+                    worst = outputs.get(o);
+                }
+            }
+        }
+        double agree = top1Agreement(expected.get(0), actual.get(0), shapes.get(outputs.get(0)), n);
+        return new Result(max, agree, max <= tolerance && agree == 1.0, n, tolerance, worst);
+    }
+
+    private static List<float[]> djl(NetworkSpec spec, Weights weights, float[] inputs, int n) {
+        try (Network net = Network.create(spec, weights);
+                NDManager m = net.model().getNDManager().newSubManager()) {
+            NDArray x = m.create(inputs, new ai.djl.ndarray.types.Shape(spec.input().withBatch(n)));
+            NDList out = net.forward(x);
+            List<float[]> values = new ArrayList<>();
+            for (NDArray a : out) {
+                values.add(a.toFloatArray());
+            }
+            return values;
+        }
+    }
+
+    /** Agreement of arg-max over the channel axis (axis 1 of the batch), per sample and position. */
+    static double top1Agreement(float[] a, float[] b, Shape sample, int n) {
+        int channels = sample.channels();
+        int positions = Math.toIntExact(sample.elements() / channels);
+        int agree = 0;
+        for (int s = 0; s < n; s++) {
+            for (int p = 0; p < positions; p++) {
+                int base = s * channels * positions + p;
+                if (argmax(a, base, positions, channels) == argmax(b, base, positions, channels)) {
+                    agree++;
+                }
+            }
+        }
+        return agree / (double) (n * positions);
+    }
+
+    private static int argmax(float[] v, int base, int stride, int count) {
+        int best = 0;
+        for (int c = 1; c < count; c++) {
+            if (v[base + c * stride] > v[base + best * stride]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+}
