@@ -6,6 +6,8 @@ import dev.gensynth.UserError;
 import dev.gensynth.data.DataSource;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
+import dev.gensynth.export.OnnxExporter;
+import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.ModelDir;
@@ -56,6 +58,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         try (Network net = Network.create(spec, weights)) {
             Metrics m = Measure.of(net, test, "test", latencyRuns);
+            if (latencyRuns > 0) {
+                m = m.withOnnxLatency(onnxLatency(spec, weights, m.latencyThreads()));
+            }
             if (Files.isRegularFile(dir.weightsFile())) {
                 m = m.withModelBytes(Files.size(dir.weightsFile()));
             }
@@ -69,16 +74,28 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Batch-1 latency of the same network exported to ONNX and run in ONNX Runtime. */
+    private double onnxLatency(NetworkSpec spec, dev.gensynth.model.Weights weights, int threads) throws Exception {
+        Path tmp = Files.createTempFile("gensynth-eval", ".onnx");
+        try {
+            OnnxExporter.export(spec, weights, tmp);
+            return OnnxLatency.measure(tmp, spec.input(), threads, Measure.WARMUP, latencyRuns);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     static String table(Metrics m) {
-        Table t = new Table("network", "top-1 %", "params", "MACs", "info density", "NetScore", "latency ms",
+        Table t = new Table("network", "top-1 %", "params", "MACs", "info density", "NetScore", "DJL ms", "ORT ms",
                 "threads", "size KB");
         t.row(m.network(), m.top1() == null ? "-" : String.format("%.2f", m.top1()), Table.count(m.params()),
                 Table.count(m.macs()),
                 m.informationDensity() == null ? "-" : String.format("%.1f", m.informationDensity()),
                 m.netScore() == null ? "-" : String.format("%.2f", m.netScore()),
                 m.latencyMs() == null ? "-" : String.format("%.3f", m.latencyMs()),
+                m.onnxLatencyMs() == null ? "-" : String.format("%.3f", m.onnxLatencyMs()),
                 m.latencyThreads() == null ? "-" : m.latencyThreads(),
                 m.modelBytes() == null ? "-" : String.format("%.1f", m.modelBytes() / 1024.0));
-        return t + "(information density: top-1 % per million params)\n";
+        return t + "(information density: top-1 % per million params; latency: batch 1, median after warm-up)\n";
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code gensynth} command line. User errors exit with code 2 and one paragraph, no stack trace. */
 @Command(name = "gensynth", mixinStandardHelpOptions = true, version = "gensynth 0.1.0",
         description = "Generative synthesis of efficient neural networks.",
-        subcommands = {InspectCommand.class, TrainCommand.class, EvaluateCommand.class,
+        subcommands = {InspectCommand.class, TrainCommand.class, EvaluateCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int USER_ERROR = 2;

@@ -11,31 +11,37 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param informationDensity top-1 % per million params
  * @param latencyMs median batch-1 CPU forward time after warm-up, with {@code latencyThreads}
  * @param modelBytes size of the saved weights file
+ * @param onnxLatencyMs the same latency for the ONNX export in ONNX Runtime, when measured
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Metrics(String network, long params, long macs, long activationBytes, Double top1,
         String evaluatedOn, Double informationDensity, Double netScore, Double latencyMs, Integer latencyThreads,
-        Long modelBytes) {
+        Long modelBytes, Double onnxLatencyMs) {
 
     /** Metrics known from the spec alone. */
     public static Metrics fromCost(String network, Cost cost) {
         return new Metrics(network, cost.params(), cost.macs(), cost.activationBytes(), null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     public Metrics withAccuracy(double top1Percent, String split) {
         return new Metrics(network, params, macs, activationBytes, top1Percent, split,
                 Scores.informationDensity(top1Percent, params / 1e6),
-                Scores.netScore(top1Percent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes);
+                Scores.netScore(top1Percent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes, onnxLatencyMs);
     }
 
     public Metrics withLatency(double ms, int threads) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                ms, threads, modelBytes);
+                ms, threads, modelBytes, onnxLatencyMs);
     }
 
     public Metrics withModelBytes(long bytes) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                latencyMs, latencyThreads, bytes);
+                latencyMs, latencyThreads, bytes, onnxLatencyMs);
+    }
+
+    public Metrics withOnnxLatency(double ms) {
+        return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
+                latencyMs, latencyThreads, modelBytes, ms);
     }
 }
