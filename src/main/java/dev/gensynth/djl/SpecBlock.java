@@ -224,6 +224,21 @@ public final class SpecBlock extends AbstractBlock {
         return new Weights(t);
     }
 
+    /** The DJL parameter behind a spec parameter key such as {@code conv1.weight}, or null. */
+    public Parameter parameter(String key) {
+        int dot = key.lastIndexOf('.');
+        Block b = blocks.get(key.substring(0, dot));
+        if (b == null) {
+            return null;
+        }
+        for (Parameter p : paramsOf(b)) {
+            if (p.getName().equals(key.substring(dot + 1))) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     /** Trainable parameter count as DJL sees it (a cross-check of the spec's count). */
     public long djlTrainableParameters() {
         long n = 0;

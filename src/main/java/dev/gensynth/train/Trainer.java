@@ -125,7 +125,7 @@ public final class Trainer {
      * Gradients accumulate in PyTorch until zeroed, and neither DJL's trainer nor its optimizers
      * zero them on this engine; without this every step would add up all earlier gradients.
      */
-    static void zeroGradients(Network net) {
+    public static void zeroGradients(Network net) {
         net.block().getParameters().forEach(p -> {
             NDArray w = p.getValue().getArray();
             if (p.getValue().requiresGradient() && w.hasGradient()) {
@@ -137,7 +137,7 @@ public final class Trainer {
     }
 
     /** Softmax cross-entropy with optional label smoothing, averaged over the batch. */
-    static NDArray crossEntropy(NDArray logits, NDArray labels, int classes, double smoothing) {
+    public static NDArray crossEntropy(NDArray logits, NDArray labels, int classes, double smoothing) {
         NDArray logp = logits.logSoftmax(1);
         NDArray target = labels.oneHot(classes);
         if (smoothing > 0) {

@@ -1,0 +1,91 @@
+package dev.gensynth.generator;
+
+import dev.gensynth.seed.Seed;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * G(s; θG): a deterministic map from a seed to a concrete network. Each channel of each
+ * prunable group of the parent is kept with probability sigmoid(logit), drawn by a PRNG
+ * seeded by s in a fixed order; every group keeps at least {@code minChannels} channels (its
+ * most likely ones); the parent's trained weights are sliced into the result. Same seed, same
+ * network and same initial weights; different seeds, different networks.
+ */
+public final class Generator {
+    private final GeneratorState state;
+    private final ChannelGroups groups;
+    private final int minChannels;
+
+    public Generator(GeneratorState state, int minChannels) {
+        this.state = state;
+        this.groups = new ChannelGroups(state.parent());
+        this.minChannels = minChannels;
+        if (state.logits().length != groups.count()) {
+            throw new IllegalArgumentException("θG has logits for " + state.logits().length + " groups but the parent"
+                    + " has " + groups.count());
+        }
+    }
+
+    public GeneratorState state() {
+        return state;
+    }
+
+    public ChannelGroups groups() {
+        return groups;
+    }
+
+    public int minChannels() {
+        return minChannels;
+    }
+
+    /** N_s = G(s). */
+    public Slicer.Cut generate(Seed seed) {
+        return Slicer.cut(groups, state.parentWeights(), sampleKept(seed), state.parent().name().replaceAll(
+                "-s-?\\d+$", "") + "-s" + seed.value());
+    }
+
+    /** Which parent channels N_s keeps, per group. */
+    public int[][] sampleKept(Seed seed) {
+        SplittableRandom rnd = new SplittableRandom(seed.derive("generator", state.version()).value());
+        int[][] kept = new int[groups.count()][];
+        for (int g = 0; g < groups.count(); g++) {
+            double[] logit = state.logits()[g];
+            boolean[] keep = new boolean[logit.length];
+            int n = 0;
+            for (int c = 0; c < logit.length; c++) {
+                keep[c] = rnd.nextDouble() < sigmoid(logit[c]);
+                n += keep[c] ? 1 : 0;
+            }
+            int floor = Math.min(minChannels, logit.length);
+            if (n < floor) {
+                Integer[] order = byLogitDescending(logit);
+                for (int i = 0; n < floor; i++) {
+                    if (!keep[order[i]]) {
+                        keep[order[i]] = true;
+                        n++;
+                    }
+                }
+            }
+            kept[g] = new int[n];
+            for (int c = 0, k = 0; c < logit.length; c++) {
+                if (keep[c]) {
+                    kept[g][k++] = c;
+                }
+            }
+        }
+        return kept;
+    }
+
+    static Integer[] byLogitDescending(double[] logit) {
+        Integer[] order = new Integer[logit.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(logit[b], logit[a]));
+        return order;
+    }
+
+    static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+}

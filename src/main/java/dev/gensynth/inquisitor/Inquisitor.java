@@ -1,0 +1,276 @@
+package dev.gensynth.inquisitor;
+
+import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.Network;
+import dev.gensynth.generator.ChannelGroups;
+import dev.gensynth.generator.Generator;
+import dev.gensynth.generator.GeneratorState;
+import dev.gensynth.generator.Logits;
+import dev.gensynth.generator.Slicer;
+import dev.gensynth.metrics.Accuracy;
+import dev.gensynth.metrics.Cost;
+import dev.gensynth.metrics.Latency;
+import dev.gensynth.model.Weights;
+import dev.gensynth.prototype.Prototype;
+import dev.gensynth.requirements.Observation;
+import dev.gensynth.requirements.Requirements;
+import dev.gensynth.requirements.Verdict;
+import dev.gensynth.seed.Seed;
+import dev.gensynth.train.TrainConfig;
+import dev.gensynth.train.TrainResult;
+import dev.gensynth.train.Trainer;
+import dev.gensynth.utility.Utility;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * I(G; θI): probes the generator with seeds, fine-tunes what it makes, feeds the networks
+ * stimuli (validation inputs, never the test split) and observes their reactions (top-1,
+ * params, MACs, latency, channel importance); judges them by r and U; and from that computes
+ * ΔθG (the new parent and its keep-logits) and its own next θI (how hard to push next).
+ */
+public final class Inquisitor {
+    /** Relative weight of the newest importance observation in the running estimate. */
+    private static final double IMPORTANCE_RATE = 0.5;
+    private static final double HARDEST_PUSH = 0.4;
+    private static final double SOFTEST_PUSH = 0.95;
+
+    private final Requirements requirements;
+    private final Utility utility;
+    private final Prototype prototype;
+    private final Dataset train;
+    private final Dataset stimuli;
+    private final TrainConfig finetune;
+    private final int candidates;
+    private final double sharpness;
+    private final int minChannels;
+    private final int latencyRuns;
+    private final Seed runSeed;
+    private InquisitorState state;
+
+    public Inquisitor(Requirements requirements, Utility utility, Prototype prototype, Dataset train, Dataset stimuli,
+            TrainConfig finetune, int candidates, double sharpness, int minChannels, int latencyRuns, Seed runSeed,
+            InquisitorState state) {
+        this.requirements = requirements;
+        this.utility = utility;
+        this.prototype = prototype;
+        this.train = train;
+        this.stimuli = stimuli;
+        this.finetune = finetune;
+        this.candidates = candidates;
+        this.sharpness = sharpness;
+        this.minChannels = minChannels;
+        this.latencyRuns = latencyRuns;
+        this.runSeed = runSeed;
+        this.state = state;
+    }
+
+    public InquisitorState state() {
+        return state;
+    }
+
+    /** G0 and I0 from the prototype φ: observe φ's channel importance, aim at the first push. */
+    public static GeneratorState initialGenerator(Prototype proto, double push, double sharpness, int minChannels,
+            Dataset stimuli, double[][] importanceOut) {
+        ChannelGroups groups = new ChannelGroups(proto.spec());
+        double[][] imp;
+        try (Network net = Network.create(proto.spec(), proto.weights())) {
+            imp = Importance.taylor(net, groups, stimuli, batch(stimuli));
+        }
+        for (int g = 0; g < imp.length; g++) {
+            importanceOut[g] = imp[g];
+        }
+        return new GeneratorState(proto.spec(), proto.weights(),
+                Logits.fromImportance(groups, imp, push, sharpness, minChannels), 0);
+    }
+
+    public static Observation observeParent(Prototype proto) {
+        Cost c = Cost.of(proto.spec());
+        return new Observation(proto.validationTop1(), c.params(), c.macs(), Double.NaN, "validation");
+    }
+
+    /** What one cycle's probing found: every candidate, and the best one that met r, if any. */
+    public record Probe(List<CandidateRecord> records, Slicer.Cut bestCut, Weights bestWeights,
+            CandidateRecord best) {
+    }
+
+    /** Probes G with this cycle's seeds; every candidate is fine-tuned for the same budget. */
+    public Probe probe(Generator g, int cycle, ProbeListener listener) {
+        List<CandidateRecord> records = new ArrayList<>();
+        CandidateRecord best = null;
+        Slicer.Cut bestCut = null;
+        Weights bestWeights = null;
+        for (int i = 0; i < candidates; i++) {
+            Seed seed = runSeed.derive("candidate", (long) cycle * 1000 + i);
+            long t0 = System.nanoTime();
+            Slicer.Cut cut = g.generate(seed);
+            Cost cost = Cost.of(cut.spec());
+            double top1;
+            double ms = Double.NaN;
+            TrainResult tr;
+            try (Network net = Network.create(cut.spec(), cut.weights())) {
+                tr = Trainer.train(net, train, null, finetune.withSeed(seed.derive("finetune", 0).value()),
+                        listener.training(cycle, i, cut.spec().name()));
+                top1 = Accuracy.top1(net, stimuli, 256);
+                int runs = latencyRuns > 0 ? latencyRuns : requirements.needsLatency() || needsLatency() ? 30 : 0;
+                if (runs > 0) {
+                    ms = Latency.measure(net, 10, runs).medianMs();
+                }
+            }
+            Observation o = new Observation(top1, cost.params(), cost.macs(), ms, "validation");
+            Verdict v = requirements.check(o, prototype.validationTop1());
+            double u = utility.score(o);
+            CandidateRecord rec = new CandidateRecord(cycle, i, seed.value(), cut.spec().name(),
+                    Arrays.stream(cut.kept()).map(k -> k.length).toList(), cost.params(), cost.macs(), top1, ms,
+                    v.met(), v.reasons(), u, tr.epochsRun(), (System.nanoTime() - t0) / 1e9, false);
+            records.add(rec);
+            listener.onCandidate(rec);
+            if (v.met() && (best == null || u > best.utility())) {
+                best = rec;
+                bestCut = cut;
+                bestWeights = tr.weights();
+            }
+        }
+        return new Probe(records, bestCut, bestWeights, best);
+    }
+
+    private boolean needsLatency() {
+        return utility instanceof dev.gensynth.utility.Weighted w && w.needsLatency();
+    }
+
+    /**
+     * ΔθG and the new θI from a cycle's probe. The best feasible candidate becomes the parent
+     * when it beats the current one on U; the push tightens while the accuracy margin is wide and
+     * backs off when candidates fail r; channel importance is re-observed on the parent and
+     * blended into the running estimate; logits are recomputed for the next push.
+     */
+    public GeneratorState update(Generator g, Probe probe) {
+        GeneratorState old = g.state();
+        List<double[]> obs = new ArrayList<>(state.observations());
+        for (CandidateRecord r : probe.records()) {
+            obs.add(new double[] {Math.log10(r.macs()), r.top1()});
+        }
+        long feasible = probe.records().stream().filter(CandidateRecord::met).count();
+        double floor = requirements.top1Floor(prototype.validationTop1());
+        boolean improved = probe.best() != null && probe.best().utility() > state.parentUtility();
+
+        double push = state.push();
+        if (feasible == 0) {
+            push = Math.min(SOFTEST_PUSH, 1 - (1 - push) / 2);
+        } else {
+            double margin = Double.isNaN(floor) ? Double.POSITIVE_INFINITY : probe.best().top1() - floor;
+            double share = (double) feasible / probe.records().size();
+            if (margin > 1.0 && share >= 0.5) {
+                push = Math.max(HARDEST_PUSH, push - 0.1);
+            } else if (margin < 0.3 || share < 0.5) {
+                push = Math.min(SOFTEST_PUSH, push + 0.05);
+            }
+        }
+        push = Math.max(push, modelledSafePush(obs, floor, improved ? probe.best().macs() : parentMacs(old)));
+
+        NewParent next = improved
+                ? new NewParent(probe.bestCut(), probe.bestWeights())
+                : null;
+        GeneratorState base = next == null ? old
+                : new GeneratorState(next.cut.spec(), next.weights, old.logits(), old.version());
+        ChannelGroups groups = new ChannelGroups(base.parent());
+        double[][] previous = state.importance();
+        if (next != null) {
+            previous = reindex(previous, next.cut.kept());
+        }
+        double[][] fresh;
+        try (Network net = Network.create(base.parent(), base.parentWeights())) {
+            fresh = Importance.taylor(net, groups, stimuli, batch(stimuli));
+        }
+        double[][] blended = blend(previous, fresh);
+        double[][] logits = Logits.fromImportance(groups, blended, push, sharpness, minChannels);
+        state = new InquisitorState(push, blended, obs,
+                improved ? probe.best().utility() : state.parentUtility(),
+                improved ? probe.best().top1() : state.parentTop1(), improved ? 0 : state.stale() + 1);
+        return new GeneratorState(base.parent(), base.parentWeights(), logits, old.version() + 1);
+    }
+
+    /**
+     * The generator handed to users: the final parent, with logits centred on it (every channel
+     * at least even odds, the least important ones least likely), so fresh seeds give different
+     * networks around the best feasible size rather than pushing further past it.
+     */
+    public GeneratorState finalGenerator(Generator g) {
+        GeneratorState s = g.state();
+        double[][] logits = Logits.fromImportance(new ChannelGroups(s.parent()), state.importance(), 1.0, sharpness,
+                minChannels);
+        return new GeneratorState(s.parent(), s.parentWeights(), logits, s.version() + 1);
+    }
+
+    /**
+     * From all candidates seen, fit top-1 ≈ a + b·log10(MACs) and return the MACs ratio (to
+     * {@code fromMacs}) below which the fit drops under the floor plus a small safety margin.
+     * Returns 0 (no constraint) while the fit is not informative.
+     */
+    static double modelledSafePush(List<double[]> obs, double floor, long fromMacs) {
+        if (obs.size() < 6 || Double.isNaN(floor)) {
+            return 0;
+        }
+        List<double[]> recent = obs.subList(Math.max(0, obs.size() - 16), obs.size());
+        double mx = 0;
+        double my = 0;
+        for (double[] p : recent) {
+            mx += p[0] / recent.size();
+            my += p[1] / recent.size();
+        }
+        double sxy = 0;
+        double sxx = 0;
+        for (double[] p : recent) {
+            sxy += (p[0] - mx) * (p[1] - my);
+            sxx += (p[0] - mx) * (p[0] - mx);
+        }
+        if (sxx < 1e-6 || sxy <= 0) {
+            return 0;
+        }
+        double b = sxy / sxx;
+        double a = my - b * mx;
+        double safeLogMacs = (floor + 0.2 - a) / b;
+        double ratio = Math.pow(10, safeLogMacs) / fromMacs;
+        return Math.max(0, Math.min(SOFTEST_PUSH, ratio));
+    }
+
+    private static long parentMacs(GeneratorState s) {
+        return Cost.of(s.parent()).macs();
+    }
+
+    private record NewParent(Slicer.Cut cut, Weights weights) {
+    }
+
+    /** The running importance of the kept channels, in the new parent's channel order. */
+    static double[][] reindex(double[][] imp, int[][] kept) {
+        double[][] r = new double[kept.length][];
+        for (int g = 0; g < kept.length; g++) {
+            r[g] = new double[kept[g].length];
+            for (int i = 0; i < kept[g].length; i++) {
+                r[g][i] = imp[g][kept[g][i]];
+            }
+        }
+        return r;
+    }
+
+    /** Each group's scale normalised to mean 1 before blending, so old and new weigh alike. */
+    static double[][] blend(double[][] old, double[][] fresh) {
+        double[][] r = new double[fresh.length][];
+        for (int g = 0; g < fresh.length; g++) {
+            double mo = Arrays.stream(old[g]).average().orElse(0);
+            double mf = Arrays.stream(fresh[g]).average().orElse(0);
+            r[g] = new double[fresh[g].length];
+            for (int c = 0; c < r[g].length; c++) {
+                double o = mo > 0 ? old[g][c] / mo : 1;
+                double f = mf > 0 ? fresh[g][c] / mf : 1;
+                r[g][c] = (1 - IMPORTANCE_RATE) * o + IMPORTANCE_RATE * f;
+            }
+        }
+        return r;
+    }
+
+    static int batch(Dataset stimuli) {
+        return Math.min(128, stimuli.size());
+    }
+}

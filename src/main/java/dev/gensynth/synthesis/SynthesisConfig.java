@@ -1,0 +1,206 @@
+package dev.gensynth.synthesis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gensynth.UserError;
+import dev.gensynth.data.DataSource;
+import dev.gensynth.requirements.Requirements;
+import dev.gensynth.train.Recipes;
+import dev.gensynth.train.TrainConfig;
+import dev.gensynth.utility.Utilities;
+import dev.gensynth.utility.Utility;
+import dev.gensynth.zoo.Zoo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * A synthesis run's configuration ({@code run.yaml}). Everything is checked when it is read,
+ * before any data is loaded or anything is trained; errors name the file and the field.
+ *
+ * @param prototypeArch built-in architecture of the prototype, or null
+ * @param prototypeSpec spec file of the prototype, or null
+ * @param prototypeModel trained model directory used as the prototype as-is, or null
+ * @param search how the inquisitor searches; see {@link Search}
+ */
+public record SynthesisConfig(String name, long seed, DataSource data, String prototypeArch, double prototypeWidth,
+        Path prototypeSpec, Path prototypeModel, TrainConfig prototypeTraining, Requirements requirements,
+        JsonNode utilityNode, Budget budget, TrainConfig finetune, Search search, TrainConfig generateFinetune) {
+
+    /**
+     * @param cycles most cycles to run
+     * @param candidates networks probed per cycle
+     * @param finetuneEpochs fine-tuning of each candidate, in passes over the training split
+     * @param totalFinetuneEpochs cap on all candidates' fine-tuning together (null: 3× the prototype's)
+     * @param wallMinutes stop after this much wall time (0: no limit)
+     * @param patience stop after this many cycles without a better generator
+     */
+    public record Budget(int cycles, int candidates, double finetuneEpochs, Double totalFinetuneEpochs,
+            double wallMinutes, int patience) {
+    }
+
+    /**
+     * @param initialPush MACs ratio per cycle the inquisitor starts by asking for (0.7: 30 % fewer)
+     * @param sharpness how decisively logits follow the importance ranking
+     * @param minChannels every group keeps at least this many channels
+     * @param stimuli validation samples fed to each parent to observe channel importance
+     * @param latencyRuns timed batch-1 passes per candidate (0: only when a requirement or U needs it)
+     */
+    public record Search(double initialPush, double sharpness, int minChannels, int stimuli, int latencyRuns) {
+    }
+
+    public Utility utility() {
+        return Utilities.parse(utilityNode, "utility");
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    public static SynthesisConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("run config " + file + " does not exist; pass --config with a run.yaml (see "
+                    + "configs/demo.yaml)");
+        }
+        JsonNode root;
+        try {
+            root = YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UserError("run config " + file + " is not valid YAML: " + e.getMessage().split("\n")[0]);
+        }
+        try {
+            return parse(root, file.getParent() == null ? Path.of(".") : file.getParent(),
+                    file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+        } catch (UserError e) {
+            throw new UserError("run config " + file + ": " + e.getMessage());
+        }
+    }
+
+    static SynthesisConfig parse(JsonNode root, Path base, String defaultName) {
+        if (root == null || !root.isObject()) {
+            throw new UserError("must be a mapping with prototype, requirements, utility, budget");
+        }
+        only(root, "", Set.of("name", "seed", "data", "prototype", "prototypeTraining", "requirements", "utility",
+                "budget", "finetune", "search", "generate"));
+        String name = root.path("name").asText(defaultName);
+        long seed = root.path("seed").asLong(1);
+
+        JsonNode d = root.path("data");
+        only(d, "data.", Set.of("dataset", "dir", "validationFraction", "seed"));
+        DataSource data = new DataSource(d.path("dataset").asText("fashion-mnist"),
+                d.hasNonNull("dir") ? base.resolve(d.get("dir").asText()) : null,
+                d.path("validationFraction").asDouble(0.1), d.path("seed").asLong(seed));
+
+        JsonNode p = root.path("prototype");
+        only(p, "prototype.", Set.of("arch", "width", "spec", "model"));
+        String arch = p.hasNonNull("arch") ? p.get("arch").asText() : null;
+        Path spec = p.hasNonNull("spec") ? base.resolve(p.get("spec").asText()) : null;
+        Path model = p.hasNonNull("model") ? base.resolve(p.get("model").asText()) : null;
+        int given = (arch != null ? 1 : 0) + (spec != null ? 1 : 0) + (model != null ? 1 : 0);
+        if (given == 0) {
+            arch = "resnet";
+        } else if (given > 1) {
+            throw new UserError("prototype: give exactly one of arch, spec or model");
+        }
+        if (arch != null && !Zoo.names().contains(arch)) {
+            throw new UserError("prototype.arch: unknown prototype '" + arch + "'; built-in architectures are "
+                    + String.join(", ", Zoo.names()) + " (or give prototype.spec FILE or prototype.model DIR)");
+        }
+        if (spec != null && !Files.isRegularFile(spec)) {
+            throw new UserError("prototype.spec: unknown prototype, file " + spec + " does not exist");
+        }
+        if (model != null && !Files.isRegularFile(model.resolve("spec.json"))) {
+            throw new UserError("prototype.model: unknown prototype, " + model + " is not a model directory "
+                    + "(no spec.json)");
+        }
+        double width = p.path("width").asDouble(1.0);
+        if (!(width > 0)) {
+            throw new UserError("prototype.width must be > 0, got " + width);
+        }
+        TrainConfig protoTraining = Recipes.merge(TrainConfig.defaults().withSeed(seed), root.get("prototypeTraining"),
+                "prototypeTraining");
+
+        JsonNode r = root.path("requirements");
+        only(r, "requirements.", Set.of("minTop1", "maxTop1Drop", "maxMacs", "maxParams", "maxLatencyMs"));
+        Requirements req = new Requirements(dbl(r, "minTop1"), dbl(r, "maxTop1Drop"), lng(r, "maxMacs"),
+                lng(r, "maxParams"), dbl(r, "maxLatencyMs"));
+        if (req.minTop1() == null && req.maxTop1Drop() == null) {
+            throw new UserError("requirements: give an accuracy requirement (minTop1 or maxTop1Drop), or synthesis "
+                    + "would trade all accuracy away");
+        }
+        JsonNode utilityNode = root.get("utility");
+        Utilities.parse(utilityNode, "utility");
+
+        JsonNode b = root.path("budget");
+        only(b, "budget.", Set.of("cycles", "candidates", "finetuneEpochs", "totalFinetuneEpochs", "wallMinutes",
+                "patience"));
+        Budget budget = new Budget(b.path("cycles").asInt(8), b.path("candidates").asInt(4),
+                b.path("finetuneEpochs").asDouble(0.5), dbl(b, "totalFinetuneEpochs"),
+                b.path("wallMinutes").asDouble(0), b.path("patience").asInt(3));
+        if (budget.cycles() < 1 || budget.candidates() < 1 || budget.patience() < 1) {
+            throw new UserError("budget.cycles, budget.candidates and budget.patience must be >= 1");
+        }
+        if (!(budget.finetuneEpochs() > 0) || budget.wallMinutes() < 0
+                || budget.totalFinetuneEpochs() != null && !(budget.totalFinetuneEpochs() > 0)) {
+            throw new UserError("budgets must not be negative: budget.finetuneEpochs and totalFinetuneEpochs must be"
+                    + " > 0 and budget.wallMinutes >= 0 (got " + budget.finetuneEpochs() + ", "
+                    + budget.totalFinetuneEpochs() + ", " + budget.wallMinutes() + ")");
+        }
+        TrainConfig finetune = Recipes.merge(TrainConfig.defaults().withLearningRate(0.02).withWarmupEpochs(0)
+                .withEpochs(budget.finetuneEpochs()).withSeed(seed), root.get("finetune"), "finetune");
+
+        JsonNode s = root.path("search");
+        only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "stimuli", "latencyRuns"));
+        Search search = new Search(s.path("initialPush").asDouble(0.6), s.path("sharpness").asDouble(12),
+                s.path("minChannels").asInt(2), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0));
+        if (!(search.initialPush() > 0 && search.initialPush() < 1) || search.sharpness() <= 0
+                || search.minChannels() < 1 || search.stimuli() < 1 || search.latencyRuns() < 0) {
+            throw new UserError("search: initialPush must be in (0, 1), sharpness > 0, minChannels >= 1, stimuli >= 1,"
+                    + " latencyRuns >= 0");
+        }
+        JsonNode g = root.path("generate");
+        TrainConfig gen = Recipes.merge(TrainConfig.defaults().withLearningRate(0.02).withWarmupEpochs(0)
+                .withEpochs(2).withSeed(seed), g.isMissingNode() ? null : g, "generate");
+        return new SynthesisConfig(name, seed, data, arch, width, spec, model, protoTraining, req, utilityNode, budget,
+                finetune, search, gen);
+    }
+
+    private static void only(JsonNode node, String prefix, Set<String> allowed) {
+        if (node.isMissingNode() || node.isNull()) {
+            return;
+        }
+        if (!node.isObject()) {
+            throw new UserError((prefix.isEmpty() ? "the config" : prefix.substring(0, prefix.length() - 1))
+                    + " must be a mapping");
+        }
+        Iterator<String> it = node.fieldNames();
+        while (it.hasNext()) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw new UserError("unknown field '" + prefix + f + "'; allowed: " + String.join(", ",
+                        allowed.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private static Double dbl(JsonNode n, String f) {
+        if (!n.hasNonNull(f)) {
+            return null;
+        }
+        if (!n.get(f).isNumber()) {
+            throw new UserError("field '" + f + "' must be a number, got " + n.get(f));
+        }
+        return n.get(f).asDouble();
+    }
+
+    private static Long lng(JsonNode n, String f) {
+        Double d = dbl(n, f);
+        return d == null ? null : (long) Math.floor(d);
+    }
+
+    /** The canonical form saved in the run directory, so a resumed run uses exactly this config. */
+    public static JsonNode copyOf(Path file) throws IOException {
+        return YAML.readTree(file.toFile());
+    }
+}

@@ -1,0 +1,11 @@
+package dev.gensynth.utility;
+
+import dev.gensynth.requirements.Observation;
+
+/** The universal performance function U(N): what "efficient" means; higher is better. */
+public interface Utility {
+    double score(Observation o);
+
+    /** Short name for tables and logs. */
+    String name();
+}
