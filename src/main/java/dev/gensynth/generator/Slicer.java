@@ -123,7 +123,7 @@ public final class Slicer {
         out.put(key, new Tensor(shape, data));
     }
 
-    static int[] range(int n) {
+    public static int[] range(int n) {
         int[] r = new int[n];
         for (int i = 0; i < n; i++) {
             r[i] = i;

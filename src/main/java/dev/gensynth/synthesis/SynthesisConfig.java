@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gensynth.UserError;
 import dev.gensynth.data.DataSource;
 import dev.gensynth.requirements.Requirements;
+import dev.gensynth.spec.Shape;
 import dev.gensynth.train.Recipes;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.utility.Utilities;
@@ -28,7 +29,8 @@ import java.util.Set;
  */
 public record SynthesisConfig(String name, long seed, DataSource data, String prototypeArch, double prototypeWidth,
         Path prototypeSpec, Path prototypeModel, TrainConfig prototypeTraining, Requirements requirements,
-        JsonNode utilityNode, Budget budget, TrainConfig finetune, Search search, TrainConfig generateFinetune) {
+        JsonNode utilityNode, Budget budget, TrainConfig finetune, Search search, TrainConfig generateFinetune,
+        Shape folderShape) {
 
     /**
      * @param cycles most cycles to run
@@ -87,7 +89,8 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         long seed = root.path("seed").asLong(1);
 
         JsonNode d = root.path("data");
-        only(d, "data.", Set.of("dataset", "dir", "validationFraction", "seed"));
+        only(d, "data.", Set.of("dataset", "dir", "validationFraction", "seed", "imageSize"));
+        Shape folderShape = parseShape(d.path("imageSize").asText("1x28x28"));
         DataSource data = new DataSource(d.path("dataset").asText("fashion-mnist"),
                 d.hasNonNull("dir") ? base.resolve(d.get("dir").asText()) : null,
                 d.path("validationFraction").asDouble(0.1), d.path("seed").asLong(seed));
@@ -163,7 +166,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         TrainConfig gen = Recipes.merge(TrainConfig.defaults().withLearningRate(0.02).withWarmupEpochs(0)
                 .withEpochs(2).withSeed(seed), g.isMissingNode() ? null : g, "generate");
         return new SynthesisConfig(name, seed, data, arch, width, spec, model, protoTraining, req, utilityNode, budget,
-                finetune, search, gen);
+                finetune, search, gen, folderShape);
     }
 
     private static void only(JsonNode node, String prefix, Set<String> allowed) {
@@ -181,6 +184,18 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 throw new UserError("unknown field '" + prefix + f + "'; allowed: " + String.join(", ",
                         allowed.stream().sorted().toList()));
             }
+        }
+    }
+
+    private static Shape parseShape(String text) {
+        try {
+            String[] p = text.split("x");
+            if (p.length != 3) {
+                throw new NumberFormatException();
+            }
+            return Shape.of(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim()));
+        } catch (NumberFormatException e) {
+            throw new UserError("data.imageSize must look like 1x28x28 (channels x height x width), got '" + text + "'");
         }
     }
 

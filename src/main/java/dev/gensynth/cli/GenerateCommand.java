@@ -1,0 +1,67 @@
+package dev.gensynth.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gensynth.metrics.Metrics;
+import dev.gensynth.seed.Seed;
+import dev.gensynth.synthesis.Generation;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Make networks from a learned generator, one per seed: fine-tune each, evaluate it on the test "
+                + "split, report whether it meets the requirements (with reasons) and its utility, and save each as a"
+                + " model directory.")
+final class GenerateCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, description = "Synthesis run directory.")
+    Path run;
+
+    @Option(names = "--seeds", required = true, description = "Seeds, e.g. 100..107 or 1,5,9.")
+    String seeds;
+
+    @Option(names = "--epochs", description = "Fine-tuning per network (default: the run config's generate recipe).")
+    Double epochs;
+
+    @Option(names = "--out", description = "Where to write the model directories (default: RUN/generated).")
+    Path out;
+
+    @Option(names = "--force", description = "Replace the contents of an existing output directory.")
+    boolean force;
+
+    @Option(names = "--onnx", description = "Also export each network to ONNX (verified) beside its weights.")
+    boolean onnx;
+
+    @Option(names = "--json", description = "Also write the results as JSON to this file.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Seed> list = Seed.parseList(seeds);
+        List<Generation.Generated> gen = Generation.run(run, list, epochs, out, force, onnx,
+                name -> new ConsoleProgress(name, false));
+        Metrics proto = Generation.prototypeMetrics(run);
+        Table t = new Table("network", "seed", "top-1 %", "params", "MACs", "MACs x fewer", "NetScore", "latency ms",
+                "U", "r");
+        t.row(proto.network() + " (prototype)", "-", String.format("%.2f", proto.top1()), Table.count(proto.params()),
+                Table.count(proto.macs()), "1.0", String.format("%.2f", proto.netScore()),
+                proto.latencyMs() == null ? "-" : String.format("%.3f", proto.latencyMs()), "-", "-");
+        for (Generation.Generated g : gen) {
+            Metrics m = g.metrics();
+            t.row(g.network(), g.seed(), String.format("%.2f", m.top1()), Table.count(m.params()),
+                    Table.count(m.macs()), String.format("%.1f", (double) proto.macs() / m.macs()),
+                    String.format("%.2f", m.netScore()), String.format("%.3f", m.latencyMs()),
+                    String.format("%.2f", g.utility()), g.met() ? "met" : String.join("; ", g.reasons()));
+        }
+        System.out.print(t);
+        long met = gen.stream().filter(Generation.Generated::met).count();
+        System.out.printf("%d of %d generated networks meet the requirements on the test split; model directories "
+                + "in %s%n", met, gen.size(), out != null ? out : run.resolve("generated"));
+        if (json != null) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), gen);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.gensynth.cli;
+
+import dev.gensynth.inquisitor.CandidateRecord;
+import dev.gensynth.synthesis.RunDir;
+import dev.gensynth.synthesis.SynthesisListener;
+import dev.gensynth.train.TrainListener;
+import me.tongfei.progressbar.ProgressBar;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Console view of a synthesis: a bar per cycle (over candidates), a bar per candidate, a line per cycle. */
+final class SynthesisProgress implements SynthesisListener {
+    private static final Logger LOG = LoggerFactory.getLogger("gensynth");
+    private ProgressBar cycleBar;
+
+    @Override
+    public TrainListener prototypeTraining(String network) {
+        return new ConsoleProgress("prototype " + network, true);
+    }
+
+    @Override
+    public void onCycleStart(int cycle, int candidates) {
+        cycleBar = ConsoleProgress.builder("cycle " + cycle, candidates).build();
+    }
+
+    @Override
+    public TrainListener training(int cycle, int index, String network) {
+        return new ConsoleProgress("  candidate " + (index + 1), false);
+    }
+
+    @Override
+    public void onCandidate(CandidateRecord c) {
+        LOG.info(String.format("  cycle %d candidate %d (seed %d): top-1 %.2f%%, %,d MACs, %,d params, U %.2f, %s",
+                c.cycle(), c.index() + 1, c.seed(), c.top1(), c.macs(), c.params(), c.utility(),
+                c.met() ? "meets r" : "rejected: " + String.join("; ", c.reasons())));
+        if (cycleBar != null) {
+            cycleBar.step();
+        }
+    }
+
+    @Override
+    public void onCycleEnd(RunDir.CycleSummary s) {
+        if (cycleBar != null) {
+            cycleBar.close();
+        }
+        LOG.info(String.format("cycle %d: best U %.2f, %d/%d feasible, best %,d MACs at %.2f%% top-1%s; next push %.2f",
+                s.cycle(), s.bestUtility(), s.feasible(), s.probed(), s.bestMacs(), s.bestTop1(),
+                s.improved() ? " (new parent)" : " (parent kept)", s.push()));
+    }
+
+    @Override
+    public void onMessage(String message) {
+        LOG.info(message);
+    }
+}

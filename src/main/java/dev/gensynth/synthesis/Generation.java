@@ -1,0 +1,109 @@
+package dev.gensynth.synthesis;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.gensynth.UserError;
+import dev.gensynth.data.DataSource;
+import dev.gensynth.djl.Network;
+import dev.gensynth.export.Export;
+import dev.gensynth.generator.Generator;
+import dev.gensynth.generator.GeneratorState;
+import dev.gensynth.generator.Slicer;
+import dev.gensynth.metrics.Measure;
+import dev.gensynth.metrics.Metrics;
+import dev.gensynth.model.ModelDir;
+import dev.gensynth.model.OutputDir;
+import dev.gensynth.model.TrainingRecord;
+import dev.gensynth.prototype.Prototype;
+import dev.gensynth.requirements.Observation;
+import dev.gensynth.requirements.Verdict;
+import dev.gensynth.seed.Seed;
+import dev.gensynth.train.TrainConfig;
+import dev.gensynth.train.TrainListener;
+import dev.gensynth.train.TrainResult;
+import dev.gensynth.train.Trainer;
+import dev.gensynth.utility.Utility;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The payoff: the learned generator makes a network per fresh seed; each is fine-tuned, judged
+ * on the test split against r (with the prototype's test top-1 as the yardstick) and U, and
+ * saved as a model directory.
+ */
+public final class Generation {
+    private Generation() {
+    }
+
+    /** One generated network and its verdict on the test split. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Generated(long seed, String network, Path modelDir, Metrics metrics, boolean met,
+            List<String> reasons, double utility, double finetuneEpochs, double seconds, Path onnx) {
+    }
+
+    /**
+     * @param epochs fine-tuning per network; null takes the run config's {@code generate} recipe
+     * @param out where the model directories go (default: RUN/generated)
+     */
+    public static List<Generated> run(Path runDir, List<Seed> seeds, Double epochs, Path out, boolean force,
+            boolean exportOnnx, Function<String, TrainListener> listeners) {
+        RunDir run = new RunDir(runDir);
+        if (!Files.isRegularFile(run.config())) {
+            throw new UserError(runDir + " is not a synthesis run directory (no run.yaml); pass the directory "
+                    + "'gensynth synthesize' wrote");
+        }
+        Path genFolder = runDir.resolve("generator");
+        if (!Files.isRegularFile(genFolder.resolve("generator.json"))) {
+            throw new UserError("run " + runDir + " has no learned generator yet (the synthesis has not finished); "
+                    + "finish it with 'gensynth synthesize --resume " + runDir + "'");
+        }
+        SynthesisConfig cfg = SynthesisConfig.load(run.config());
+        GeneratorState state = RunDir.loadGenerator(genFolder);
+        Path target = OutputDir.prepare(out != null ? out : run.generatedDir(), force, "--force");
+        DataSource.Data data = cfg.data().load(cfg.folderShape());
+        Prototype proto = PrototypeStage.prepare(cfg, run, data, state.parent(), TrainListener.SILENT);
+        TrainConfig recipe = epochs == null ? cfg.generateFinetune() : cfg.generateFinetune().withEpochs(epochs);
+        Utility u = cfg.utility();
+        Generator g = new Generator(state, cfg.search().minChannels());
+        List<Generated> result = new ArrayList<>();
+        for (Seed s : seeds) {
+            long t0 = System.nanoTime();
+            Slicer.Cut cut = g.generate(s);
+            Path dir = target.resolve("seed-" + s.value());
+            try (Network net = Network.create(cut.spec(), cut.weights())) {
+                TrainConfig c = recipe.withSeed(s.derive("generate", 0).value());
+                TrainResult r = Trainer.train(net, data.train(), data.validation(), c, listeners.apply(cut.spec().name()));
+                Metrics m = Measure.of(net, data.test(), "test", 50);
+                Observation o = new Observation(m.top1(), m.params(), m.macs(), m.latencyMs(), "test");
+                Verdict v = cfg.requirements().check(o, proto.testTop1());
+                m = new ModelDir(dir).save(cut.spec(), r.weights(), m);
+                new TrainingRecord(cfg.data(), data.normalization(), c, r.epochs(), r.seconds(), r.imagesPerSecond())
+                        .save(dir);
+                Path onnx = null;
+                if (exportOnnx) {
+                    onnx = dir.resolve("model.onnx");
+                    var test = data.test().head(32);
+                    Export.run(cut.spec(), r.weights(), m, onnx, Export.Options.defaults().withInputs(test.x(),
+                            test.size()).withLatency(m.latencyThreads(), Measure.WARMUP, 50));
+                }
+                result.add(new Generated(s.value(), cut.spec().name(), dir, m, v.met(), v.reasons(), u.score(o),
+                        r.epochsRun(), (System.nanoTime() - t0) / 1e9, onnx));
+            }
+        }
+        try {
+            RunDir.JSON.writeValue(target.resolve("generated.json").toFile(), result);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return result;
+    }
+
+    /** The prototype's test metrics (from its model directory), for side-by-side tables. */
+    public static Metrics prototypeMetrics(Path runDir) {
+        return new ModelDir(new RunDir(runDir).prototypeDir()).metrics().orElseThrow();
+    }
+}

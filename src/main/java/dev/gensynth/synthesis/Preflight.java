@@ -1,0 +1,43 @@
+package dev.gensynth.synthesis;
+
+import dev.gensynth.UserError;
+import dev.gensynth.generator.ChannelGroups;
+import dev.gensynth.generator.Slicer;
+import dev.gensynth.metrics.Cost;
+import dev.gensynth.requirements.Requirements;
+import dev.gensynth.spec.NetworkSpec;
+
+/**
+ * Checks, before anything is trained, that the requirements can be met at all by some network
+ * the generator can make from this prototype: the smallest such network keeps
+ * {@code minChannels} channels in every prunable group.
+ */
+final class Preflight {
+    private Preflight() {
+    }
+
+    static void check(SynthesisConfig cfg, NetworkSpec prototype) {
+        ChannelGroups groups = new ChannelGroups(prototype);
+        int[][] kept = new int[groups.count()][];
+        for (int g = 0; g < kept.length; g++) {
+            kept[g] = Slicer.range(Math.min(cfg.search().minChannels(), groups.width(g)));
+        }
+        Cost smallest = Cost.of(Slicer.cutSpec(groups, kept));
+        Requirements r = cfg.requirements();
+        if (r.maxMacs() != null && r.maxMacs() < smallest.macs()) {
+            throw new UserError(String.format("requirements.maxMacs %,d is below the smallest network the generator "
+                    + "can make from prototype '%s' (%,d MACs with %d channel(s) per layer); no network could meet "
+                    + "it. Raise maxMacs or choose a smaller prototype", r.maxMacs(), prototype.name(),
+                    smallest.macs(), cfg.search().minChannels()));
+        }
+        if (r.maxParams() != null && r.maxParams() < smallest.params()) {
+            throw new UserError(String.format("requirements.maxParams %,d is below the smallest network the generator"
+                    + " can make from prototype '%s' (%,d params); no network could meet it. Raise maxParams or "
+                    + "choose a smaller prototype", r.maxParams(), prototype.name(), smallest.params()));
+        }
+        if (groups.count() == 0) {
+            throw new UserError("prototype '" + prototype.name() + "' has no channels the generator may vary (every "
+                    + "width is tied to a concat, slice, shuffle, grouped convolution or output); use another prototype");
+        }
+    }
+}

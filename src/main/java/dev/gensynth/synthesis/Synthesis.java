@@ -1,0 +1,181 @@
+package dev.gensynth.synthesis;
+
+import dev.gensynth.UserError;
+import dev.gensynth.data.DataSource;
+import dev.gensynth.djl.Network;
+import dev.gensynth.generator.ChannelGroups;
+import dev.gensynth.generator.Generator;
+import dev.gensynth.generator.GeneratorState;
+import dev.gensynth.inquisitor.CandidateRecord;
+import dev.gensynth.inquisitor.Inquisitor;
+import dev.gensynth.inquisitor.InquisitorState;
+import dev.gensynth.metrics.Cost;
+import dev.gensynth.metrics.Measure;
+import dev.gensynth.model.ModelDir;
+import dev.gensynth.model.OutputDir;
+import dev.gensynth.prototype.Prototype;
+import dev.gensynth.requirements.Observation;
+import dev.gensynth.seed.Seed;
+import dev.gensynth.spec.NetworkSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The loop of generative synthesis: G0 and I0 from the prototype, then cycles of "I probes G,
+ * computes ΔθG, G moves, I updates itself", checkpointed after every cycle, until the cycle,
+ * wall-time or fine-tuning budget ends or the generator stops improving. The run directory
+ * ends holding the learned generator (state/), every candidate, and the best network.
+ */
+public final class Synthesis {
+    private final SynthesisConfig cfg;
+    private final RunDir run;
+    private final SynthesisListener listener;
+
+    private Synthesis(SynthesisConfig cfg, RunDir run, SynthesisListener listener) {
+        this.cfg = cfg;
+        this.run = run;
+        this.listener = listener;
+    }
+
+    /** Starts a new run in {@code dir}, which must not exist or be empty (or {@code force}). */
+    public static RunDir.Progress start(Path configFile, SynthesisConfig cfg, Path dir, boolean force,
+            SynthesisListener listener) {
+        Path d = OutputDir.prepare(dir, force, "--force");
+        try {
+            Files.copy(configFile, d.resolve("run.yaml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Synthesis(cfg, new RunDir(d), listener).execute();
+    }
+
+    /** Continues an interrupted run from its last finished cycle. */
+    public static RunDir.Progress resume(Path dir, SynthesisListener listener) {
+        RunDir run = new RunDir(dir);
+        if (!Files.isRegularFile(run.config())) {
+            throw new UserError("cannot resume " + dir + ": it is not a synthesis run directory (no run.yaml)");
+        }
+        if (run.progress().map(RunDir.Progress::done).orElse(false)) {
+            throw new UserError("run " + dir + " has already finished (" + run.progress().get().stopReason()
+                    + "); use 'gensynth generate --run " + dir + "' or start a new run");
+        }
+        SynthesisConfig cfg = SynthesisConfig.load(run.config());
+        return new Synthesis(cfg, run, listener).execute();
+    }
+
+    private RunDir.Progress execute() {
+        long started = System.nanoTime();
+        RunDir.Progress previous = run.progress().orElse(null);
+        double previousSeconds = previous == null ? 0 : previous.seconds();
+        DataSource.Data data = cfg.data().load(cfg.folderShape());
+        NetworkSpec protoSpec = PrototypeStage.spec(cfg, data.sampleShape(), data.classes());
+        Preflight.check(cfg, protoSpec);
+        Prototype proto = PrototypeStage.prepare(cfg, run, data, protoSpec,
+                listener.prototypeTraining(protoSpec.name()));
+        listener.onMessage(String.format("prototype %s: %.2f%% validation / %.2f%% test top-1, %,d params, %,d MACs"
+                + "%s", protoSpec.name(), proto.validationTop1(), proto.testTop1(), Cost.of(protoSpec).params(),
+                Cost.of(protoSpec).macs(), proto.trainingEpochs() > 0 ? String.format(", trained %.1f epochs in %.0f s",
+                        proto.trainingEpochs(), proto.trainingSeconds()) : ""));
+        var stimuli = data.validation().head(cfg.search().stimuli());
+        Seed seed = new Seed(cfg.seed());
+
+        GeneratorState gState;
+        InquisitorState iState;
+        int cycle;
+        double epochsUsed;
+        if (previous != null) {
+            gState = run.generatorState();
+            iState = run.inquisitorState();
+            cycle = previous.cycles();
+            epochsUsed = previous.finetuneEpochs();
+            listener.onMessage("resuming after cycle " + cycle);
+        } else {
+            double[][] imp = new double[new ChannelGroups(protoSpec).count()][];
+            gState = Inquisitor.initialGenerator(proto, cfg.search().initialPush(), cfg.search().sharpness(),
+                    cfg.search().minChannels(), stimuli, imp);
+            Observation po = Inquisitor.observeParent(proto);
+            iState = new InquisitorState(cfg.search().initialPush(), imp, List.of(),
+                    cfg.utility().score(po), proto.validationTop1(), 0);
+            cycle = 0;
+            epochsUsed = 0;
+            saveBest(gState, proto.validationTop1());
+            run.checkpoint(gState, iState, null, new RunDir.Progress(0, 0, 0, null, false));
+        }
+        double totalBudget = cfg.budget().totalFinetuneEpochs() != null ? cfg.budget().totalFinetuneEpochs()
+                : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
+        Inquisitor inq = new Inquisitor(cfg.requirements(), cfg.utility(), proto, data.train(), stimuli,
+                cfg.finetune(), cfg.budget().candidates(), cfg.search().sharpness(), cfg.search().minChannels(),
+                cfg.search().latencyRuns(), seed, iState);
+        String stop = null;
+        while (stop == null) {
+            double seconds = previousSeconds + (System.nanoTime() - started) / 1e9;
+            double perCycle = cfg.budget().candidates() * cfg.finetune().epochs();
+            if (cycle >= cfg.budget().cycles()) {
+                stop = "cycle budget of " + cfg.budget().cycles() + " reached";
+            } else if (epochsUsed + perCycle > totalBudget + 1e-9) {
+                stop = String.format("fine-tuning budget of %.2f epochs reached (%.2f used)", totalBudget, epochsUsed);
+            } else if (cfg.budget().wallMinutes() > 0 && seconds > cfg.budget().wallMinutes() * 60) {
+                stop = "wall-time budget of " + cfg.budget().wallMinutes() + " minutes reached";
+            } else if (inq.state().stale() >= cfg.budget().patience()) {
+                stop = "no better generator for " + cfg.budget().patience() + " cycles";
+            }
+            if (stop != null) {
+                break;
+            }
+            cycle++;
+            long t0 = System.nanoTime();
+            listener.onCycleStart(cycle, cfg.budget().candidates());
+            Generator g = new Generator(gState, cfg.search().minChannels());
+            Inquisitor.Probe probe = inq.probe(g, cycle, listener);
+            double epochs = probe.records().stream().mapToDouble(CandidateRecord::finetuneEpochs).sum();
+            epochsUsed += epochs;
+            double before = inq.state().parentUtility();
+            gState = inq.update(g, probe);
+            boolean improved = inq.state().parentUtility() > before;
+            List<CandidateRecord> recs = new ArrayList<>(probe.records());
+            if (improved) {
+                recs.set(probe.best().index(), probe.best().asChosen());
+                saveBest(gState, probe.best().top1());
+            }
+            int feasible = (int) recs.stream().filter(CandidateRecord::met).count();
+            RunDir.CycleSummary summary = new RunDir.CycleSummary(cycle, inq.state().parentUtility(),
+                    Cost.of(gState.parent()).macs(), inq.state().parentTop1(), feasible, recs.size(),
+                    inq.state().push(), improved, epochs, (System.nanoTime() - t0) / 1e9, recs);
+            run.checkpoint(gState, inq.state(), summary, new RunDir.Progress(cycle, epochsUsed,
+                    previousSeconds + (System.nanoTime() - started) / 1e9, null, false));
+            listener.onCycleEnd(summary);
+        }
+        GeneratorState fin = inq.finalGenerator(new Generator(gState, cfg.search().minChannels()));
+        try {
+            Path f = run.dir().resolve("generator");
+            RunDir.deleteTree(f);
+            Files.createDirectories(f);
+            RunDir.saveGenerator(fin, f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RunDir.Progress done = new RunDir.Progress(cycle, epochsUsed,
+                previousSeconds + (System.nanoTime() - started) / 1e9, stop, true);
+        run.checkpoint(gState, inq.state(), null, done);
+        listener.onMessage("synthesis stopped: " + stop);
+        return done;
+    }
+
+    /** The current parent is the best feasible network so far; keep it as a model directory. */
+    private void saveBest(GeneratorState g, double validationTop1) {
+        try (Network net = Network.create(g.parent(), g.parentWeights())) {
+            var m = Measure.of(net, null, null, 0).withAccuracy(validationTop1, "validation");
+            Path tmp = run.dir().resolve("best.tmp");
+            RunDir.deleteTree(tmp);
+            new ModelDir(tmp).save(g.parent(), g.parentWeights(), m);
+            RunDir.deleteTree(run.bestDir());
+            Files.move(tmp, run.bestDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
