@@ -46,7 +46,7 @@ public final class Synthesis {
             SynthesisListener listener) {
         Path d = OutputDir.prepare(dir, force, "--force");
         try {
-            Files.copy(configFile, d.resolve("run.yaml"));
+            Files.writeString(d.resolve("run.yaml"), SynthesisConfig.resolvedCopy(configFile));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

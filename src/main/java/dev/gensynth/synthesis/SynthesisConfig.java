@@ -214,8 +214,26 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         return d == null ? null : (long) Math.floor(d);
     }
 
-    /** The canonical form saved in the run directory, so a resumed run uses exactly this config. */
-    public static JsonNode copyOf(Path file) throws IOException {
-        return YAML.readTree(file.toFile());
+    /**
+     * The config as saved in a run directory: the same text with relative paths (data.dir,
+     * prototype.spec, prototype.model) made absolute, so a resumed run finds the same files.
+     */
+    public static String resolvedCopy(Path file) {
+        try {
+            JsonNode root = YAML.readTree(file.toFile());
+            Path base = file.toAbsolutePath().getParent();
+            absolute(root.path("data"), "dir", base);
+            absolute(root.path("prototype"), "spec", base);
+            absolute(root.path("prototype"), "model", base);
+            return YAML.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new UserError("run config " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static void absolute(JsonNode section, String field, Path base) {
+        if (section instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.hasNonNull(field)) {
+            o.put(field, base.resolve(o.get(field).asText()).normalize().toString());
+        }
     }
 }

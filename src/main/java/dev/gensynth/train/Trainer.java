@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
 import dev.gensynth.metrics.Accuracy;
@@ -32,6 +33,7 @@ public final class Trainer {
     public static TrainResult train(Network net, Dataset train, Dataset validation, TrainConfig cfg,
             TrainListener listener) {
         Shape shape = train.sampleShape();
+        checkFits(net, train);
         int per = (int) shape.elements();
         int n = train.size();
         int batch = Math.min(cfg.batchSize(), n);
@@ -119,6 +121,20 @@ public final class Trainer {
         }
         return new TrainResult(best, bestTop1, bestEpoch, history, (double) totalUpdates * batch / n,
                 totalUpdates * batch / secs, secs);
+    }
+
+    /** A classifier's output must have one score per class of the data, and its input the data's shape. */
+    static void checkFits(Network net, Dataset data) {
+        var shapes = net.spec().shapes();
+        Shape out = shapes.get(net.spec().outputs().get(0));
+        if (!net.spec().input().equals(data.sampleShape())) {
+            throw new UserError("network '" + net.spec().name() + "' takes input [" + net.spec().input()
+                    + "] but dataset " + data.name() + " has samples of [" + data.sampleShape() + "]");
+        }
+        if (!out.equals(Shape.of(data.classes()))) {
+            throw new UserError("network '" + net.spec().name() + "' outputs [" + out + "] but dataset " + data.name()
+                    + " has " + data.classes() + " classes; set the last layer's 'out' to " + data.classes());
+        }
     }
 
     /**

@@ -1,0 +1,107 @@
+package dev.gensynth.generator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gensynth.djl.Network;
+import dev.gensynth.model.Weights;
+import dev.gensynth.seed.Seed;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+import dev.gensynth.spec.SpecIO;
+import dev.gensynth.testing.TinyData;
+import dev.gensynth.train.TrainConfig;
+import dev.gensynth.train.TrainListener;
+import dev.gensynth.train.Trainer;
+import dev.gensynth.data.Dataset;
+import dev.gensynth.data.MnistLike;
+import dev.gensynth.zoo.Zoo;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GeneratorTest {
+    static Generator generator(NetworkSpec spec, long weightSeed, double push) {
+        ChannelGroups groups = new ChannelGroups(spec);
+        double[][] imp = new double[groups.count()][];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(weightSeed);
+        for (int g = 0; g < imp.length; g++) {
+            imp[g] = r.doubles(groups.width(g)).toArray();
+        }
+        GeneratorState s = new GeneratorState(spec, Weights.initial(spec, weightSeed),
+                Logits.fromImportance(groups, imp, push, 12, 2), 0);
+        return new Generator(s, 2);
+    }
+
+    @Test
+    void sameSeedGivesByteIdenticalSpecAndIdenticalWeights() {
+        NetworkSpec spec = Zoo.get("resnet", Shape.of(1, 28, 28), 10, 0.5);
+        Generator a = generator(spec, 1, 0.5);
+        Generator b = generator(spec, 1, 0.5);
+        Slicer.Cut x = a.generate(new Seed(42));
+        Slicer.Cut y = b.generate(new Seed(42));
+        assertThat(SpecIO.toJson(x.spec())).isEqualTo(SpecIO.toJson(y.spec()));
+        assertThat(x.weights()).isEqualTo(y.weights());
+        assertThat(a.generate(new Seed(43)).spec()).isNotEqualTo(x.spec());
+    }
+
+    @Test
+    void differentSeedsGiveDifferentNetworksNearTheTargetCost() {
+        NetworkSpec spec = Zoo.get("resnet", Shape.of(1, 28, 28), 10);
+        Generator g = generator(spec, 3, 0.5);
+        Set<String> seen = new HashSet<>();
+        long parent = dev.gensynth.metrics.Cost.of(spec).macs();
+        double sum = 0;
+        for (long s = 0; s < 8; s++) {
+            Slicer.Cut c = g.generate(new Seed(s));
+            seen.add(SpecIO.toJson(c.spec()));
+            sum += (double) dev.gensynth.metrics.Cost.of(c.spec()).macs() / parent;
+        }
+        assertThat(seen).hasSize(8);
+        assertThat(sum / 8).isBetween(0.35, 0.65);
+    }
+
+    @Test
+    void residualAddKeepsTiedChannelsConsistent() {
+        NetworkSpec spec = Zoo.get("resnet", Shape.of(1, 28, 28), 10, 0.5);
+        ChannelGroups groups = new ChannelGroups(spec);
+        // both blocks of a stage meet at adds: one group, with the projection and the convs feeding them
+        assertThat(groups.groupOf("s1b1_add")).isEqualTo(groups.groupOf("s1b2_add")).isNotNegative();
+        assertThat(groups.groupOf("s1b1_proj")).isEqualTo(groups.groupOf("s1b2_conv2"));
+        assertThat(groups.groupOf("stem")).isNotEqualTo(groups.groupOf("s1b1_add"));
+        assertThat(groups.groupOf("fc")).isEqualTo(-1); // the output is never narrowed
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet", "plain", "mobilenet_v1", "mobilenet_v2", "shufflenet_v2"})
+    void everyGeneratedNetworkIsValidStartsFromInheritedWeightsAndTrainsOneStep(String arch, @TempDir Path tmp)
+            throws Exception {
+        NetworkSpec spec = Zoo.get(arch, Shape.of(1, 28, 28), 10, 0.25);
+        Generator g = generator(spec, 5, 0.4);
+        Dataset data = MnistLike.load(TinyData.write(tmp, 64, 8, 1), true, MnistLike.Flavor.MNIST);
+        for (long s = 0; s < 3; s++) {
+            Slicer.Cut c = g.generate(new Seed(s));
+            c.spec().shapes();
+            c.weights().checkFits(c.spec(), "generated");
+            // inherited: every kept filter is a slice of the parent's trained filter
+            String firstConv = c.spec().layers().get(0).name();
+            float[] child = c.weights().get(firstConv + ".weight").data();
+            float[] parent = g.state().parentWeights().get(firstConv + ".weight").data();
+            int per = child.length / (int) c.weights().get(firstConv + ".weight").shape()[0];
+            int kept0 = c.kept()[Math.max(0, g.groups().groupOf(firstConv))][0];
+            if (g.groups().groupOf(firstConv) >= 0) {
+                assertThat(java.util.Arrays.copyOfRange(child, 0, per))
+                        .containsExactly(java.util.Arrays.copyOfRange(parent, kept0 * per, (kept0 + 1) * per));
+            }
+            try (Network net = Network.create(c.spec(), c.weights())) {
+                var r = Trainer.train(net, data, null, TrainConfig.defaults().withEpochs(1).withBatchSize(64),
+                        TrainListener.SILENT);
+                assertThat(r.epochs()).hasSize(1);
+                assertThat(r.epochs().get(0).trainLoss()).isFinite();
+            }
+        }
+    }
+}
