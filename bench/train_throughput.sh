@@ -223,7 +223,7 @@ with open(os.path.join(out, "train_throughput.json"), "w") as f:
 md = ["# Training throughput: gensynth vs PyTorch (Python)", "",
       "Same network spec (the torch model is built from gensynth's spec JSON and reproduces its logits on the "
       "same weights), recipe, data, batch size and threads; both sides measured back to back in one run by "
-      "`bench/train_throughput.sh`, in %d rounds with alternating order. img/s is each side's best round "
+      "`bench/train_throughput.sh`, in %d round(s), alternating which side goes first. img/s is each side's best round "
       "(%d measured batches after %d warm-up); ratio = gensynth / PyTorch (> 1: gensynth faster)."
       % (rounds, batches, warmup), "",
       "| network | params | MACs | threads | batch | gensynth img/s | PyTorch img/s | ratio |",
