@@ -1,6 +1,7 @@
 package dev.gensynth.cli;
 
 import dev.gensynth.UserError;
+import dev.gensynth.metrics.Cost;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.spec.SpecIO;
@@ -21,6 +22,10 @@ public final class NetworkOptions {
     @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier of a built-in architecture.")
     double width;
 
+    @Option(names = "--match-macs", description = "Choose the width multiplier of a built-in architecture whose MACs "
+            + "come closest to this number (the uniformly narrowed baseline of a synthesis).")
+    Long matchMacs;
+
     boolean given() {
         return arch != null || spec != null;
     }
@@ -38,7 +43,26 @@ public final class NetworkOptions {
             }
             return s;
         }
-        return Zoo.get(arch == null ? fallbackArch : arch, input, classes, width);
+        String name = arch == null ? fallbackArch : arch;
+        if (matchMacs != null) {
+            return closestWidth(name, input, classes, matchMacs);
+        }
+        return Zoo.get(name, input, classes, width);
+    }
+
+    /** Widths are rounded to whole channels, so MACs move in steps; take the closest (in log) of a fine sweep. */
+    static NetworkSpec closestWidth(String arch, Shape input, int classes, long macs) {
+        NetworkSpec best = null;
+        double bestGap = Double.POSITIVE_INFINITY;
+        for (int i = 5; i <= 200; i++) {
+            NetworkSpec s = Zoo.get(arch, input, classes, i / 100.0);
+            double gap = Math.abs(Math.log((double) Cost.of(s).macs() / macs));
+            if (gap < bestGap) {
+                bestGap = gap;
+                best = s;
+            }
+        }
+        return best;
     }
 
     static Path requireFile(Path p, String what) {

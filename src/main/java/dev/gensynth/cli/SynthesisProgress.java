@@ -1,6 +1,7 @@
 package dev.gensynth.cli;
 
 import dev.gensynth.inquisitor.CandidateRecord;
+import dev.gensynth.metrics.Memory;
 import dev.gensynth.synthesis.RunDir;
 import dev.gensynth.synthesis.SynthesisListener;
 import dev.gensynth.train.TrainListener;
@@ -43,13 +44,16 @@ final class SynthesisProgress implements SynthesisListener {
         if (cycleBar != null) {
             cycleBar.close();
         }
-        LOG.info(String.format("cycle %d: best U %.2f, %d/%d feasible, best %,d MACs at %.2f%% top-1%s; next push %.2f",
-                s.cycle(), s.bestUtility(), s.feasible(), s.probed(), s.bestMacs(), s.bestTop1(),
-                s.improved() ? " (new parent)" : " (parent kept)", s.push()));
+        LOG.info(String.format("cycle %d: best U %.2f, %d/%d feasible, best %,d MACs at %.2f%% top-1%s; next push %.2f;"
+                + " RSS %.0f MB", s.cycle(), s.bestUtility(), s.feasible(), s.probed(), s.bestMacs(), s.bestTop1(),
+                s.improved() ? " (new parent)" : " (parent kept)", s.push(), Memory.residentBytes() / 1e6));
     }
 
     @Override
     public void onMessage(String message) {
+        if (message.startsWith("prototype ") || message.startsWith("synthesis stopped")) {
+            message = message + String.format(" (RSS %.0f MB)", Memory.residentBytes() / 1e6);
+        }
         LOG.info(message);
     }
 }
