@@ -35,6 +35,19 @@ class SpecBlockTest {
               - {name: fc, kind: linear, out: 5}
             """;
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("dev.gensynth.zoo.Zoo#names")
+    void specParamsEqualDjlTrainableParamsForEveryBuiltInArchitecture(String arch) {
+        for (dev.gensynth.spec.Shape in : java.util.List.of(dev.gensynth.spec.Shape.of(1, 28, 28),
+                dev.gensynth.spec.Shape.of(3, 32, 32))) {
+            NetworkSpec spec = dev.gensynth.zoo.Zoo.get(arch, in, 10);
+            try (Network net = Network.create(spec, Weights.initial(spec, 1))) {
+                assertThat(net.block().djlTrainableParameters()).as(arch + " " + in)
+                        .isEqualTo(Cost.of(spec).params());
+            }
+        }
+    }
+
     @Test
     void runsEveryLayerKindAndRoundTripsWeights() {
         NetworkSpec spec = SpecIO.parse(ALL_KINDS, true, "test");
