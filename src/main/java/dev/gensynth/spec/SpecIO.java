@@ -279,13 +279,19 @@ public final class SpecIO {
             return v;
         }
 
-        String str(String f, String dflt) {
+        /** The field's value, or null when absent and a default exists; an error when required and absent. */
+        private JsonNode value(String f, Object dflt) {
             read.add(f);
             JsonNode v = node.get(f);
-            if (v == null || v.isNull()) {
-                if (dflt == null) {
-                    throw new SpecException(owner + ": missing required field '" + f + "'");
-                }
+            if ((v == null || v.isNull()) && dflt == null) {
+                throw new SpecException(owner + ": missing required field '" + f + "'");
+            }
+            return v == null || v.isNull() ? null : v;
+        }
+
+        String str(String f, String dflt) {
+            JsonNode v = value(f, dflt);
+            if (v == null) {
                 return dflt;
             }
             if (!v.isTextual()) {
@@ -312,12 +318,8 @@ public final class SpecIO {
         }
 
         int intField(String f, Integer dflt) {
-            read.add(f);
-            JsonNode v = node.get(f);
-            if (v == null || v.isNull()) {
-                if (dflt == null) {
-                    throw new SpecException(owner + ": missing required field '" + f + "'");
-                }
+            JsonNode v = value(f, dflt);
+            if (v == null) {
                 return dflt;
             }
             if (!v.isIntegralNumber() || !v.canConvertToInt()) {

@@ -8,8 +8,9 @@ import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;
 import org.junit.jupiter.api.Test;
 
-class SpecBlockTest {
-    static final String ALL_KINDS = """
+public class SpecBlockTest {
+    /** One spec with every layer kind. */
+    public static final String ALL_KINDS = """
             name: all-kinds
             input: {channels: 3, height: 16, width: 16}
             layers:

@@ -30,32 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OnnxExportTest {
     static final double TOL = 1e-4;
 
-    /** Same idea as SpecBlockTest: one spec with every layer kind. */
-    static final String ALL_KINDS = """
-            name: all-kinds
-            input: {channels: 3, height: 16, width: 16}
-            layers:
-              - {name: c1, kind: conv, out: 8, kernel: 3, padding: 1, bias: true}
-              - {name: b1, kind: batchnorm}
-              - {name: r1, kind: relu6}
-              - {name: dw, kind: depthwise_conv, kernel: 3, stride: 2}
-              - {name: pw, kind: pointwise_conv, out: 8, groups: 2}
-              - {name: hs, kind: hardswish}
-              - {name: add, kind: add, inputs: [hs, pw]}
-              - {name: sh, kind: channel_shuffle, groups: 2}
-              - {name: s1, kind: slice, half: first}
-              - {name: s2, kind: slice, half: second, inputs: [sh]}
-              - {name: cat, kind: concat, inputs: [s1, s2]}
-              - {name: up, kind: upsample, scale: 2}
-              - {name: mp, kind: maxpool, kernel: 2}
-              - {name: ap, kind: avgpool, kernel: 3, stride: 1, padding: 1}
-              - {name: r, kind: relu}
-              - {name: sg, kind: sigmoid}
-              - {name: gap, kind: global_avgpool}
-              - {name: fl, kind: flatten}
-              - {name: dr, kind: dropout, rate: 0.2}
-              - {name: fc, kind: linear, out: 5}
-            """;
+    /** One spec with every layer kind (shared with SpecBlockTest). */
+    static final String ALL_KINDS = dev.gensynth.djl.SpecBlockTest.ALL_KINDS;
 
     static final String RESIDUAL = """
             name: residual
