@@ -502,7 +502,10 @@ public final class Benchmark {
     private Row measure(Network net, Weights w, Path d, String name, String method, String level, String source,
             double epochs, double seconds, Double drop) {
         double val = Accuracy.top1(net, data.validation(), 256);
-        Metrics m = Measure.of(net, data.test(), "test", cfg.latencyRuns());
+        Metrics m = Measure.of(net, data.test(), "test", 0);
+        int warmup = Math.min(Measure.WARMUP, cfg.latencyRuns());
+        Latency.Measurement lat = Latency.measure(net, warmup, cfg.latencyRuns());
+        m = m.withLatency(lat.medianMs(), lat.threads());
         Double ort = onnxLatency(net.spec(), w);
         if (ort != null) {
             m = m.withOnnxLatency(ort);
@@ -527,7 +530,8 @@ public final class Benchmark {
         try {
             tmp = Files.createTempFile("gensynth-bench", ".onnx");
             OnnxExporter.export(spec, w, tmp);
-            return OnnxLatency.measure(tmp, spec.input(), Latency.threads(), Measure.WARMUP, cfg.latencyRuns());
+            return OnnxLatency.measure(tmp, spec.input(), Latency.threads(), Math.min(Measure.WARMUP, cfg.latencyRuns()),
+                    cfg.latencyRuns());
         } catch (IOException | RuntimeException e) {
             log.accept("ONNX Runtime latency of " + spec.name() + " not measured: " + e.getMessage());
             return null;

@@ -29,7 +29,7 @@ import java.util.Set;
  *   levels: [0.5, 1.0, 1.5, 2.0]        # top-1 drops (points below the prototype) of FermiNet-A, B, C, D
  *   finetuneEpochs: 1.0                 # final fine-tuning of each FermiNet (default: the run's generate recipe)
  *   randomSamples: 8                    # networks of the random-sampling alternative
- *   latencyRuns: 50                     # timed batch-1 passes (DJL and ONNX Runtime)
+ *   latencyRuns: 50                     # timed batch-1 passes (DJL and ONNX Runtime), after min(20, this) warm-up
  *   alternatives: [width, prune, random]
  * </pre>
  * Relative paths are relative to the benchmark file.

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
-class RunReportTest {
+public class RunReportTest {
 
     /** Parses the page as XML (fails on any well-formedness error) without fetching anything. */
-    static Document parse(String html) throws Exception {
+    public static Document parse(String html) throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setNamespaceAware(true);
         f.setValidating(false);
@@ -26,7 +26,7 @@ class RunReportTest {
         return f.newDocumentBuilder().parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
     }
 
-    static void assertSelfContained(String html) {
+    public static void assertSelfContained(String html) {
         assertThat(html).doesNotContainPattern("(src|href)\\s*=\\s*\"(https?:)?//");
         assertThat(html).doesNotContain("<script").doesNotContain("<link");
         Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
