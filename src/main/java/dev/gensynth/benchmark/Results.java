@@ -150,11 +150,11 @@ public record Results(String name, String dataset, String recipe, String require
                 + "Prototype %s: %.2f%% validation / %.2f%% test top-1. Levels (top-1 drop below the prototype, "
                 + "points): %s.%n%n", dataset, recipe, utility, prototype.network(), prototypeValidationTop1,
                 prototypeTestTop1, levelsText()));
-        sb.append("| network | method | level | top-1 % | params | MACs | info density | NetScore | DJL ms | ORT ms "
-                + "| r met | epochs |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        sb.append("| network | method | level | source | top-1 % | params | MACs | info density | NetScore | DJL ms "
+                + "| ORT ms | r met | epochs |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %,d | %,d | %.1f | %.2f | %s | %s | %s | "
-                    + "%.2f |%n", r.network(), r.method(), r.level(), r.top1(), r.params(), r.macs(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %,d | %,d | %.1f | %.2f | %s | %s | %s "
+                    + "| %.2f |%n", r.network(), r.method(), r.level(), r.source().replace("|", "/"), r.top1(), r.params(), r.macs(),
                     r.informationDensity(), r.netScore(), num(r.latencyMs()), num(r.onnxLatencyMs()),
                     r.met() ? "yes" : "no: " + String.join("; ", r.reasons()).replace("|", "/"), r.trainEpochs()));
         }

@@ -73,6 +73,7 @@ public final class Charts {
             s.setMarkerColor(col);
             s.setLineColor(col);
             if (p.line()) {
+                s.setShowInLegend(!p.name().endsWith(" front")); // a method's front: its colour says whose
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 s.setMarker(SeriesMarkers.NONE);
                 s.setLineStyle(new BasicStroke(1.6f));
