@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gensynth", mixinStandardHelpOptions = true, version = "gensynth 0.1.0",
         description = "Generative synthesis of efficient neural networks.",
         subcommands = {InspectCommand.class, TrainCommand.class, EvaluateCommand.class, ExportCommand.class,
-                SynthesizeCommand.class, GenerateCommand.class,
+                SynthesizeCommand.class, GenerateCommand.class, ReportCommand.class, BenchmarkCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int USER_ERROR = 2;

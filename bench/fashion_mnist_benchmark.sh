@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The full Fashion-MNIST benchmark: FermiNet-A..D against MobileNet-V1/V2-like, ShuffleNet-V2-like
+# and the prototypes, and against uniform width scaling, L1-norm filter pruning and random sampling
+# with the same training budget. Takes hours on a 2-core machine.
+#
+#   bench/fashion_mnist_benchmark.sh [CONFIG] [OUT]
+#
+# CONFIG defaults to bench/fashion-mnist.yaml, OUT to bench-out/fashion-mnist. Every step keeps its
+# result in OUT, so running the same command again after an interruption continues where it
+# stopped. At the end it writes the tables (OUT/results.md, .csv, .json), the HTML report
+# (OUT/report.html) and the Fashion-MNIST section of BENCHMARKS.md (machine, date, command,
+# tables, ratios); set BENCHMARKS_MD=FILE to write that elsewhere.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CONFIG="${1:-$ROOT/bench/fashion-mnist.yaml}"
+OUT="${2:-$ROOT/bench-out/fashion-mnist}"
+MD="${BENCHMARKS_MD:-$ROOT/BENCHMARKS.md}"
+GENSYNTH="${GENSYNTH:-$ROOT/bin/gensynth}"
+case "${1:-}" in -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+
+if [[ "$CONFIG" == "$ROOT/bench/fashion-mnist.yaml" && ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz \
+      && ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte ]]; then
+  echo "Fashion-MNIST is not in /usr/share/datasets/fashion-mnist; install it (apt-get install dataset-fashion-mnist)" >&2
+fi
+
+COMMAND="bench/fashion_mnist_benchmark.sh $*"
+STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+T0=$(date +%s)
+"$GENSYNTH" benchmark --config "$CONFIG" --out "$OUT"
+SECONDS_USED=$(( $(date +%s) - T0 ))
+
+CPU="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)"
+MEM="$(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo 2>/dev/null || true)"
+OS="$( (. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME") || uname -s)"
+JAVA="$(java -version 2>&1 | head -1)"
+SECTION="$(mktemp)"
+trap 'rm -f "$SECTION"' EXIT
+{
+  echo "<!-- fashion-mnist-benchmark:start -->"
+  echo "## Fashion-MNIST: FermiNets against reference networks and the usual alternatives"
+  echo
+  echo "- machine: ${CPU:-unknown CPU}, $(nproc) cores, ${MEM:-? GB}, ${OS}; ${JAVA}"
+  echo "- date: ${STARTED} (this invocation took ${SECONDS_USED} s; an interrupted benchmark resumed from its"
+  echo "  directory counts only the last invocation)"
+  echo "- command: \`${COMMAND}\` (config \`${CONFIG#$ROOT/}\`, results in \`${OUT#$ROOT/}\`: results.md/.csv/.json,"
+  echo "  report.html, run/report.html)"
+  echo "- method: one synthesis at the loosest level; each parent it adopts is kept; FermiNet-X is the kept"
+  echo "  network with the highest U meeting level X on the validation split, fine-tuned and then tested."
+  echo
+  cat "$OUT/results.md"
+  echo "<!-- fashion-mnist-benchmark:end -->"
+} > "$SECTION"
+
+if [[ -f "$MD" ]] && grep -q '<!-- fashion-mnist-benchmark:start -->' "$MD"; then
+  # replace the previous section, keep everything else
+  awk -v f="$SECTION" '
+    /<!-- fashion-mnist-benchmark:start -->/ { while ((getline l < f) > 0) print l; skip = 1; next }
+    /<!-- fashion-mnist-benchmark:end -->/ { skip = 0; next }
+    !skip { print }' "$MD" > "$MD.tmp" && mv "$MD.tmp" "$MD"
+else
+  if [[ ! -f "$MD" ]]; then
+    printf '# Benchmarks\n\nMeasured on this project'"'"'s machines with the committed scripts.\n\n' > "$MD"
+  else
+    echo >> "$MD"
+  fi
+  cat "$SECTION" >> "$MD"
+fi
+echo "wrote $MD and $OUT/report.html"

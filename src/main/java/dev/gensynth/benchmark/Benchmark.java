@@ -1,0 +1,582 @@
+package dev.gensynth.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gensynth.UserError;
+import dev.gensynth.data.DataSource;
+import dev.gensynth.djl.Network;
+import dev.gensynth.export.OnnxExporter;
+import dev.gensynth.export.OnnxLatency;
+import dev.gensynth.generator.ChannelGroups;
+import dev.gensynth.generator.Slicer;
+import dev.gensynth.inquisitor.CandidateRecord;
+import dev.gensynth.metrics.Accuracy;
+import dev.gensynth.metrics.Latency;
+import dev.gensynth.metrics.Measure;
+import dev.gensynth.metrics.Metrics;
+import dev.gensynth.model.ModelDir;
+import dev.gensynth.model.Weights;
+import dev.gensynth.report.RunReport;
+import dev.gensynth.requirements.Observation;
+import dev.gensynth.requirements.Requirements;
+import dev.gensynth.requirements.Verdict;
+import dev.gensynth.seed.Seed;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.synthesis.RunDir;
+import dev.gensynth.synthesis.Synthesis;
+import dev.gensynth.synthesis.SynthesisConfig;
+import dev.gensynth.synthesis.SynthesisListener;
+import dev.gensynth.train.TrainConfig;
+import dev.gensynth.train.TrainListener;
+import dev.gensynth.train.TrainResult;
+import dev.gensynth.train.Trainer;
+import dev.gensynth.utility.Utility;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark: FermiNets against reference networks and the usual alternatives, on one dataset
+ * and one training recipe. Every expensive step writes its result to the benchmark directory
+ * and is skipped when that result exists, so an interrupted benchmark continues where it stopped:
+ * <pre>
+ *   synthesis.yaml        the run config actually used (accuracy requirement = loosest level)
+ *   run/                  the synthesis run (resumed if interrupted); run/report.html
+ *   parents/cycle-NNN/    every parent the synthesis adopted (a model directory + parent.json)
+ *   references/NAME/      each reference trained from scratch with the recipe (row.json when done)
+ *   fermi/A..D/           FermiNet-A..D: picked on validation, fine-tuned, tested
+ *   width/A..D/           the prototype uniformly narrowed to FermiNet-A..D's MACs, trained from scratch
+ *   prune/A..D/           the trained prototype L1-pruned to FermiNet-A..D's MACs, fine-tuned
+ *   random/NN/            random networks of the same space cut from the trained prototype, fine-tuned
+ *   results.json|csv|md   the table, ratios, hypervolumes, budget
+ *   report.html           the visual report
+ * </pre>
+ *
+ * <p><b>FermiNets</b>: one synthesis runs at the loosest level (its parents get smaller while they meet
+ * it). Each adopted parent is kept. For each level, the kept network (parents, the final best, the
+ * prototype) with the highest U that meets the level on the validation split is fine-tuned with the
+ * final recipe and tested: FermiNet-A..D. One learned generator run serves all four levels.
+ *
+ * <p><b>Budget</b>: B = all synthesis fine-tuning (every candidate of every cycle) plus the final
+ * fine-tuning of the FermiNets, in full passes over the training split; the prototype's own
+ * training P is shared by every method that starts from it. Each alternative gets the same B:
+ * L1 pruning fine-tunes each of its networks B/L epochs (L levels); random sampling fine-tunes
+ * each of its N networks B/N epochs; width scaling has no trained starting point, so each of its
+ * networks is trained from scratch for P + B/L epochs (the prototype's training plus one level's
+ * share).
+ */
+public final class Benchmark {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final BenchmarkConfig cfg;
+    private final Path dir;
+    private final Consumer<String> log;
+    private final Function<String, TrainListener> trainListeners;
+    private final SynthesisListener synthesisListener;
+
+    private SynthesisConfig sc;
+    private DataSource.Data data;
+    private Path runDir;
+    private JsonNode proto;
+    private Metrics protoMetrics;
+
+    public Benchmark(BenchmarkConfig cfg, Path dir, Consumer<String> log, Function<String, TrainListener> trainListeners,
+            SynthesisListener synthesisListener) {
+        this.cfg = cfg;
+        this.dir = dir;
+        this.log = log;
+        this.trainListeners = trainListeners;
+        this.synthesisListener = synthesisListener;
+    }
+
+    /** Runs (or continues) every step and writes the results; returns them. */
+    public Results run() {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        synthesis();
+        data = sc.data().load(sc.folderShape());
+        List<Row> rows = new ArrayList<>();
+        List<Row> refs = references();
+        rows.addAll(refs);
+        List<Row> fermi = ferminets();
+        rows.addAll(fermi);
+        double synthEpochs = new RunDir(runDir).progress().map(RunDir.Progress::finetuneEpochs).orElse(0.0);
+        double fermiEpochs = fermi.stream().mapToDouble(Row::trainEpochs).sum();
+        double b = synthEpochs + fermiEpochs;
+        double p = proto.path("trainingEpochs").asDouble() > 0 ? proto.path("trainingEpochs").asDouble()
+                : sc.prototypeTraining().epochs();
+        int levels = cfg.levels().size();
+        Map<String, Double> methodEpochs = new LinkedHashMap<>();
+        methodEpochs.put("gensynth", b);
+        if (cfg.alternatives().contains("width")) {
+            List<Row> w = width(fermi, p + b / levels);
+            rows.addAll(w);
+            methodEpochs.put("width", w.stream().mapToDouble(Row::trainEpochs).sum());
+        }
+        if (cfg.alternatives().contains("prune")) {
+            List<Row> w = prune(fermi, b / levels);
+            rows.addAll(w);
+            methodEpochs.put("l1-prune", w.stream().mapToDouble(Row::trainEpochs).sum());
+        }
+        if (cfg.alternatives().contains("random")) {
+            List<Row> w = random(fermi, b / cfg.randomSamples());
+            rows.addAll(w);
+            methodEpochs.put("random", w.stream().mapToDouble(Row::trainEpochs).sum());
+        }
+        Results.Budget budget = new Results.Budget(p, synthEpochs, fermiEpochs, b, methodEpochs);
+        Results r = Results.of(cfg, sc, protoMetrics, proto.path("validationTop1").asDouble(),
+                proto.path("testTop1").asDouble(), runDir, rows, budget);
+        r.write(dir);
+        BenchmarkReport.write(r, dir.resolve("report.html"));
+        log.accept("benchmark results in " + dir + " (results.md, results.csv, results.json, report.html)");
+        return r;
+    }
+
+    // ---------------------------------------------------------------- synthesis
+
+    private void synthesis() {
+        if (cfg.existingRun() != null) {
+            runDir = cfg.existingRun();
+            RunDir run = new RunDir(runDir);
+            if (!run.progress().map(RunDir.Progress::done).orElse(false)) {
+                throw new UserError("run " + runDir + " has not finished; finish it with 'gensynth synthesize --resume "
+                        + runDir + "' first");
+            }
+            log.accept("using the finished synthesis run " + runDir + " (only its best network and prototype can "
+                    + "be picked for the levels: its earlier parents were not kept)");
+        } else {
+            runDir = dir.resolve("run");
+            Path yaml = dir.resolve("synthesis.yaml");
+            try {
+                if (!Files.isRegularFile(yaml)) {
+                    Files.writeString(yaml, cfg.derivedRunConfig());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            SynthesisConfig c = SynthesisConfig.load(yaml);
+            RunDir run = new RunDir(runDir);
+            SynthesisListener l = new ParentKeeper(synthesisListener, runDir, dir.resolve("parents"));
+            if (run.progress().map(RunDir.Progress::done).orElse(false)) {
+                log.accept("synthesis: done (" + runDir + ")");
+            } else if (Files.isRegularFile(run.config()) && run.progress().isPresent()) {
+                log.accept("synthesis: resuming " + runDir);
+                Synthesis.resume(runDir, l);
+            } else {
+                log.accept("synthesis: starting " + runDir + " at the loosest level (top-1 >= prototype - "
+                        + cfg.loosestLevel() + ")");
+                Synthesis.start(yaml, c, runDir, true, l);
+            }
+            try {
+                RunReport.write(runDir);
+            } catch (RuntimeException e) {
+                log.accept("run report not written: " + e.getMessage());
+            }
+        }
+        sc = SynthesisConfig.load(runDir.resolve("run.yaml"));
+        try {
+            proto = JSON.readTree(runDir.resolve("prototype/prototype.json").toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        protoMetrics = new ModelDir(runDir.resolve("prototype")).metrics().orElseThrow();
+    }
+
+    /** Keeps a copy of every parent the synthesis adopts (RUN/best right after an improving cycle). */
+    static final class ParentKeeper implements SynthesisListener {
+        private final SynthesisListener d;
+        private final Path runDir;
+        private final Path parents;
+
+        ParentKeeper(SynthesisListener delegate, Path runDir, Path parents) {
+            this.d = delegate;
+            this.runDir = runDir;
+            this.parents = parents;
+        }
+
+        @Override
+        public TrainListener prototypeTraining(String network) {
+            return d.prototypeTraining(network);
+        }
+
+        @Override
+        public void onCycleStart(int cycle, int candidates) {
+            d.onCycleStart(cycle, candidates);
+        }
+
+        @Override
+        public TrainListener training(int cycle, int index, String network) {
+            return d.training(cycle, index, network);
+        }
+
+        @Override
+        public void onCandidate(CandidateRecord c) {
+            d.onCandidate(c);
+        }
+
+        @Override
+        public void onMessage(String message) {
+            d.onMessage(message);
+        }
+
+        @Override
+        public void onCycleEnd(RunDir.CycleSummary s) {
+            if (s.improved()) {
+                Path target = parents.resolve(String.format("cycle-%03d", s.cycle()));
+                try {
+                    Path tmp = parents.resolve(target.getFileName() + ".tmp");
+                    deleteTree(tmp);
+                    Files.createDirectories(tmp);
+                    for (String f : List.of(ModelDir.SPEC, ModelDir.WEIGHTS, ModelDir.METRICS)) {
+                        Files.copy(runDir.resolve("best").resolve(f), tmp.resolve(f));
+                    }
+                    JSON.writeValue(tmp.resolve("parent.json").toFile(), Map.of("cycle", s.cycle(), "validationTop1",
+                            s.bestTop1(), "macs", s.bestMacs(), "utility", s.bestUtility()));
+                    deleteTree(target);
+                    Files.move(tmp, target);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot keep the parent of cycle " + s.cycle(), e);
+                }
+            }
+            d.onCycleEnd(s);
+        }
+    }
+
+    // ---------------------------------------------------------------- references
+
+    private List<Row> references() {
+        List<Row> out = new ArrayList<>();
+        for (String name : cfg.references()) {
+            Path d = dir.resolve("references").resolve(name);
+            Row done = readRow(d);
+            if (done != null) {
+                out.add(done);
+                continue;
+            }
+            boolean isPrototype = name.equals(sc.prototypeArch()) && sc.prototypeWidth() == 1.0;
+            if (isPrototype) {
+                log.accept("reference " + name + ": the run's prototype (same architecture and recipe), not retrained");
+                ModelDir m = new ModelDir(runDir.resolve("prototype"));
+                NetworkSpec spec = m.spec();
+                out.add(measure(spec, m.weights(spec), d, name, "reference", "-", "prototype of the synthesis run",
+                        proto.path("trainingEpochs").asDouble(), proto.path("trainingSeconds").asDouble(), null));
+                continue;
+            }
+            log.accept("reference " + name + ": training from scratch (" + sc.prototypeTraining().epochs() + " epochs)");
+            NetworkSpec spec = dev.gensynth.zoo.Zoo.get(name, data.sampleShape(), data.classes());
+            out.add(train(spec, Weights.initial(spec, sc.seed()), sc.prototypeTraining(), d, name, "reference", "-",
+                    "zoo " + name + ", from scratch", null));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- FermiNets
+
+    /** A trained network the synthesis produced, with its validation top-1. */
+    record Kept(String source, Path modelDir, double validationTop1, long params, long macs) {
+    }
+
+    private List<Kept> kept() {
+        List<Kept> k = new ArrayList<>();
+        Path parents = dir.resolve("parents");
+        if (Files.isDirectory(parents)) {
+            try (Stream<Path> s = Files.list(parents)) {
+                for (Path p : s.filter(x -> Files.isRegularFile(x.resolve("parent.json"))).sorted().toList()) {
+                    JsonNode j = JSON.readTree(p.resolve("parent.json").toFile());
+                    Metrics m = new ModelDir(p).metrics().orElseThrow();
+                    k.add(new Kept("parent of " + p.getFileName(), p, j.path("validationTop1").asDouble(), m.params(),
+                            m.macs()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Metrics best = new ModelDir(runDir.resolve("best")).metrics().orElse(null);
+        if (best != null && best.top1() != null) {
+            k.add(new Kept("best of the run", runDir.resolve("best"), best.top1(), best.params(), best.macs()));
+        }
+        k.add(new Kept("prototype", runDir.resolve("prototype"), proto.path("validationTop1").asDouble(),
+                protoMetrics.params(), protoMetrics.macs()));
+        return k;
+    }
+
+    Requirements levelRequirements(double drop, boolean withLatency) {
+        Requirements r = sc.requirements();
+        return new Requirements(null, drop, r.maxMacs(), r.maxParams(), withLatency ? r.maxLatencyMs() : null);
+    }
+
+    /** The best-U item meeting the level on validation, or null. */
+    private <T> T pick(List<T> items, Function<T, Observation> obs, double drop) {
+        Utility u = sc.utility();
+        Requirements req = levelRequirements(drop, false);
+        double pv = proto.path("validationTop1").asDouble();
+        T best = null;
+        double bu = Double.NEGATIVE_INFINITY;
+        for (T t : items) {
+            Observation o = obs.apply(t);
+            if (req.check(o, pv).met() && u.score(o) > bu) {
+                bu = u.score(o);
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    private TrainConfig finetuneRecipe() {
+        return cfg.finetuneEpochs() != null ? sc.generateFinetune().withEpochs(cfg.finetuneEpochs())
+                : sc.generateFinetune();
+    }
+
+    private List<Row> ferminets() {
+        List<Kept> kept = kept();
+        List<Row> out = new ArrayList<>();
+        Map<String, Row> bySource = new LinkedHashMap<>();
+        for (int i = 0; i < cfg.levels().size(); i++) {
+            String level = BenchmarkConfig.levelName(i);
+            double drop = cfg.levels().get(i);
+            String name = "FermiNet-" + level;
+            Path d = dir.resolve("fermi").resolve(level);
+            Row done = readRow(d);
+            if (done == null) {
+                Kept k = pick(kept, x -> new Observation(x.validationTop1(), x.params(), x.macs(), Double.NaN,
+                        "validation"), drop);
+                if (k == null) {
+                    throw new UserError("no network of the synthesis meets level " + level + " (top-1 >= prototype - "
+                            + drop + ") on validation, not even the prototype; check the run's other requirements");
+                }
+                Row same = bySource.get(k.source());
+                if (same != null) {
+                    log.accept(name + ": same network as " + same.network() + " (" + k.source() + ")");
+                    done = verdict(same.renamed(name, level, 0), drop);
+                    writeRow(d, done);
+                } else {
+                    log.accept(name + ": " + k.source() + " (" + k.macs() + " MACs, " + String.format(Locale.ROOT,
+                            "%.2f", k.validationTop1()) + "% validation), fine-tuning " + finetuneRecipe().epochs()
+                            + " epochs");
+                    ModelDir m = new ModelDir(k.modelDir());
+                    NetworkSpec spec = m.spec().withName(name);
+                    done = train(spec, m.weights(m.spec()), finetuneRecipe().withSeed(sc.seed() + 1000 + i), d, name,
+                            "gensynth", level, k.source(), drop);
+                }
+            }
+            bySource.putIfAbsent(done.source(), done);
+            out.add(done);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- alternatives
+
+    private List<Row> width(List<Row> fermi, double epochs) {
+        List<Row> out = new ArrayList<>();
+        if (sc.prototypeArch() == null) {
+            log.accept("width scaling skipped: the prototype is not a built-in architecture with a width multiplier");
+            return out;
+        }
+        Map<Double, Row> byWidth = new LinkedHashMap<>();
+        for (int i = 0; i < fermi.size(); i++) {
+            String level = BenchmarkConfig.levelName(i);
+            Path d = dir.resolve("width").resolve(level);
+            Row done = readRow(d);
+            double w = Alternatives.matchWidth(sc.prototypeArch(), data.sampleShape(), data.classes(),
+                    fermi.get(i).macs(), sc.prototypeWidth());
+            String name = "Width-" + level + " (x" + w + ")";
+            if (done == null && byWidth.containsKey(w)) {
+                done = verdict(byWidth.get(w).renamed(name, level, 0), cfg.levels().get(i));
+                writeRow(d, done);
+            }
+            if (done == null) {
+                log.accept(name + ": " + sc.prototypeArch() + " at width " + w + ", from scratch for "
+                        + String.format(Locale.ROOT, "%.2f", epochs) + " epochs");
+                NetworkSpec spec = Alternatives.widthScaled(sc.prototypeArch(), data.sampleShape(), data.classes(), w)
+                        .withName(name);
+                done = train(spec, Weights.initial(spec, sc.seed() + 2000 + i), sc.prototypeTraining()
+                        .withEpochs(epochs), d, name, "width", level, "uniform width x" + w, cfg.levels().get(i));
+            }
+            byWidth.putIfAbsent(w, done);
+            out.add(done);
+        }
+        return out;
+    }
+
+    private List<Row> prune(List<Row> fermi, double epochs) {
+        List<Row> out = new ArrayList<>();
+        ModelDir pm = new ModelDir(runDir.resolve("prototype"));
+        NetworkSpec ps = pm.spec();
+        Weights pw = pm.weights(ps);
+        ChannelGroups groups = new ChannelGroups(ps);
+        double[][] scores = Alternatives.l1Scores(groups, pw);
+        for (int i = 0; i < fermi.size(); i++) {
+            String level = BenchmarkConfig.levelName(i);
+            Path d = dir.resolve("prune").resolve(level);
+            Row done = readRow(d);
+            if (done == null) {
+                double ratio = Alternatives.matchPruneRatio(groups, scores, fermi.get(i).macs(),
+                        sc.search().minChannels());
+                String name = "L1-" + level;
+                Slicer.Cut cut = Slicer.cut(groups, pw, Alternatives.topK(scores, ratio, sc.search().minChannels()),
+                        name);
+                log.accept(name + String.format(Locale.ROOT, ": L1 filter pruning, keep ratio %.3f, fine-tuning "
+                        + "%.2f epochs", ratio, epochs));
+                done = train(cut.spec(), cut.weights(), finetuneRecipe().withEpochs(epochs).withSeed(sc.seed() + 3000
+                        + i), d, name, "l1-prune", level, String.format(Locale.ROOT, "L1 keep ratio %.3f", ratio),
+                        cfg.levels().get(i));
+            }
+            out.add(done);
+        }
+        return out;
+    }
+
+    private List<Row> random(List<Row> fermi, double epochs) {
+        List<Row> out = new ArrayList<>();
+        ModelDir pm = new ModelDir(runDir.resolve("prototype"));
+        NetworkSpec ps = pm.spec();
+        Weights pw = pm.weights(ps);
+        ChannelGroups groups = new ChannelGroups(ps);
+        double pMacs = protoMetrics.macs();
+        double lo = Math.min(1, fermi.stream().mapToLong(Row::macs).min().orElse((long) pMacs) / pMacs / 1.5);
+        double hi = Math.min(1, fermi.stream().mapToLong(Row::macs).max().orElse((long) pMacs) / pMacs * 1.5);
+        for (int j = 0; j < cfg.randomSamples(); j++) {
+            Path d = dir.resolve("random").resolve(String.format("%02d", j));
+            Row done = readRow(d);
+            if (done == null) {
+                SplittableRandom rnd = new SplittableRandom(new Seed(sc.seed()).derive("benchmark-random", j).value());
+                double rho = Math.exp(Math.log(lo) + rnd.nextDouble() * (Math.log(hi) - Math.log(lo)));
+                String name = String.format("Random-%02d", j);
+                Slicer.Cut cut = Slicer.cut(groups, pw, Alternatives.randomKept(groups, Math.sqrt(rho), 0.25,
+                        sc.search().minChannels(), rnd), name);
+                log.accept(name + String.format(Locale.ROOT, ": random keep masks (target MACs ratio %.3f), "
+                        + "fine-tuning %.2f epochs", rho, epochs));
+                done = train(cut.spec(), cut.weights(), finetuneRecipe().withEpochs(epochs).withSeed(sc.seed() + 4000
+                        + j), d, name, "random", "-", String.format(Locale.ROOT, "random masks, MACs ratio %.3f", rho),
+                        null);
+            }
+            out.add(done);
+        }
+        // the level picks: best U meeting each level on validation
+        List<Row> picks = new ArrayList<>();
+        for (int i = 0; i < cfg.levels().size(); i++) {
+            Row p = pick(out, r -> new Observation(r.top1Validation(), r.params(), r.macs(), Double.NaN, "validation"),
+                    cfg.levels().get(i));
+            if (p != null) {
+                picks.add(verdict(p.renamed(p.network() + " = Random-" + BenchmarkConfig.levelName(i),
+                        BenchmarkConfig.levelName(i), 0), cfg.levels().get(i)));
+            }
+        }
+        out.addAll(picks);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- measuring
+
+    private Row train(NetworkSpec spec, Weights init, TrainConfig recipe, Path d, String name, String method,
+            String level, String source, Double drop) {
+        try (Network net = Network.create(spec, init)) {
+            TrainResult r = Trainer.train(net, data.train(), data.validation(), recipe, trainListeners.apply(name));
+            return measure(net, r.weights(), d, name, method, level, source, r.epochsRun(), r.seconds(), drop);
+        }
+    }
+
+    private Row measure(NetworkSpec spec, Weights w, Path d, String name, String method, String level, String source,
+            double epochs, double seconds, Double drop) {
+        try (Network net = Network.create(spec, w)) {
+            return measure(net, w, d, name, method, level, source, epochs, seconds, drop);
+        }
+    }
+
+    private Row measure(Network net, Weights w, Path d, String name, String method, String level, String source,
+            double epochs, double seconds, Double drop) {
+        double val = Accuracy.top1(net, data.validation(), 256);
+        Metrics m = Measure.of(net, data.test(), "test", 0);
+        int warmup = Math.min(Measure.WARMUP, cfg.latencyRuns());
+        Latency.Measurement lat = Latency.measure(net, warmup, cfg.latencyRuns());
+        m = m.withLatency(lat.medianMs(), lat.threads());
+        Double ort = onnxLatency(net.spec(), w);
+        if (ort != null) {
+            m = m.withOnnxLatency(ort);
+        }
+        new ModelDir(d.resolve("model")).save(net.spec(), w, m);
+        Row row = new Row(name, method, level, source, m.top1(), val, m.params(), m.macs(), m.informationDensity(),
+                m.netScore(), m.latencyMs(), m.onnxLatencyMs(), false, List.of(), epochs, seconds,
+                dir.relativize(d.resolve("model")).toString());
+        row = verdict(row, drop == null ? cfg.loosestLevel() : drop);
+        writeRow(d, row);
+        return row;
+    }
+
+    private Row verdict(Row r, double drop) {
+        Verdict v = levelRequirements(drop, true).check(new Observation(r.top1(), r.params(), r.macs(),
+                r.latencyMs() == null ? Double.NaN : r.latencyMs(), "test"), proto.path("testTop1").asDouble());
+        return r.withVerdict(v.met(), v.reasons());
+    }
+
+    private Double onnxLatency(NetworkSpec spec, Weights w) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("gensynth-bench", ".onnx");
+            OnnxExporter.export(spec, w, tmp);
+            return OnnxLatency.measure(tmp, spec.input(), Latency.threads(), Math.min(Measure.WARMUP, cfg.latencyRuns()),
+                    cfg.latencyRuns());
+        } catch (IOException | RuntimeException e) {
+            log.accept("ONNX Runtime latency of " + spec.name() + " not measured: " + e.getMessage());
+            return null;
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // a temp file left behind
+                }
+            }
+        }
+    }
+
+    static Row readRow(Path d) {
+        Path f = d.resolve("row.json");
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            return JSON.readValue(f.toFile(), Row.class);
+        } catch (IOException e) {
+            return null; // a damaged row is redone
+        }
+    }
+
+    static void writeRow(Path d, Row r) {
+        try {
+            Files.createDirectories(d);
+            Path tmp = d.resolve("row.json.tmp");
+            JSON.writeValue(tmp.toFile(), r);
+            Files.move(tmp, d.resolve("row.json"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.gensynth.benchmark;
+
+import dev.gensynth.report.Charts;
+import dev.gensynth.report.Html;
+import dev.gensynth.report.Pareto;
+import dev.gensynth.report.Widths;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.SpecIO;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The benchmark's visual report: one self-contained HTML file, in the style of the run report. */
+public final class BenchmarkReport {
+    private BenchmarkReport() {
+    }
+
+    public static Path write(Results r, Path out) {
+        String html = render(r, out.toAbsolutePath().getParent());
+        try {
+            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+            Files.writeString(tmp, html, StandardCharsets.UTF_8);
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String render(Results r, Path benchDir) {
+        Html h = new Html("Benchmark " + r.name());
+        List<String[]> kv = new ArrayList<>();
+        kv.add(new String[] {"dataset", r.dataset()});
+        kv.add(new String[] {"recipe (references, prototype)", r.recipe()});
+        kv.add(new String[] {"prototype", String.format(Locale.ROOT, "%s: %,d params, %,d MACs, %.2f%% validation / "
+                + "%.2f%% test top-1", r.prototype().network(), r.prototype().params(), r.prototype().macs(),
+                r.prototypeValidationTop1(), r.prototypeTestTop1())});
+        kv.add(new String[] {"synthesis requirements", r.requirements() + " (the loosest level)"});
+        kv.add(new String[] {"levels (top-1 drop, points)", r.levelsText()});
+        kv.add(new String[] {"utility U", r.utility()});
+        kv.add(new String[] {"training budget", String.format(Locale.ROOT, "P = %.2f epochs (prototype), B = %.2f "
+                + "(synthesis %.2f + final fine-tuning %.2f); each alternative gets B (width scaling: P + B/L per "
+                + "network, from scratch)", r.budget().prototypeEpochs(), r.budget().totalB(),
+                r.budget().synthesisEpochs(), r.budget().ferminetFinetuneEpochs())});
+        kv.add(new String[] {"machine", r.machine()});
+        kv.add(new String[] {"date", r.date()});
+        h.keyValues(kv);
+        h.raw("<p><a href=\"run/report.html\">Report of the synthesis run</a> (when the run is inside the benchmark "
+                + "directory).</p>\n");
+
+        h.h2("Accuracy versus MACs, per method");
+        List<Charts.Points> series = new ArrayList<>();
+        int style = 0;
+        for (String m : Results.METHODS) {
+            List<Pareto.Point> pts = Results.points(r.rows(), m);
+            if (pts.isEmpty()) {
+                continue;
+            }
+            series.add(Charts.Points.of(m, Pareto.xy(pts), false, style));
+            series.add(Charts.Points.of(m + " front", Pareto.xy(Pareto.front(pts)), true, style));
+            style++;
+        }
+        h.img(Charts.scatter("Test top-1 versus MACs", "MACs (log scale)", "top-1 % (test)", series, true));
+        h.note(String.format(Locale.ROOT, "Lines join each method's non-dominated networks. Hypervolume: area "
+                + "dominated in (top-1 %%, log10 MACs) against (0 %%, log10 %,d = prototype MACs).",
+                r.hypervolumeReferenceMacs()));
+        List<List<String>> hv = new ArrayList<>();
+        for (Map.Entry<String, Double> e : r.hypervolume().entrySet()) {
+            Boolean d = r.ferminetFrontDominates().get(e.getKey());
+            hv.add(List.of(e.getKey(), String.format(Locale.ROOT, "%.2f", e.getValue()),
+                    d == null ? "-" : d ? "yes" : "no"));
+        }
+        h.table(List.of("method", "hypervolume", "@FermiNet front dominates it"), hv);
+
+        h.h2("Networks");
+        List<List<String>> rows = new ArrayList<>();
+        List<String> cls = new ArrayList<>();
+        for (Row x : r.rows()) {
+            rows.add(List.of(x.network(), x.method(), x.level(), x.source(), f2(x.top1()), f2(x.top1Validation()),
+                    String.format(Locale.ROOT, "%,d", x.params()), String.format(Locale.ROOT, "%,d", x.macs()),
+                    String.format(Locale.ROOT, "%.1f", x.informationDensity()), f2(x.netScore()),
+                    x.latencyMs() == null ? "-" : String.format(Locale.ROOT, "%.3f", x.latencyMs()),
+                    x.onnxLatencyMs() == null ? "-" : String.format(Locale.ROOT, "%.3f", x.onnxLatencyMs()),
+                    f2(x.trainEpochs()), x.met() ? "meets r" : String.join("; ", x.reasons())));
+            cls.add((x.method().equals("gensynth") ? "hl " : "") + (x.met() ? "ok" : "bad"));
+        }
+        h.table(List.of("network", "@method", "@level", "@source", "top-1 % test", "top-1 % val", "params", "MACs",
+                "info density", "NetScore", "DJL ms", "ORT ms", "epochs", "@r"), rows, cls, 13);
+        h.note("Information density: top-1 % per million params. Latency: batch 1, median after warm-up.");
+
+        h.h2("FermiNets against the references");
+        List<List<String>> rat = new ArrayList<>();
+        for (Results.Ratio x : r.ratios()) {
+            rat.add(List.of(x.ferminet(), x.reference(), String.format(Locale.ROOT, "%.2f×", x.informationDensityRatio()),
+                    String.format(Locale.ROOT, "%.2f×", x.macsRatio()), String.format(Locale.ROOT, "%+.2f",
+                            x.netScoreDifference()), String.format(Locale.ROOT, "%+.2f", x.top1Difference())));
+        }
+        h.table(List.of("FermiNet", "@reference", "info density ×", "MACs × fewer", "NetScore +", "top-1 ± points"),
+                rat);
+
+        h.h2("Training budget");
+        List<List<String>> bud = new ArrayList<>();
+        for (Map.Entry<String, Double> e : r.budget().methodEpochs().entrySet()) {
+            bud.add(List.of(e.getKey(), f2(e.getValue())));
+        }
+        h.table(List.of("method", "epochs spent"), bud);
+
+        h.h2("Architectures: FermiNets and L1-pruned networks next to the prototype");
+        List<String> names = new ArrayList<>();
+        List<NetworkSpec> specs = new ArrayList<>();
+        add(Path.of(r.runDir()).resolve("prototype"), "prototype", names, specs);
+        for (Row x : r.rows()) {
+            if ((x.method().equals("gensynth") || x.method().equals("l1-prune")) && x.modelDir() != null
+                    && benchDir != null) {
+                add(benchDir.resolve(x.modelDir()), x.network(), names, specs);
+            }
+        }
+        Widths.section(h, names, specs, 5);
+        return h.end();
+    }
+
+    private static void add(Path modelDir, String name, List<String> names, List<NetworkSpec> specs) {
+        Path f = modelDir.resolve("spec.json");
+        if (names.contains(name) || !Files.isRegularFile(f)) {
+            return;
+        }
+        try {
+            specs.add(SpecIO.read(f));
+            names.add(name);
+        } catch (RuntimeException e) {
+            // left out
+        }
+    }
+
+    private static String f2(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "-";
+    }
+}

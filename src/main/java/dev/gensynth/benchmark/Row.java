@@ -1,0 +1,30 @@
+package dev.gensynth.benchmark;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * One network of the benchmark, measured on the test split (and validation, for selection).
+ *
+ * @param method {@code gensynth}, {@code reference}, {@code width}, {@code l1-prune} or {@code random}
+ * @param level the requirement level it was made or picked for (A, B, ...), or "-"
+ * @param informationDensity top-1 % per million params
+ * @param met whether it meets r on the test split: its level's accuracy floor (prototype test top-1 minus the
+ *     level's drop) and the run's other requirements; for networks without a level, the loosest level
+ * @param trainEpochs full passes over the training split spent on it (its own training or fine-tuning only)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Row(String network, String method, String level, String source, double top1, double top1Validation,
+        long params, long macs, double informationDensity, double netScore, Double latencyMs, Double onnxLatencyMs,
+        boolean met, List<String> reasons, double trainEpochs, double seconds, String modelDir) {
+
+    public Row renamed(String name, String newLevel, double epochs) {
+        return new Row(name, method, newLevel, source, top1, top1Validation, params, macs, informationDensity,
+                netScore, latencyMs, onnxLatencyMs, met, reasons, epochs, seconds, modelDir);
+    }
+
+    public Row withVerdict(boolean m, List<String> r) {
+        return new Row(network, method, level, source, top1, top1Validation, params, macs, informationDensity,
+                netScore, latencyMs, onnxLatencyMs, m, r, trainEpochs, seconds, modelDir);
+    }
+}

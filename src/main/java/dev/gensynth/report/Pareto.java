@@ -1,0 +1,82 @@
+package dev.gensynth.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Accuracy-versus-MACs fronts: higher top-1 and fewer MACs are better.
+ *
+ * <p><b>Hypervolume</b> is measured in the plane (top-1 in %, log10 MACs) against the reference
+ * point (0 % top-1, log10 of the reference MACs, normally the prototype's): the area of the
+ * region that some point of the front dominates (at least its top-1, at least its MACs) and that
+ * dominates the reference point. Its unit is "percentage points × decades of MACs". A network
+ * with more MACs than the reference adds nothing. Larger is better; a front that dominates
+ * another has at least its hypervolume.
+ */
+public final class Pareto {
+    private Pareto() {
+    }
+
+    /** A network as a point: its MACs and top-1 (%). */
+    public record Point(String name, long macs, double top1) {
+    }
+
+    /** The non-dominated points, sorted by MACs ascending (so top-1 ascending too). */
+    public static List<Point> front(List<Point> points) {
+        List<Point> sorted = new ArrayList<>(points.stream().filter(p -> p.macs() > 0 && Double.isFinite(p.top1()))
+                .toList());
+        sorted.sort(Comparator.comparingLong(Point::macs).thenComparing(Comparator.comparingDouble(Point::top1)
+                .reversed()));
+        List<Point> out = new ArrayList<>();
+        double best = Double.NEGATIVE_INFINITY;
+        for (Point p : sorted) {
+            if (p.top1() > best) {
+                out.add(p);
+                best = p.top1();
+            }
+        }
+        return out;
+    }
+
+    /** Hypervolume of the points' front against (0 %, log10 {@code referenceMacs}); see the class note. */
+    public static double hypervolume(List<Point> points, long referenceMacs) {
+        double xr = Math.log10(referenceMacs);
+        double hv = 0;
+        double prev = 0;
+        for (Point p : front(points)) {
+            double x = Math.log10(p.macs());
+            if (x >= xr || p.top1() <= 0) {
+                continue;
+            }
+            double a = p.top1();
+            if (a > prev) {
+                hv += (xr - x) * (a - prev);
+                prev = a;
+            }
+        }
+        return hv;
+    }
+
+    /** Whether every point of {@code b} is weakly dominated by some point of {@code a}. */
+    public static boolean dominates(List<Point> a, List<Point> b) {
+        for (Point q : b) {
+            boolean covered = false;
+            for (Point p : a) {
+                if (p.macs() <= q.macs() && p.top1() >= q.top1()) {
+                    covered = true;
+                    break;
+                }
+            }
+            if (!covered) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The front as (MACs, top-1) pairs for a chart. */
+    public static List<double[]> xy(List<Point> points) {
+        return points.stream().map(p -> new double[] {p.macs(), p.top1()}).toList();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.gensynth.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.gensynth.generator.ChannelGroups;
+import dev.gensynth.generator.Slicer;
+import dev.gensynth.metrics.Cost;
+import dev.gensynth.model.Weights;
+import dev.gensynth.report.Pareto;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+import dev.gensynth.zoo.Zoo;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class AlternativesTest {
+    static final Shape IN = Shape.of(1, 28, 28);
+
+    @Test
+    void l1PruningKeepsTheLargestFiltersAndMatchesAMacsTarget() {
+        NetworkSpec spec = Zoo.get("resnet", IN, 10, 0.5);
+        Weights w = Weights.initial(spec, 3);
+        ChannelGroups g = new ChannelGroups(spec);
+        double[][] s = Alternatives.l1Scores(g, w);
+        assertThat(s.length).isEqualTo(g.count());
+        int[][] kept = Alternatives.topK(s, 0.5, 2);
+        for (int gi = 0; gi < kept.length; gi++) {
+            final int i = gi;
+            assertThat(kept[i].length).isEqualTo(Math.max(2, Math.round(0.5f * g.width(i))));
+            double minKept = java.util.Arrays.stream(kept[i]).mapToDouble(c -> s[i][c]).min().orElseThrow();
+            for (int c = 0; c < s[i].length; c++) {
+                final int ch = c;
+                if (java.util.Arrays.stream(kept[i]).noneMatch(k -> k == ch)) {
+                    assertThat(s[i][c]).isLessThanOrEqualTo(minKept);
+                }
+            }
+        }
+        long target = Cost.of(spec).macs() / 4;
+        double r = Alternatives.matchPruneRatio(g, s, target, 2);
+        long got = Cost.of(Slicer.cutSpec(g, Alternatives.topK(s, r, 2))).macs();
+        assertThat(Math.abs(Math.log((double) got / target))).isLessThan(0.25);
+        Slicer.Cut cut = Slicer.cut(g, w, Alternatives.topK(s, r, 2), "l1");
+        assertThat(cut.weights()).isNotNull();
+    }
+
+    @Test
+    void randomMasksAreValidAndWidthMatchingFindsAMultiplier() {
+        NetworkSpec spec = Zoo.get("resnet", IN, 10, 0.5);
+        ChannelGroups g = new ChannelGroups(spec);
+        int[][] a = Alternatives.randomKept(g, 0.5, 0.25, 2, new SplittableRandom(1));
+        int[][] b = Alternatives.randomKept(g, 0.5, 0.25, 2, new SplittableRandom(2));
+        assertThat(a).isNotEqualTo(b);
+        for (int[] k : a) {
+            assertThat(k.length).isGreaterThanOrEqualTo(2);
+        }
+        Slicer.cutSpec(g, a).shapes();
+        long target = Cost.of(Zoo.get("resnet", IN, 10, 0.25)).macs();
+        double w = Alternatives.matchWidth("resnet", IN, 10, target, 0.5);
+        assertThat(Cost.of(Zoo.get("resnet", IN, 10, w)).macs()).isEqualTo(target);
+    }
+
+    @Test
+    void hypervolumeAndDominance() {
+        // reference 1e6 MACs: log10 = 6. Points at 1e5 (x=5) with 50 %, 1e4 (x=4) with 40 %.
+        List<Pareto.Point> p = List.of(new Pareto.Point("a", 100_000, 50), new Pareto.Point("b", 10_000, 40),
+                new Pareto.Point("dominated", 200_000, 45), new Pareto.Point("too big", 2_000_000, 99));
+        // 40 * (6-4) + (50-40) * (6-5) = 90
+        assertThat(Pareto.hypervolume(p, 1_000_000)).isCloseTo(90, within(1e-9));
+        assertThat(Pareto.front(p)).extracting(Pareto.Point::name).containsExactly("b", "a", "too big");
+        assertThat(Pareto.dominates(p, List.of(new Pareto.Point("x", 300_000, 44)))).isTrue();
+        assertThat(Pareto.dominates(p, List.of(new Pareto.Point("y", 5_000, 10)))).isFalse();
+    }
+}

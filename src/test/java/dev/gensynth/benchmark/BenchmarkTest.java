@@ -1,0 +1,96 @@
+package dev.gensynth.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gensynth.cli.Main;
+import dev.gensynth.report.RunReportTest;
+import dev.gensynth.testing.TinyData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole benchmark on tiny data, then again: the second run redoes nothing. */
+class BenchmarkTest {
+
+    static Path tinyConfig(Path tmp) throws Exception {
+        TinyData.write(tmp.resolve("data"), 160, 60, 11);
+        Files.writeString(tmp.resolve("run.yaml"), """
+                name: tiny
+                seed: 3
+                data: {dataset: mnist, dir: data, validationFraction: 0.25}
+                prototype: {arch: resnet, width: 0.25}
+                prototypeTraining: {epochs: 1.5, batchSize: 32, learningRate: 0.05}
+                requirements: {maxTop1Drop: 1.0}
+                budget: {cycles: 1, candidates: 2, finetuneEpochs: 0.25, patience: 2}
+                finetune: {batchSize: 32}
+                search: {stimuli: 32, initialPush: 0.7}
+                generate: {epochs: 0.25, batchSize: 32}
+                """);
+        Path bench = tmp.resolve("bench.yaml");
+        Files.writeString(bench, """
+                name: tiny-bench
+                synthesis: run.yaml
+                recipe: {epochs: 1}
+                references: [plain]
+                levels: [1.0, 5.0]
+                randomSamples: 2
+                latencyRuns: 1
+                """);
+        return bench;
+    }
+
+    @Test
+    void runsEveryStepWritesTheTablesAndTheReportAndResumes(@TempDir Path tmp) throws Exception {
+        Path cfg = tinyConfig(tmp);
+        Path out = tmp.resolve("out");
+        Results r = new Benchmark(BenchmarkConfig.load(cfg), out, m -> System.out.println(java.time.LocalTime.now() + " " + m),
+                n -> dev.gensynth.train.TrainListener.SILENT, dev.gensynth.synthesis.SynthesisListener.SILENT).run();
+
+        assertThat(r.rows()).extracting(Row::method).contains("reference", "gensynth", "width", "l1-prune", "random");
+        assertThat(r.ferminets()).extracting(Row::network).containsExactly("FermiNet-A", "FermiNet-B");
+        assertThat(r.ratios()).hasSize(2);
+        assertThat(r.hypervolume()).containsKeys("gensynth", "reference", "width", "l1-prune", "random");
+        assertThat(r.budget().totalB()).isGreaterThan(0);
+        // the alternatives got the budget they are given: pruning B in total, random B in total
+        // (up to rounding to whole batches, large on 120 training images)
+        assertThat(r.budget().methodEpochs().get("l1-prune")).isBetween(0.8 * r.budget().totalB(),
+                1.5 * r.budget().totalB());
+        assertThat(r.rows()).allSatisfy(x -> {
+            assertThat(x.top1()).isBetween(0.0, 100.0);
+            assertThat(x.latencyMs()).isNotNull();
+            assertThat(x.met() || !x.reasons().isEmpty()).isTrue();
+        });
+        assertThat(r.rows()).anySatisfy(x -> assertThat(x.onnxLatencyMs()).isNotNull());
+        for (String f : List.of("results.json", "results.csv", "results.md", "report.html", "run/report.html",
+                "synthesis.yaml")) {
+            assertThat(out.resolve(f)).isRegularFile();
+        }
+        assertThat(Files.readString(out.resolve("synthesis.yaml"))).contains("maxTop1Drop: 5.0");
+        String md = Files.readString(out.resolve("results.md"));
+        assertThat(md).contains("FermiNet-A").contains("| plain |").contains("hypervolume");
+        assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + r.rows().size());
+        String html = Files.readString(out.resolve("report.html"));
+        RunReportTest.parse(html);
+        RunReportTest.assertSelfContained(html);
+        for (Row x : r.rows()) {
+            assertThat(html).contains(dev.gensynth.report.Html.esc(x.network()));
+        }
+
+        // resumable: a second run (through the CLI) reuses every finished step
+        Path marker = out.resolve("references/plain/row.json");
+        ObjectMapper json = new ObjectMapper();
+        JsonNode row = json.readTree(marker.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) row).put("source", "kept from the first run");
+        json.writeValue(marker.toFile(), row);
+        long t0 = System.nanoTime();
+        assertThat(Main.run("benchmark", "--config", cfg.toString(), "--out", out.toString())).isZero();
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(30);
+        assertThat(Files.readString(out.resolve("results.md"))).contains("FermiNet-B");
+        assertThat(Files.readString(out.resolve("results.csv"))).contains("kept from the first run");
+    }
+}
