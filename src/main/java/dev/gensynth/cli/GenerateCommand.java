@@ -59,6 +59,7 @@ final class GenerateCommand implements Callable<Integer> {
         long met = gen.stream().filter(Generation.Generated::met).count();
         System.out.printf("%d of %d generated networks meet the requirements on the test split; model directories "
                 + "in %s%n", met, gen.size(), out != null ? out : run.resolve("generated"));
+        System.out.println("report: " + dev.gensynth.report.RunReport.write(run));
         if (json != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), gen);
         }

@@ -43,6 +43,7 @@ final class SynthesizeCommand implements Callable<Integer> {
             dir = out != null ? out : Path.of("runs", cfg.name());
             p = Synthesis.start(config, cfg, dir, force, new SynthesisProgress());
         }
+        System.out.println("report: " + dev.gensynth.report.RunReport.write(dir));
         System.out.printf("synthesis finished after %d cycles (%s); %.2f epochs of fine-tuning, %.0f s. Run: %s%n",
                 p.cycles(), p.stopReason(), p.finetuneEpochs(), p.seconds(), dir);
         System.out.println("next: bin/gensynth generate --run " + dir + " --seeds 100..103");

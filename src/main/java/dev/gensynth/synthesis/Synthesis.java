@@ -140,6 +140,7 @@ public final class Synthesis {
             if (improved) {
                 recs.set(probe.best().index(), probe.best().asChosen());
                 saveBest(gState, probe.best().top1());
+                keepParent(cycle);
             }
             int feasible = (int) recs.stream().filter(CandidateRecord::met).count();
             RunDir.CycleSummary summary = new RunDir.CycleSummary(cycle, inq.state().parentUtility(),
@@ -163,6 +164,22 @@ public final class Synthesis {
         run.checkpoint(gState, inq.state(), null, done);
         listener.onMessage("synthesis stopped: " + stop);
         return done;
+    }
+
+    /** Every parent the run adopts stays available (parents/cycle-NNN), e.g. for picking one per requirement level. */
+    private void keepParent(int cycle) {
+        try {
+            Path target = run.dir().resolve("parents").resolve(String.format("cycle-%03d", cycle));
+            RunDir.deleteTree(target);
+            Files.createDirectories(target);
+            try (var files = Files.list(run.bestDir())) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, target.resolve(f.getFileName()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The current parent is the best feasible network so far; keep it as a model directory. */
