@@ -40,6 +40,7 @@ public final class Inquisitor {
     private final Utility utility;
     private final Prototype prototype;
     private final Dataset train;
+    private final Dataset validation;
     private final Dataset stimuli;
     private final TrainConfig finetune;
     private final int candidates;
@@ -49,13 +50,19 @@ public final class Inquisitor {
     private final Seed runSeed;
     private InquisitorState state;
 
-    public Inquisitor(Requirements requirements, Utility utility, Prototype prototype, Dataset train, Dataset stimuli,
+    /**
+     * @param validation held-out split candidates' top-1 is measured on (the prototype's yardstick too)
+     * @param stimuli the part of it fed to parents to observe channel importance
+     */
+    public Inquisitor(Requirements requirements, Utility utility, Prototype prototype, Dataset train,
+            Dataset validation, Dataset stimuli,
             TrainConfig finetune, int candidates, double sharpness, int minChannels, int latencyRuns, Seed runSeed,
             InquisitorState state) {
         this.requirements = requirements;
         this.utility = utility;
         this.prototype = prototype;
         this.train = train;
+        this.validation = validation;
         this.stimuli = stimuli;
         this.finetune = finetune;
         this.candidates = candidates;
@@ -98,9 +105,7 @@ public final class Inquisitor {
     /** Probes G with this cycle's seeds; every candidate is fine-tuned for the same budget. */
     public Probe probe(Generator g, int cycle, ProbeListener listener) {
         List<CandidateRecord> records = new ArrayList<>();
-        CandidateRecord best = null;
-        Slicer.Cut bestCut = null;
-        Weights bestWeights = null;
+        List<Feasible> feasible = new ArrayList<>();
         for (int i = 0; i < candidates; i++) {
             Seed seed = runSeed.derive("candidate", (long) cycle * 1000 + i);
             long t0 = System.nanoTime();
@@ -112,7 +117,7 @@ public final class Inquisitor {
             try (Network net = Network.create(cut.spec(), cut.weights())) {
                 tr = Trainer.train(net, train, null, finetune.withSeed(seed.derive("finetune", 0).value()),
                         listener.training(cycle, i, cut.spec().name()));
-                top1 = Accuracy.top1(net, stimuli, 256);
+                top1 = Accuracy.top1(net, validation, 256);
                 int runs = latencyRuns > 0 ? latencyRuns : requirements.needsLatency() || needsLatency() ? 30 : 0;
                 if (runs > 0) {
                     ms = Latency.measure(net, 10, runs).medianMs();
@@ -126,13 +131,38 @@ public final class Inquisitor {
                     v.met(), v.reasons(), u, tr.epochsRun(), (System.nanoTime() - t0) / 1e9, false);
             records.add(rec);
             listener.onCandidate(rec);
-            if (v.met() && (best == null || u > best.utility())) {
-                best = rec;
-                bestCut = cut;
-                bestWeights = tr.weights();
+            if (v.met()) {
+                feasible.add(new Feasible(rec, cut, tr.weights()));
             }
         }
-        return new Probe(records, bestCut, bestWeights, best);
+        Feasible pick = choose(feasible, requirements.top1Floor(prototype.validationTop1()), validation.size());
+        return pick == null ? new Probe(records, null, null, null) : new Probe(records, pick.cut, pick.weights, pick.rec);
+    }
+
+    private record Feasible(CandidateRecord rec, Slicer.Cut cut, Weights weights) {
+    }
+
+    /**
+     * The next parent: the best U among feasible candidates whose top-1 clears the floor by at
+     * least one standard error of the stimuli's accuracy estimate, else the best U among all
+     * feasible ones. U alone picks the candidate closest to the floor, whose children then
+     * fail on noise; a parent with some margin left can still be narrowed.
+     */
+    static Feasible choose(List<Feasible> feasible, double floor, int samples) {
+        Feasible best = null;
+        Feasible bestSafe = null;
+        double p = Double.isNaN(floor) ? 0.5 : Math.min(0.99, Math.max(0.01, floor / 100));
+        double se = 100 * Math.sqrt(p * (1 - p) / Math.max(1, samples));
+        for (Feasible f : feasible) {
+            if (best == null || f.rec.utility() > best.rec.utility()) {
+                best = f;
+            }
+            boolean safe = Double.isNaN(floor) || f.rec.top1() - floor >= se;
+            if (safe && (bestSafe == null || f.rec.utility() > bestSafe.rec.utility())) {
+                bestSafe = f;
+            }
+        }
+        return bestSafe != null ? bestSafe : best;
     }
 
     private boolean needsLatency() {

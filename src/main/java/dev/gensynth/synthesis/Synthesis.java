@@ -107,7 +107,8 @@ public final class Synthesis {
         }
         double totalBudget = cfg.budget().totalFinetuneEpochs() != null ? cfg.budget().totalFinetuneEpochs()
                 : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
-        Inquisitor inq = new Inquisitor(cfg.requirements(), cfg.utility(), proto, data.train(), stimuli,
+        Inquisitor inq = new Inquisitor(cfg.requirements(), cfg.utility(), proto, data.train(), data.validation(),
+                stimuli,
                 cfg.finetune(), cfg.budget().candidates(), cfg.search().sharpness(), cfg.search().minChannels(),
                 cfg.search().latencyRuns(), seed, iState);
         String stop = null;
