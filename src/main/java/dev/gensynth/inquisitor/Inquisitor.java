@@ -139,7 +139,7 @@ public final class Inquisitor {
         return pick == null ? new Probe(records, null, null, null) : new Probe(records, pick.cut, pick.weights, pick.rec);
     }
 
-    private record Feasible(CandidateRecord rec, Slicer.Cut cut, Weights weights) {
+    record Feasible(CandidateRecord rec, Slicer.Cut cut, Weights weights) {
     }
 
     /**

@@ -1,0 +1,46 @@
+package dev.gensynth.inquisitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InquisitorTest {
+    static CandidateRecord rec(int i, double top1, double u) {
+        return new CandidateRecord(1, i, i, "n" + i, List.of(8), 100, 1000, top1, Double.NaN, true, List.of(), u, 1,
+                1, false);
+    }
+
+    @Test
+    void prefersTheBestParentWithAMarginOverTheBestOnTheEdge() {
+        var edge = new Inquisitor.Feasible(rec(0, 92.70, 75), null, null);
+        var safe = new Inquisitor.Feasible(rec(1, 94.00, 74), null, null);
+        // floor 92.63 on 6000 samples: one standard error is about 0.34 points
+        assertThat(Inquisitor.choose(List.of(edge, safe), 92.63, 6000)).isSameAs(safe);
+        // with no candidate clear of the noise, the best U still wins
+        assertThat(Inquisitor.choose(List.of(edge), 92.63, 6000)).isSameAs(edge);
+        assertThat(Inquisitor.choose(new ArrayList<>(), 92.63, 6000)).isNull();
+    }
+
+    @Test
+    void accuracyModelStopsPushingPastWhereTheFitCrossesTheFloor() {
+        List<double[]> obs = new ArrayList<>();
+        // top-1 = 80 + 2 * log10(MACs): the floor 92 is crossed at 10^6 MACs
+        for (int e = 0; e < 8; e++) {
+            double lg = 5.5 + e * 0.25;
+            obs.add(new double[] {lg, 80 + 2 * lg});
+        }
+        double ratio = Inquisitor.modelledSafePush(obs, 92 - 0.2, 2_000_000);
+        assertThat(ratio).isBetween(0.45, 0.55);
+        assertThat(Inquisitor.modelledSafePush(obs.subList(0, 3), 92, 2_000_000)).isZero();
+    }
+
+    @Test
+    void importanceFollowsTheKeptChannelsOfTheNewParent() {
+        double[][] imp = {{1, 2, 3, 4}};
+        assertThat(Inquisitor.reindex(imp, new int[][] {{1, 3}})).isEqualTo(new double[][] {{2, 4}});
+        double[][] blended = Inquisitor.blend(new double[][] {{1, 3}}, new double[][] {{10, 30}});
+        assertThat(blended[0]).containsExactly(0.5, 1.5);
+    }
+}
