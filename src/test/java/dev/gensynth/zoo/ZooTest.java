@@ -89,24 +89,25 @@ class ZooTest {
     @Test
     void resnetMatchesItsHandCount() {
         NetworkSpec r = Zoo.get("resnet", MNIST, 10);
-        long stage1 = 4L * 28 * 28 * 32 * 32 * 9;
-        long stage2 = 14L * 14 * 64 * 32 * 9 + 3L * 14 * 14 * 64 * 64 * 9 + 14L * 14 * 64 * 32;
-        long stage3 = 7L * 7 * 128 * 64 * 9 + 3L * 7 * 7 * 128 * 128 * 9 + 7L * 7 * 128 * 64;
-        assertThat(Cost.of(r).macs()).isEqualTo(28L * 28 * 32 * 9 + stage1 + stage2 + stage3 + 128 * 10);
-        long bn = 2L * (32 + 4 * 32 + 5 * 64 + 5 * 128);
-        long convs = 32 * 9 + 4 * 32 * 32 * 9 + 64 * 32 * 9 + 3 * 64 * 64 * 9 + 64 * 32
-                + 128 * 64 * 9 + 3 * 128 * 128 * 9 + 128 * 64;
-        assertThat(Cost.of(r).params()).isEqualTo(convs + bn + 128 * 10 + 10);
+        // stem at 28x28; stages at 14, 7 and 4, each opened by a stride-2 block with a 1x1 projection
+        long stage1 = 4L * 14 * 14 * 24 * 24 * 9 + 14L * 14 * 24 * 24;
+        long stage2 = 7L * 7 * 48 * 24 * 9 + 3L * 7 * 7 * 48 * 48 * 9 + 7L * 7 * 48 * 24;
+        long stage3 = 4L * 4 * 96 * 48 * 9 + 3L * 4 * 4 * 96 * 96 * 9 + 4L * 4 * 96 * 48;
+        assertThat(Cost.of(r).macs()).isEqualTo(28L * 28 * 24 * 9 + stage1 + stage2 + stage3 + 96 * 10);
+        long bn = 2L * (24 + 5 * 24 + 5 * 48 + 5 * 96);
+        long convs = 24 * 9 + 4 * 24 * 24 * 9 + 24 * 24 + 48 * 24 * 9 + 3 * 48 * 48 * 9 + 48 * 24
+                + 96 * 48 * 9 + 3 * 96 * 96 * 9 + 96 * 48;
+        assertThat(Cost.of(r).params()).isEqualTo(convs + bn + 96 * 10 + 10);
         assertThat(count(r, Add.class)).isEqualTo(6);
-        assertThat(r.layers().stream().filter(l -> l.name().endsWith("_proj"))).hasSize(2);
-        assertThat(beforeGlobalPool(r)).isEqualTo(Shape.of(128, 7, 7));
+        assertThat(r.layers().stream().filter(l -> l.name().endsWith("_proj"))).hasSize(3);
+        assertThat(beforeGlobalPool(r)).isEqualTo(Shape.of(96, 4, 4));
     }
 
     @Test
     void resnetIsSizedForLaptopTraining() {
         NetworkSpec r = Zoo.get("resnet", MNIST, 10);
-        assertThat(Cost.of(r).params()).isBetween(500_000L, 1_200_000L);
-        assertThat(Cost.of(r).macs()).isBetween(40_000_000L, 85_000_000L);
+        assertThat(Cost.of(r).params()).isBetween(300_000L, 500_000L);
+        assertThat(Cost.of(r).macs()).isBetween(8_000_000L, 20_000_000L);
     }
 
     @Test
@@ -114,16 +115,16 @@ class ZooTest {
         NetworkSpec p = Zoo.get("plain", MNIST, 10);
         assertThat(count(p, Add.class) + count(p, Concat.class)).isZero();
         assertThat(Cost.of(p).params()).isBetween(200_000L, 400_000L);
-        assertThat(Cost.of(p).macs()).isBetween(20_000_000L, Cost.of(Zoo.get("resnet", MNIST, 10)).macs());
+        assertThat(Cost.of(p).macs()).isBetween(20_000_000L, 40_000_000L);
     }
 
     @Test
-    void efficientArchitecturesCostLessThanTheResidualPrototype() {
-        NetworkSpec resnet = Zoo.get("resnet", MNIST, 10);
+    void efficientArchitecturesCostLessThanThePlainNetwork() {
+        NetworkSpec plain = Zoo.get("plain", MNIST, 10);
         for (String name : List.of("mobilenet_v1", "mobilenet_v2", "shufflenet_v2")) {
             NetworkSpec s = Zoo.get(name, MNIST, 10);
-            assertThat(Cost.of(s).macs()).as(name).isBetween(5_000_000L, Cost.of(resnet).macs() / 4);
-            assertThat(Cost.of(s).params()).as(name).isBetween(100_000L, Cost.of(resnet).params() * 6 / 10);
+            assertThat(Cost.of(s).macs()).as(name).isBetween(5_000_000L, Cost.of(plain).macs() * 6 / 10);
+            assertThat(Cost.of(s).params()).as(name).isBetween(100_000L, 400_000L);
         }
     }
 
