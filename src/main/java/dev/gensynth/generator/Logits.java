@@ -13,9 +13,9 @@ import java.util.List;
  * square root of what one channel of its group costs relative to the average group. Ranking
  * all channels by score gives a non-uniform width allocation (cheap, important layers keep
  * more; expensive, redundant ones lose more), which is what lets synthesis beat uniform
- * narrowing. A threshold on the rank is searched so the deterministic top-ranked cut has the
- * target MACs; logits are the rank's distance from that threshold times {@code sharpness},
- * so channels near the threshold are the ones seeds disagree on.
+ * narrowing. Logits are the rank's distance from a threshold times {@code sharpness}, so
+ * channels near the threshold are the ones seeds disagree on; the threshold is searched so the
+ * expected network has the target MACs.
  */
 public final class Logits {
     private static final double CLIP = 6;
@@ -47,29 +47,69 @@ public final class Logits {
         }
         units.sort((a, b) -> Double.compare(b[0], a[0]));
         int total = units.size();
-        // Smallest k whose top-k cut (plus each group's floor) reaches the target MACs.
+        double[] rank = new double[total];
+        for (int i = 0; i < total; i++) {
+            rank[i] = 1 - (i + 0.5) / total;
+        }
+        // Calibrate the threshold on the *expected* network: each group's expected width is the
+        // sum of its keep probabilities (kept as its highest-ranked channels). Calibrating on the
+        // deterministic top-k instead would overshoot: the many channels with middling odds are
+        // dropped often enough that sampled networks come out well below the target.
         long target = (long) (macsRatio * parentMacs);
-        int lo = 0;
-        int hi = total;
-        while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            if (Cost.of(Slicer.cutSpec(groups, topK(groups, units, mid, minChannels))).macs() >= target) {
-                hi = mid;
+        double lo = -1;
+        double hi = 2;
+        for (int iter = 0; iter < 40; iter++) {
+            double mid = (lo + hi) / 2;
+            long macs = Cost.of(Slicer.cutSpec(groups, expected(groups, units, rank, sharpness, mid, minChannels)))
+                    .macs();
+            if (macs >= target) {
+                lo = mid; // can afford a higher threshold
             } else {
-                lo = mid + 1;
+                hi = mid;
             }
         }
-        double threshold = 1 - (double) lo / total;
+        double threshold = lo;
         double[][] logits = new double[n][];
         for (int g = 0; g < n; g++) {
             logits[g] = new double[groups.width(g)];
         }
         for (int i = 0; i < total; i++) {
             double[] u = units.get(i);
-            double rank = 1 - (i + 0.5) / total;
-            logits[(int) u[1]][(int) u[2]] = Math.max(-CLIP, Math.min(CLIP, sharpness * (rank - threshold)));
+            logits[(int) u[1]][(int) u[2]] = clip(sharpness * (rank[i] - threshold));
         }
         return logits;
+    }
+
+    private static double clip(double x) {
+        return Math.max(-CLIP, Math.min(CLIP, x));
+    }
+
+    /** Each group's highest-ranked channels, as many as its expected width (at least the floor). */
+    private static int[][] expected(ChannelGroups groups, List<double[]> units, double[] rank, double sharpness,
+            double threshold, int minChannels) {
+        double[] width = new double[groups.count()];
+        for (int i = 0; i < units.size(); i++) {
+            width[(int) units.get(i)[1]] += 1 / (1 + Math.exp(-clip(sharpness * (rank[i] - threshold))));
+        }
+        int[] quota = new int[width.length];
+        for (int g = 0; g < width.length; g++) {
+            quota[g] = Math.max(Math.min(minChannels, groups.width(g)), (int) Math.round(width[g]));
+        }
+        List<List<Integer>> chosen = new ArrayList<>();
+        for (int g = 0; g < width.length; g++) {
+            chosen.add(new ArrayList<>());
+        }
+        for (double[] u : units) {
+            int g = (int) u[1];
+            if (chosen.get(g).size() < quota[g]) {
+                chosen.get(g).add((int) u[2]);
+            }
+        }
+        int[][] kept = new int[width.length][];
+        for (int g = 0; g < width.length; g++) {
+            kept[g] = chosen.get(g).stream().mapToInt(Integer::intValue).sorted().toArray();
+        }
+        return kept;
     }
 
     private static int[][] all(ChannelGroups groups) {
@@ -78,36 +118,5 @@ public final class Logits {
             k[g] = Slicer.range(groups.width(g));
         }
         return k;
-    }
-
-    private static int[][] topK(ChannelGroups groups, List<double[]> units, int k, int minChannels) {
-        boolean[][] keep = new boolean[groups.count()][];
-        int[] count = new int[groups.count()];
-        for (int g = 0; g < keep.length; g++) {
-            keep[g] = new boolean[groups.width(g)];
-        }
-        for (int i = 0; i < k; i++) {
-            double[] u = units.get(i);
-            keep[(int) u[1]][(int) u[2]] = true;
-            count[(int) u[1]]++;
-        }
-        for (int i = k; i < units.size(); i++) {
-            double[] u = units.get(i);
-            int g = (int) u[1];
-            if (count[g] < Math.min(minChannels, keep[g].length)) {
-                keep[g][(int) u[2]] = true;
-                count[g]++;
-            }
-        }
-        int[][] kept = new int[keep.length][];
-        for (int g = 0; g < keep.length; g++) {
-            kept[g] = new int[count[g]];
-            for (int c = 0, j = 0; c < keep[g].length; c++) {
-                if (keep[g][c]) {
-                    kept[g][j++] = c;
-                }
-            }
-        }
-        return kept;
     }
 }
