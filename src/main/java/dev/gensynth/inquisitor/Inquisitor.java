@@ -35,6 +35,8 @@ public final class Inquisitor {
     private static final double IMPORTANCE_RATE = 0.5;
     private static final double HARDEST_PUSH = 0.4;
     private static final double SOFTEST_PUSH = 0.95;
+    /** Expected MACs of generated networks relative to the final parent: enough room for seeds to differ. */
+    static final double GENERATION_RATIO = 0.9;
 
     private final Requirements requirements;
     private final Utility utility;
@@ -222,14 +224,14 @@ public final class Inquisitor {
     }
 
     /**
-     * The generator handed to users: the final parent, with logits centred on it (every channel
-     * at least even odds, the least important ones least likely), so fresh seeds give different
-     * networks around the best feasible size rather than pushing further past it.
+     * The generator handed to users: the final parent, with logits aimed just below it
+     * ({@link #GENERATION_RATIO} of its MACs), so fresh seeds give different networks around the
+     * best feasible size, differing in the least important channels, rather than pushing on.
      */
     public GeneratorState finalGenerator(Generator g) {
         GeneratorState s = g.state();
-        double[][] logits = Logits.fromImportance(new ChannelGroups(s.parent()), state.importance(), 1.0, sharpness,
-                minChannels);
+        double[][] logits = Logits.fromImportance(new ChannelGroups(s.parent()), state.importance(), GENERATION_RATIO,
+                sharpness, minChannels);
         return new GeneratorState(s.parent(), s.parentWeights(), logits, s.version() + 1);
     }
 
