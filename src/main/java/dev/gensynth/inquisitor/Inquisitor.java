@@ -35,6 +35,7 @@ public final class Inquisitor {
     private static final double IMPORTANCE_RATE = 0.5;
     private static final double HARDEST_PUSH = 0.4;
     private static final double SOFTEST_PUSH = 0.95;
+    private static final double MODEL_CAP = 0.85;
     /** Expected MACs of generated networks relative to the final parent: enough room for seeds to differ. */
     static final double GENERATION_RATIO = 0.9;
 
@@ -199,7 +200,10 @@ public final class Inquisitor {
                 push = Math.min(SOFTEST_PUSH, push + 0.05);
             }
         }
-        push = Math.max(push, modelledSafePush(obs, floor, improved ? probe.best().macs() : parentMacs(old)));
+        // The accuracy model may slow the push but never stop it: its straight line through candidates
+        // of different parents and fine-tuning states is too rough to forbid a 15 % step.
+        push = Math.max(push, Math.min(MODEL_CAP, modelledSafePush(obs, floor,
+                improved ? probe.best().macs() : parentMacs(old))));
 
         NewParent next = improved
                 ? new NewParent(probe.bestCut(), probe.bestWeights())
