@@ -65,7 +65,8 @@ public final class Generation {
         GeneratorState state = RunDir.loadGenerator(genFolder);
         Path target = OutputDir.prepare(out != null ? out : run.generatedDir(), force, "--force");
         DataSource.Data data = cfg.data().load(cfg.folderShape());
-        Prototype proto = PrototypeStage.prepare(cfg, run, data, state.parent(), TrainListener.SILENT);
+        Prototype proto = PrototypeStage.prepare(cfg, run, data,
+                PrototypeStage.spec(cfg, data.sampleShape(), data.classes()), TrainListener.SILENT);
         TrainConfig recipe = epochs == null ? cfg.generateFinetune() : cfg.generateFinetune().withEpochs(epochs);
         Utility u = cfg.utility();
         Generator g = new Generator(state, cfg.search().minChannels());

@@ -76,9 +76,10 @@ public final class Synthesis {
         Preflight.check(cfg, protoSpec);
         Prototype proto = PrototypeStage.prepare(cfg, run, data, protoSpec,
                 listener.prototypeTraining(protoSpec.name()));
+        Cost protoCost = Cost.of(protoSpec);
         listener.onMessage(String.format("prototype %s: %.2f%% validation / %.2f%% test top-1, %,d params, %,d MACs"
-                + "%s", protoSpec.name(), proto.validationTop1(), proto.testTop1(), Cost.of(protoSpec).params(),
-                Cost.of(protoSpec).macs(), proto.trainingEpochs() > 0 ? String.format(", trained %.1f epochs in %.0f s",
+                + "%s", protoSpec.name(), proto.validationTop1(), proto.testTop1(), protoCost.params(),
+                protoCost.macs(), proto.trainingEpochs() > 0 ? String.format(", trained %.1f epochs in %.0f s",
                         proto.trainingEpochs(), proto.trainingSeconds()) : ""));
         var stimuli = data.validation().head(cfg.search().stimuli());
         Seed seed = new Seed(cfg.seed());
