@@ -188,18 +188,8 @@ public final class Inquisitor {
         double floor = requirements.top1Floor(prototype.validationTop1());
         boolean improved = probe.best() != null && probe.best().utility() > state.parentUtility();
 
-        double push = state.push();
-        if (feasible == 0) {
-            push = Math.min(SOFTEST_PUSH, 1 - (1 - push) / 2);
-        } else {
-            double margin = Double.isNaN(floor) ? Double.POSITIVE_INFINITY : probe.best().top1() - floor;
-            double share = (double) feasible / probe.records().size();
-            if (margin > 1.0 && share >= 0.5) {
-                push = Math.max(HARDEST_PUSH, push - 0.1);
-            } else if (margin < 0.3 || share < 0.5) {
-                push = Math.min(SOFTEST_PUSH, push + 0.05);
-            }
-        }
+        double margin = feasible == 0 || Double.isNaN(floor) ? Double.POSITIVE_INFINITY : probe.best().top1() - floor;
+        double push = nextPush(state.push(), (double) feasible / probe.records().size(), margin);
         // The accuracy model may slow the push but never stop it: its straight line through candidates
         // of different parents and fine-tuning states is too rough to forbid a 15 % step.
         push = Math.max(push, Math.min(MODEL_CAP, modelledSafePush(obs, floor,
@@ -237,6 +227,23 @@ public final class Inquisitor {
         double[][] logits = Logits.fromImportance(new ChannelGroups(s.parent()), state.importance(), GENERATION_RATIO,
                 sharpness, minChannels);
         return new GeneratorState(s.parent(), s.parentWeights(), logits, s.version() + 1);
+    }
+
+    /**
+     * θI's push rule: the MACs ratio to ask of the next cycle from this cycle's share of feasible
+     * candidates and the best one's accuracy margin over the floor. It backs off when candidates
+     * fail or the margin is thin, and tightens again as soon as the margin is comfortable: a
+     * rule that only tightened on a wide margin (> 1 point) got stuck at the softest push after
+     * one thin cycle, because fine-tuned parents rarely regain a full point.
+     */
+    static double nextPush(double push, double feasibleShare, double margin) {
+        if (feasibleShare == 0) {
+            return Math.min(SOFTEST_PUSH, 1 - (1 - push) / 2);
+        }
+        if (margin < 0.3 || feasibleShare < 0.5) {
+            return Math.min(SOFTEST_PUSH, push + 0.05);
+        }
+        return Math.max(HARDEST_PUSH, push - (margin > 1.0 ? 0.1 : 0.05));
     }
 
     /**

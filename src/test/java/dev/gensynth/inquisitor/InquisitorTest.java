@@ -1,6 +1,7 @@
 package dev.gensynth.inquisitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,20 @@ class InquisitorTest {
         double ratio = Inquisitor.modelledSafePush(obs, 92 - 0.2, 2_000_000);
         assertThat(ratio).isBetween(0.45, 0.55);
         assertThat(Inquisitor.modelledSafePush(obs.subList(0, 3), 92, 2_000_000)).isZero();
+    }
+
+    @Test
+    void pushBacksOffOnFailureAndTightensAgainOnceTheMarginIsComfortable() {
+        // no candidate feasible: halfway back to keeping everything, capped at the softest push
+        assertThat(Inquisitor.nextPush(0.7, 0, Double.POSITIVE_INFINITY)).isCloseTo(0.85, within(1e-9));
+        assertThat(Inquisitor.nextPush(0.95, 0, Double.POSITIVE_INFINITY)).isCloseTo(0.95, within(1e-9));
+        // thin margin or most candidates failing: softer
+        assertThat(Inquisitor.nextPush(0.8, 1.0, 0.1)).isCloseTo(0.85, within(1e-9));
+        assertThat(Inquisitor.nextPush(0.8, 1.0 / 3, 2.0)).isCloseTo(0.85, within(1e-9));
+        // a comfortable margin tightens again, even from the softest push (it used to stay there)
+        assertThat(Inquisitor.nextPush(0.95, 0.5, 0.5)).isCloseTo(0.90, within(1e-9));
+        assertThat(Inquisitor.nextPush(0.8, 1.0, 1.5)).isCloseTo(0.70, within(1e-9));
+        assertThat(Inquisitor.nextPush(0.45, 1.0, 3.0)).isCloseTo(0.40, within(1e-9));
     }
 
     @Test
