@@ -73,9 +73,8 @@ import java.util.stream.Stream;
  * fine-tuning of the FermiNets, in full passes over the training split; the prototype's own
  * training P is shared by every method that starts from it. Each alternative gets the same B:
  * L1 pruning fine-tunes each of its networks B/L epochs (L levels); random sampling fine-tunes
- * each of its N networks B/N epochs; width scaling has no trained starting point, so each of its
- * networks is trained from scratch for P + B/L epochs (the prototype's training plus one level's
- * share).
+ * each of its N networks B/N epochs; width scaling has no trained starting point, so it gets P + B
+ * in all: each of its L networks is trained from scratch for (P + B)/L epochs.
  */
 public final class Benchmark {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -124,7 +123,8 @@ public final class Benchmark {
         Map<String, Double> methodEpochs = new LinkedHashMap<>();
         methodEpochs.put("gensynth", b);
         if (cfg.alternatives().contains("width")) {
-            List<Row> w = width(fermi, p + b / levels);
+            // from scratch, so it gets the prototype's training too: P + B over all its networks, like ours
+            List<Row> w = width(fermi, (p + b) / levels);
             rows.addAll(w);
             methodEpochs.put("width", w.stream().mapToDouble(Row::trainEpochs).sum());
         }

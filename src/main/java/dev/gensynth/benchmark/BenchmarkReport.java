@@ -46,8 +46,8 @@ public final class BenchmarkReport {
         kv.add(new String[] {"levels (top-1 drop, points)", r.levelsText()});
         kv.add(new String[] {"utility U", r.utility()});
         kv.add(new String[] {"training budget", String.format(Locale.ROOT, "P = %.2f epochs (prototype), B = %.2f "
-                + "(synthesis %.2f + final fine-tuning %.2f); each alternative gets B (width scaling: P + B/L per "
-                + "network, from scratch)", r.budget().prototypeEpochs(), r.budget().totalB(),
+                + "(synthesis %.2f + final fine-tuning %.2f); each alternative gets B (width scaling: P + B in all, "
+                + "(P + B)/L per network from scratch)", r.budget().prototypeEpochs(), r.budget().totalB(),
                 r.budget().synthesisEpochs(), r.budget().ferminetFinetuneEpochs())});
         kv.add(new String[] {"machine", r.machine()});
         kv.add(new String[] {"date", r.date()});

@@ -182,7 +182,8 @@ public record Results(String name, String dataset, String recipe, String require
                 + "Prototype training P = %.2f (shared by the methods that start from the trained prototype). "
                 + "Synthesis fine-tuning %.2f + FermiNet final fine-tuning %.2f = B = %.2f. Alternatives: L1 pruning "
                 + "fine-tunes each of its %d networks B/%d; random sampling fine-tunes each of its networks B/N; "
-                + "width scaling trains each of its %d networks from scratch for P + B/%d.%n%n| method | epochs spent"
+                + "width scaling trains each of its %d networks from scratch for (P + B)/%d, P + B in all.%n%n"
+                + "| method | epochs spent"
                 + " |%n|---|---:|%n", budget.prototypeEpochs(), budget.synthesisEpochs(),
                 budget.ferminetFinetuneEpochs(), budget.totalB(), levels.size(), levels.size(), levels.size(),
                 levels.size()));
