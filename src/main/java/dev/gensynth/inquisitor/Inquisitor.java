@@ -16,6 +16,7 @@ import dev.gensynth.requirements.Observation;
 import dev.gensynth.requirements.Requirements;
 import dev.gensynth.requirements.Verdict;
 import dev.gensynth.seed.Seed;
+import dev.gensynth.train.Distillation;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainResult;
 import dev.gensynth.train.Trainer;
@@ -46,6 +47,8 @@ public final class Inquisitor {
     private final Dataset validation;
     private final Dataset stimuli;
     private final TrainConfig finetune;
+    /** The prototype as teacher of every candidate's fine-tuning, or null. */
+    private final Distillation distill;
     private final int candidates;
     private final double sharpness;
     private final int minChannels;
@@ -59,7 +62,7 @@ public final class Inquisitor {
      */
     public Inquisitor(Requirements requirements, Utility utility, Prototype prototype, Dataset train,
             Dataset validation, Dataset stimuli,
-            TrainConfig finetune, int candidates, double sharpness, int minChannels, int latencyRuns, Seed runSeed,
+            TrainConfig finetune, Distillation distill, int candidates, double sharpness, int minChannels, int latencyRuns, Seed runSeed,
             InquisitorState state) {
         this.requirements = requirements;
         this.utility = utility;
@@ -68,6 +71,7 @@ public final class Inquisitor {
         this.validation = validation;
         this.stimuli = stimuli;
         this.finetune = finetune;
+        this.distill = distill;
         this.candidates = candidates;
         this.sharpness = sharpness;
         this.minChannels = minChannels;
@@ -118,7 +122,7 @@ public final class Inquisitor {
             double ms = Double.NaN;
             TrainResult tr;
             try (Network net = Network.create(cut.spec(), cut.weights())) {
-                tr = Trainer.train(net, train, null, finetune.withSeed(seed.derive("finetune", 0).value()),
+                tr = Trainer.train(net, train, null, finetune.withSeed(seed.derive("finetune", 0).value()), distill,
                         listener.training(cycle, i, cut.spec().name()));
                 top1 = Accuracy.top1(net, validation, 256);
                 int runs = latencyRuns > 0 ? latencyRuns : requirements.needsLatency() || needsLatency() ? 30 : 0;

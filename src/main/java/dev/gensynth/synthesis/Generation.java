@@ -17,6 +17,7 @@ import dev.gensynth.prototype.Prototype;
 import dev.gensynth.requirements.Observation;
 import dev.gensynth.requirements.Verdict;
 import dev.gensynth.seed.Seed;
+import dev.gensynth.train.Distillation;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainListener;
 import dev.gensynth.train.TrainResult;
@@ -70,6 +71,7 @@ public final class Generation {
         TrainConfig recipe = epochs == null ? cfg.generateFinetune() : cfg.generateFinetune().withEpochs(epochs);
         Utility u = cfg.utility();
         Generator g = new Generator(state, cfg.search().minChannels());
+        Distillation teacher = cfg.distill() == null ? null : cfg.distill().teacher(proto, data.train());
         List<Generated> result = new ArrayList<>();
         for (Seed s : seeds) {
             long t0 = System.nanoTime();
@@ -77,7 +79,8 @@ public final class Generation {
             Path dir = target.resolve("seed-" + s.value());
             try (Network net = Network.create(cut.spec(), cut.weights())) {
                 TrainConfig c = recipe.withSeed(s.derive("generate", 0).value());
-                TrainResult r = Trainer.train(net, data.train(), data.validation(), c, listeners.apply(cut.spec().name()));
+                TrainResult r = Trainer.train(net, data.train(), data.validation(), c, teacher,
+                        listeners.apply(cut.spec().name()));
                 Metrics m = Measure.of(net, data.test(), "test", 50);
                 Observation o = new Observation(m.top1(), m.params(), m.macs(), m.latencyMs(), "test");
                 Verdict v = cfg.requirements().check(o, proto.testTop1());

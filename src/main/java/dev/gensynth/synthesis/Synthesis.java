@@ -109,8 +109,8 @@ public final class Synthesis {
         double totalBudget = cfg.budget().totalFinetuneEpochs() != null ? cfg.budget().totalFinetuneEpochs()
                 : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
         Inquisitor inq = new Inquisitor(cfg.requirements(), cfg.utility(), proto, data.train(), data.validation(),
-                stimuli,
-                cfg.finetune(), cfg.budget().candidates(), cfg.search().sharpness(), cfg.search().minChannels(),
+                stimuli, cfg.finetune(), cfg.distill() == null ? null : cfg.distill().teacher(proto, data.train()),
+                cfg.budget().candidates(), cfg.search().sharpness(), cfg.search().minChannels(),
                 cfg.search().latencyRuns(), seed, iState);
         String stop = null;
         while (stop == null) {

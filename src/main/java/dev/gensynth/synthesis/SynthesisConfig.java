@@ -9,6 +9,10 @@ import dev.gensynth.requirements.Requirements;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.train.Recipes;
 import dev.gensynth.train.TrainConfig;
+import dev.gensynth.train.Distillation;
+import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.Network;
+import dev.gensynth.prototype.Prototype;
 import dev.gensynth.utility.Utilities;
 import dev.gensynth.utility.Utility;
 import dev.gensynth.zoo.Zoo;
@@ -30,7 +34,7 @@ import java.util.Set;
 public record SynthesisConfig(String name, long seed, DataSource data, String prototypeArch, double prototypeWidth,
         Path prototypeSpec, Path prototypeModel, TrainConfig prototypeTraining, Requirements requirements,
         JsonNode utilityNode, Budget budget, TrainConfig finetune, Search search, TrainConfig generateFinetune,
-        Shape folderShape) {
+        Shape folderShape, Distill distill) {
 
     /**
      * @param cycles most cycles to run
@@ -52,6 +56,22 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      * @param latencyRuns timed batch-1 passes per candidate (0: only when a requirement or U needs it)
      */
     public record Search(double initialPush, double sharpness, int minChannels, int stimuli, int latencyRuns) {
+    }
+
+    /**
+     * Distillation from the trained prototype while candidates and generated networks are
+     * fine-tuned (section {@code distill}; absent: labels only).
+     *
+     * @param weight share of the distillation term in the loss, in (0, 1]
+     * @param temperature softening of the prototype's scores
+     */
+    public record Distill(double weight, double temperature) {
+        /** The prototype's softened scores on {@code train}, computed once. */
+        public Distillation teacher(Prototype proto, Dataset train) {
+            try (Network net = Network.create(proto.spec(), proto.weights())) {
+                return Distillation.of(net, train, weight, temperature);
+            }
+        }
     }
 
     public Utility utility() {
@@ -84,7 +104,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
             throw new UserError("must be a mapping with prototype, requirements, utility, budget");
         }
         only(root, "", Set.of("name", "seed", "data", "prototype", "prototypeTraining", "requirements", "utility",
-                "budget", "finetune", "search", "generate"));
+                "budget", "finetune", "search", "generate", "distill"));
         String name = root.path("name").asText(defaultName);
         long seed = root.path("seed").asLong(1);
 
@@ -165,8 +185,18 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         JsonNode g = root.path("generate");
         TrainConfig gen = Recipes.merge(TrainConfig.defaults().withLearningRate(0.02).withWarmupEpochs(0)
                 .withEpochs(2).withSeed(seed), g.isMissingNode() ? null : g, "generate");
+        JsonNode k = root.path("distill");
+        Distill distill = null;
+        if (!k.isMissingNode() && !k.isNull()) {
+            only(k, "distill.", Set.of("weight", "temperature"));
+            distill = new Distill(k.path("weight").asDouble(0.5), k.path("temperature").asDouble(4));
+            if (!(distill.weight() > 0 && distill.weight() <= 1) || !(distill.temperature() > 0)) {
+                throw new UserError("distill: weight must be in (0, 1] and temperature > 0 (got " + distill.weight()
+                        + ", " + distill.temperature() + ")");
+            }
+        }
         return new SynthesisConfig(name, seed, data, arch, width, spec, model, protoTraining, req, utilityNode, budget,
-                finetune, search, gen, folderShape);
+                finetune, search, gen, folderShape, distill);
     }
 
     private static void only(JsonNode node, String prefix, Set<String> allowed) {

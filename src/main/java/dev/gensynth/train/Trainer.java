@@ -32,8 +32,20 @@ public final class Trainer {
 
     public static TrainResult train(Network net, Dataset train, Dataset validation, TrainConfig cfg,
             TrainListener listener) {
+        return train(net, train, validation, cfg, null, listener);
+    }
+
+    /**
+     * @param distill the teacher's soft targets for every sample of {@code train}, or null to
+     *     learn from the labels alone
+     */
+    public static TrainResult train(Network net, Dataset train, Dataset validation, TrainConfig cfg,
+            Distillation distill, TrainListener listener) {
         Shape shape = train.sampleShape();
         checkFits(net, train);
+        if (distill != null && distill.targets().length != (long) train.size() * train.classes()) {
+            throw new IllegalArgumentException("distillation targets are for another dataset than " + train.name());
+        }
         int per = (int) shape.elements();
         int n = train.size();
         int batch = Math.min(cfg.batchSize(), n);
@@ -64,6 +76,7 @@ public final class Trainer {
             long seen = 0;
             float[] x = new float[batch * per];
             int[] y = new int[batch];
+            float[] soft = distill == null ? null : new float[batch * train.classes()];
             for (long update = 0; update < totalUpdates; update++) {
                 for (int i = 0; i < batch; i++) {
                     if (cursor == n) {
@@ -73,6 +86,9 @@ public final class Trainer {
                     int idx = order[cursor++];
                     System.arraycopy(train.x(), idx * per, x, i * per, per);
                     y[i] = train.y()[idx];
+                    if (soft != null) {
+                        distill.copy(idx, soft, i);
+                    }
                 }
                 Augment.apply(x, batch, shape, cfg.cropPadding(), cfg.horizontalFlip(), rnd);
                 try (NDManager m = net.model().getNDManager().newSubManager()) {
@@ -81,6 +97,11 @@ public final class Trainer {
                     try (GradientCollector gc = trainer.newGradientCollector()) {
                         NDArray logits = trainer.forward(new NDList(in)).get(0);
                         NDArray loss = crossEntropy(logits, labels, train.classes(), cfg.labelSmoothing());
+                        if (soft != null) {
+                            loss = loss.mul((float) (1 - distill.weight())).add(distillationLoss(logits,
+                                    m.create(soft, new ai.djl.ndarray.types.Shape(batch, train.classes())),
+                                    distill.temperature()).mul((float) distill.weight()));
+                        }
                         gc.backward(loss);
                         lossSum += loss.getFloat() * batch;
                         long[] pred = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
@@ -160,6 +181,15 @@ public final class Trainer {
             target = target.mul(1 - smoothing).add(smoothing / classes);
         }
         return logp.mul(target).sum(new int[] {1}).mean().neg();
+    }
+
+    /**
+     * T² · cross-entropy between the teacher's softened scores and the student's, averaged over
+     * the batch; the T² keeps its gradients on the scale of the label term (Hinton et al.).
+     */
+    static NDArray distillationLoss(NDArray logits, NDArray teacherTargets, double temperature) {
+        return logits.div((float) temperature).logSoftmax(1).mul(teacherTargets).sum(new int[] {1}).mean().neg()
+                .mul((float) (temperature * temperature));
     }
 
     static int[] shuffled(int n, SplittableRandom rnd) {

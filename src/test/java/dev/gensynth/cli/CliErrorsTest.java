@@ -168,6 +168,10 @@ class CliErrorsTest {
                 + "budget: {finetuneEpochs: -1}\n").toString(), "--out", out.toString()), "must not be negative");
         assertUserError(run("synthesize", "--config", runConfig("requirements: {maxTop1Drop: 1}\n"
                 + "budget: {cycles: -3}\n").toString(), "--out", out.toString()), "budget.cycles");
+        assertUserError(run("synthesize", "--config", runConfig("requirements: {maxTop1Drop: 1}\n"
+                + "distill: {weight: 1.5}\n").toString(), "--out", out.toString()), "distill: weight", "1.5");
+        assertUserError(run("synthesize", "--config", runConfig("requirements: {maxTop1Drop: 1}\n"
+                + "distill: {teacher: big}\n").toString(), "--out", out.toString()), "distill.", "teacher");
         assertThat(out).doesNotExist();
     }
 

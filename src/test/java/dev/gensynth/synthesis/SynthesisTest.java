@@ -63,7 +63,8 @@ class SynthesisTest {
 
     @Test
     void runsResumesAfterACrashAndGenerates(@TempDir Path tmp) throws Exception {
-        Path cfg = config(tmp, 2, "");
+        // the prototype teaches the candidates and the generated networks
+        Path cfg = config(tmp, 2, "distill: {weight: 0.5, temperature: 3}");
         Path run = tmp.resolve("run");
         SynthesisListener crashAfterCycle1 = new SynthesisListener() {
             @Override

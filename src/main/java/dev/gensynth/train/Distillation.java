@@ -1,0 +1,68 @@
+package dev.gensynth.train;
+
+import dev.gensynth.UserError;
+import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.Network;
+
+/**
+ * Knowledge distillation from a teacher (in synthesis: the trained prototype) while training a
+ * smaller network: the loss becomes {@code (1 - weight) · CE(labels) + weight · T² · CE(teacher's
+ * softened scores)}. Cut networks start close to their parent; the teacher's full score vectors
+ * tell them more per sample than the labels do, so they recover faster from each cut.
+ *
+ * <p>The teacher's scores are computed once for the whole training split (the recipes used with
+ * it have no augmentation, so a sample always looks the same), which makes distillation cost one
+ * inference pass of the teacher, not one per training step.
+ *
+ * @param targets softmax(teacher scores / T) of every training sample, {@code classes} per sample
+ * @param weight share of the distillation term in the loss, in (0, 1]
+ */
+public record Distillation(float[] targets, int classes, double weight, double temperature) {
+    public Distillation {
+        if (!(weight > 0 && weight <= 1) || !(temperature > 0)) {
+            throw new UserError("distill: weight must be in (0, 1] and temperature > 0 (got " + weight + ", "
+                    + temperature + ")");
+        }
+    }
+
+    /** Softened teacher scores for every sample of {@code data}, in its order. */
+    public static Distillation of(Network teacher, Dataset data, double weight, double temperature) {
+        int per = (int) data.sampleShape().elements();
+        int k = data.classes();
+        float[] t = new float[data.size() * k];
+        int batch = 256;
+        for (int start = 0; start < data.size(); start += batch) {
+            int n = Math.min(batch, data.size() - start);
+            float[] x = new float[n * per];
+            System.arraycopy(data.x(), start * per, x, 0, n * per);
+            float[] scores = teacher.predict(x, n);
+            if (scores.length != n * k) {
+                throw new UserError("distill: teacher '" + teacher.spec().name() + "' gives " + scores.length / n
+                        + " scores per sample but dataset " + data.name() + " has " + k + " classes");
+            }
+            for (int i = 0; i < n; i++) {
+                softmax(scores, i * k, k, temperature, t, (start + i) * k);
+            }
+        }
+        return new Distillation(t, k, weight, temperature);
+    }
+
+    static void softmax(float[] s, int from, int k, double temperature, float[] out, int to) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+            max = Math.max(max, s[from + c] / temperature);
+        }
+        double sum = 0;
+        for (int c = 0; c < k; c++) {
+            sum += Math.exp(s[from + c] / temperature - max);
+        }
+        for (int c = 0; c < k; c++) {
+            out[to + c] = (float) (Math.exp(s[from + c] / temperature - max) / sum);
+        }
+    }
+
+    /** Copies sample {@code idx}'s targets into row {@code row} of a batch buffer. */
+    void copy(int idx, float[] batch, int row) {
+        System.arraycopy(targets, idx * classes, batch, row * classes, classes);
+    }
+}
