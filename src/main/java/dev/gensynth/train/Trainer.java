@@ -49,7 +49,9 @@ public final class Trainer {
         int per = (int) shape.elements();
         int n = train.size();
         int batch = Math.min(cfg.batchSize(), n);
-        long totalUpdates = Math.max(1, (long) Math.ceil(cfg.epochs() * n / batch));
+        // rounded down: budgets are "at most" so many passes (ceil made 2 x 1 epoch count 2.001 and stopped
+        // a synthesis one cycle short of its 3x budget)
+        long totalUpdates = Math.max(1, (long) Math.floor(cfg.epochs() * n / batch + 1e-9));
         int updatesPerEpoch = Math.max(1, n / batch);
         int warmup = (int) Math.round(cfg.warmupEpochs() * updatesPerEpoch);
         Tracker lr = new CosineSchedule((float) cfg.learningRate(), (float) cfg.minLearningRate(),
@@ -184,11 +186,15 @@ public final class Trainer {
     }
 
     /**
-     * T² · cross-entropy between the teacher's softened scores and the student's, averaged over
-     * the batch; the T² keeps its gradients on the scale of the label term (Hinton et al.).
+     * T² · KL(teacher's softened scores ‖ student's), averaged over the batch; the T² keeps its
+     * gradients on the scale of the label term (Hinton et al.). KL rather than cross-entropy: same
+     * gradients, but the reported loss goes to 0 as the student matches the teacher instead of
+     * sitting at T² times the teacher's entropy.
      */
     static NDArray distillationLoss(NDArray logits, NDArray teacherTargets, double temperature) {
-        return logits.div((float) temperature).logSoftmax(1).mul(teacherTargets).sum(new int[] {1}).mean().neg()
+        NDArray logStudent = logits.div((float) temperature).logSoftmax(1);
+        NDArray logTeacher = teacherTargets.clip(1e-12f, 1f).log();
+        return teacherTargets.mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean()
                 .mul((float) (temperature * temperature));
     }
 

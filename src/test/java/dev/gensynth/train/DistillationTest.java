@@ -67,6 +67,21 @@ class DistillationTest {
     }
 
     @Test
+    void distillationLossIsZeroWhenTheStudentMatchesTheTeacher() {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            float[] scores = {2f, 0f, -1f, 1f, 0.5f, 0.5f, 3f, -2f};
+            float[] t = new float[8];
+            Distillation.softmax(scores, 0, 4, 3.0, t, 0);
+            Distillation.softmax(scores, 4, 4, 3.0, t, 4);
+            var logits = m.create(scores, new ai.djl.ndarray.types.Shape(2, 4));
+            var targets = m.create(t, new ai.djl.ndarray.types.Shape(2, 4));
+            assertThat(Trainer.distillationLoss(logits, targets, 3.0).getFloat()).isCloseTo(0f, within(1e-5f));
+            var other = m.create(new float[] {0f, 2f, -1f, 1f, 0.5f, 0.5f, -2f, 3f}, new ai.djl.ndarray.types.Shape(2, 4));
+            assertThat(Trainer.distillationLoss(other, targets, 3.0).getFloat()).isGreaterThan(0.1f);
+        }
+    }
+
+    @Test
     void badSettingsAreUserErrors() {
         assertThatThrownBy(() -> new Distillation(new float[4], 4, 0, 4)).isInstanceOf(UserError.class)
                 .hasMessageContaining("weight");
