@@ -117,7 +117,9 @@ public final class Trainer {
                 seen += batch;
                 double secs = (System.nanoTime() - started) / 1e9;
                 listener.onBatch(update + 1, lossSum / seen, 100.0 * correct / seen, (update + 1) * batch / secs);
-                boolean epochEnd = (update + 1) % updatesPerEpoch == 0 || update + 1 == totalUpdates;
+                // an epoch ends when the samples drawn pass a multiple of the split's size (counting whole
+                // batches per epoch reported an 11th epoch of a few batches for 10 epochs of 54,000 / 128)
+                boolean epochEnd = (update + 1) * batch / n > update * batch / n || update + 1 == totalUpdates;
                 if (epochEnd) {
                     epoch++;
                     double val = validation == null ? Double.NaN : Accuracy.top1(net, validation, 256);

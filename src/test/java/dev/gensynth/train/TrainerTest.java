@@ -65,6 +65,19 @@ class TrainerTest {
     }
 
     @Test
+    void reportsOneEntryPerEpochWhenBatchesDoNotDivideTheSplit() {
+        NetworkSpec spec = SpecIO.parse(TINY, true, "tiny");
+        Dataset train = quadrants(120, 1);
+        // 4 epochs of 120 samples in batches of 32: 15 whole batches, 3.75 per epoch
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(4).withBatchSize(32);
+        try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
+            TrainResult r = Trainer.train(net, train, quadrants(64, 2), cfg, TrainListener.SILENT);
+            assertThat(r.epochs()).extracting(TrainResult.EpochStats::epoch).containsExactly(1, 2, 3, 4);
+            assertThat(r.epochsRun()).isEqualTo(15 * 32 / 120.0);
+        }
+    }
+
+    @Test
     void sameSeedSameWeights() {
         NetworkSpec spec = SpecIO.parse(TINY, true, "tiny");
         Dataset train = quadrants(128, 1);
