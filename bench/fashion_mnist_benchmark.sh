@@ -45,7 +45,9 @@ trap 'rm -f "$SECTION"' EXIT
   echo "- command: \`${COMMAND}\` (config \`${CONFIG#$ROOT/}\`, results in \`${OUT#$ROOT/}\`: results.md/.csv/.json,"
   echo "  report.html, run/report.html)"
   echo "- method: one synthesis at the loosest level; each parent it adopts is kept; FermiNet-X is the kept"
-  echo "  network with the highest U meeting level X on the validation split, fine-tuned and then tested."
+  echo "  network with the highest U meeting level X on the validation split, fine-tuned with the run's generate"
+  echo "  recipe (the prototype teaching, as the config's distill section says) and then tested; the alternatives"
+  echo "  learn from the labels alone."
   echo
   cat "$OUT/results.md"
   echo "<!-- fashion-mnist-benchmark:end -->"

@@ -27,6 +27,7 @@ import dev.gensynth.synthesis.RunDir;
 import dev.gensynth.synthesis.Synthesis;
 import dev.gensynth.synthesis.SynthesisConfig;
 import dev.gensynth.synthesis.SynthesisListener;
+import dev.gensynth.train.Distillation;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainListener;
 import dev.gensynth.train.TrainResult;
@@ -68,6 +69,8 @@ import java.util.stream.Stream;
  * it). Each adopted parent is kept. For each level, the kept network (parents, the final best, the
  * prototype) with the highest U that meets the level on the validation split is fine-tuned with the
  * final recipe and tested: FermiNet-A..D. One learned generator run serves all four levels.
+ * The final recipe is the run's generate recipe, with the prototype as teacher when the run
+ * config has {@code distill}; the alternatives learn from the labels alone.
  *
  * <p><b>Budget</b>: B = all synthesis fine-tuning (every candidate of every cycle) plus the final
  * fine-tuning of the FermiNets, in full passes over the training split; the prototype's own
@@ -86,6 +89,7 @@ public final class Benchmark {
     private final SynthesisListener synthesisListener;
 
     private SynthesisConfig sc;
+    private Distillation teacher;
     private DataSource.Data data;
     private Path runDir;
     private JsonNode proto;
@@ -337,6 +341,22 @@ public final class Benchmark {
         return best;
     }
 
+    /**
+     * The run's generate step fine-tunes with the prototype as teacher when the run config has
+     * {@code distill}; FermiNets get the same final fine-tuning. The alternatives are fine-tuned
+     * (or trained) on the labels alone, as they usually are.
+     */
+    private Distillation teacher() {
+        if (teacher == null && sc.distill() != null) {
+            ModelDir m = new ModelDir(runDir.resolve("prototype"));
+            NetworkSpec spec = m.spec();
+            try (Network net = Network.create(spec, m.weights(spec))) {
+                teacher = Distillation.of(net, data.train(), sc.distill().weight(), sc.distill().temperature());
+            }
+        }
+        return teacher;
+    }
+
     private TrainConfig finetuneRecipe() {
         return cfg.finetuneEpochs() != null ? sc.generateFinetune().withEpochs(cfg.finetuneEpochs())
                 : sc.generateFinetune();
@@ -370,7 +390,8 @@ public final class Benchmark {
                             + " epochs");
                     ModelDir m = new ModelDir(k.modelDir());
                     NetworkSpec spec = m.spec().withName(name);
-                    done = train(spec, m.weights(m.spec()), finetuneRecipe().withSeed(sc.seed() + 1000 + i), d, name,
+                    done = train(spec, m.weights(m.spec()), finetuneRecipe().withSeed(sc.seed() + 1000 + i), teacher(),
+                            d, name,
                             "gensynth", level, k.source(), drop);
                 }
             }
@@ -486,8 +507,14 @@ public final class Benchmark {
 
     private Row train(NetworkSpec spec, Weights init, TrainConfig recipe, Path d, String name, String method,
             String level, String source, Double drop) {
+        return train(spec, init, recipe, null, d, name, method, level, source, drop);
+    }
+
+    private Row train(NetworkSpec spec, Weights init, TrainConfig recipe, Distillation distill, Path d, String name,
+            String method, String level, String source, Double drop) {
         try (Network net = Network.create(spec, init)) {
-            TrainResult r = Trainer.train(net, data.train(), data.validation(), recipe, trainListeners.apply(name));
+            TrainResult r = Trainer.train(net, data.train(), data.validation(), recipe, distill,
+                    trainListeners.apply(name));
             return measure(net, r.weights(), d, name, method, level, source, r.epochsRun(), r.seconds(), drop);
         }
     }

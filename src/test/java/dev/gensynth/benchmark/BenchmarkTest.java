@@ -30,6 +30,7 @@ class BenchmarkTest {
                 finetune: {batchSize: 32}
                 search: {stimuli: 32, initialPush: 0.7}
                 generate: {epochs: 0.25, batchSize: 32}
+                distill: {weight: 0.5, temperature: 3}
                 """);
         Path bench = tmp.resolve("bench.yaml");
         Files.writeString(bench, """
