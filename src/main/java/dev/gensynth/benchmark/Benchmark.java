@@ -349,10 +349,7 @@ public final class Benchmark {
     private Distillation teacher() {
         if (teacher == null && sc.distill() != null) {
             ModelDir m = new ModelDir(runDir.resolve("prototype"));
-            NetworkSpec spec = m.spec();
-            try (Network net = Network.create(spec, m.weights(spec))) {
-                teacher = Distillation.of(net, data.train(), sc.distill().weight(), sc.distill().temperature());
-            }
+            teacher = sc.distill().teacher(m.spec(), m.weights(m.spec()), data.train());
         }
         return teacher;
     }

@@ -61,9 +61,8 @@ public final class Inquisitor {
      * @param stimuli the part of it fed to parents to observe channel importance
      */
     public Inquisitor(Requirements requirements, Utility utility, Prototype prototype, Dataset train,
-            Dataset validation, Dataset stimuli,
-            TrainConfig finetune, Distillation distill, int candidates, double sharpness, int minChannels, int latencyRuns, Seed runSeed,
-            InquisitorState state) {
+            Dataset validation, Dataset stimuli, TrainConfig finetune, Distillation distill, int candidates,
+            double sharpness, int minChannels, int latencyRuns, Seed runSeed, InquisitorState state) {
         this.requirements = requirements;
         this.utility = utility;
         this.prototype = prototype;

@@ -5,14 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gensynth.UserError;
 import dev.gensynth.data.DataSource;
-import dev.gensynth.requirements.Requirements;
-import dev.gensynth.spec.Shape;
-import dev.gensynth.train.Recipes;
-import dev.gensynth.train.TrainConfig;
-import dev.gensynth.train.Distillation;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
-import dev.gensynth.prototype.Prototype;
+import dev.gensynth.model.Weights;
+import dev.gensynth.requirements.Requirements;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+import dev.gensynth.train.Distillation;
+import dev.gensynth.train.Recipes;
+import dev.gensynth.train.TrainConfig;
 import dev.gensynth.utility.Utilities;
 import dev.gensynth.utility.Utility;
 import dev.gensynth.zoo.Zoo;
@@ -66,9 +67,13 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      * @param temperature softening of the prototype's scores
      */
     public record Distill(double weight, double temperature) {
-        /** The prototype's softened scores on {@code train}, computed once. */
-        public Distillation teacher(Prototype proto, Dataset train) {
-            try (Network net = Network.create(proto.spec(), proto.weights())) {
+        public Distill {
+            Distillation.check(weight, temperature);
+        }
+
+        /** The trained prototype's softened scores on {@code train}, computed once. */
+        public Distillation teacher(NetworkSpec prototype, Weights weights, Dataset train) {
+            try (Network net = Network.create(prototype, weights)) {
                 return Distillation.of(net, train, weight, temperature);
             }
         }
@@ -190,10 +195,6 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         if (!k.isMissingNode() && !k.isNull()) {
             only(k, "distill.", Set.of("weight", "temperature"));
             distill = new Distill(k.path("weight").asDouble(0.5), k.path("temperature").asDouble(4));
-            if (!(distill.weight() > 0 && distill.weight() <= 1) || !(distill.temperature() > 0)) {
-                throw new UserError("distill: weight must be in (0, 1] and temperature > 0 (got " + distill.weight()
-                        + ", " + distill.temperature() + ")");
-            }
         }
         return new SynthesisConfig(name, seed, data, arch, width, spec, model, protoTraining, req, utilityNode, budget,
                 finetune, search, gen, folderShape, distill);

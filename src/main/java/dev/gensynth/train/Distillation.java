@@ -6,8 +6,8 @@ import dev.gensynth.djl.Network;
 
 /**
  * Knowledge distillation from a teacher (in synthesis: the trained prototype) while training a
- * smaller network: the loss becomes {@code (1 - weight) · CE(labels) + weight · T² · CE(teacher's
- * softened scores)}. Cut networks start close to their parent; the teacher's full score vectors
+ * smaller network: the loss becomes {@code (1 - weight) · CE(labels) + weight · T² · KL(teacher's
+ * softened scores ‖ the student's)}. Cut networks start close to their parent; the teacher's full score vectors
  * tell them more per sample than the labels do, so they recover faster from each cut.
  *
  * <p>The teacher's scores are computed once for the whole training split (the recipes used with
@@ -19,6 +19,11 @@ import dev.gensynth.djl.Network;
  */
 public record Distillation(float[] targets, int classes, double weight, double temperature) {
     public Distillation {
+        check(weight, temperature);
+    }
+
+    /** The settings' bounds, checked where a config is read as well as here. */
+    public static void check(double weight, double temperature) {
         if (!(weight > 0 && weight <= 1) || !(temperature > 0)) {
             throw new UserError("distill: weight must be in (0, 1] and temperature > 0 (got " + weight + ", "
                     + temperature + ")");
