@@ -73,9 +73,7 @@ public final class BenchmarkReport {
                 r.hypervolumeReferenceMacs()));
         List<List<String>> hv = new ArrayList<>();
         for (Map.Entry<String, Double> e : r.hypervolume().entrySet()) {
-            Boolean d = r.ferminetFrontDominates().get(e.getKey());
-            hv.add(List.of(e.getKey(), String.format(Locale.ROOT, "%.2f", e.getValue()),
-                    d == null ? "-" : d ? "yes" : "no"));
+            hv.add(List.of(e.getKey(), String.format(Locale.ROOT, "%.2f", e.getValue()), r.dominanceText(e.getKey())));
         }
         h.table(List.of("method", "hypervolume", "@FermiNet front dominates it"), hv);
 

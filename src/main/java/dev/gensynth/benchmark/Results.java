@@ -26,7 +26,8 @@ import java.util.Map;
 public record Results(String name, String dataset, String recipe, String requirements, String utility,
         List<Double> levels, String machine, String date, Metrics prototype, double prototypeValidationTop1,
         double prototypeTestTop1, String runDir, List<Row> rows, Budget budget, List<Ratio> ratios,
-        Map<String, Double> hypervolume, Map<String, Boolean> ferminetFrontDominates, long hypervolumeReferenceMacs) {
+        Map<String, Double> hypervolume, Map<String, List<String>> notDominatedByFermiNets,
+        long hypervolumeReferenceMacs) {
 
     /**
      * @param prototypeEpochs P: the prototype's own training, shared by the methods that start from it
@@ -61,7 +62,7 @@ public record Results(String name, String dataset, String recipe, String require
             }
         }
         Map<String, Double> hv = new LinkedHashMap<>();
-        Map<String, Boolean> dom = new LinkedHashMap<>();
+        Map<String, List<String>> dom = new LinkedHashMap<>();
         List<Pareto.Point> fermi = points(rows, "gensynth");
         for (String m : METHODS) {
             List<Pareto.Point> pts = points(rows, m);
@@ -70,7 +71,8 @@ public record Results(String name, String dataset, String recipe, String require
             }
             hv.put(m, Pareto.hypervolume(pts, proto.macs()));
             if (!m.equals("gensynth")) {
-                dom.put(m, Pareto.dominates(fermi, Pareto.front(pts)));
+                dom.put(m, Pareto.undominated(fermi, Pareto.front(pts)).stream().map(p -> String.format(Locale.ROOT,
+                        "%s (%.2f %%, %,d MACs)", p.name(), p.top1(), p.macs())).toList());
             }
         }
         String machine = String.format(Locale.ROOT, "%s %s (%s), %d CPUs, Java %s, %d threads for latency",
@@ -174,9 +176,8 @@ public record Results(String name, String dataset, String recipe, String require
                 + "is better. Test top-1.%n%n| method | hypervolume | FermiNet front dominates it |%n|---|---:|---|%n",
                 hypervolumeReferenceMacs));
         for (Map.Entry<String, Double> e : hypervolume.entrySet()) {
-            Boolean d = ferminetFrontDominates.get(e.getKey());
             sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", e.getKey(), e.getValue(),
-                    d == null ? "-" : d ? "yes" : "no"));
+                    dominanceText(e.getKey()).replace("|", "/")));
         }
         sb.append(String.format(Locale.ROOT, "%n### Training budget (full passes over the training split)%n%n"
                 + "Prototype training P = %.2f (shared by the methods that start from the trained prototype). "
@@ -191,6 +192,15 @@ public record Results(String name, String dataset, String recipe, String require
             sb.append(String.format(Locale.ROOT, "| %s | %.2f |%n", e.getKey(), e.getValue()));
         }
         return sb.toString();
+    }
+
+    /** "yes", "-" for the FermiNets themselves, or "no: " and the networks of the method's front no FermiNet dominates. */
+    public String dominanceText(String method) {
+        List<String> left = notDominatedByFermiNets.get(method);
+        if (left == null) {
+            return "-";
+        }
+        return left.isEmpty() ? "yes" : "no: not " + String.join(", ", left);
     }
 
     String levelsText() {

@@ -60,19 +60,16 @@ public final class Pareto {
 
     /** Whether every point of {@code b} is weakly dominated by some point of {@code a}. */
     public static boolean dominates(List<Point> a, List<Point> b) {
-        for (Point q : b) {
-            boolean covered = false;
-            for (Point p : a) {
-                if (p.macs() <= q.macs() && p.top1() >= q.top1()) {
-                    covered = true;
-                    break;
-                }
-            }
-            if (!covered) {
-                return false;
-            }
-        }
-        return true;
+        return undominated(a, b).isEmpty();
+    }
+
+    /**
+     * The points of {@code b} that no point of {@code a} weakly dominates (at most its MACs and at
+     * least its top-1): where {@code b} beats {@code a}, which a yes/no verdict would hide.
+     */
+    public static List<Point> undominated(List<Point> a, List<Point> b) {
+        return b.stream().filter(q -> a.stream().noneMatch(p -> p.macs() <= q.macs() && p.top1() >= q.top1()))
+                .toList();
     }
 
     /** The front as (MACs, top-1) pairs for a chart. */

@@ -71,5 +71,7 @@ class AlternativesTest {
         assertThat(Pareto.front(p)).extracting(Pareto.Point::name).containsExactly("b", "a", "too big");
         assertThat(Pareto.dominates(p, List.of(new Pareto.Point("x", 300_000, 44)))).isTrue();
         assertThat(Pareto.dominates(p, List.of(new Pareto.Point("y", 5_000, 10)))).isFalse();
+        assertThat(Pareto.undominated(p, List.of(new Pareto.Point("x", 300_000, 44), new Pareto.Point("y", 5_000, 10),
+                new Pareto.Point("z", 100_000, 50.5)))).extracting(Pareto.Point::name).containsExactly("y", "z");
     }
 }
