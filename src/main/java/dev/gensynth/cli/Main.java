@@ -1,6 +1,7 @@
 package dev.gensynth.cli;
 
 import dev.gensynth.UserError;
+import dev.gensynth.djl.NativeGate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,7 @@ public final class Main {
     public static final int USER_ERROR = 2;
 
     public static void main(String[] args) {
+        NativeGate.installShutdownHook();
         System.exit(run(args));
     }
 

@@ -56,7 +56,8 @@ public final class Network implements AutoCloseable {
 
     /** Inference on a batch held in plain memory (NCHW floats); returns the first output's values. */
     public float[] predict(float[] batch, int n) {
-        try (NDManager m = model.getNDManager().newSubManager()) {
+        try (NativeGate.Region gate = NativeGate.JVM.enter();
+                NDManager m = model.getNDManager().newSubManager()) {
             NDArray x = m.create(batch, new ai.djl.ndarray.types.Shape(spec().input().withBatch(n)));
             return forward(x).get(0).toFloatArray();
         }

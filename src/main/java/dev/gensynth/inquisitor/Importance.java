@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.spec.BatchNorm;
@@ -40,7 +41,8 @@ public final class Importance {
             System.arraycopy(stimuli.x(), start * per, x, 0, batchSize * per);
             int[] y = new int[batchSize];
             System.arraycopy(stimuli.y(), start, y, 0, batchSize);
-            try (NDManager m = net.model().getNDManager().newSubManager();
+            try (NativeGate.Region gate = NativeGate.JVM.enter();
+                    NDManager m = net.model().getNDManager().newSubManager();
                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(stimuli.sampleShape().withBatch(batchSize)));
                 NDList out = net.block().forward(new ParameterStore(m, false), new NDList(in), false);

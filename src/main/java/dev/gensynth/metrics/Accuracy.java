@@ -3,6 +3,7 @@ package dev.gensynth.metrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
 
 /** Accuracy of a network on a dataset, in inference mode, batch by batch. */
@@ -14,21 +15,30 @@ public final class Accuracy {
     public static double top1(Network net, Dataset data, int batchSize) {
         long correct = 0;
         int per = (int) data.sampleShape().elements();
-        for (int start = 0; start < data.size(); start += batchSize) {
-            int n = Math.min(batchSize, data.size() - start);
-            float[] x = new float[n * per];
-            System.arraycopy(data.x(), start * per, x, 0, n * per);
-            try (NDManager m = net.model().getNDManager().newSubManager()) {
-                NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(data.sampleShape().withBatch(n)));
-                long[] pred = net.forward(in).get(0).argMax(1).toType(ai.djl.ndarray.types.DataType.INT64, false)
-                        .toLongArray();
-                for (int i = 0; i < n; i++) {
-                    if (pred[i] == data.y()[start + i]) {
-                        correct++;
-                    }
-                }
+        try (NativeGate.Region gate = NativeGate.JVM.enter()) {
+            for (int start = 0; start < data.size(); start += batchSize) {
+                NativeGate.JVM.between();
+                correct += correct(net, data, start, Math.min(batchSize, data.size() - start), per);
             }
         }
         return 100.0 * correct / data.size();
+    }
+
+    /** How many of the {@code n} samples from {@code start} the network classifies right. */
+    private static long correct(Network net, Dataset data, int start, int n, int per) {
+        float[] x = new float[n * per];
+        System.arraycopy(data.x(), start * per, x, 0, n * per);
+        long correct = 0;
+        try (NDManager m = net.model().getNDManager().newSubManager()) {
+            NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(data.sampleShape().withBatch(n)));
+            long[] pred = net.forward(in).get(0).argMax(1).toType(ai.djl.ndarray.types.DataType.INT64, false)
+                    .toLongArray();
+            for (int i = 0; i < n; i++) {
+                if (pred[i] == data.y()[start + i]) {
+                    correct++;
+                }
+            }
+        }
+        return correct;
     }
 }

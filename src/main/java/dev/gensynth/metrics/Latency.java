@@ -2,6 +2,7 @@ package dev.gensynth.metrics;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
 import java.util.Arrays;
 
@@ -24,9 +25,11 @@ public final class Latency {
 
     public static Measurement measure(Network net, int warmup, int runs) {
         double[] ms = new double[runs];
-        try (NDManager m = net.model().getNDManager().newSubManager()) {
+        try (NativeGate.Region gate = NativeGate.JVM.enter();
+                NDManager m = net.model().getNDManager().newSubManager()) {
             NDArray x = m.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(net.spec().input().withBatch(1)));
             for (int i = 0; i < warmup + runs; i++) {
+                NativeGate.JVM.between();
                 try (NDManager step = m.newSubManager()) {
                     NDArray in = x.duplicate();
                     in.attach(step);

@@ -12,6 +12,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
 import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.model.Weights;
@@ -68,7 +69,8 @@ public final class Trainer {
         int bestEpoch = 0;
         long started = System.nanoTime();
         listener.onStart(net.spec().name(), totalUpdates);
-        try (ai.djl.training.Trainer trainer = net.model().newTrainer(
+        try (NativeGate.Region gate = NativeGate.JVM.enter();
+                ai.djl.training.Trainer trainer = net.model().newTrainer(
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(opt))) {
             int[] order = shuffled(n, rnd);
             int cursor = 0;
@@ -93,6 +95,7 @@ public final class Trainer {
                     }
                 }
                 Augment.apply(x, batch, shape, cfg.cropPadding(), cfg.horizontalFlip(), rnd);
+                NativeGate.JVM.between();
                 try (NDManager m = net.model().getNDManager().newSubManager()) {
                     NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(shape.withBatch(batch)));
                     NDArray labels = m.create(y);
