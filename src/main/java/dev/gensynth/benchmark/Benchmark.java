@@ -349,7 +349,7 @@ public final class Benchmark {
     private Distillation teacher() {
         if (teacher == null && sc.distill() != null) {
             ModelDir m = new ModelDir(runDir.resolve("prototype"));
-            teacher = sc.distill().teacher(m.spec(), m.weights(m.spec()), data.train());
+            teacher = sc.teacher(m.spec(), m.weights(m.spec()), data.train());
         }
         return teacher;
     }

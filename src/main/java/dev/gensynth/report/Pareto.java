@@ -58,14 +58,10 @@ public final class Pareto {
         return hv;
     }
 
-    /** Whether every point of {@code b} is weakly dominated by some point of {@code a}. */
-    public static boolean dominates(List<Point> a, List<Point> b) {
-        return undominated(a, b).isEmpty();
-    }
-
     /**
      * The points of {@code b} that no point of {@code a} weakly dominates (at most its MACs and at
-     * least its top-1): where {@code b} beats {@code a}, which a yes/no verdict would hide.
+     * least its top-1): empty when {@code a} dominates {@code b}; otherwise where {@code b} beats
+     * {@code a}, which a yes/no verdict would hide.
      */
     public static List<Point> undominated(List<Point> a, List<Point> b) {
         return b.stream().filter(q -> a.stream().noneMatch(p -> p.macs() <= q.macs() && p.top1() >= q.top1()))

@@ -71,7 +71,7 @@ public final class Generation {
         TrainConfig recipe = epochs == null ? cfg.generateFinetune() : cfg.generateFinetune().withEpochs(epochs);
         Utility u = cfg.utility();
         Generator g = new Generator(state, cfg.search().minChannels());
-        Distillation teacher = cfg.distill() == null ? null : cfg.distill().teacher(proto.spec(), proto.weights(), data.train());
+        Distillation teacher = cfg.teacher(proto.spec(), proto.weights(), data.train());
         List<Generated> result = new ArrayList<>();
         for (Seed s : seeds) {
             long t0 = System.nanoTime();

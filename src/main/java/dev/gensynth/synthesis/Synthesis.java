@@ -109,7 +109,7 @@ public final class Synthesis {
         double totalBudget = cfg.budget().totalFinetuneEpochs() != null ? cfg.budget().totalFinetuneEpochs()
                 : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
         Inquisitor inq = new Inquisitor(cfg.requirements(), cfg.utility(), proto, data.train(), data.validation(),
-                stimuli, cfg.finetune(), cfg.distill() == null ? null : cfg.distill().teacher(proto.spec(), proto.weights(), data.train()),
+                stimuli, cfg.finetune(), cfg.teacher(proto.spec(), proto.weights(), data.train()),
                 cfg.budget().candidates(), cfg.search().sharpness(), cfg.search().minChannels(),
                 cfg.search().latencyRuns(), seed, iState);
         String stop = null;

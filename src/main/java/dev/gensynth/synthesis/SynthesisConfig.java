@@ -79,6 +79,11 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         }
     }
 
+    /** The trained prototype as teacher when the config has {@code distill}; null (labels only) when not. */
+    public Distillation teacher(NetworkSpec prototype, Weights weights, Dataset train) {
+        return distill == null ? null : distill.teacher(prototype, weights, train);
+    }
+
     public Utility utility() {
         return Utilities.parse(utilityNode, "utility");
     }
