@@ -90,7 +90,7 @@ public final class Alternatives {
         int[][] kept = new int[groups.count()][];
         for (int g = 0; g < groups.count(); g++) {
             int w = groups.width(g);
-            double r = Math.min(1, ratio * Math.exp(spread * gaussian(rnd)));
+            double r = Math.min(1, ratio * Math.exp(spread * dev.gensynth.model.Weights.gaussian(rnd)));
             int k = keepCount(w, r, minChannels);
             int[] idx = Slicer.range(w);
             for (int i = w - 1; i > 0; i--) {
@@ -146,11 +146,5 @@ public final class Alternatives {
             }
         }
         return best;
-    }
-
-    static double gaussian(SplittableRandom rnd) {
-        double u1 = 1.0 - rnd.nextDouble();
-        double u2 = rnd.nextDouble();
-        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
+import dev.gensynth.engine.EngineCheck;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
 
@@ -22,7 +23,12 @@ public final class Network implements AutoCloseable {
         this.block = block;
     }
 
+    /**
+     * @throws dev.gensynth.UserError when the engine's kernels fail the self-check on this machine
+     *     ({@link EngineCheck}): no network is built on kernels that compute wrong numbers
+     */
     public static Network create(NetworkSpec spec, Weights weights) {
+        EngineCheck.ensure();
         SpecBlock block = new SpecBlock(spec);
         Model model = Model.newInstance(spec.name(), "PyTorch");
         model.setBlock(block);

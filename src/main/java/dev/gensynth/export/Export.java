@@ -151,9 +151,7 @@ public final class Export {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] x = new float[Math.toIntExact(n * spec.input().elements())];
         for (int i = 0; i < x.length; i++) {
-            double u1 = 1.0 - rnd.nextDouble();
-            double u2 = rnd.nextDouble();
-            x[i] = (float) (Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
+            x[i] = (float) Weights.gaussian(rnd);
         }
         return x;
     }

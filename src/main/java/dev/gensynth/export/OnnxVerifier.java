@@ -80,6 +80,18 @@ public final class OnnxVerifier {
         return new Result(max, agree, max <= tolerance && agree == 1.0, n, tolerance, worst);
     }
 
+    /**
+     * The outputs ONNX Runtime computes for a spec and weights (exported in memory), on {@code n}
+     * samples packed NCHW: the independent forward pass the engine self-check compares with.
+     */
+    public static List<float[]> onnxRuntime(NetworkSpec spec, Weights weights, float[] inputs, int n) {
+        try (OrtSession s = Ort.open(OnnxExporter.build(spec, weights).toByteArray(), 1)) {
+            return Ort.run(s, inputs, spec.input(), n, spec.outputs());
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot run '" + spec.name() + "': " + e.getMessage(), e);
+        }
+    }
+
     private static List<float[]> djl(NetworkSpec spec, Weights weights, float[] inputs, int n) {
         try (Network net = Network.create(spec, weights);
                 NDManager m = net.model().getNDManager().newSubManager()) {

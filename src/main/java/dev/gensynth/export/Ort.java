@@ -20,14 +20,25 @@ final class Ort {
 
     /** A CPU session with all graph optimisations (as deployed) and this many intra-op threads. */
     static OrtSession open(Path onnxFile, int intraOpThreads) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            opts.setIntraOpNumThreads(intraOpThreads);
-            opts.setInterOpNumThreads(1);
-            return env.createSession(onnxFile.toString(), opts);
+        try (OrtSession.SessionOptions opts = options(intraOpThreads)) {
+            return OrtEnvironment.getEnvironment().createSession(onnxFile.toString(), opts);
         }
+    }
+
+    /** As {@link #open(Path, int)}, for a model held in memory. */
+    static OrtSession open(byte[] model, int intraOpThreads) throws OrtException {
+        try (OrtSession.SessionOptions opts = options(intraOpThreads)) {
+            return OrtEnvironment.getEnvironment().createSession(model, opts);
+        }
+    }
+
+    private static OrtSession.SessionOptions options(int intraOpThreads) throws OrtException {
+        OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+        opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        opts.setIntraOpNumThreads(intraOpThreads);
+        opts.setInterOpNumThreads(1);
+        return opts;
     }
 
     static OnnxTensor input(float[] data, Shape sample, int n) throws OrtException {

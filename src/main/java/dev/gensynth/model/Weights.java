@@ -63,8 +63,8 @@ public record Weights(Map<String, Tensor> tensors) {
         return new Weights(t);
     }
 
-    private static double gaussian(SplittableRandom rnd) {
-        // Box-Muller: SplittableRandom has no nextGaussian on Java 17.
+    /** A standard-normal draw (Box-Muller: SplittableRandom has no nextGaussian on Java 17). */
+    public static double gaussian(SplittableRandom rnd) {
         double u1 = 1.0 - rnd.nextDouble();
         double u2 = rnd.nextDouble();
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

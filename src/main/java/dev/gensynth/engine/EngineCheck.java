@@ -1,0 +1,193 @@
+package dev.gensynth.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gensynth.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The {@link Canary} as a gate: before the first network of a process is built, the kernel setting
+ * in force must have passed the self-check on this CPU with this libtorch. The verdict is cached per
+ * CPU model and flags, libtorch version, kernel setting and canary version, so the check costs
+ * seconds once per machine, not at every start. A failing setting stops the process with a clear
+ * error instead of training on wrong numbers.
+ */
+public final class EngineCheck {
+    /** Bump when the cases or tolerances change, so cached verdicts of older checks are not trusted. */
+    static final int CANARY_VERSION = 1;
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private static Report passed;
+    private static boolean checking;
+
+    /** The verdict of one kernel setting on one machine. */
+    public record Report(String setting, String cpu, String libtorch, int canaryVersion, boolean passed,
+            List<Canary.Outcome> outcomes, double seconds, String date) {
+        /** The first failing case in words, or "" when every case passed. */
+        public String failure() {
+            for (Canary.Outcome o : outcomes) {
+                if (!o.passed()) {
+                    double e = Math.max(o.forwardError(), Math.max(o.trainingError(), o.gradientError()));
+                    return o.op() + " at " + o.shape() + ": " + o.worst() + " off by "
+                            + (Double.isNaN(o.forwardError() + o.trainingError() + o.gradientError()) ? "NaN"
+                                    : String.format("%.3g", e));
+                }
+            }
+            return "";
+        }
+    }
+
+    private EngineCheck() {
+    }
+
+    /** The kernel setting of this process: oneDNN's ISA limit, {@code ALL} when none is set. */
+    public static String setting() {
+        String s = System.getenv("ONEDNN_MAX_CPU_ISA");
+        if (s == null || s.isBlank()) {
+            s = System.getenv("DNNL_MAX_CPU_ISA");
+        }
+        return s == null || s.isBlank() ? Kernels.ALL : s.trim().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Makes sure the kernels of this process compute right numbers: reads the cached verdict for the
+     * setting in force, or runs the canary here and caches it. Called before the first network is
+     * built; cheap after the first call.
+     *
+     * @throws UserError when the setting in force fails the check, naming the op, the shape, the
+     *     error and the setting to use instead
+     */
+    public static synchronized void ensure() {
+        if (passed != null || checking) {
+            return;
+        }
+        Report r = cached(setting());
+        if (r == null) {
+            r = runAndCache(true);
+        }
+        if (!r.passed()) {
+            throw new UserError(refusal(r));
+        }
+        passed = r;
+    }
+
+    /** Whether {@link #ensure} is running the canary in this thread's process (its networks are exempt). */
+    static synchronized boolean checking() {
+        return checking;
+    }
+
+    /** Runs the canary in this process for the setting in force and caches the verdict. */
+    static synchronized Report runAndCache(boolean stopAtFirstFailure) {
+        checking = true;
+        try {
+            long t0 = System.nanoTime();
+            List<Canary.Outcome> outcomes = new ArrayList<>();
+            boolean ok = true;
+            for (Canary.Case c : Canary.cases()) {
+                Canary.Outcome o = Canary.run(c);
+                outcomes.add(o);
+                ok &= o.passed();
+                if (!ok && stopAtFirstFailure) {
+                    break;
+                }
+            }
+            Report r = new Report(setting(), Kernels.cpu().describe(), libtorchVersion(), CANARY_VERSION, ok,
+                    outcomes, (System.nanoTime() - t0) / 1e9, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            save(r);
+            return r;
+        } finally {
+            checking = false;
+        }
+    }
+
+    private static String refusal(Report r) {
+        String forced = Kernels.forced();
+        String fix = forced != null
+                ? "The setting was forced (" + forced + "); unset it to let gensynth choose, or force a narrower one "
+                        + "(GENSYNTH_KERNELS=AVX2, AVX or SSE41)."
+                : "Start gensynth through bin/gensynth, which picks the widest kernel setting that passes, or set "
+                        + "GENSYNTH_KERNELS (for example GENSYNTH_KERNELS=SSE41) before the JVM starts.";
+        return "the engine self-check failed with kernel setting " + r.setting() + " on " + r.cpu() + " (libtorch "
+                + r.libtorch() + "): " + r.failure() + ". gensynth refuses to train or run networks on wrong numbers. "
+                + fix + " 'gensynth doctor' shows every check.";
+    }
+
+    /** The cached verdict for a setting on this machine, or null when it was never checked here. */
+    public static Report cached(String setting) {
+        Path f = cacheFile(setting);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            Report r = JSON.readValue(f.toFile(), Report.class);
+            return r.canaryVersion() == CANARY_VERSION ? r : null;
+        } catch (IOException e) {
+            return null; // a damaged cache entry is checked again
+        }
+    }
+
+    private static void save(Report r) {
+        Path f = cacheFile(r.setting());
+        try {
+            Files.createDirectories(f.getParent());
+            Path tmp = Files.createTempFile(f.getParent(), f.getFileName().toString(), ".tmp");
+            JSON.writeValue(tmp.toFile(), r);
+            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // an unwritable cache only costs a re-check at the next start
+            System.err.println("gensynth: cannot cache the engine self-check in " + f.getParent() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** {@code GENSYNTH_CACHE}, else {@code $XDG_CACHE_HOME/gensynth}, else {@code ~/.cache/gensynth}. */
+    static Path cacheDir() {
+        String own = System.getenv("GENSYNTH_CACHE");
+        if (own != null && !own.isBlank()) {
+            return Path.of(own);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("gensynth");
+    }
+
+    static Path cacheFile(String setting) {
+        String key = Kernels.cpu().describe() + "|" + Kernels.cpu().flags() + "|" + libtorchVersion() + "|" + setting
+                + "|" + CANARY_VERSION;
+        return cacheDir().resolve("engine-check").resolve(setting + "-" + sha256(key).substring(0, 16) + ".json");
+    }
+
+    /** The libtorch version DJL's PyTorch engine is built for, read without loading libtorch. */
+    public static String libtorchVersion() {
+        try (InputStream in = EngineCheck.class.getResourceAsStream("/pytorch-engine.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("pytorch_version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package dev.gensynth.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which oneDNN kernels libtorch may use here. oneDNN reads its ISA limit once, when libtorch loads,
+ * so a setting cannot change inside a running JVM: each candidate is checked in a child JVM started
+ * with it, and the launcher ({@code bin/gensynth}) and the test build start the real JVM with the
+ * widest setting that passes ({@code java -cp ... dev.gensynth.engine.Kernels choose}).
+ *
+ * <p>{@code GENSYNTH_KERNELS} forces a setting ({@code auto}, the default, chooses); so does an ISA
+ * limit the user set in {@code DNNL_MAX_CPU_ISA} or {@code ONEDNN_MAX_CPU_ISA}. A forced setting is
+ * still checked before the first network is built, and refused if it fails.
+ */
+public final class Kernels {
+    /** oneDNN's "no restriction". */
+    public static final String ALL = "ALL";
+
+    /** What the CPU reports, for the cache key and messages. */
+    public record Cpu(String model, Set<String> flagSet) {
+        public String describe() {
+            return model;
+        }
+
+        public String flags() {
+            return String.join(" ", flagSet);
+        }
+
+        /** The flags that decide which oneDNN ISA applies (for {@code doctor}). */
+        public String relevantFlags() {
+            List<String> r = new ArrayList<>();
+            for (String f : flagSet) {
+                if (f.startsWith("avx") || f.startsWith("sse4") || f.startsWith("amx") || f.equals("fma")) {
+                    r.add(f);
+                }
+            }
+            return String.join(" ", r);
+        }
+    }
+
+    /** The setting chosen, why, and the verdicts consulted. */
+    public record Choice(String setting, String reason, List<EngineCheck.Report> tried) {
+        public boolean found() {
+            return setting != null;
+        }
+    }
+
+    private static Cpu cpu;
+
+    private Kernels() {
+    }
+
+    /** The forced setting and what forced it, or null when gensynth chooses. */
+    public static String forced() {
+        String g = System.getenv("GENSYNTH_KERNELS");
+        if (g != null && !g.isBlank() && !g.trim().equalsIgnoreCase("auto")) {
+            return "GENSYNTH_KERNELS=" + g.trim().toUpperCase(Locale.ROOT);
+        }
+        for (String v : new String[] {"ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"}) {
+            String s = System.getenv(v);
+            if (s != null && !s.isBlank()) {
+                return v + "=" + s.trim().toUpperCase(Locale.ROOT);
+            }
+        }
+        return null;
+    }
+
+    /** The settings worth checking on this CPU, widest first. */
+    static List<String> ladder(Set<String> flags) {
+        List<String> l = new ArrayList<>();
+        l.add(ALL);
+        boolean avx512 = flags.containsAll(Set.of("avx512f", "avx512bw", "avx512vl", "avx512dq"));
+        if (avx512 && flags.contains("avx512_bf16")) {
+            l.add("AVX512_CORE_BF16");
+        }
+        if (avx512 && flags.contains("avx512_vnni")) {
+            l.add("AVX512_CORE_VNNI");
+        }
+        if (avx512) {
+            l.add("AVX512_CORE");
+        }
+        if (flags.contains("avx2") && flags.contains("avx_vnni")) {
+            l.add("AVX2_VNNI");
+        }
+        if (flags.contains("avx2")) {
+            l.add("AVX2");
+        }
+        if (flags.contains("avx")) {
+            l.add("AVX");
+        }
+        l.add("SSE41");
+        return l;
+    }
+
+    /**
+     * The widest setting that passes the self-check on this machine (verdicts from the cache, or
+     * from a child JVM per setting the first time), or the forced one.
+     */
+    public static Choice choose() {
+        String f = forced();
+        if (f != null) {
+            return new Choice(f.substring(f.indexOf('=') + 1), "forced by " + f, List.of());
+        }
+        List<EngineCheck.Report> tried = new ArrayList<>();
+        for (String s : ladder(cpu().flagSet())) {
+            EngineCheck.Report r = EngineCheck.cached(s);
+            if (r == null) {
+                r = checkInChild(s);
+            }
+            tried.add(r);
+            if (r.passed()) {
+                String why = tried.size() == 1 ? "the default kernels pass the self-check"
+                        : "kernel setting " + tried.get(0).setting() + " computes wrong results on this CPU ("
+                                + tried.get(0).failure() + "); " + s + " is the widest that passes";
+                return new Choice(s, why, tried);
+            }
+        }
+        return new Choice(null, "no kernel setting passes the engine self-check on " + cpu().describe() + " (widest: "
+                + tried.get(0).failure() + "; narrowest: " + tried.get(tried.size() - 1).failure() + ")", tried);
+    }
+
+    /** Runs the canary in a JVM started with the given setting; its verdict lands in the cache. */
+    static EngineCheck.Report checkInChild(String setting) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("-D") || a.startsWith("-Xmx")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Kernels.class.getName());
+        cmd.add("check");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("DNNL_MAX_CPU_ISA", setting);
+        pb.environment().put("ONEDNN_MAX_CPU_ISA", setting);
+        pb.environment().remove("GENSYNTH_KERNELS");
+        try {
+            Path log = Files.createTempFile("gensynth-engine-check-", ".log");
+            Process p = pb.redirectOutput(log.toFile()).start();
+            int code = p.waitFor();
+            EngineCheck.Report r = EngineCheck.cached(setting);
+            if (r == null) {
+                // wrong kernels can crash as well as miscompute: a check that did not finish is a failure
+                String out = Files.readString(log).strip();
+                String last = out.isEmpty() ? "" : out.substring(out.lastIndexOf('\n') + 1);
+                r = new EngineCheck.Report(setting, cpu().describe(), EngineCheck.libtorchVersion(),
+                        EngineCheck.CANARY_VERSION, false, List.of(new Canary.Outcome("self-check", "JVM", Double.NaN,
+                                Double.NaN, Double.NaN, "crashed with exit code " + code + (last.isEmpty() ? ""
+                                        : " (" + last + ")"), false)), 0, java.time.Instant.now().toString());
+            }
+            Files.deleteIfExists(log);
+            return r;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start a JVM for the engine self-check: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the engine self-check", e);
+        }
+    }
+
+    /** Model name and flags from /proc/cpuinfo (os.arch and no flags where there is none). */
+    public static synchronized Cpu cpu() {
+        if (cpu == null) {
+            String model = System.getProperty("os.arch");
+            Set<String> flags = new TreeSet<>();
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                    int colon = line.indexOf(':');
+                    if (colon < 0) {
+                        continue;
+                    }
+                    String key = line.substring(0, colon).trim();
+                    String value = line.substring(colon + 1).trim();
+                    if (key.equals("model name") && model.equals(System.getProperty("os.arch"))) {
+                        model = value;
+                    } else if (key.equals("flags") && flags.isEmpty()) {
+                        flags.addAll(List.of(value.split("\\s+")));
+                    }
+                }
+            } catch (IOException e) {
+                // no /proc/cpuinfo (not Linux): the model stays the architecture, the ladder its default
+            }
+            cpu = new Cpu(model, flags);
+        }
+        return cpu;
+    }
+
+    /**
+     * {@code check}: runs the canary with this JVM's setting and caches it (exit 0 when it passes,
+     * 1 when not). {@code choose}: prints the setting to use on stdout (for the launcher) and one line
+     * on stderr when it is not the default; exit 3 when no setting passes. {@code properties FILE}:
+     * writes {@code gensynth.kernels=SETTING} for the Maven build.
+     */
+    public static void main(String[] args) throws IOException {
+        String cmd = args.length == 0 ? "choose" : args[0];
+        switch (cmd) {
+            case "check" -> {
+                EngineCheck.Report r = EngineCheck.runAndCache(true);
+                System.exit(r.passed() ? 0 : 1);
+            }
+            case "choose", "properties" -> {
+                Choice c = choose();
+                if (!c.found()) {
+                    System.err.println("gensynth: " + c.reason() + ". gensynth refuses to train on wrong numbers; "
+                            + "'gensynth doctor' shows every check.");
+                    System.exit(3);
+                }
+                if (!c.setting().equals(ALL) && !c.reason().startsWith("forced")) {
+                    System.err.println("gensynth: " + c.reason() + "; running with DNNL_MAX_CPU_ISA=" + c.setting()
+                            + " ('gensynth doctor' for details, GENSYNTH_KERNELS to force a setting).");
+                }
+                if (cmd.equals("choose")) {
+                    System.out.println(c.setting());
+                } else {
+                    Path f = Path.of(args[1]);
+                    Files.createDirectories(f.toAbsolutePath().getParent());
+                    Files.writeString(f, "gensynth.kernels=" + c.setting() + "\n");
+                }
+                System.exit(0);
+            }
+            default -> {
+                System.err.println("usage: Kernels check | choose | properties FILE");
+                System.exit(2);
+            }
+        }
+    }
+}
