@@ -7,6 +7,7 @@ import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Latency;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.Weights;
+import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.zoo.Zoo;
@@ -36,10 +37,11 @@ public final class LatencyComparison {
             }
         }
         int threads = Latency.threads();
+        Provenance p = Provenance.current();
         StringBuilder md = new StringBuilder("# Batch-1 latency: DJL (PyTorch) vs ONNX Runtime\n\n")
                 .append(String.format("Median of 200 batch-1 forward passes after 30 warm-up, %d intra-op thread(s) "
-                        + "on both sides, measured back to back by `bench/latency.sh`, %s.%n%n", threads,
-                        java.time.Instant.now().toString().substring(0, 16) + "Z"))
+                        + "on both sides, measured back to back by `bench/latency.sh`.%n%nMade by %s on %s, %s.%n%n",
+                        threads, p.software(), p.machine(), p.date()))
                 .append("| network | params | MACs | DJL ms | ORT ms | DJL / ORT |\n|---|---:|---:|---:|---:|---:|\n");
         List<NetworkSpec> specs = new ArrayList<>();
         List<Weights> weights = new ArrayList<>();

@@ -9,6 +9,7 @@ import dev.gensynth.data.Normalization;
 import dev.gensynth.djl.Network;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.model.Weights;
+import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.spec.SpecIO;
@@ -184,6 +185,7 @@ public final class TrainThroughput {
         nm.put("mean", norm.mean()[0]);
         nm.put("std", norm.std()[0]);
         o.put("finished", Instant.now().toString());
+        o.set("provenance", json.valueToTree(Provenance.current()));
         Files.writeString(out, json.writeValueAsString(o) + "\n");
         System.out.printf("gensynth %s: %.1f img/s (median batch %.1f ms) over %d batches of %d, %d params, %.1f M MACs"
                 + " -> %s%n", spec.name(), ips, medianMs, batches, batch, cost.params(), cost.macsMillions(), out);

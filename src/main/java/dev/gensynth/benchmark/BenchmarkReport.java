@@ -49,8 +49,9 @@ public final class BenchmarkReport {
                 + "(synthesis %.2f + final fine-tuning %.2f); each alternative gets B (width scaling: P + B in all, "
                 + "(P + B)/L per network from scratch)", r.budget().prototypeEpochs(), r.budget().totalB(),
                 r.budget().synthesisEpochs(), r.budget().ferminetFinetuneEpochs())});
-        kv.add(new String[] {"machine", r.machine()});
-        kv.add(new String[] {"date", r.date()});
+        kv.add(new String[] {"machine", r.provenance().machine()});
+        kv.add(new String[] {"software", r.provenance().software()});
+        kv.add(new String[] {"date", r.provenance().date()});
         h.keyValues(kv);
         h.raw("<p><a href=\"run/report.html\">Report of the synthesis run</a> (when the run is inside the benchmark "
                 + "directory).</p>\n");

@@ -1,16 +1,14 @@
 package dev.gensynth.benchmark;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.gensynth.metrics.Latency;
 import dev.gensynth.metrics.Metrics;
+import dev.gensynth.provenance.Provenance;
 import dev.gensynth.report.Pareto;
 import dev.gensynth.synthesis.SynthesisConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +20,12 @@ import java.util.Map;
  * against each reference, the hypervolume of each method's accuracy-vs-MACs front (see
  * {@link Pareto} for the reference point), and whether the FermiNet front dominates each
  * alternative's.
+ *
+ * @param provenance how the results were made (machine, versions, threads, kernels, date), with the
+ *     seed and config hash of the synthesis run every method's networks derive from
  */
 public record Results(String name, String dataset, String recipe, String requirements, String utility,
-        List<Double> levels, String machine, String date, Metrics prototype, double prototypeValidationTop1,
+        List<Double> levels, Provenance provenance, Metrics prototype, double prototypeValidationTop1,
         double prototypeTestTop1, String runDir, List<Row> rows, Budget budget, List<Ratio> ratios,
         Map<String, Double> hypervolume, Map<String, List<String>> notDominatedByFermiNets,
         long hypervolumeReferenceMacs) {
@@ -75,16 +76,14 @@ public record Results(String name, String dataset, String recipe, String require
                         "%s (%.2f %%, %,d MACs)", p.name(), p.top1(), p.macs())).toList());
             }
         }
-        String machine = String.format(Locale.ROOT, "%s %s (%s), %d CPUs, Java %s, %d threads for latency",
-                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Latency.threads());
-        String cpu = cpuModel();
-        if (cpu != null) {
-            machine = cpu + "; " + machine;
+        Provenance provenance;
+        try {
+            provenance = Provenance.current().forRun(sc.seed(), Files.readString(runDir.resolve("run.yaml")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return new Results(cfg.name(), sc.data().kind(), recipeText(sc), sc.requirements().toString(),
-                sc.utility().name(), cfg.levels(), machine, ZonedDateTime.now().format(
-                        DateTimeFormatter.ISO_OFFSET_DATE_TIME), proto, protoVal, protoTest, runDir.toString(), rows,
+                sc.utility().name(), cfg.levels(), provenance, proto, protoVal, protoTest, runDir.toString(), rows,
                 budget, ratios, hv, dom, proto.macs());
     }
 
@@ -98,19 +97,6 @@ public record Results(String name, String dataset, String recipe, String require
         var r = sc.prototypeTraining();
         return String.format(Locale.ROOT, "%s, %.2f epochs, batch %d, lr %.3g, weight decay %.1e, warm-up %.1f",
                 r.optimizer(), r.epochs(), r.batchSize(), r.learningRate(), r.weightDecay(), r.warmupEpochs());
-    }
-
-    private static String cpuModel() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (l.startsWith("model name")) {
-                    return l.substring(l.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        return null;
     }
 
     @JsonIgnore

@@ -12,6 +12,7 @@ import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.TrainingRecord;
+import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 m = m.withModelBytes(Files.size(dir.weightsFile()));
             }
             System.out.print(table(m));
-            String text = JSON.writeValueAsString(m);
+            String text = JSON.writeValueAsString(m.withProvenance(Provenance.current()));
             System.out.println(text);
             if (json != null) {
                 Files.writeString(json, text + "\n");

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code gensynth} command line. User errors exit with code 2 and one paragraph, no stack trace. */
-@Command(name = "gensynth", mixinStandardHelpOptions = true, version = "gensynth 0.1.0",
+@Command(name = "gensynth", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Generative synthesis of efficient neural networks.",
         subcommands = {InspectCommand.class, TrainCommand.class, EvaluateCommand.class, ExportCommand.class,
                 SynthesizeCommand.class, GenerateCommand.class, ReportCommand.class, BenchmarkCommand.class,

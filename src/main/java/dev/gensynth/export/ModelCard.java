@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Metrics;
+import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.Layer;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
@@ -26,12 +27,13 @@ import java.util.Map;
  * @param top1 top-1 accuracy in percent, when the network was evaluated
  * @param verification the ONNX Runtime vs DJL comparison, when one was run
  * @param latency ONNX Runtime batch-1 latency, when measured
+ * @param provenance how the export was made (null in cards written before it was recorded)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelCard(String file, String format, long bytes, int opset, int irVersion, String producer,
         String network, List<TensorInfo> inputs, List<TensorInfo> outputs, long params, long macs, Double top1,
         String evaluatedOn, Double netScore, Double informationDensity, Verification verification,
-        Latency latency) {
+        Latency latency, Provenance provenance) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -74,7 +76,7 @@ public record ModelCard(String file, String format, long bytes, int opset, int i
         return new ModelCard(onnxFile.getFileName().toString(), "onnx", bytes, OnnxExporter.OPSET,
                 OnnxExporter.IR_VERSION, OnnxExporter.PRODUCER, spec.name(), List.of(info(Layer.INPUT, spec.input())),
                 outs, m.params(), m.macs(), m.top1(), m.evaluatedOn(), m.netScore(), m.informationDensity(),
-                verification == null ? null : Verification.of(verification), latency);
+                verification == null ? null : Verification.of(verification), latency, Provenance.current());
     }
 
     private static TensorInfo info(String name, Shape s) {

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
@@ -13,6 +14,7 @@ import com.google.protobuf.ByteString;
 import dev.gensynth.UserError;
 import dev.gensynth.model.Tensor;
 import dev.gensynth.model.Weights;
+import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.Activation;
 import dev.gensynth.spec.Add;
 import dev.gensynth.spec.BatchNorm;
@@ -49,7 +51,8 @@ import java.util.Set;
  * (or {@code [N, F]}) with a symbolic batch dimension {@code N}; every layer's output tensor is
  * named after the layer, so the graph outputs carry the names of the spec's outputs; weight
  * initializers keep their {@code layer.param} keys. Opset {@value #OPSET} of the default
- * domain, IR version {@value #IR_VERSION}.
+ * domain, IR version {@value #IR_VERSION}. The producer is {@value #PRODUCER} with its version,
+ * and the model's metadata_props hold every field of the export's {@link Provenance}.
  */
 public final class OnnxExporter {
     /** ONNX opset of the default domain the exported graphs use (HardSwish needs 14). */
@@ -101,10 +104,13 @@ public final class OnnxExporter {
         for (String o : spec.outputs()) {
             g.addOutput(valueInfo(o, shapes.get(o)));
         }
-        return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName(PRODUCER)
-                .setProducerVersion(producerVersion()).setModelVersion(1)
+        Provenance p = Provenance.current();
+        ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName(PRODUCER)
+                .setProducerVersion(p.gensynthVersion()).setModelVersion(1)
                 .setDocString("network '" + spec.name() + "' exported from its gensynth spec")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(g).build();
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(g);
+        p.asMap().forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return m.build();
     }
 
     /**
@@ -128,11 +134,6 @@ public final class OnnxExporter {
                     + String.join(", ", SUPPORTED_KINDS.stream().sorted().toList())
                     + "; replace the layer or export another model");
         }
-    }
-
-    private static String producerVersion() {
-        String v = OnnxExporter.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 
     private static void emit(GraphProto.Builder g, Layer l, List<Shape> in, Weights w) {

@@ -1,6 +1,7 @@
 package dev.gensynth.metrics;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.gensynth.provenance.Provenance;
 
 /**
  * Everything measured about one trained network, as written to {@code metrics.json} and
@@ -12,36 +13,44 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param latencyMs median batch-1 CPU forward time after warm-up, with {@code latencyThreads}
  * @param modelBytes size of the saved weights file
  * @param onnxLatencyMs the same latency for the ONNX export in ONNX Runtime, when measured
+ * @param provenance how the file holding these metrics was made; set when it is written (latency
+ *     and accuracy depend on the machine, threads, kernels and versions it names)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Metrics(String network, long params, long macs, long activationBytes, Double top1,
         String evaluatedOn, Double informationDensity, Double netScore, Double latencyMs, Integer latencyThreads,
-        Long modelBytes, Double onnxLatencyMs) {
+        Long modelBytes, Double onnxLatencyMs, Provenance provenance) {
 
     /** Metrics known from the spec alone. */
     public static Metrics fromCost(String network, Cost cost) {
         return new Metrics(network, cost.params(), cost.macs(), cost.activationBytes(), null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     public Metrics withAccuracy(double top1Percent, String split) {
         return new Metrics(network, params, macs, activationBytes, top1Percent, split,
                 Scores.informationDensity(top1Percent, params / 1e6),
-                Scores.netScore(top1Percent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes, onnxLatencyMs);
+                Scores.netScore(top1Percent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes,
+                onnxLatencyMs, provenance);
     }
 
     public Metrics withLatency(double ms, int threads) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                ms, threads, modelBytes, onnxLatencyMs);
+                ms, threads, modelBytes, onnxLatencyMs, provenance);
     }
 
     public Metrics withModelBytes(long bytes) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                latencyMs, latencyThreads, bytes, onnxLatencyMs);
+                latencyMs, latencyThreads, bytes, onnxLatencyMs, provenance);
     }
 
     public Metrics withOnnxLatency(double ms) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                latencyMs, latencyThreads, modelBytes, ms);
+                latencyMs, latencyThreads, modelBytes, ms, provenance);
+    }
+
+    public Metrics withProvenance(Provenance p) {
+        return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
+                latencyMs, latencyThreads, modelBytes, onnxLatencyMs, p);
     }
 }

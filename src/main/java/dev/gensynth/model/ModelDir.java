@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gensynth.UserError;
 import dev.gensynth.metrics.Metrics;
+import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;
 import java.io.IOException;
@@ -14,8 +15,8 @@ import java.util.Optional;
 
 /**
  * A model directory: {@code spec.json} (the network), {@code weights.npz} (its parameters)
- * and {@code metrics.json} (what was measured). Everything else in gensynth reads and writes
- * trained networks through this layout.
+ * and {@code metrics.json} (what was measured, and how: its provenance). Everything else in
+ * gensynth reads and writes trained networks through this layout.
  */
 public record ModelDir(Path dir) {
     public static final String SPEC = "spec.json";
@@ -69,25 +70,29 @@ public record ModelDir(Path dir) {
         }
     }
 
-    /** Writes spec, weights and metrics (the model size is filled in from the written weights). */
+    /**
+     * Writes spec, weights and metrics (the model size is filled in from the written weights);
+     * returns the metrics written.
+     */
     public Metrics save(NetworkSpec spec, Weights weights, Metrics metrics) {
         try {
             Files.createDirectories(dir);
             SpecIO.write(spec, specFile());
             weights.save(weightsFile());
-            Metrics m = metrics.withModelBytes(Files.size(weightsFile()));
-            writeMetrics(m);
-            return m;
+            return writeMetrics(metrics.withModelBytes(Files.size(weightsFile())));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write model directory " + dir, e);
         }
     }
 
-    public void writeMetrics(Metrics m) {
+    /** Writes {@code metrics.json} with the provenance of this write; returns the metrics written. */
+    public Metrics writeMetrics(Metrics m) {
+        Metrics stamped = m.withProvenance(Provenance.current());
         try {
-            JSON.writeValue(metricsFile().toFile(), m);
+            JSON.writeValue(metricsFile().toFile(), stamped);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return stamped;
     }
 }

@@ -10,6 +10,7 @@ import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.inquisitor.InquisitorState;
 import dev.gensynth.model.Weights;
+import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;
 import java.io.IOException;
@@ -42,8 +43,13 @@ import java.util.stream.Stream;
 public record RunDir(Path dir) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** What has been done, written last at each checkpoint. */
-    public record Progress(int cycles, double finetuneEpochs, double seconds, String stopReason, boolean done) {
+    /**
+     * What has been done, written last at each checkpoint.
+     *
+     * @param provenance how this checkpoint was made, with the run's seed and config hash (null in older runs)
+     */
+    public record Progress(int cycles, double finetuneEpochs, double seconds, String stopReason, boolean done,
+            Provenance provenance) {
     }
 
     /** One finished cycle. */

@@ -14,6 +14,7 @@ import dev.gensynth.metrics.Measure;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.OutputDir;
 import dev.gensynth.prototype.Prototype;
+import dev.gensynth.provenance.Provenance;
 import dev.gensynth.requirements.Observation;
 import dev.gensynth.seed.Seed;
 import dev.gensynth.spec.NetworkSpec;
@@ -104,7 +105,7 @@ public final class Synthesis {
             cycle = 0;
             epochsUsed = 0;
             saveBest(gState, proto.validationTop1());
-            run.checkpoint(gState, iState, null, new RunDir.Progress(0, 0, 0, null, false));
+            run.checkpoint(gState, iState, null, new RunDir.Progress(0, 0, 0, null, false, provenance()));
         }
         double totalBudget = cfg.budget().totalFinetuneEpochs() != null ? cfg.budget().totalFinetuneEpochs()
                 : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
@@ -149,7 +150,7 @@ public final class Synthesis {
                     Cost.of(gState.parent()).macs(), inq.state().parentTop1(), feasible, recs.size(),
                     inq.state().push(), improved, epochs, (System.nanoTime() - t0) / 1e9, recs);
             run.checkpoint(gState, inq.state(), summary, new RunDir.Progress(cycle, epochsUsed,
-                    previousSeconds + (System.nanoTime() - started) / 1e9, null, false));
+                    previousSeconds + (System.nanoTime() - started) / 1e9, null, false, provenance()));
             listener.onCycleEnd(summary);
         }
         GeneratorState fin = inq.finalGenerator(new Generator(gState, cfg.search().minChannels()));
@@ -162,10 +163,19 @@ public final class Synthesis {
             throw new UncheckedIOException(e);
         }
         RunDir.Progress done = new RunDir.Progress(cycle, epochsUsed,
-                previousSeconds + (System.nanoTime() - started) / 1e9, stop, true);
+                previousSeconds + (System.nanoTime() - started) / 1e9, stop, true, provenance());
         run.checkpoint(gState, inq.state(), null, done);
         listener.onMessage("synthesis stopped: " + stop);
         return done;
+    }
+
+    /** How a checkpoint is made: this process, the run's seed, and run.yaml as it is now (resuming may change it). */
+    private Provenance provenance() {
+        try {
+            return Provenance.current().forRun(cfg.seed(), Files.readString(run.config()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every parent the run adopts stays available (parents/cycle-NNN), e.g. for picking one per requirement level. */

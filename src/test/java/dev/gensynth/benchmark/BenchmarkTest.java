@@ -72,12 +72,17 @@ class BenchmarkTest {
             assertThat(out.resolve(f)).isRegularFile();
         }
         assertThat(Files.readString(out.resolve("synthesis.yaml"))).contains("maxTop1Drop: 5.0");
+        JsonNode provenance = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("provenance");
+        assertThat(provenance.get("djlVersion").asText()).isEqualTo(r.provenance().djlVersion()).isNotBlank();
+        assertThat(provenance.get("configHash").asText()).hasSize(12);
+        assertThat(provenance.get("seed").asLong()).isEqualTo(r.provenance().seed());
         String md = Files.readString(out.resolve("results.md"));
         assertThat(md).contains("FermiNet-A").contains("| plain |").contains("hypervolume");
         assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + r.rows().size());
         String html = Files.readString(out.resolve("report.html"));
         RunReportTest.parse(html);
         RunReportTest.assertSelfContained(html);
+        assertThat(html).contains(dev.gensynth.report.Html.esc(r.provenance().software()));
         for (Row x : r.rows()) {
             assertThat(html).contains(dev.gensynth.report.Html.esc(x.network()));
         }

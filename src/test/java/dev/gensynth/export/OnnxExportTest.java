@@ -188,6 +188,26 @@ class OnnxExportTest {
     }
 
     @Test
+    void exportNamesItsProducerVersionAndProvenance(@TempDir Path dir) throws Exception {
+        NetworkSpec spec = SpecIO.parse(RESIDUAL, true, "test");
+        Path f = dir.resolve("m.onnx");
+        OnnxExporter.export(spec, Weights.initial(spec, 1), f);
+        ModelProto m = ModelProto.parseFrom(Files.readAllBytes(f));
+        String version = System.getProperty("gensynth.expectedVersion");
+        assertThat(m.getProducerName()).isEqualTo("gensynth");
+        assertThat(m.getProducerVersion()).isEqualTo(version).isNotEqualTo("dev");
+        Map<String, String> meta = new LinkedHashMap<>();
+        m.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
+        assertThat(meta).containsEntry("gensynthVersion", version).containsEntry("djlVersion", "0.36.0")
+                .containsEntry("libtorchVersion", "2.7.1").containsKeys("onnxRuntimeVersion", "cpu", "threads",
+                        "kernels", "date");
+        assertThat(meta.get("onnxRuntimeVersion")).matches("\\d+\\.\\d+\\.\\d+");
+        try (var session = Ort.open(f, 1)) { // ONNX Runtime reads the same metadata
+            assertThat(session.getMetadata().getCustomMetadata()).containsAllEntriesOf(meta);
+        }
+    }
+
+    @Test
     void dynamicBatchRunsWithOtherBatchSizes(@TempDir Path dir) {
         NetworkSpec spec = SpecIO.parse(ALL_KINDS, true, "test");
         Weights w = weights(spec, 3, true);
@@ -248,6 +268,8 @@ class OnnxExportTest {
         assertThat(card.netScore()).isEqualTo(metrics.netScore());
         assertThat(card.verification().passed()).isTrue();
         assertThat(card.latency().threads()).isEqualTo(1);
+        assertThat(card.provenance().gensynthVersion()).isEqualTo(System.getProperty("gensynth.expectedVersion"));
+        assertThat(card.provenance().date()).isNotBlank();
     }
 
     @Test

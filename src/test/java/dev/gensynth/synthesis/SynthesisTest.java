@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gensynth.generator.Generator;
+import dev.gensynth.model.ModelDir;
+import dev.gensynth.model.TrainingRecord;
+import dev.gensynth.provenance.Provenance;
 import dev.gensynth.seed.Seed;
 import dev.gensynth.spec.SpecIO;
 import dev.gensynth.testing.TinyData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +83,15 @@ class SynthesisTest {
         RunDir dir = new RunDir(run);
         assertThat(dir.progress().orElseThrow().cycles()).isEqualTo(1);
         assertThat(dir.progress().orElseThrow().done()).isFalse();
+        Provenance crashed = dir.progress().orElseThrow().provenance();
+        assertNamesVersionsAndDate(crashed);
+        assertThat(crashed.seed()).isEqualTo(5);
+        assertThat(crashed.configHash()).isEqualTo(configHash(run));
         String prototypeWeights = Files.readString(run.resolve("prototype/metrics.json"));
+        // the trained prototype says how it was made, in metrics.json and training.json alike
+        ModelDir proto = new ModelDir(run.resolve("prototype"));
+        assertNamesVersionsAndDate(proto.metrics().orElseThrow().provenance());
+        assertNamesVersionsAndDate(TrainingRecord.load(proto.dir()).orElseThrow().provenance());
 
         // a longer budget in the saved config: the resumed run goes on to cycle 3
         Files.writeString(run.resolve("run.yaml"), Files.readString(run.resolve("run.yaml")).replace("cycles: 2",
@@ -87,6 +99,8 @@ class SynthesisTest {
         RunDir.Progress done = Synthesis.resume(run, SynthesisListener.SILENT);
         assertThat(done.done()).isTrue();
         assertThat(done.cycles()).isEqualTo(3);
+        assertThat(dir.progress().orElseThrow().provenance().configHash()).isEqualTo(configHash(run))
+                .isNotEqualTo(crashed.configHash()); // the resumed run's config says cycles: 3
         assertThat(dir.cycles()).extracting(RunDir.CycleSummary::cycle).containsExactly(1, 2, 3);
         assertThat(Files.readString(run.resolve("prototype/metrics.json"))).isEqualTo(prototypeWeights);
         List<String> csv = Files.readAllLines(run.resolve("candidates.csv"));
@@ -106,8 +120,22 @@ class SynthesisTest {
             assertThat(x.metrics().top1()).isGreaterThan(40); // four classes: chance is 25 %
             assertThat(x.met() || !x.reasons().isEmpty()).isTrue();
             assertThat(x.modelDir().resolve("weights.npz")).exists();
+            assertNamesVersionsAndDate(x.metrics().provenance());
+            assertNamesVersionsAndDate(TrainingRecord.load(x.modelDir()).orElseThrow().provenance());
         }
         assertThatThrownBy(() -> Synthesis.resume(run, SynthesisListener.SILENT))
                 .hasMessageContaining("already finished");
+    }
+
+    static String configHash(Path run) throws Exception {
+        return Provenance.current().forRun(5, Files.readString(run.resolve("run.yaml"))).configHash();
+    }
+
+    static void assertNamesVersionsAndDate(Provenance p) {
+        assertThat(p).isNotNull();
+        assertThat(p.gensynthVersion()).isEqualTo(System.getProperty("gensynth.expectedVersion"));
+        assertThat(List.of(p.djlVersion(), p.libtorchVersion(), p.onnxRuntimeVersion(), p.jvm(), p.cpu(), p.kernels()))
+                .allSatisfy(v -> assertThat(v).isNotBlank().isNotEqualTo("unknown"));
+        assertThat(Instant.parse(p.date())).isBefore(Instant.now().plusSeconds(1));
     }
 }
