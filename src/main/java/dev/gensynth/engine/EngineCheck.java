@@ -39,6 +39,9 @@ public final class EngineCheck {
         /** The first failing case in words, or "" when every case passed. */
         public String failure() {
             for (Canary.Outcome o : outcomes) {
+                if (!o.passed() && o.worst().startsWith("crashed")) {
+                    return o.op() + " " + o.worst();
+                }
                 if (!o.passed()) {
                     double e = Math.max(o.forwardError(), Math.max(o.trainingError(), o.gradientError()));
                     return o.op() + " at " + o.shape() + ": " + o.worst() + " off by "
@@ -84,9 +87,15 @@ public final class EngineCheck {
         passed = r;
     }
 
-    /** Whether {@link #ensure} is running the canary in this thread's process (its networks are exempt). */
-    static synchronized boolean checking() {
-        return checking;
+    /** The setting in force and its verdict in this process, for provenance: "SSE41, self-check passed". */
+    public static synchronized String describe() {
+        return setting() + (passed != null ? ", self-check passed" : ", not checked in this process");
+    }
+
+
+    /** Runs every case of the canary for the setting in force, here and now, and caches the verdict. */
+    public static Report recheck() {
+        return runAndCache(false);
     }
 
     /** Runs the canary in this process for the setting in force and caches the verdict. */
@@ -113,7 +122,7 @@ public final class EngineCheck {
         }
     }
 
-    private static String refusal(Report r) {
+    static String refusal(Report r) {
         String forced = Kernels.forced();
         String fix = forced != null
                 ? "The setting was forced (" + forced + "); unset it to let gensynth choose, or force a narrower one "

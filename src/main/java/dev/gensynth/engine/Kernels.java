@@ -20,6 +20,8 @@ import java.util.TreeSet;
  * still checked before the first network is built, and refused if it fails.
  */
 public final class Kernels {
+    /** Set by the launcher and the test build next to the ISA variables they chose. */
+    public static final String CHOSEN = "GENSYNTH_KERNELS_CHOSEN";
     /** oneDNN's "no restriction". */
     public static final String ALL = "ALL";
 
@@ -62,6 +64,9 @@ public final class Kernels {
         String g = System.getenv("GENSYNTH_KERNELS");
         if (g != null && !g.isBlank() && !g.trim().equalsIgnoreCase("auto")) {
             return "GENSYNTH_KERNELS=" + g.trim().toUpperCase(Locale.ROOT);
+        }
+        if (System.getenv(CHOSEN) != null) {
+            return null; // the ISA variables hold what the launcher or the build chose, not the user's wish
         }
         for (String v : new String[] {"ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"}) {
             String s = System.getenv(v);

@@ -54,7 +54,7 @@ public record Provenance(String gensynthVersion, String gitCommit, String djlVer
 
     private static final String UNKNOWN = "unknown";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static volatile Supplier<String> kernelSetting = Provenance::dnnlMaxCpuIsa;
+    private static volatile Supplier<String> kernelSetting = dev.gensynth.engine.EngineCheck::describe;
 
     /** What holds for the whole process, found once: versions, commit, JVM, OS, CPU. */
     private static final class ProcessWide {
@@ -82,9 +82,9 @@ public record Provenance(String gensynthVersion, String gitCommit, String djlVer
     }
 
     /**
-     * The CPU kernel setting in force. Until something else is installed with
-     * {@link #setKernelSetting}, the value of the environment variable {@code DNNL_MAX_CPU_ISA}
-     * (which caps the instruction set of libtorch's oneDNN kernels), or {@code "default"}.
+     * The CPU kernel setting in force and whether it passed the engine self-check in this process
+     * ({@link dev.gensynth.engine.EngineCheck#describe}), unless a test installed another source with
+     * {@link #setKernelSetting}.
      */
     public static String kernelSetting() {
         return kernelSetting.get();
@@ -112,11 +112,6 @@ public record Provenance(String gensynthVersion, String gitCommit, String djlVer
     public String machine() {
         return cpu + ", " + cores + " cores, " + os + ", Java " + jvm + ", " + threads + " threads, kernels "
                 + kernels;
-    }
-
-    private static String dnnlMaxCpuIsa() {
-        String v = System.getenv("DNNL_MAX_CPU_ISA");
-        return v == null || v.isBlank() ? "default" : v.trim();
     }
 
     /**
