@@ -25,7 +25,9 @@ import java.util.SplittableRandom;
  * Trains a {@link Network} in place on an in-memory dataset. Every batch lives in its own
  * NDManager that is closed after the step, which keeps native memory flat over thousands of
  * updates. With validation data, the weights of the best epoch are kept and restored at the
- * end (best-on-validation checkpointing).
+ * end (best-on-validation checkpointing). A loss that is not finite (checked every batch) or
+ * weights that are not (checked at the end of every epoch, so also before they are returned)
+ * stop the training with a {@link DivergedException}.
  */
 public final class Trainer {
     private Trainer() {
@@ -64,6 +66,7 @@ public final class Trainer {
         Engine.getInstance().setRandomSeed((int) cfg.seed()); // dropout masks
 
         List<TrainResult.EpochStats> history = new ArrayList<>();
+        Weights last = null;
         Weights best = null;
         double bestTop1 = Double.NEGATIVE_INFINITY;
         int bestEpoch = 0;
@@ -75,6 +78,7 @@ public final class Trainer {
             int[] order = shuffled(n, rnd);
             int cursor = 0;
             int epoch = 0;
+            long epochBatch = 0;
             double lossSum = 0;
             long correct = 0;
             long seen = 0;
@@ -107,8 +111,14 @@ public final class Trainer {
                                     m.create(soft, new ai.djl.ndarray.types.Shape(batch, train.classes())),
                                     distill.temperature()).mul((float) distill.weight()));
                         }
+                        epochBatch++;
+                        float value = loss.getFloat();
+                        if (!Float.isFinite(value)) {
+                            throw new DivergedException(epoch + 1, epochBatch, "loss " + value,
+                                    (double) (update + 1) * batch / n);
+                        }
                         gc.backward(loss);
-                        lossSum += loss.getFloat() * batch;
+                        lossSum += value * batch;
                         long[] pred = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
                         for (int i = 0; i < batch; i++) {
                             correct += pred[i] == y[i] ? 1 : 0;
@@ -125,14 +135,23 @@ public final class Trainer {
                 boolean epochEnd = (update + 1) * batch / n > update * batch / n || update + 1 == totalUpdates;
                 if (epochEnd) {
                     epoch++;
+                    // the loss of the last step's weights is never seen, and batch-norm statistics can
+                    // overflow while the loss stays finite: one copy of the weights per epoch tells
+                    last = net.weights();
+                    String bad = last.firstNonFinite();
+                    if (bad != null) {
+                        throw new DivergedException(epoch, epochBatch, "weight " + bad,
+                                (double) (update + 1) * batch / n);
+                    }
                     double val = validation == null ? Double.NaN : Accuracy.top1(net, validation, 256);
                     history.add(new TrainResult.EpochStats(epoch, lossSum / seen, 100.0 * correct / seen, val));
                     listener.onEpoch(epoch, lossSum / seen, val);
                     if (validation != null && val > bestTop1) {
                         bestTop1 = val;
                         bestEpoch = epoch;
-                        best = net.weights();
+                        best = last;
                     }
+                    epochBatch = 0;
                     lossSum = 0;
                     correct = 0;
                     seen = 0;
@@ -145,7 +164,7 @@ public final class Trainer {
         if (best != null) {
             net.block().setWeights(best);
         } else {
-            best = net.weights();
+            best = last;
         }
         return new TrainResult(best, bestTop1, bestEpoch, history, (double) totalUpdates * batch / n,
                 totalUpdates * batch / secs, secs);
