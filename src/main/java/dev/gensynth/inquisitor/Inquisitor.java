@@ -16,6 +16,7 @@ import dev.gensynth.requirements.Observation;
 import dev.gensynth.requirements.Requirements;
 import dev.gensynth.requirements.Verdict;
 import dev.gensynth.seed.Seed;
+import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.Distillation;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainResult;
@@ -117,28 +118,38 @@ public final class Inquisitor {
             long t0 = System.nanoTime();
             Slicer.Cut cut = g.generate(seed);
             Cost cost = Cost.of(cut.spec());
-            double top1;
-            double ms = Double.NaN;
-            TrainResult tr;
+            Observation o;
+            Verdict v;
+            double epochs;
+            Weights trained = null;
             try (Network net = Network.create(cut.spec(), cut.weights())) {
-                tr = Trainer.train(net, train, null, finetune.withSeed(seed.derive("finetune", 0).value()), distill,
-                        listener.training(cycle, i, cut.spec().name()));
-                top1 = Accuracy.top1(net, validation, 256);
+                TrainResult tr = Trainer.train(net, train, null, finetune.withSeed(seed.derive("finetune", 0).value()),
+                        distill, listener.training(cycle, i, cut.spec().name()));
+                trained = tr.weights();
+                epochs = tr.epochsRun();
+                double top1 = Accuracy.top1(net, validation, 256);
+                double ms = Double.NaN;
                 int runs = latencyRuns > 0 ? latencyRuns : requirements.needsLatency() || needsLatency() ? 30 : 0;
                 if (runs > 0) {
                     ms = Latency.measure(net, 10, runs).medianMs();
                 }
+                o = new Observation(top1, cost.params(), cost.macs(), ms, "validation");
+                v = requirements.check(o, prototype.validationTop1());
+            } catch (DivergedException e) {
+                // its weights are not numbers, so there is nothing to measure: rejected with the reason, and
+                // the probe goes on with the next seed
+                o = new Observation(Double.NaN, cost.params(), cost.macs(), Double.NaN, "validation");
+                v = new Verdict(false, List.of(e.reason()));
+                epochs = e.epochsRun();
             }
-            Observation o = new Observation(top1, cost.params(), cost.macs(), ms, "validation");
-            Verdict v = requirements.check(o, prototype.validationTop1());
-            double u = utility.score(o);
             CandidateRecord rec = new CandidateRecord(cycle, i, seed.value(), cut.spec().name(),
-                    Arrays.stream(cut.kept()).map(k -> k.length).toList(), cost.params(), cost.macs(), top1, ms,
-                    v.met(), v.reasons(), u, tr.epochsRun(), (System.nanoTime() - t0) / 1e9, false);
+                    Arrays.stream(cut.kept()).map(k -> k.length).toList(), cost.params(), cost.macs(), o.top1(),
+                    o.latencyMs(), v.met(), v.reasons(), utility.score(o), epochs, (System.nanoTime() - t0) / 1e9,
+                    false);
             records.add(rec);
             listener.onCandidate(rec);
             if (v.met()) {
-                feasible.add(new Feasible(rec, cut, tr.weights()));
+                feasible.add(new Feasible(rec, cut, trained));
             }
         }
         Feasible pick = choose(feasible, requirements.top1Floor(prototype.validationTop1()), validation.size());
@@ -185,7 +196,9 @@ public final class Inquisitor {
         GeneratorState old = g.state();
         List<double[]> obs = new ArrayList<>(state.observations());
         for (CandidateRecord r : probe.records()) {
-            obs.add(new double[] {Math.log10(r.macs()), r.top1()});
+            if (r.measured()) { // a diverged candidate says nothing about how accuracy falls with MACs
+                obs.add(new double[] {Math.log10(r.macs()), r.top1()});
+            }
         }
         long feasible = probe.records().stream().filter(CandidateRecord::met).count();
         double floor = requirements.top1Floor(prototype.validationTop1());

@@ -239,7 +239,8 @@ public final class RunReport {
         List<String> cls = new ArrayList<>();
         for (CandidateRecord c : cands) {
             rows.add(List.of(c.network(), String.valueOf(c.cycle()), String.valueOf(c.index()), String.valueOf(c.seed()),
-                    c.widths().toString(), count(c.params()), count(c.macs()), fmt(c.top1()),
+                    c.widths().toString(), count(c.params()), count(c.macs()),
+                    c.measured() ? fmt(c.top1()) : String.join("; ", c.reasons()),
                     Double.isNaN(c.latencyMs()) ? "-" : String.format(Locale.ROOT, "%.3f", c.latencyMs()),
                     fmt(c.utility()), fmt(c.finetuneEpochs()), c.chosen() ? "parent" : "",
                     c.met() ? "meets r" : String.join("; ", c.reasons())));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gensynth.generator.Generator;
+import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.seed.Seed;
 import dev.gensynth.spec.SpecIO;
 import dev.gensynth.testing.TinyData;
@@ -109,5 +110,34 @@ class SynthesisTest {
         }
         assertThatThrownBy(() -> Synthesis.resume(run, SynthesisListener.SILENT))
                 .hasMessageContaining("already finished");
+    }
+
+    @Test
+    void candidatesWhoseFineTuningDivergesAreRejectedWithTheirReasonAndTheRunGoesOn(@TempDir Path tmp)
+            throws Exception {
+        Path cfg = config(tmp, 2, "");
+        // a learning rate no network survives: every candidate's fine-tuning overflows to NaN or infinity
+        Files.writeString(cfg, Files.readString(cfg).replace("finetune: {batchSize: 32}",
+                "finetune: {batchSize: 32, learningRate: 1e6}"));
+        Path run = tmp.resolve("run");
+        RunDir.Progress done = Synthesis.start(cfg, SynthesisConfig.load(cfg), run, false, SynthesisListener.SILENT);
+
+        assertThat(done.done()).isTrue();
+        assertThat(done.cycles()).isEqualTo(2);
+        RunDir dir = new RunDir(run);
+        List<CandidateRecord> cands = dir.cycles().stream()
+                .flatMap(c -> c.candidates().stream()).toList();
+        assertThat(cands).hasSize(4).allSatisfy(c -> {
+            assertThat(c.met()).isFalse();
+            assertThat(c.measured()).isFalse();
+            assertThat(c.reasons()).singleElement().asString()
+                    .matches("diverged at epoch 1 batch \\d+: (loss|weight .* has) (NaN|-?Infinity)");
+            assertThat(c.finetuneEpochs()).isPositive();
+        });
+        assertThat(dir.cycles()).noneMatch(RunDir.CycleSummary::improved);
+        String csv = Files.readString(run.resolve("candidates.csv"));
+        assertThat(csv).contains("diverged at epoch 1 batch ").doesNotContain("NaN");
+        String html = Files.readString(dev.gensynth.report.RunReport.write(run));
+        assertThat(html).contains("diverged at epoch 1 batch ").doesNotContain("NaN");
     }
 }
