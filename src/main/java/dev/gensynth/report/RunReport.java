@@ -276,8 +276,10 @@ public final class RunReport {
                 + "this CPU.");
     }
 
+    /** A network without top-1 (its fine-tuning diverged) shows its verdict, the reason, in its place. */
     private static List<String> metricsRow(String name, String seed, JsonNode m, String u, String verdict) {
-        return List.of(name, seed, fmt(m.path("top1").asDouble(Double.NaN)), count(m.path("params").asLong()),
+        return List.of(name, seed, m.hasNonNull("top1") ? fmt(m.path("top1").asDouble()) : verdict,
+                count(m.path("params").asLong()),
                 count(m.path("macs").asLong()), String.valueOf(m.path("macs").asLong()),
                 fmt1(m.path("informationDensity").asDouble(Double.NaN)),
                 fmt(m.path("netScore").asDouble(Double.NaN)),

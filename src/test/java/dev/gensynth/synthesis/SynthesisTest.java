@@ -116,9 +116,10 @@ class SynthesisTest {
     void candidatesWhoseFineTuningDivergesAreRejectedWithTheirReasonAndTheRunGoesOn(@TempDir Path tmp)
             throws Exception {
         Path cfg = config(tmp, 2, "");
-        // a learning rate no network survives: every candidate's fine-tuning overflows to NaN or infinity
+        // a learning rate no network survives: every fine-tuning overflows to NaN or infinity
         Files.writeString(cfg, Files.readString(cfg).replace("finetune: {batchSize: 32}",
-                "finetune: {batchSize: 32, learningRate: 1e6}"));
+                "finetune: {batchSize: 32, learningRate: 1e6}").replace("generate: {epochs: 1, batchSize: 32}",
+                "generate: {epochs: 1, batchSize: 32, learningRate: 1e6}"));
         Path run = tmp.resolve("run");
         RunDir.Progress done = Synthesis.start(cfg, SynthesisConfig.load(cfg), run, false, SynthesisListener.SILENT);
 
@@ -137,7 +138,29 @@ class SynthesisTest {
         assertThat(dir.cycles()).noneMatch(RunDir.CycleSummary::improved);
         String csv = Files.readString(run.resolve("candidates.csv"));
         assertThat(csv).contains("diverged at epoch 1 batch ").doesNotContain("NaN");
-        String html = Files.readString(dev.gensynth.report.RunReport.write(run));
+
+        // the generate command: each diverged network is rejected with its reason, the others go on
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        System.setOut(new java.io.PrintStream(stdout, true));
+        try {
+            assertThat(dev.gensynth.cli.Main.run("generate", "--run", run.toString(), "--seeds", "100..101"))
+                    .isZero();
+        } finally {
+            System.setOut(saved);
+        }
+        assertThat(stdout.toString()).contains("0 of 2 generated networks meet").doesNotContain("NaN")
+                .doesNotContain("null");
+        assertThat(stdout.toString().split("diverged at epoch 1 batch ", -1)).hasSize(1 + 2 * 2); // top-1 and r
+        List<Generation.Generated> gen = RunDir.JSON.readValue(run.resolve("generated/generated.json").toFile(),
+                new com.fasterxml.jackson.core.type.TypeReference<List<Generation.Generated>>() { });
+        assertThat(gen).hasSize(2).allSatisfy(g -> {
+            assertThat(g.met()).isFalse();
+            assertThat(g.reasons()).singleElement().asString().startsWith("diverged at epoch 1 batch ");
+            assertThat(g.metrics().top1()).isNull();
+            assertThat(g.modelDir()).isNull();
+        });
+        String html = Files.readString(run.resolve("report.html"));
         assertThat(html).contains("diverged at epoch 1 batch ").doesNotContain("NaN");
     }
 }
