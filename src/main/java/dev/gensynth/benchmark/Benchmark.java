@@ -12,6 +12,7 @@ import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.generator.Slicer;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.metrics.Accuracy;
+import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Latency;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
@@ -27,6 +28,7 @@ import dev.gensynth.synthesis.RunDir;
 import dev.gensynth.synthesis.Synthesis;
 import dev.gensynth.synthesis.SynthesisConfig;
 import dev.gensynth.synthesis.SynthesisListener;
+import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.Distillation;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainListener;
@@ -509,10 +511,20 @@ public final class Benchmark {
 
     private Row train(NetworkSpec spec, Weights init, TrainConfig recipe, Distillation distill, Path d, String name,
             String method, String level, String source, Double drop) {
+        long t0 = System.nanoTime();
         try (Network net = Network.create(spec, init)) {
             TrainResult r = Trainer.train(net, data.train(), data.validation(), recipe, distill,
                     trainListeners.apply(name));
             return measure(net, r.weights(), d, name, method, level, source, r.epochsRun(), r.seconds(), drop);
+        } catch (DivergedException e) {
+            // nothing to measure or save; the row keeps the reason (so a rerun does not train it again)
+            log.accept(name + ": " + e.reason() + "; rejected");
+            Cost cost = Cost.of(spec);
+            Row row = new Row(name, method, level, source, Double.NaN, Double.NaN, cost.params(), cost.macs(),
+                    Double.NaN, Double.NaN, null, null, false, List.of(e.reason()), e.epochsRun(),
+                    (System.nanoTime() - t0) / 1e9, null);
+            writeRow(d, row);
+            return row;
         }
     }
 
@@ -543,7 +555,11 @@ public final class Benchmark {
         return row;
     }
 
+    /** The row judged at a level; a diverged one keeps its reason, the only thing known of it. */
     private Row verdict(Row r, double drop) {
+        if (!r.measured()) {
+            return r;
+        }
         Verdict v = levelRequirements(drop, true).check(new Observation(r.top1(), r.params(), r.macs(),
                 r.latencyMs() == null ? Double.NaN : r.latencyMs(), "test"), proto.path("testTop1").asDouble());
         return r.withVerdict(v.met(), v.reasons());

@@ -1,9 +1,11 @@
 package dev.gensynth.benchmark;
 
+import static dev.gensynth.report.RunReportTest.assertNoNotANumber;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gensynth.cli.Main;
 import dev.gensynth.report.RunReportTest;
 import dev.gensynth.testing.TinyData;
@@ -86,12 +88,34 @@ class BenchmarkTest {
         Path marker = out.resolve("references/plain/row.json");
         ObjectMapper json = new ObjectMapper();
         JsonNode row = json.readTree(marker.toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) row).put("source", "kept from the first run");
+        ((ObjectNode) row).put("source", "kept from the first run");
         json.writeValue(marker.toFile(), row);
         long t0 = System.nanoTime();
         assertThat(Main.run("benchmark", "--config", cfg.toString(), "--out", out.toString())).isZero();
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(30);
         assertThat(Files.readString(out.resolve("results.md"))).contains("FermiNet-B");
         assertThat(Files.readString(out.resolve("results.csv"))).contains("kept from the first run");
+
+        // networks whose training diverges are rejected with their reason and the benchmark goes on: the random
+        // networks redone with a fine-tuning recipe (the run's generate recipe) no network survives, in batches
+        // small enough for several steps
+        Benchmark.deleteTree(out.resolve("random"));
+        Path runYaml = out.resolve("run/run.yaml");
+        ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        ObjectNode run = (ObjectNode) yaml.readTree(runYaml.toFile());
+        ((ObjectNode) run.get("generate")).put("learningRate", 1e6).put("batchSize", 4);
+        yaml.writeValue(runYaml.toFile(), run);
+        assertThat(Main.run("benchmark", "--config", cfg.toString(), "--out", out.toString())).isZero();
+        Results d = json.readValue(out.resolve("results.json").toFile(), Results.class);
+        assertThat(d.rows()).filteredOn(x -> x.method().equals("random")).hasSize(2).allSatisfy(x -> {
+            assertThat(x.met()).isFalse();
+            assertThat(x.reasons()).singleElement().asString().startsWith("diverged at epoch 1 batch ");
+        });
+        assertThat(d.rows()).filteredOn(x -> !x.method().equals("random")).allMatch(Row::measured);
+        assertThat(d.hypervolume()).containsKeys("gensynth", "reference").doesNotContainKey("random");
+        for (String f : List.of("results.csv", "results.md", "report.html")) {
+            assertThat(Files.readString(out.resolve(f))).as(f).contains("diverged at epoch 1 batch ");
+            assertNoNotANumber(Files.readString(out.resolve(f)));
+        }
     }
 }
