@@ -104,9 +104,14 @@ class SynthesisTest {
         List<Generation.Generated> gen = Generation.run(run, Seed.parseList("100..101"), null, null, false, false,
                 n -> dev.gensynth.train.TrainListener.SILENT);
         assertThat(gen).hasSize(2);
+        // judged on the test split against the prototype's test top-1 (maxTop1Drop 5), not its validation top-1
+        double floor = Generation.prototypeMetrics(run).top1() - 5.0;
         for (Generation.Generated x : gen) {
             assertThat(x.metrics().top1()).isGreaterThan(40); // four classes: chance is 25 %
-            assertThat(x.met() || !x.reasons().isEmpty()).isTrue();
+            assertThat(x.met()).isEqualTo(x.metrics().top1() >= floor);
+            assertThat(x.reasons()).isEqualTo(x.met() ? List.of() : List.of(String.format(
+                    "top-1 %.2f%% < %.2f%% required (prototype %.2f%% - 5.0)", x.metrics().top1(), floor,
+                    Generation.prototypeMetrics(run).top1())));
             assertThat(x.modelDir().resolve("weights.npz")).exists();
         }
         assertThatThrownBy(() -> Synthesis.resume(run, SynthesisListener.SILENT))
