@@ -293,8 +293,8 @@ public final class Benchmark {
 
     // ---------------------------------------------------------------- FermiNets
 
-    /** A trained network the synthesis produced, with its validation top-1. */
-    record Kept(String source, Path modelDir, double validationTop1, long params, long macs) {
+    /** A trained network the synthesis produced, with its validation top-1 (and latency, when U weighs it). */
+    record Kept(String source, Path modelDir, double validationTop1, long params, long macs, double latencyMs) {
     }
 
     private List<Kept> kept() {
@@ -306,7 +306,7 @@ public final class Benchmark {
                     JsonNode j = JSON.readTree(p.resolve("parent.json").toFile());
                     Metrics m = new ModelDir(p).metrics().orElseThrow();
                     k.add(new Kept("parent of " + p.getFileName(), p, j.path("validationTop1").asDouble(), m.params(),
-                            m.macs()));
+                            m.macs(), keptLatency(p)));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -314,11 +314,26 @@ public final class Benchmark {
         }
         Metrics best = new ModelDir(runDir.resolve("best")).metrics().orElse(null);
         if (best != null && best.top1() != null) {
-            k.add(new Kept("best of the run", runDir.resolve("best"), best.top1(), best.params(), best.macs()));
+            k.add(new Kept("best of the run", runDir.resolve("best"), best.top1(), best.params(), best.macs(),
+                    keptLatency(runDir.resolve("best"))));
         }
         k.add(new Kept("prototype", runDir.resolve("prototype"), proto.path("validationTop1").asDouble(),
-                protoMetrics.params(), protoMetrics.macs()));
+                protoMetrics.params(), protoMetrics.macs(), keptLatency(runDir.resolve("prototype"))));
         return k;
+    }
+
+    /**
+     * A kept network's batch-1 latency, measured alike for all of them, when U weighs latency (without it
+     * such a U is NaN and nothing can be picked); NaN when U does not read it.
+     */
+    private double keptLatency(Path modelDir) {
+        if (!sc.utility().needsLatency()) {
+            return Double.NaN;
+        }
+        ModelDir m = new ModelDir(modelDir);
+        try (Network net = Network.create(m.spec(), m.weights(m.spec()))) {
+            return Latency.measure(net, Math.min(Measure.WARMUP, cfg.latencyRuns()), cfg.latencyRuns()).medianMs();
+        }
     }
 
     Requirements levelRequirements(double drop, boolean withLatency) {
@@ -372,7 +387,7 @@ public final class Benchmark {
             Path d = dir.resolve("fermi").resolve(level);
             Row done = readRow(d);
             if (done == null) {
-                Kept k = pick(kept, x -> new Observation(x.validationTop1(), x.params(), x.macs(), Double.NaN,
+                Kept k = pick(kept, x -> new Observation(x.validationTop1(), x.params(), x.macs(), x.latencyMs(),
                         "validation"), drop);
                 if (k == null) {
                     throw new UserError("no network of the synthesis meets level " + level + " (top-1 >= prototype - "
@@ -491,8 +506,8 @@ public final class Benchmark {
         // the level picks: best U meeting each level on validation
         List<Row> picks = new ArrayList<>();
         for (int i = 0; i < cfg.levels().size(); i++) {
-            Row p = pick(out, r -> new Observation(r.top1Validation(), r.params(), r.macs(), Double.NaN, "validation"),
-                    cfg.levels().get(i));
+            Row p = pick(out, r -> new Observation(r.top1Validation(), r.params(), r.macs(),
+                    r.latencyMs() == null ? Double.NaN : r.latencyMs(), "validation"), cfg.levels().get(i));
             if (p != null) {
                 picks.add(verdict(p.renamed(p.network() + " = Random-" + BenchmarkConfig.levelName(i),
                         BenchmarkConfig.levelName(i), 0), cfg.levels().get(i)));

@@ -40,6 +40,7 @@ public final class Inquisitor {
     private static final double MODEL_CAP = 0.85;
     /** Expected MACs of generated networks relative to the final parent: enough room for seeds to differ. */
     static final double GENERATION_RATIO = 0.9;
+    private static final int LATENCY_WARMUP = 10;
 
     private final Requirements requirements;
     private final Utility utility;
@@ -99,9 +100,27 @@ public final class Inquisitor {
                 Logits.fromImportance(groups, imp, push, sharpness, minChannels), 0);
     }
 
-    public static Observation observeParent(Prototype proto) {
+    /**
+     * φ as the first parent, observed like a candidate: its latency too when {@code latencyRuns} asks for
+     * it, or a U that weighs latency would be NaN for it and no candidate could ever beat it.
+     */
+    public static Observation observeParent(Prototype proto, int latencyRuns) {
         Cost c = Cost.of(proto.spec());
-        return new Observation(proto.validationTop1(), c.params(), c.macs(), Double.NaN, "validation");
+        double ms = Double.NaN;
+        if (latencyRuns > 0) {
+            try (Network net = Network.create(proto.spec(), proto.weights())) {
+                ms = Latency.measure(net, LATENCY_WARMUP, latencyRuns).medianMs();
+            }
+        }
+        return new Observation(proto.validationTop1(), c.params(), c.macs(), ms, "validation");
+    }
+
+    /**
+     * Timed batch-1 passes per network: as configured ({@code search.latencyRuns}), else 30 when a
+     * requirement or U needs the latency, else none.
+     */
+    public static int latencyRuns(int configured, Requirements requirements, Utility utility) {
+        return configured > 0 ? configured : requirements.needsLatency() || utility.needsLatency() ? 30 : 0;
     }
 
     /** What one cycle's probing found: every candidate, and the best one that met r, if any. */
@@ -129,9 +148,9 @@ public final class Inquisitor {
                 epochs = tr.epochsRun();
                 double top1 = Accuracy.top1(net, validation, 256);
                 double ms = Double.NaN;
-                int runs = latencyRuns > 0 ? latencyRuns : requirements.needsLatency() || needsLatency() ? 30 : 0;
+                int runs = latencyRuns(latencyRuns, requirements, utility);
                 if (runs > 0) {
-                    ms = Latency.measure(net, 10, runs).medianMs();
+                    ms = Latency.measure(net, LATENCY_WARMUP, runs).medianMs();
                 }
                 o = new Observation(top1, cost.params(), cost.macs(), ms, "validation");
                 v = requirements.check(o, prototype.validationTop1());
@@ -180,10 +199,6 @@ public final class Inquisitor {
             }
         }
         return bestSafe != null ? bestSafe : best;
-    }
-
-    private boolean needsLatency() {
-        return utility instanceof dev.gensynth.utility.Weighted w && w.needsLatency();
     }
 
     /**

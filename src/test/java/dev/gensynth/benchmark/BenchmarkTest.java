@@ -33,6 +33,7 @@ class BenchmarkTest {
                 search: {stimuli: 32, initialPush: 0.7}
                 generate: {epochs: 0.25, batchSize: 32}
                 distill: {weight: 0.5, temperature: 3}
+                utility: {weighted: {accuracy: 40, params: 10, macs: 10, latency: 5}}
                 """);
         Path bench = tmp.resolve("bench.yaml");
         Files.writeString(bench, """
@@ -54,6 +55,10 @@ class BenchmarkTest {
         Results r = new Benchmark(BenchmarkConfig.load(cfg), out, m -> System.out.println(java.time.LocalTime.now() + " " + m),
                 n -> dev.gensynth.train.TrainListener.SILENT, dev.gensynth.synthesis.SynthesisListener.SILENT).run();
 
+        // a U that weighs latency: the prototype's is measured too, so candidates can beat it (its U was NaN, no
+        // parent was ever adopted, and no FermiNet could be picked)
+        assertThat(new dev.gensynth.synthesis.RunDir(out.resolve("run")).cycles()).singleElement()
+                .satisfies(c -> assertThat(c.bestUtility()).isFinite());
         assertThat(r.rows()).extracting(Row::method).contains("reference", "gensynth", "width", "l1-prune", "random");
         assertThat(r.ferminets()).extracting(Row::network).containsExactly("FermiNet-A", "FermiNet-B");
         assertThat(r.ratios()).hasSize(2);
