@@ -47,8 +47,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainConfig cfg = recipe.config();
         DataSource source = data.source();
+        TrainConfig cfg = recipe.config(source);
         // Validate everything cheap before loading data or training.
         if (out != null) {
             OutputDir.prepare(out, force, "--force");
