@@ -71,8 +71,11 @@ public final class Trainer {
         double bestTop1 = Double.NEGATIVE_INFINITY;
         int bestEpoch = 0;
         long started = System.nanoTime();
+        // the precomputed targets are for the samples as they are; augmented ones the teacher scores per batch
+        boolean scoreEachBatch = distill != null && Augment.changes(shape, cfg.cropPadding(), cfg.horizontalFlip());
         listener.onStart(net.spec().name(), totalUpdates);
         try (NativeGate.Region gate = NativeGate.JVM.enter();
+                Network teacher = scoreEachBatch ? distill.openTeacher() : null;
                 ai.djl.training.Trainer trainer = net.model().newTrainer(
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(opt))) {
             int[] order = shuffled(n, rnd);
@@ -94,11 +97,14 @@ public final class Trainer {
                     int idx = order[cursor++];
                     System.arraycopy(train.x(), idx * per, x, i * per, per);
                     y[i] = train.y()[idx];
-                    if (soft != null) {
+                    if (soft != null && teacher == null) {
                         distill.copy(idx, soft, i);
                     }
                 }
                 Augment.apply(x, batch, shape, cfg.cropPadding(), cfg.horizontalFlip(), rnd);
+                if (teacher != null) {
+                    distill.targetsOf(teacher, x, batch, soft);
+                }
                 NativeGate.JVM.between();
                 try (NDManager m = net.model().getNDManager().newSubManager()) {
                     NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(shape.withBatch(batch)));
