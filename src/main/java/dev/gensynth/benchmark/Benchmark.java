@@ -12,6 +12,7 @@ import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.generator.Slicer;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.metrics.Accuracy;
+import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Latency;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
@@ -27,6 +28,7 @@ import dev.gensynth.synthesis.RunDir;
 import dev.gensynth.synthesis.Synthesis;
 import dev.gensynth.synthesis.SynthesisConfig;
 import dev.gensynth.synthesis.SynthesisListener;
+import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.Distillation;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainListener;
@@ -291,8 +293,8 @@ public final class Benchmark {
 
     // ---------------------------------------------------------------- FermiNets
 
-    /** A trained network the synthesis produced, with its validation top-1. */
-    record Kept(String source, Path modelDir, double validationTop1, long params, long macs) {
+    /** A trained network the synthesis produced, with its validation top-1 (and latency, when U weighs it). */
+    record Kept(String source, Path modelDir, double validationTop1, long params, long macs, double latencyMs) {
     }
 
     private List<Kept> kept() {
@@ -304,7 +306,7 @@ public final class Benchmark {
                     JsonNode j = JSON.readTree(p.resolve("parent.json").toFile());
                     Metrics m = new ModelDir(p).metrics().orElseThrow();
                     k.add(new Kept("parent of " + p.getFileName(), p, j.path("validationTop1").asDouble(), m.params(),
-                            m.macs()));
+                            m.macs(), keptLatency(p)));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -312,11 +314,26 @@ public final class Benchmark {
         }
         Metrics best = new ModelDir(runDir.resolve("best")).metrics().orElse(null);
         if (best != null && best.top1() != null) {
-            k.add(new Kept("best of the run", runDir.resolve("best"), best.top1(), best.params(), best.macs()));
+            k.add(new Kept("best of the run", runDir.resolve("best"), best.top1(), best.params(), best.macs(),
+                    keptLatency(runDir.resolve("best"))));
         }
         k.add(new Kept("prototype", runDir.resolve("prototype"), proto.path("validationTop1").asDouble(),
-                protoMetrics.params(), protoMetrics.macs()));
+                protoMetrics.params(), protoMetrics.macs(), keptLatency(runDir.resolve("prototype"))));
         return k;
+    }
+
+    /**
+     * A kept network's batch-1 latency, measured alike for all of them, when U weighs latency (without it
+     * such a U is NaN and nothing can be picked); NaN when U does not read it.
+     */
+    private double keptLatency(Path modelDir) {
+        if (!sc.utility().needsLatency()) {
+            return Double.NaN;
+        }
+        ModelDir m = new ModelDir(modelDir);
+        try (Network net = Network.create(m.spec(), m.weights(m.spec()))) {
+            return Latency.measure(net, Math.min(Measure.WARMUP, cfg.latencyRuns()), cfg.latencyRuns()).medianMs();
+        }
     }
 
     Requirements levelRequirements(double drop, boolean withLatency) {
@@ -370,7 +387,7 @@ public final class Benchmark {
             Path d = dir.resolve("fermi").resolve(level);
             Row done = readRow(d);
             if (done == null) {
-                Kept k = pick(kept, x -> new Observation(x.validationTop1(), x.params(), x.macs(), Double.NaN,
+                Kept k = pick(kept, x -> new Observation(x.validationTop1(), x.params(), x.macs(), x.latencyMs(),
                         "validation"), drop);
                 if (k == null) {
                     throw new UserError("no network of the synthesis meets level " + level + " (top-1 >= prototype - "
@@ -489,8 +506,8 @@ public final class Benchmark {
         // the level picks: best U meeting each level on validation
         List<Row> picks = new ArrayList<>();
         for (int i = 0; i < cfg.levels().size(); i++) {
-            Row p = pick(out, r -> new Observation(r.top1Validation(), r.params(), r.macs(), Double.NaN, "validation"),
-                    cfg.levels().get(i));
+            Row p = pick(out, r -> new Observation(r.top1Validation(), r.params(), r.macs(),
+                    r.latencyMs() == null ? Double.NaN : r.latencyMs(), "validation"), cfg.levels().get(i));
             if (p != null) {
                 picks.add(verdict(p.renamed(p.network() + " = Random-" + BenchmarkConfig.levelName(i),
                         BenchmarkConfig.levelName(i), 0), cfg.levels().get(i)));
@@ -509,10 +526,20 @@ public final class Benchmark {
 
     private Row train(NetworkSpec spec, Weights init, TrainConfig recipe, Distillation distill, Path d, String name,
             String method, String level, String source, Double drop) {
+        long t0 = System.nanoTime();
         try (Network net = Network.create(spec, init)) {
             TrainResult r = Trainer.train(net, data.train(), data.validation(), recipe, distill,
                     trainListeners.apply(name));
             return measure(net, r.weights(), d, name, method, level, source, r.epochsRun(), r.seconds(), drop);
+        } catch (DivergedException e) {
+            // nothing to measure or save; the row keeps the reason (so a rerun does not train it again)
+            log.accept(name + ": " + e.reason() + "; rejected");
+            Cost cost = Cost.of(spec);
+            Row row = new Row(name, method, level, source, Double.NaN, Double.NaN, cost.params(), cost.macs(),
+                    Double.NaN, Double.NaN, null, null, false, List.of(e.reason()), e.epochsRun(),
+                    (System.nanoTime() - t0) / 1e9, null);
+            writeRow(d, row);
+            return row;
         }
     }
 
@@ -543,7 +570,11 @@ public final class Benchmark {
         return row;
     }
 
+    /** The row judged at a level; a diverged one keeps its reason, the only thing known of it. */
     private Row verdict(Row r, double drop) {
+        if (!r.measured()) {
+            return r;
+        }
         Verdict v = levelRequirements(drop, true).check(new Observation(r.top1(), r.params(), r.macs(),
                 r.latencyMs() == null ? Double.NaN : r.latencyMs(), "test"), proto.path("testTop1").asDouble());
         return r.withVerdict(v.met(), v.reasons());

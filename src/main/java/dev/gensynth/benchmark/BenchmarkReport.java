@@ -82,9 +82,11 @@ public final class BenchmarkReport {
         List<List<String>> rows = new ArrayList<>();
         List<String> cls = new ArrayList<>();
         for (Row x : r.rows()) {
-            rows.add(List.of(x.network(), x.method(), x.level(), x.source(), f2(x.top1()), f2(x.top1Validation()),
+            // a diverged network has no accuracy: its reason stands in
+            rows.add(List.of(x.network(), x.method(), x.level(), x.source(),
+                    x.measured() ? f2(x.top1()) : String.join("; ", x.reasons()), f2(x.top1Validation()),
                     String.format(Locale.ROOT, "%,d", x.params()), String.format(Locale.ROOT, "%,d", x.macs()),
-                    String.format(Locale.ROOT, "%.1f", x.informationDensity()), f2(x.netScore()),
+                    x.measured() ? String.format(Locale.ROOT, "%.1f", x.informationDensity()) : "-", f2(x.netScore()),
                     x.latencyMs() == null ? "-" : String.format(Locale.ROOT, "%.3f", x.latencyMs()),
                     x.onnxLatencyMs() == null ? "-" : String.format(Locale.ROOT, "%.3f", x.onnxLatencyMs()),
                     f2(x.trainEpochs()), x.met() ? "meets r" : String.join("; ", x.reasons())));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.provenance.Provenance;
 import dev.gensynth.report.Pareto;
+import dev.gensynth.synthesis.RunDir;
 import dev.gensynth.synthesis.SynthesisConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,11 +53,11 @@ public record Results(String name, String dataset, String recipe, String require
             Path runDir, List<Row> rows, Budget budget) {
         List<Ratio> ratios = new ArrayList<>();
         for (Row f : rows) {
-            if (!f.method().equals("gensynth")) {
+            if (!f.method().equals("gensynth") || !f.measured()) {
                 continue;
             }
             for (Row r : rows) {
-                if (r.method().equals("reference")) {
+                if (r.method().equals("reference") && r.measured()) {
                     ratios.add(new Ratio(f.network(), r.network(), f.informationDensity() / r.informationDensity(),
                             (double) r.macs() / f.macs(), f.netScore() - r.netScore(), f.top1() - r.top1()));
                 }
@@ -88,8 +89,9 @@ public record Results(String name, String dataset, String recipe, String require
     }
 
     static List<Pareto.Point> points(List<Row> rows, String method) {
-        // level picks of random sampling are duplicates of networks already in the list
-        return rows.stream().filter(r -> r.method().equals(method) && !r.network().contains(" = "))
+        // level picks of random sampling are duplicates of networks already in the list; a diverged network
+        // has no accuracy to place
+        return rows.stream().filter(r -> r.method().equals(method) && !r.network().contains(" = ") && r.measured())
                 .map(r -> new Pareto.Point(r.network(), r.macs(), r.top1())).toList();
     }
 
@@ -118,9 +120,11 @@ public record Results(String name, String dataset, String recipe, String require
         StringBuilder sb = new StringBuilder("network,method,level,source,top1_test,top1_validation,params,macs,"
                 + "information_density,netscore,djl_latency_ms,ort_latency_ms,meets_r,reasons,train_epochs,seconds\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%s,%s,%s,\"%s\",%.2f,%.2f,%d,%d,%.2f,%.3f,%s,%s,%s,\"%s\",%.3f,%.1f%n",
-                    r.network(), r.method(), r.level(), r.source().replace("\"", "'"), r.top1(), r.top1Validation(),
-                    r.params(), r.macs(), r.informationDensity(), r.netScore(), num(r.latencyMs()),
+            sb.append(String.format(Locale.ROOT, "%s,%s,%s,\"%s\",%s,%s,%d,%d,%s,%s,%s,%s,%s,\"%s\",%.3f,%.1f%n",
+                    r.network(), r.method(), r.level(), r.source().replace("\"", "'"),
+                    RunDir.csvNumber(r.top1(), "%.2f"), RunDir.csvNumber(r.top1Validation(), "%.2f"), r.params(),
+                    r.macs(), RunDir.csvNumber(r.informationDensity(), "%.2f"), RunDir.csvNumber(r.netScore(), "%.3f"),
+                    num(r.latencyMs()),
                     num(r.onnxLatencyMs()), r.met(), String.join("; ", r.reasons()).replace("\"", "'"),
                     r.trainEpochs(), r.seconds()));
         }
@@ -128,7 +132,7 @@ public record Results(String name, String dataset, String recipe, String require
     }
 
     private static String num(Double d) {
-        return d == null ? "" : String.format(Locale.ROOT, "%.3f", d);
+        return d == null ? "" : RunDir.csvNumber(d, "%.3f");
     }
 
     /** The tables as Markdown: networks, ratios, hypervolumes and dominance, budget. */
@@ -141,10 +145,13 @@ public record Results(String name, String dataset, String recipe, String require
         sb.append("| network | method | level | source | top-1 % | params | MACs | info density | NetScore | DJL ms "
                 + "| ORT ms | r met | epochs |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %,d | %,d | %.1f | %.2f | %s | %s | %s "
-                    + "| %.2f |%n", r.network(), r.method(), r.level(), r.source().replace("|", "/"), r.top1(), r.params(), r.macs(),
-                    r.informationDensity(), r.netScore(), num(r.latencyMs()), num(r.onnxLatencyMs()),
-                    r.met() ? "yes" : "no: " + String.join("; ", r.reasons()).replace("|", "/"), r.trainEpochs()));
+            String reasons = String.join("; ", r.reasons()).replace("|", "/");
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %,d | %,d | %s | %s | %s | %s | %s "
+                    + "| %.2f |%n", r.network(), r.method(), r.level(), r.source().replace("|", "/"),
+                    r.measured() ? String.format(Locale.ROOT, "%.2f", r.top1()) : reasons, r.params(), r.macs(),
+                    r.measured() ? String.format(Locale.ROOT, "%.1f", r.informationDensity()) : "-",
+                    r.measured() ? String.format(Locale.ROOT, "%.2f", r.netScore()) : "-", num(r.latencyMs()),
+                    num(r.onnxLatencyMs()), r.met() ? "yes" : "no: " + reasons, r.trainEpochs()));
         }
         sb.append("\nInformation density: top-1 % per million params. Latency: batch 1, median after warm-up; DJL "
                 + "(PyTorch engine) and ONNX Runtime on the CPU above. r: the level's accuracy floor on the test split"

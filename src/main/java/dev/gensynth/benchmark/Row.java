@@ -12,11 +12,18 @@ import java.util.List;
  * @param met whether it meets r on the test split: its level's accuracy floor (prototype test top-1 minus the
  *     level's drop) and the run's other requirements; for networks without a level, the loosest level
  * @param trainEpochs full passes over the training split spent on it (its own training or fine-tuning only)
+ * @param top1 NaN, like the other accuracy-derived fields, when its training diverged: then its one reason
+ *     says so, tables show that instead, and it has no model directory
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Row(String network, String method, String level, String source, double top1, double top1Validation,
         long params, long macs, double informationDensity, double netScore, Double latencyMs, Double onnxLatencyMs,
         boolean met, List<String> reasons, double trainEpochs, double seconds, String modelDir) {
+
+    /** Whether it has a top-1 (not when its training diverged). */
+    public boolean measured() {
+        return !Double.isNaN(top1);
+    }
 
     public Row renamed(String name, String newLevel, double epochs) {
         return new Row(name, method, newLevel, source, top1, top1Validation, params, macs, informationDensity,

@@ -50,10 +50,14 @@ final class GenerateCommand implements Callable<Integer> {
                 proto.latencyMs() == null ? "-" : String.format("%.3f", proto.latencyMs()), "-", "-");
         for (Generation.Generated g : gen) {
             Metrics m = g.metrics();
-            t.row(g.network(), g.seed(), String.format("%.2f", m.top1()), Table.count(m.params()),
-                    Table.count(m.macs()), String.format("%.1f", (double) proto.macs() / m.macs()),
-                    String.format("%.2f", m.netScore()), String.format("%.3f", m.latencyMs()),
-                    String.format("%.2f", g.utility()), g.met() ? "met" : String.join("; ", g.reasons()));
+            String verdict = g.met() ? "met" : String.join("; ", g.reasons());
+            boolean measured = m.top1() != null; // not when its fine-tuning diverged: the reason stands in
+            t.row(g.network(), g.seed(), measured ? String.format("%.2f", m.top1()) : verdict,
+                    Table.count(m.params()), Table.count(m.macs()),
+                    String.format("%.1f", (double) proto.macs() / m.macs()),
+                    measured ? String.format("%.2f", m.netScore()) : "-",
+                    m.latencyMs() == null ? "-" : String.format("%.3f", m.latencyMs()),
+                    Double.isFinite(g.utility()) ? String.format("%.2f", g.utility()) : "-", verdict);
         }
         System.out.print(t);
         long met = gen.stream().filter(Generation.Generated::met).count();

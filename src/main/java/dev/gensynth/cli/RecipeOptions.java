@@ -3,6 +3,7 @@ package dev.gensynth.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gensynth.UserError;
+import dev.gensynth.data.DataSource;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.train.Recipes;
 import dev.gensynth.train.TrainConfig;
@@ -28,7 +29,8 @@ public final class RecipeOptions {
     @Option(names = "--seed", description = "Seed of initial weights, shuffling and augmentation (default 42).")
     Long seed;
 
-    @Option(names = "--augment", description = "Random crop with 2-pixel padding (and flips for 3-channel data).")
+    @Option(names = "--augment", description = "Random crop with 2-pixel padding, and horizontal flips for natural "
+            + "colour images (cifar10, or a folder with a 3-channel --image-size).")
     boolean augment;
 
     @Option(names = "--image-size", defaultValue = "1x28x28",
@@ -39,7 +41,8 @@ public final class RecipeOptions {
         return InspectCommand.parseShape(imageSize);
     }
 
-    TrainConfig config() {
+    /** The recipe for training on {@code data}, which decides whether --augment flips. */
+    TrainConfig config(DataSource data) {
         TrainConfig c = file == null ? TrainConfig.defaults() : read(file);
         if (epochs != null) {
             c = c.withEpochs(epochs);
@@ -54,7 +57,7 @@ public final class RecipeOptions {
             c = c.withSeed(seed);
         }
         if (augment) {
-            c = c.withAugmentation(2, folderShape().channels() == 3);
+            c = c.withAugmentation(2, data.naturalColourImages(folderShape()));
         }
         return c;
     }

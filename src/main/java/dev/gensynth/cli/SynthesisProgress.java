@@ -31,9 +31,12 @@ final class SynthesisProgress implements SynthesisListener {
 
     @Override
     public void onCandidate(CandidateRecord c) {
-        LOG.info(String.format("  cycle %d candidate %d (seed %d): top-1 %.2f%%, %,d MACs, %,d params, U %.2f, %s",
-                c.cycle(), c.index() + 1, c.seed(), c.top1(), c.macs(), c.params(), c.utility(),
-                c.met() ? "meets r" : "rejected: " + String.join("; ", c.reasons())));
+        String verdict = c.met() ? "meets r" : "rejected: " + String.join("; ", c.reasons());
+        LOG.info(c.measured()
+                ? String.format("  cycle %d candidate %d (seed %d): top-1 %.2f%%, %,d MACs, %,d params, U %.2f, %s",
+                        c.cycle(), c.index() + 1, c.seed(), c.top1(), c.macs(), c.params(), c.utility(), verdict)
+                : String.format("  cycle %d candidate %d (seed %d): %,d MACs, %,d params, %s", c.cycle(),
+                        c.index() + 1, c.seed(), c.macs(), c.params(), verdict));
         if (cycleBar != null) {
             cycleBar.step();
         }

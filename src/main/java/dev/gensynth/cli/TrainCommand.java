@@ -9,6 +9,7 @@ import dev.gensynth.model.OutputDir;
 import dev.gensynth.model.TrainingRecord;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainResult;
 import dev.gensynth.train.Trainer;
@@ -46,8 +47,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainConfig cfg = recipe.config();
         DataSource source = data.source();
+        TrainConfig cfg = recipe.config(source);
         // Validate everything cheap before loading data or training.
         if (out != null) {
             OutputDir.prepare(out, force, "--force");
@@ -58,7 +59,12 @@ final class TrainCommand implements Callable<Integer> {
         LOG.info("training {} on {} ({} train / {} validation / {} test samples of {})", spec.name(),
                 source.kind(), d.train().size(), d.validation().size(), d.test().size(), d.sampleShape());
         try (Network net = Network.create(spec, Weights.initial(spec, cfg.seed()))) {
-            TrainResult r = Trainer.train(net, d.train(), d.validation(), cfg, new ConsoleProgress(spec.name(), true));
+            TrainResult r;
+            try {
+                r = Trainer.train(net, d.train(), d.validation(), cfg, new ConsoleProgress(spec.name(), true));
+            } catch (DivergedException e) {
+                throw e.toUserError("'" + spec.name() + "'", "--lr, now " + cfg.learningRate());
+            }
             Metrics m = Measure.of(net, d.test(), "test", latencyRuns);
             m = new ModelDir(dir).save(spec, r.weights(), m);
             new TrainingRecord(source, d.normalization(), cfg, r.epochs(), r.seconds(), r.imagesPerSecond()).save(dir);

@@ -39,6 +39,14 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
         }
     }
 
+    /**
+     * Whether its samples are natural colour images (CIFAR-10, or a folder read as 3 channels), which
+     * a horizontal flip leaves a sample of the same class; a mirrored digit (MNIST-like data) is not.
+     */
+    public boolean naturalColourImages(Shape folderShape) {
+        return kind.equals("cifar10") || kind.equals("folder") && folderShape.channels() == 3;
+    }
+
     public Path resolvedDir() {
         if (dir != null) {
             return dir;

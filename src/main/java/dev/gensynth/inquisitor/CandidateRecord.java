@@ -7,10 +7,16 @@ import java.util.List;
  * what was measured (on the validation split), whether it met r and why not, and its U.
  *
  * @param widths channels of each prunable group, in network order (the architecture summary)
+ * @param top1 NaN when the candidate's fine-tuning diverged; its reason says so, and tables show that instead
  */
 public record CandidateRecord(int cycle, int index, long seed, String network, List<Integer> widths, long params,
         long macs, double top1, double latencyMs, boolean met, List<String> reasons, double utility,
         double finetuneEpochs, double seconds, boolean chosen) {
+
+    /** Whether it has a top-1: one whose fine-tuning diverged has only the reason it was rejected. */
+    public boolean measured() {
+        return !Double.isNaN(top1);
+    }
 
     public CandidateRecord asChosen() {
         return new CandidateRecord(cycle, index, seed, network, widths, params, macs, top1, latencyMs, met, reasons,

@@ -16,6 +16,7 @@ import dev.gensynth.requirements.Observation;
 import dev.gensynth.requirements.Requirements;
 import dev.gensynth.requirements.Verdict;
 import dev.gensynth.seed.Seed;
+import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.Distillation;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainResult;
@@ -39,6 +40,7 @@ public final class Inquisitor {
     private static final double MODEL_CAP = 0.85;
     /** Expected MACs of generated networks relative to the final parent: enough room for seeds to differ. */
     static final double GENERATION_RATIO = 0.9;
+    private static final int LATENCY_WARMUP = 10;
 
     private final Requirements requirements;
     private final Utility utility;
@@ -98,9 +100,27 @@ public final class Inquisitor {
                 Logits.fromImportance(groups, imp, push, sharpness, minChannels), 0);
     }
 
-    public static Observation observeParent(Prototype proto) {
+    /**
+     * φ as the first parent, observed like a candidate: its latency too when {@code latencyRuns} asks for
+     * it, or a U that weighs latency would be NaN for it and no candidate could ever beat it.
+     */
+    public static Observation observeParent(Prototype proto, int latencyRuns) {
         Cost c = Cost.of(proto.spec());
-        return new Observation(proto.validationTop1(), c.params(), c.macs(), Double.NaN, "validation");
+        double ms = Double.NaN;
+        if (latencyRuns > 0) {
+            try (Network net = Network.create(proto.spec(), proto.weights())) {
+                ms = Latency.measure(net, LATENCY_WARMUP, latencyRuns).medianMs();
+            }
+        }
+        return new Observation(proto.validationTop1(), c.params(), c.macs(), ms, "validation");
+    }
+
+    /**
+     * Timed batch-1 passes per network: as configured ({@code search.latencyRuns}), else 30 when a
+     * requirement or U needs the latency, else none.
+     */
+    public static int latencyRuns(int configured, Requirements requirements, Utility utility) {
+        return configured > 0 ? configured : requirements.needsLatency() || utility.needsLatency() ? 30 : 0;
     }
 
     /** What one cycle's probing found: every candidate, and the best one that met r, if any. */
@@ -117,28 +137,38 @@ public final class Inquisitor {
             long t0 = System.nanoTime();
             Slicer.Cut cut = g.generate(seed);
             Cost cost = Cost.of(cut.spec());
-            double top1;
-            double ms = Double.NaN;
-            TrainResult tr;
+            Observation o;
+            Verdict v;
+            double epochs;
+            Weights trained = null;
             try (Network net = Network.create(cut.spec(), cut.weights())) {
-                tr = Trainer.train(net, train, null, finetune.withSeed(seed.derive("finetune", 0).value()), distill,
-                        listener.training(cycle, i, cut.spec().name()));
-                top1 = Accuracy.top1(net, validation, 256);
-                int runs = latencyRuns > 0 ? latencyRuns : requirements.needsLatency() || needsLatency() ? 30 : 0;
+                TrainResult tr = Trainer.train(net, train, null, finetune.withSeed(seed.derive("finetune", 0).value()),
+                        distill, listener.training(cycle, i, cut.spec().name()));
+                trained = tr.weights();
+                epochs = tr.epochsRun();
+                double top1 = Accuracy.top1(net, validation, 256);
+                double ms = Double.NaN;
+                int runs = latencyRuns(latencyRuns, requirements, utility);
                 if (runs > 0) {
-                    ms = Latency.measure(net, 10, runs).medianMs();
+                    ms = Latency.measure(net, LATENCY_WARMUP, runs).medianMs();
                 }
+                o = new Observation(top1, cost.params(), cost.macs(), ms, "validation");
+                v = requirements.check(o, prototype.validationTop1());
+            } catch (DivergedException e) {
+                // its weights are not numbers, so there is nothing to measure: rejected with the reason, and
+                // the probe goes on with the next seed
+                o = new Observation(Double.NaN, cost.params(), cost.macs(), Double.NaN, "validation");
+                v = new Verdict(false, List.of(e.reason()));
+                epochs = e.epochsRun();
             }
-            Observation o = new Observation(top1, cost.params(), cost.macs(), ms, "validation");
-            Verdict v = requirements.check(o, prototype.validationTop1());
-            double u = utility.score(o);
             CandidateRecord rec = new CandidateRecord(cycle, i, seed.value(), cut.spec().name(),
-                    Arrays.stream(cut.kept()).map(k -> k.length).toList(), cost.params(), cost.macs(), top1, ms,
-                    v.met(), v.reasons(), u, tr.epochsRun(), (System.nanoTime() - t0) / 1e9, false);
+                    Arrays.stream(cut.kept()).map(k -> k.length).toList(), cost.params(), cost.macs(), o.top1(),
+                    o.latencyMs(), v.met(), v.reasons(), utility.score(o), epochs, (System.nanoTime() - t0) / 1e9,
+                    false);
             records.add(rec);
             listener.onCandidate(rec);
             if (v.met()) {
-                feasible.add(new Feasible(rec, cut, tr.weights()));
+                feasible.add(new Feasible(rec, cut, trained));
             }
         }
         Feasible pick = choose(feasible, requirements.top1Floor(prototype.validationTop1()), validation.size());
@@ -171,10 +201,6 @@ public final class Inquisitor {
         return bestSafe != null ? bestSafe : best;
     }
 
-    private boolean needsLatency() {
-        return utility instanceof dev.gensynth.utility.Weighted w && w.needsLatency();
-    }
-
     /**
      * ΔθG and the new θI from a cycle's probe. The best feasible candidate becomes the parent
      * when it beats the current one on U; the push tightens while the accuracy margin is wide and
@@ -185,7 +211,9 @@ public final class Inquisitor {
         GeneratorState old = g.state();
         List<double[]> obs = new ArrayList<>(state.observations());
         for (CandidateRecord r : probe.records()) {
-            obs.add(new double[] {Math.log10(r.macs()), r.top1()});
+            if (r.measured()) { // a diverged candidate says nothing about how accuracy falls with MACs
+                obs.add(new double[] {Math.log10(r.macs()), r.top1()});
+            }
         }
         long feasible = probe.records().stream().filter(CandidateRecord::met).count();
         double floor = requirements.top1Floor(prototype.validationTop1());

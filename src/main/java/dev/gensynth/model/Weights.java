@@ -98,6 +98,18 @@ public record Weights(Map<String, Tensor> tensors) {
         }
     }
 
+    /** The first tensor holding a NaN or an infinity ("fc.weight has NaN"), or null when all values are finite. */
+    public String firstNonFinite() {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            for (float v : e.getValue().data()) {
+                if (!Float.isFinite(v)) {
+                    return e.getKey() + " has " + v;
+                }
+            }
+        }
+        return null;
+    }
+
     public void save(Path file) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
             Npz.write(tensors, out);

@@ -239,7 +239,8 @@ public final class RunReport {
         List<String> cls = new ArrayList<>();
         for (CandidateRecord c : cands) {
             rows.add(List.of(c.network(), String.valueOf(c.cycle()), String.valueOf(c.index()), String.valueOf(c.seed()),
-                    c.widths().toString(), count(c.params()), count(c.macs()), fmt(c.top1()),
+                    c.widths().toString(), count(c.params()), count(c.macs()),
+                    c.measured() ? fmt(c.top1()) : String.join("; ", c.reasons()),
                     Double.isNaN(c.latencyMs()) ? "-" : String.format(Locale.ROOT, "%.3f", c.latencyMs()),
                     fmt(c.utility()), fmt(c.finetuneEpochs()), c.chosen() ? "parent" : "",
                     c.met() ? "meets r" : String.join("; ", c.reasons())));
@@ -275,8 +276,10 @@ public final class RunReport {
                 + "this CPU.");
     }
 
+    /** A network without top-1 (its fine-tuning diverged) shows its verdict, the reason, in its place. */
     private static List<String> metricsRow(String name, String seed, JsonNode m, String u, String verdict) {
-        return List.of(name, seed, fmt(m.path("top1").asDouble(Double.NaN)), count(m.path("params").asLong()),
+        return List.of(name, seed, m.hasNonNull("top1") ? fmt(m.path("top1").asDouble()) : verdict,
+                count(m.path("params").asLong()),
                 count(m.path("macs").asLong()), String.valueOf(m.path("macs").asLong()),
                 fmt1(m.path("informationDensity").asDouble(Double.NaN)),
                 fmt(m.path("netScore").asDouble(Double.NaN)),

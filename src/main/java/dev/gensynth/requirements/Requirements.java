@@ -54,9 +54,11 @@ public record Requirements(Double minTop1, Double maxTop1Drop, Long maxMacs, Lon
     public Verdict check(Observation o, double prototypeTop1) {
         List<String> reasons = new ArrayList<>();
         double floor = top1Floor(prototypeTop1);
-        if (!Double.isNaN(floor) && o.top1() < floor) {
-            reasons.add(String.format("top-1 %.2f%% < %.2f%% required%s", o.top1(), floor,
-                    maxTop1Drop != null ? String.format(" (prototype %.2f%% - %.1f)", prototypeTop1, maxTop1Drop) : ""));
+        // written so that an accuracy that is not a number fails the floor (NaN < floor would pass it)
+        if (!Double.isNaN(floor) && !(o.top1() >= floor)) {
+            reasons.add(Double.isNaN(o.top1()) ? "top-1 not measured" : String.format("top-1 %.2f%% < %.2f%% required%s",
+                    o.top1(), floor, maxTop1Drop != null ? String.format(" (prototype %.2f%% - %.1f)", prototypeTop1,
+                            maxTop1Drop) : ""));
         }
         if (maxMacs != null && o.macs() > maxMacs) {
             reasons.add(String.format("MACs %,d > %,d allowed", o.macs(), maxMacs));

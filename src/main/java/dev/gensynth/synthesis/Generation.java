@@ -8,6 +8,7 @@ import dev.gensynth.export.Export;
 import dev.gensynth.generator.Generator;
 import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.generator.Slicer;
+import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.ModelDir;
@@ -17,6 +18,7 @@ import dev.gensynth.prototype.Prototype;
 import dev.gensynth.requirements.Observation;
 import dev.gensynth.requirements.Verdict;
 import dev.gensynth.seed.Seed;
+import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.Distillation;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainListener;
@@ -40,7 +42,10 @@ public final class Generation {
     private Generation() {
     }
 
-    /** One generated network and its verdict on the test split. */
+    /**
+     * One generated network and its verdict on the test split. One whose fine-tuning diverged has no
+     * model directory, metrics without accuracy, NaN utility, and the divergence as its reason.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Generated(long seed, String network, Path modelDir, Metrics metrics, boolean met,
             List<String> reasons, double utility, double finetuneEpochs, double seconds, Path onnx) {
@@ -79,8 +84,17 @@ public final class Generation {
             Path dir = target.resolve("seed-" + s.value());
             try (Network net = Network.create(cut.spec(), cut.weights())) {
                 TrainConfig c = recipe.withSeed(s.derive("generate", 0).value());
-                TrainResult r = Trainer.train(net, data.train(), data.validation(), c, teacher,
-                        listeners.apply(cut.spec().name()));
+                TrainResult r;
+                try {
+                    r = Trainer.train(net, data.train(), data.validation(), c, teacher,
+                            listeners.apply(cut.spec().name()));
+                } catch (DivergedException e) {
+                    // weights that are not numbers are not worth saving; the other seeds go on
+                    result.add(new Generated(s.value(), cut.spec().name(), null, Metrics.fromCost(cut.spec().name(),
+                            Cost.of(cut.spec())), false, List.of(e.reason()), Double.NaN, e.epochsRun(),
+                            (System.nanoTime() - t0) / 1e9, null));
+                    continue;
+                }
                 Metrics m = Measure.of(net, data.test(), "test", 50);
                 Observation o = new Observation(m.top1(), m.params(), m.macs(), m.latencyMs(), "test");
                 Verdict v = cfg.requirements().check(o, proto.testTop1());

@@ -14,6 +14,7 @@ import dev.gensynth.model.Weights;
 import dev.gensynth.prototype.Prototype;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;
+import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.TrainListener;
 import dev.gensynth.train.TrainResult;
 import dev.gensynth.train.Trainer;
@@ -71,7 +72,13 @@ final class PrototypeStage {
         try (Network net = Network.create(spec, cfg.prototypeModel() != null
                 ? new ModelDir(cfg.prototypeModel()).weights(spec) : Weights.initial(spec, cfg.seed()))) {
             if (cfg.prototypeModel() == null) {
-                TrainResult r = Trainer.train(net, data.train(), data.validation(), cfg.prototypeTraining(), listener);
+                TrainResult r;
+                try {
+                    r = Trainer.train(net, data.train(), data.validation(), cfg.prototypeTraining(), listener);
+                } catch (DivergedException e) {
+                    throw e.toUserError("the prototype '" + spec.name() + "'", "prototypeTraining.learningRate, now "
+                            + cfg.prototypeTraining().learningRate());
+                }
                 epochs = r.epochsRun();
                 seconds = r.seconds();
                 new TrainingRecord(cfg.data(), data.normalization(), cfg.prototypeTraining(), r.epochs(), r.seconds(),

@@ -178,13 +178,22 @@ public record RunDir(Path dir) {
                         + "finetune_epochs,seconds,chosen\n");
         for (CycleSummary cs : cyclesOnDisk()) {
             for (CandidateRecord r : cs.candidates()) {
-                sb.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%s,\"%s\",%d,%d,%.2f,%.3f,%s,\"%s\",%.4f,%.3f,%.1f,%s%n",
-                        r.cycle(), r.index(), r.seed(), r.network(), r.widths(), r.params(), r.macs(), r.top1(),
-                        r.latencyMs(), r.met(), String.join("; ", r.reasons()).replace("\"", "'"), r.utility(),
+                sb.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%s,\"%s\",%d,%d,%s,%s,%s,\"%s\",%s,%.3f,%.1f,%s%n",
+                        r.cycle(), r.index(), r.seed(), r.network(), r.widths(), r.params(), r.macs(),
+                        csvNumber(r.top1(), "%.2f"), csvNumber(r.latencyMs(), "%.3f"), r.met(),
+                        String.join("; ", r.reasons()).replace("\"", "'"), csvNumber(r.utility(), "%.4f"),
                         r.finetuneEpochs(), r.seconds(), r.chosen()));
             }
         }
         writeAtomically(dir.resolve("candidates.csv"), sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A number as a CSV cell: empty when it is missing (NaN: not measured, or the network diverged,
+     * which the reasons column says), as spreadsheets and data frames read a missing value.
+     */
+    public static String csvNumber(double v, String format) {
+        return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, format, v) : "";
     }
 
     private List<CycleSummary> cyclesOnDisk() throws IOException {

@@ -99,7 +99,8 @@ public final class Synthesis {
             double[][] imp = new double[new ChannelGroups(protoSpec).count()][];
             gState = Inquisitor.initialGenerator(proto, cfg.search().initialPush(), cfg.search().sharpness(),
                     cfg.search().minChannels(), stimuli, imp);
-            Observation po = Inquisitor.observeParent(proto);
+            Observation po = Inquisitor.observeParent(proto, Inquisitor.latencyRuns(cfg.search().latencyRuns(),
+                    cfg.requirements(), cfg.utility()));
             iState = new InquisitorState(cfg.search().initialPush(), imp, List.of(),
                     cfg.utility().score(po), proto.validationTop1(), 0);
             cycle = 0;

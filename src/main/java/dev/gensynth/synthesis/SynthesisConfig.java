@@ -71,7 +71,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
             Distillation.check(weight, temperature);
         }
 
-        /** The trained prototype's softened scores on {@code train}, computed once. */
+        /** The trained prototype's softened scores on {@code train}, computed once, and the prototype itself. */
         public Distillation teacher(NetworkSpec prototype, Weights weights, Dataset train) {
             try (Network net = Network.create(prototype, weights)) {
                 return Distillation.of(net, train, weight, temperature);

@@ -8,8 +8,13 @@ final class Augment {
     private Augment() {
     }
 
+    /** Whether these settings change samples of this shape (only image-like maps are augmented). */
+    static boolean changes(Shape shape, int padding, boolean flip) {
+        return (padding > 0 || flip) && shape.isMap();
+    }
+
     static void apply(float[] batch, int n, Shape shape, int padding, boolean flip, SplittableRandom rnd) {
-        if (padding == 0 && !flip || !shape.isMap()) {
+        if (!changes(shape, padding, flip)) {
             return;
         }
         int c = shape.channels();

@@ -3,6 +3,8 @@ package dev.gensynth.train;
 import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
+import dev.gensynth.model.Weights;
+import dev.gensynth.spec.NetworkSpec;
 
 /**
  * Knowledge distillation from a teacher (in synthesis: the trained prototype) while training a
@@ -10,14 +12,18 @@ import dev.gensynth.djl.Network;
  * softened scores ‖ the student's)}. Cut networks start close to their parent; the teacher's full score vectors
  * tell them more per sample than the labels do, so they recover faster from each cut.
  *
- * <p>The teacher's scores are computed once for the whole training split (the recipes used with
- * it have no augmentation, so a sample always looks the same), which makes distillation cost one
- * inference pass of the teacher, not one per training step.
+ * <p>The teacher's scores are computed once for the whole training split, so that without
+ * augmentation distillation costs one inference pass of the teacher, not one per training step.
+ * A recipe with augmentation shows the student samples the teacher never scored (a flip can even
+ * change which class a sample looks like), so there the trainer runs the teacher on every augmented
+ * batch instead: one teacher forward pass per step.
  *
  * @param targets softmax(teacher scores / T) of every training sample, {@code classes} per sample
  * @param weight share of the distillation term in the loss, in (0, 1]
+ * @param teacherSpec the teacher, with {@code teacherWeights}, for scoring augmented batches
  */
-public record Distillation(float[] targets, int classes, double weight, double temperature) {
+public record Distillation(float[] targets, int classes, double weight, double temperature, NetworkSpec teacherSpec,
+        Weights teacherWeights) {
     public Distillation {
         check(weight, temperature);
     }
@@ -45,11 +51,26 @@ public record Distillation(float[] targets, int classes, double weight, double t
                 throw new UserError("distill: teacher '" + teacher.spec().name() + "' gives " + scores.length / n
                         + " scores per sample but dataset " + data.name() + " has " + k + " classes");
             }
-            for (int i = 0; i < n; i++) {
-                softmax(scores, i * k, k, temperature, t, (start + i) * k);
-            }
+            soften(scores, n, k, temperature, t, start);
         }
-        return new Distillation(t, k, weight, temperature);
+        return new Distillation(t, k, weight, temperature, teacher.spec(), teacher.weights());
+    }
+
+    /** The teacher, runnable, to score augmented batches (owns native memory; close it). */
+    Network openTeacher() {
+        return Network.create(teacherSpec, teacherWeights);
+    }
+
+    /** The teacher's softened scores of a batch of {@code n} samples, into rows 0..n-1 of {@code batch}. */
+    void targetsOf(Network teacher, float[] x, int n, float[] batch) {
+        soften(teacher.predict(x, n), n, classes, temperature, batch, 0);
+    }
+
+    /** Softmax(scores / T) of {@code n} rows of {@code k} scores, into {@code out} from row {@code toRow}. */
+    private static void soften(float[] scores, int n, int k, double temperature, float[] out, int toRow) {
+        for (int i = 0; i < n; i++) {
+            softmax(scores, i * k, k, temperature, out, (toRow + i) * k);
+        }
     }
 
     static void softmax(float[] s, int from, int k, double temperature, float[] out, int to) {

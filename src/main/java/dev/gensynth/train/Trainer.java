@@ -25,7 +25,9 @@ import java.util.SplittableRandom;
  * Trains a {@link Network} in place on an in-memory dataset. Every batch lives in its own
  * NDManager that is closed after the step, which keeps native memory flat over thousands of
  * updates. With validation data, the weights of the best epoch are kept and restored at the
- * end (best-on-validation checkpointing).
+ * end (best-on-validation checkpointing). A loss that is not finite (checked every batch) or
+ * weights that are not (checked at the end of every epoch, so also before they are returned)
+ * stop the training with a {@link DivergedException}.
  */
 public final class Trainer {
     private Trainer() {
@@ -64,17 +66,22 @@ public final class Trainer {
         Engine.getInstance().setRandomSeed((int) cfg.seed()); // dropout masks
 
         List<TrainResult.EpochStats> history = new ArrayList<>();
+        Weights last = null;
         Weights best = null;
         double bestTop1 = Double.NEGATIVE_INFINITY;
         int bestEpoch = 0;
         long started = System.nanoTime();
+        // the precomputed targets are for the samples as they are; augmented ones the teacher scores per batch
+        boolean scoreEachBatch = distill != null && Augment.changes(shape, cfg.cropPadding(), cfg.horizontalFlip());
         listener.onStart(net.spec().name(), totalUpdates);
         try (NativeGate.Region gate = NativeGate.JVM.enter();
+                Network teacher = scoreEachBatch ? distill.openTeacher() : null;
                 ai.djl.training.Trainer trainer = net.model().newTrainer(
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(opt))) {
             int[] order = shuffled(n, rnd);
             int cursor = 0;
             int epoch = 0;
+            long epochBatch = 0;
             double lossSum = 0;
             long correct = 0;
             long seen = 0;
@@ -90,11 +97,14 @@ public final class Trainer {
                     int idx = order[cursor++];
                     System.arraycopy(train.x(), idx * per, x, i * per, per);
                     y[i] = train.y()[idx];
-                    if (soft != null) {
+                    if (soft != null && teacher == null) {
                         distill.copy(idx, soft, i);
                     }
                 }
                 Augment.apply(x, batch, shape, cfg.cropPadding(), cfg.horizontalFlip(), rnd);
+                if (teacher != null) {
+                    distill.targetsOf(teacher, x, batch, soft);
+                }
                 NativeGate.JVM.between();
                 try (NDManager m = net.model().getNDManager().newSubManager()) {
                     NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(shape.withBatch(batch)));
@@ -107,8 +117,14 @@ public final class Trainer {
                                     m.create(soft, new ai.djl.ndarray.types.Shape(batch, train.classes())),
                                     distill.temperature()).mul((float) distill.weight()));
                         }
+                        epochBatch++;
+                        float value = loss.getFloat();
+                        if (!Float.isFinite(value)) {
+                            throw new DivergedException(epoch + 1, epochBatch, "loss " + value,
+                                    (double) (update + 1) * batch / n);
+                        }
                         gc.backward(loss);
-                        lossSum += loss.getFloat() * batch;
+                        lossSum += value * batch;
                         long[] pred = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
                         for (int i = 0; i < batch; i++) {
                             correct += pred[i] == y[i] ? 1 : 0;
@@ -125,14 +141,23 @@ public final class Trainer {
                 boolean epochEnd = (update + 1) * batch / n > update * batch / n || update + 1 == totalUpdates;
                 if (epochEnd) {
                     epoch++;
+                    // the loss of the last step's weights is never seen, and batch-norm statistics can
+                    // overflow while the loss stays finite: one copy of the weights per epoch tells
+                    last = net.weights();
+                    String bad = last.firstNonFinite();
+                    if (bad != null) {
+                        throw new DivergedException(epoch, epochBatch, "weight " + bad,
+                                (double) (update + 1) * batch / n);
+                    }
                     double val = validation == null ? Double.NaN : Accuracy.top1(net, validation, 256);
                     history.add(new TrainResult.EpochStats(epoch, lossSum / seen, 100.0 * correct / seen, val));
                     listener.onEpoch(epoch, lossSum / seen, val);
                     if (validation != null && val > bestTop1) {
                         bestTop1 = val;
                         bestEpoch = epoch;
-                        best = net.weights();
+                        best = last;
                     }
+                    epochBatch = 0;
                     lossSum = 0;
                     correct = 0;
                     seen = 0;
@@ -145,7 +170,7 @@ public final class Trainer {
         if (best != null) {
             net.block().setWeights(best);
         } else {
-            best = net.weights();
+            best = last;
         }
         return new TrainResult(best, bestTop1, bestEpoch, history, (double) totalUpdates * batch / n,
                 totalUpdates * batch / secs, secs);

@@ -8,4 +8,9 @@ public interface Utility {
 
     /** Short name for tables and logs. */
     String name();
+
+    /** Whether {@link #score} reads the latency: then it is NaN for an observation without one. */
+    default boolean needsLatency() {
+        return false;
+    }
 }

@@ -18,6 +18,7 @@ public record Weighted(double accuracy, double params, double macs, double laten
         return u;
     }
 
+    @Override
     public boolean needsLatency() {
         return latency != 0;
     }

@@ -1,9 +1,11 @@
 package dev.gensynth.benchmark;
 
+import static dev.gensynth.report.RunReportTest.assertNoNotANumber;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gensynth.cli.Main;
 import dev.gensynth.report.RunReportTest;
 import dev.gensynth.testing.TinyData;
@@ -31,6 +33,7 @@ class BenchmarkTest {
                 search: {stimuli: 32, initialPush: 0.7}
                 generate: {epochs: 0.25, batchSize: 32}
                 distill: {weight: 0.5, temperature: 3}
+                utility: {weighted: {accuracy: 40, params: 10, macs: 10, latency: 5}}
                 """);
         Path bench = tmp.resolve("bench.yaml");
         Files.writeString(bench, """
@@ -52,6 +55,10 @@ class BenchmarkTest {
         Results r = new Benchmark(BenchmarkConfig.load(cfg), out, m -> System.out.println(java.time.LocalTime.now() + " " + m),
                 n -> dev.gensynth.train.TrainListener.SILENT, dev.gensynth.synthesis.SynthesisListener.SILENT).run();
 
+        // a U that weighs latency: the prototype's is measured too, so candidates can beat it (its U was NaN, no
+        // parent was ever adopted, and no FermiNet could be picked)
+        assertThat(new dev.gensynth.synthesis.RunDir(out.resolve("run")).cycles()).singleElement()
+                .satisfies(c -> assertThat(c.bestUtility()).isFinite());
         assertThat(r.rows()).extracting(Row::method).contains("reference", "gensynth", "width", "l1-prune", "random");
         assertThat(r.ferminets()).extracting(Row::network).containsExactly("FermiNet-A", "FermiNet-B");
         assertThat(r.ratios()).hasSize(2);
@@ -61,10 +68,15 @@ class BenchmarkTest {
         // (up to one whole batch per network: 32 of 120 training images)
         assertThat(r.budget().methodEpochs().get("l1-prune")).isCloseTo(r.budget().totalB(),
                 org.assertj.core.api.Assertions.within(2 * 32.0 / 120));
+        BenchmarkConfig bc = BenchmarkConfig.load(cfg);
         assertThat(r.rows()).allSatisfy(x -> {
             assertThat(x.top1()).isBetween(0.0, 100.0);
             assertThat(x.latencyMs()).isNotNull();
-            assertThat(x.met() || !x.reasons().isEmpty()).isTrue();
+            // judged on the test split at its own level (the loosest when it has none), like the tables say
+            double drop = x.level().equals("-") ? bc.loosestLevel() : bc.levels().get(x.level().charAt(0) - 'A');
+            boolean meets = x.top1() >= r.prototypeTestTop1() - drop;
+            assertThat(x.met()).as(x.network()).isEqualTo(meets);
+            assertThat(x.reasons()).as(x.network()).hasSize(meets ? 0 : 1);
         });
         assertThat(r.rows()).anySatisfy(x -> assertThat(x.onnxLatencyMs()).isNotNull());
         for (String f : List.of("results.json", "results.csv", "results.md", "report.html", "run/report.html",
@@ -91,12 +103,32 @@ class BenchmarkTest {
         Path marker = out.resolve("references/plain/row.json");
         ObjectMapper json = new ObjectMapper();
         JsonNode row = json.readTree(marker.toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) row).put("source", "kept from the first run");
+        ((ObjectNode) row).put("source", "kept from the first run");
         json.writeValue(marker.toFile(), row);
-        long t0 = System.nanoTime();
         assertThat(Main.run("benchmark", "--config", cfg.toString(), "--out", out.toString())).isZero();
-        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(30);
         assertThat(Files.readString(out.resolve("results.md"))).contains("FermiNet-B");
         assertThat(Files.readString(out.resolve("results.csv"))).contains("kept from the first run");
+
+        // networks whose training diverges are rejected with their reason and the benchmark goes on: the random
+        // networks redone with a fine-tuning recipe (the run's generate recipe) no network survives, in batches
+        // small enough for several steps
+        Benchmark.deleteTree(out.resolve("random"));
+        Path runYaml = out.resolve("run/run.yaml");
+        ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        ObjectNode run = (ObjectNode) yaml.readTree(runYaml.toFile());
+        ((ObjectNode) run.get("generate")).put("learningRate", 1e6).put("batchSize", 4);
+        yaml.writeValue(runYaml.toFile(), run);
+        assertThat(Main.run("benchmark", "--config", cfg.toString(), "--out", out.toString())).isZero();
+        Results d = json.readValue(out.resolve("results.json").toFile(), Results.class);
+        assertThat(d.rows()).filteredOn(x -> x.method().equals("random")).hasSize(2).allSatisfy(x -> {
+            assertThat(x.met()).isFalse();
+            assertThat(x.reasons()).singleElement().asString().startsWith("diverged at epoch 1 batch ");
+        });
+        assertThat(d.rows()).filteredOn(x -> !x.method().equals("random")).allMatch(Row::measured);
+        assertThat(d.hypervolume()).containsKeys("gensynth", "reference").doesNotContainKey("random");
+        for (String f : List.of("results.csv", "results.md", "report.html")) {
+            assertThat(Files.readString(out.resolve(f))).as(f).contains("diverged at epoch 1 batch ");
+            assertNoNotANumber(Files.readString(out.resolve(f)));
+        }
     }
 }

@@ -152,6 +152,43 @@ class CliErrorsTest {
         assertThat(tmp.resolve("m/keep.txt")).exists();
     }
 
+    /** A small network for 28x28 tiny data, which a learning rate of 1e6 makes diverge in its first epoch. */
+    static final String SMALL = """
+            name: small
+            input: {channels: 1, height: 28, width: 28}
+            layers:
+              - {name: c1, kind: conv, out: 4, kernel: 3, stride: 2, padding: 1}
+              - {name: b1, kind: batchnorm}
+              - {name: r1, kind: relu}
+              - {name: gap, kind: global_avgpool}
+              - {name: fl, kind: flatten}
+              - {name: fc, kind: linear, out: 10}
+            """;
+
+    @Test
+    void aDivergingTrainingStopsInItsFirstEpochWithWhatToTry() throws Exception {
+        Path data = TinyData.write(tmp.resolve("d"), 160, 20, 1);
+        Result r = run("train", "--dataset", "mnist", "--data", data.toString(), "--spec",
+                spec("small.yaml", SMALL).toString(), "--epochs", "3", "--batch-size", "16", "--lr", "1e6", "--out",
+                tmp.resolve("m").toString());
+        assertUserError(r, "training of 'small' diverged at epoch 1 batch ", "Lower the learning rate (--lr, now 1000000.0)",
+                "gensynth doctor");
+        assertThat(tmp.resolve("m/weights.npz")).doesNotExist();
+    }
+
+    @Test
+    void aDivergingPrototypeStopsTheSynthesisWithWhatToTry() throws Exception {
+        TinyData.write(tmp.resolve("d"), 160, 20, 1);
+        spec("small.yaml", SMALL);
+        Path out = tmp.resolve("run");
+        Result r = run("synthesize", "--config", runConfig("data: {dataset: mnist, dir: d}\n"
+                + "prototype: {spec: small.yaml}\nprototypeTraining: {epochs: 3, batchSize: 16, learningRate: 1e6}\n"
+                + "requirements: {maxTop1Drop: 1}\n").toString(), "--out", out.toString());
+        assertUserError(r, "the prototype 'small' diverged at epoch 1 batch ",
+                "prototypeTraining.learningRate, now 1000000.0", "gensynth doctor");
+        assertThat(out.resolve("prototype/weights.npz")).doesNotExist();
+    }
+
     Path runConfig(String body) throws Exception {
         return spec("run.yaml", body);
     }

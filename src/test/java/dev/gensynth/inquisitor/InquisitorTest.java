@@ -3,6 +3,15 @@ package dev.gensynth.inquisitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.gensynth.model.Weights;
+import dev.gensynth.prototype.Prototype;
+import dev.gensynth.requirements.Observation;
+import dev.gensynth.requirements.Requirements;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.SpecIO;
+import dev.gensynth.utility.NetScore;
+import dev.gensynth.utility.Utility;
+import dev.gensynth.utility.Weighted;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,6 +58,28 @@ class InquisitorTest {
         assertThat(Inquisitor.nextPush(0.95, 0.5, 0.5)).isCloseTo(0.90, within(1e-9));
         assertThat(Inquisitor.nextPush(0.8, 1.0, 1.5)).isCloseTo(0.70, within(1e-9));
         assertThat(Inquisitor.nextPush(0.45, 1.0, 3.0)).isCloseTo(0.40, within(1e-9));
+    }
+
+    @Test
+    void thePrototypeIsObservedWithItsLatencyWhenUWeighsLatency() {
+        NetworkSpec spec = SpecIO.parse("""
+                name: tiny
+                input: {channels: 1, height: 8, width: 8}
+                layers:
+                  - {name: c1, kind: conv, out: 4, kernel: 3, padding: 1}
+                  - {name: gap, kind: global_avgpool}
+                  - {name: fl, kind: flatten}
+                  - {name: fc, kind: linear, out: 4}
+                """, true, "tiny");
+        Prototype proto = new Prototype(spec, Weights.initial(spec, 1), 90, 90, 0, 0);
+        Utility u = new Weighted(40, 10, 10, 5);
+        int runs = Inquisitor.latencyRuns(0, new Requirements(null, 1.0, null, null, null), u);
+        assertThat(runs).isPositive();
+        Observation o = Inquisitor.observeParent(proto, runs);
+        assertThat(o.latencyMs()).isPositive();
+        // finite, so a candidate can beat it (nothing is greater than NaN)
+        assertThat(u.score(o)).isFinite();
+        assertThat(Inquisitor.latencyRuns(0, new Requirements(null, 1.0, null, null, null), new NetScore())).isZero();
     }
 
     @Test

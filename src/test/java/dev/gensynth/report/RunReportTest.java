@@ -15,6 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
 public class RunReportTest {
+    /**
+     * Fails when a table, CSV or page shows NaN or an infinity as a value. The reason of a divergence
+     * may name one ("loss NaN", "weight fc.weight has -Infinity"): that is what tables show instead.
+     * Embedded images are skipped (their base64 can spell anything).
+     */
+    public static void assertNoNotANumber(String text) {
+        assertThat(text.replaceAll("base64,[A-Za-z0-9+/=]+", "base64,"))
+                .doesNotContainPattern("(?<!loss |has |loss -|has -)\\b(NaN|Infinity)\\b");
+    }
 
     /** Parses the page as XML (fails on any well-formedness error) without fetching anything. */
     public static Document parse(String html) throws Exception {

@@ -36,6 +36,13 @@ class RequirementsTest {
     }
 
     @Test
+    void accuracyFloorFailsWhenTopOneIsNotANumber() {
+        Requirements r = new Requirements(null, 1.0, null, null, null);
+        assertThat(r.check(new Observation(Double.NaN, 1, 1, Double.NaN, "test"), 90).reasons())
+                .containsExactly("top-1 not measured");
+    }
+
+    @Test
     void impossibleValuesAreRejected() {
         assertThatThrownBy(() -> new Requirements(101.0, null, null, null, null)).isInstanceOf(UserError.class)
                 .hasMessageContaining("minTop1");

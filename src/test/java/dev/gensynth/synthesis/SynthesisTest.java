@@ -1,9 +1,11 @@
 package dev.gensynth.synthesis;
 
+import static dev.gensynth.report.RunReportTest.assertNoNotANumber;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gensynth.generator.Generator;
+import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.TrainingRecord;
 import dev.gensynth.provenance.Provenance;
@@ -116,9 +118,14 @@ class SynthesisTest {
         List<Generation.Generated> gen = Generation.run(run, Seed.parseList("100..101"), null, null, false, false,
                 n -> dev.gensynth.train.TrainListener.SILENT);
         assertThat(gen).hasSize(2);
+        // judged on the test split against the prototype's test top-1 (maxTop1Drop 5), not its validation top-1
+        double floor = Generation.prototypeMetrics(run).top1() - 5.0;
         for (Generation.Generated x : gen) {
             assertThat(x.metrics().top1()).isGreaterThan(40); // four classes: chance is 25 %
-            assertThat(x.met() || !x.reasons().isEmpty()).isTrue();
+            assertThat(x.met()).isEqualTo(x.metrics().top1() >= floor);
+            assertThat(x.reasons()).isEqualTo(x.met() ? List.of() : List.of(String.format(
+                    "top-1 %.2f%% < %.2f%% required (prototype %.2f%% - 5.0)", x.metrics().top1(), floor,
+                    Generation.prototypeMetrics(run).top1())));
             assertThat(x.modelDir().resolve("weights.npz")).exists();
             assertNamesVersionsAndDate(x.metrics().provenance());
             assertNamesVersionsAndDate(TrainingRecord.load(x.modelDir()).orElseThrow().provenance());
@@ -137,5 +144,59 @@ class SynthesisTest {
         assertThat(List.of(p.djlVersion(), p.libtorchVersion(), p.onnxRuntimeVersion(), p.jvm(), p.cpu(), p.kernels()))
                 .allSatisfy(v -> assertThat(v).isNotBlank().isNotEqualTo("unknown"));
         assertThat(Instant.parse(p.date())).isBefore(Instant.now().plusSeconds(1));
+    }
+
+    @Test
+    void candidatesWhoseFineTuningDivergesAreRejectedWithTheirReasonAndTheRunGoesOn(@TempDir Path tmp)
+            throws Exception {
+        Path cfg = config(tmp, 2, "");
+        // a learning rate no network survives: every fine-tuning overflows to NaN or infinity
+        Files.writeString(cfg, Files.readString(cfg).replace("finetune: {batchSize: 32}",
+                "finetune: {batchSize: 32, learningRate: 1e6}").replace("generate: {epochs: 1, batchSize: 32}",
+                "generate: {epochs: 1, batchSize: 32, learningRate: 1e6}"));
+        Path run = tmp.resolve("run");
+        RunDir.Progress done = Synthesis.start(cfg, SynthesisConfig.load(cfg), run, false, SynthesisListener.SILENT);
+
+        assertThat(done.done()).isTrue();
+        assertThat(done.cycles()).isEqualTo(2);
+        RunDir dir = new RunDir(run);
+        List<CandidateRecord> cands = dir.cycles().stream()
+                .flatMap(c -> c.candidates().stream()).toList();
+        assertThat(cands).hasSize(4).allSatisfy(c -> {
+            assertThat(c.met()).isFalse();
+            assertThat(c.measured()).isFalse();
+            assertThat(c.reasons()).singleElement().asString()
+                    .matches("diverged at epoch 1 batch \\d+: (loss|weight .* has) (NaN|-?Infinity)");
+            assertThat(c.finetuneEpochs()).isPositive();
+        });
+        assertThat(dir.cycles()).noneMatch(RunDir.CycleSummary::improved);
+        String csv = Files.readString(run.resolve("candidates.csv"));
+        assertThat(csv).contains("diverged at epoch 1 batch ");
+        assertNoNotANumber(csv);
+
+        // the generate command: each diverged network is rejected with its reason, the others go on
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        System.setOut(new java.io.PrintStream(stdout, true));
+        try {
+            assertThat(dev.gensynth.cli.Main.run("generate", "--run", run.toString(), "--seeds", "100..101"))
+                    .isZero();
+        } finally {
+            System.setOut(saved);
+        }
+        assertThat(stdout.toString()).contains("0 of 2 generated networks meet").doesNotContain("null");
+        assertNoNotANumber(stdout.toString());
+        assertThat(stdout.toString().split("diverged at epoch 1 batch ", -1)).hasSize(1 + 2 * 2); // top-1 and r
+        List<Generation.Generated> gen = RunDir.JSON.readValue(run.resolve("generated/generated.json").toFile(),
+                new com.fasterxml.jackson.core.type.TypeReference<List<Generation.Generated>>() { });
+        assertThat(gen).hasSize(2).allSatisfy(g -> {
+            assertThat(g.met()).isFalse();
+            assertThat(g.reasons()).singleElement().asString().startsWith("diverged at epoch 1 batch ");
+            assertThat(g.metrics().top1()).isNull();
+            assertThat(g.modelDir()).isNull();
+        });
+        String html = Files.readString(run.resolve("report.html"));
+        assertThat(html).contains("diverged at epoch 1 batch ");
+        assertNoNotANumber(html);
     }
 }

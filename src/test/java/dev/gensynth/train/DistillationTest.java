@@ -48,6 +48,25 @@ class DistillationTest {
     }
 
     @Test
+    void withAugmentationTheTeacherScoresTheSamplesAsTheStudentSeesThem() {
+        NetworkSpec spec = SpecIO.parse(TrainerTest.TINY, true, "tiny");
+        Dataset train = TrainerTest.quadrants(512, 1);
+        Dataset val = TrainerTest.quadrants(256, 2);
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(6).withBatchSize(32).withLearningRate(0.05);
+        try (Network teacher = Network.create(spec, Weights.initial(spec, 3))) {
+            Trainer.train(teacher, train, null, cfg, TrainListener.SILENT);
+            assertThat(Accuracy.top1(teacher, val, 64)).isGreaterThan(80);
+            // a flip moves the patch to the other side, so the mirrored sample belongs to the mirrored class:
+            // the unflipped sample's targets would teach the wrong side half the time (about 50 % top-1)
+            Distillation d = Distillation.of(teacher, train, 1.0, 2.0);
+            try (Network student = Network.create(spec, Weights.initial(spec, 4))) {
+                Trainer.train(student, train, null, cfg.withAugmentation(0, true), d, TrainListener.SILENT);
+                assertThat(Accuracy.top1(student, val, 64)).isGreaterThan(80);
+            }
+        }
+    }
+
+    @Test
     void targetsAreTheTeachersSoftenedProbabilities() {
         float[] scores = {2f, 0f, -1f, 1f};
         float[] sharp = new float[4];
@@ -83,9 +102,9 @@ class DistillationTest {
 
     @Test
     void badSettingsAreUserErrors() {
-        assertThatThrownBy(() -> new Distillation(new float[4], 4, 0, 4)).isInstanceOf(UserError.class)
+        assertThatThrownBy(() -> Distillation.check(0, 4)).isInstanceOf(UserError.class)
                 .hasMessageContaining("weight");
-        assertThatThrownBy(() -> new Distillation(new float[4], 4, 0.5, -1)).isInstanceOf(UserError.class)
+        assertThatThrownBy(() -> Distillation.check(0.5, -1)).isInstanceOf(UserError.class)
                 .hasMessageContaining("temperature");
     }
 }

@@ -1,15 +1,19 @@
 package dev.gensynth.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
 import dev.gensynth.metrics.Accuracy;
+import dev.gensynth.model.Tensor;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.spec.SpecIO;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +95,45 @@ class TrainerTest {
             b = Trainer.train(net, train, null, cfg, TrainListener.SILENT).weights();
         }
         assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void aDivergingLossStopsTheTrainingInItsFirstEpoch() {
+        NetworkSpec spec = SpecIO.parse(TINY, true, "tiny");
+        // 3 epochs of 4 batches; a learning rate of 1e6 overflows the weights within a few steps
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(3).withBatchSize(32).withLearningRate(1e6);
+        try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
+            assertThatThrownBy(() -> Trainer.train(net, quadrants(128, 1), quadrants(64, 2), cfg,
+                    TrainListener.SILENT))
+                    .isInstanceOfSatisfying(DivergedException.class, e -> {
+                        assertThat(e.epoch()).isEqualTo(1);
+                        assertThat(e.batch()).isBetween(2L, 4L);
+                        assertThat(e.what()).matches("loss (NaN|-?Infinity)|weight .* has (NaN|-?Infinity)");
+                        assertThat(e.reason()).isEqualTo("diverged at epoch 1 batch " + e.batch() + ": " + e.what());
+                        assertThat(e.epochsRun()).isEqualTo(e.batch() * 32 / 128.0);
+                    });
+        }
+    }
+
+    @Test
+    void weightsThatStopBeingFiniteWhileTheLossStaysFiniteStopTheTrainingAtTheEpochsEnd() {
+        NetworkSpec spec = SpecIO.parse(TINY, true, "tiny");
+        // training-mode batch norm normalises with the batch's statistics, so the loss stays finite while
+        // the running variance it keeps for inference stays infinite
+        Map<String, Tensor> t = new LinkedHashMap<>(Weights.initial(spec, 3).tensors());
+        Tensor var = t.get("b1.runningVar");
+        float[] inf = var.data().clone();
+        java.util.Arrays.fill(inf, Float.POSITIVE_INFINITY);
+        t.put("b1.runningVar", new Tensor(var.shape(), inf));
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(2).withBatchSize(32);
+        try (Network net = Network.create(spec, new Weights(t))) {
+            assertThatThrownBy(() -> Trainer.train(net, quadrants(128, 1), null, cfg, TrainListener.SILENT))
+                    .isInstanceOfSatisfying(DivergedException.class, e -> {
+                        assertThat(e.epoch()).isEqualTo(1);
+                        assertThat(e.batch()).isEqualTo(4);
+                        assertThat(e.what()).isEqualTo("weight b1.runningVar has Infinity");
+                    });
+        }
     }
 
     @Test
