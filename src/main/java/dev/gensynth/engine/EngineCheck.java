@@ -179,14 +179,17 @@ public final class EngineCheck {
         return cacheDir().resolve("engine-check").resolve(setting + "-" + sha256(key).substring(0, 16) + ".json");
     }
 
-    /** The libtorch version DJL's PyTorch engine is built for, read without loading libtorch. */
+    /**
+     * The libtorch DJL loads, read without loading it: the one bundled in the pytorch-native jar,
+     * whose properties give its version as {@code 2.7.1-20250812} (release, then build date).
+     */
     public static String libtorchVersion() {
-        try (InputStream in = EngineCheck.class.getResourceAsStream("/pytorch-engine.properties")) {
+        try (InputStream in = EngineCheck.class.getResourceAsStream("/native/lib/pytorch.properties")) {
             Properties p = new Properties();
             if (in != null) {
                 p.load(in);
             }
-            return p.getProperty("pytorch_version", "unknown");
+            return p.getProperty("version", "unknown").split("-")[0];
         } catch (IOException e) {
             return "unknown";
         }

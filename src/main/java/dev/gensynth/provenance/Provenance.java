@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gensynth.engine.EngineCheck;
 import dev.gensynth.metrics.Latency;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,9 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
-import java.util.function.Supplier;
 
 /**
  * How a result was made, written as the {@code provenance} object of every result file and into
@@ -54,17 +53,16 @@ public record Provenance(String gensynthVersion, String gitCommit, String djlVer
 
     private static final String UNKNOWN = "unknown";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static volatile Supplier<String> kernelSetting = dev.gensynth.engine.EngineCheck::describe;
 
     /** What holds for the whole process, found once: versions, commit, JVM, OS, CPU. */
     private static final class ProcessWide {
         static final Provenance STATIC = new Provenance(resource("/gensynth.properties", "version"), checkoutCommit(),
-                Engine.getDjlVersion(), bundledLibtorch(),
+                Engine.getDjlVersion(), EngineCheck.libtorchVersion(),
                 orUnknown(OrtEnvironment.class.getPackage().getImplementationVersion()),
                 System.getProperty("java.vendor") + " " + Runtime.version(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
                         + System.getProperty("os.arch") + ")",
-                cpuModel(), Runtime.getRuntime().availableProcessors(), 0, null, null, null, null);
+                dev.gensynth.engine.Kernels.cpu().describe(), Runtime.getRuntime().availableProcessors(), 0, null, null, null, null);
     }
 
     /** The provenance of a result made now by this process. */
@@ -83,16 +81,10 @@ public record Provenance(String gensynthVersion, String gitCommit, String djlVer
 
     /**
      * The CPU kernel setting in force and whether it passed the engine self-check in this process
-     * ({@link dev.gensynth.engine.EngineCheck#describe}), unless a test installed another source with
-     * {@link #setKernelSetting}.
+     * ({@link EngineCheck#describe}).
      */
     public static String kernelSetting() {
-        return kernelSetting.get();
-    }
-
-    /** Replaces where {@link #kernelSetting()} comes from, for the code that chooses the kernels. */
-    public static void setKernelSetting(Supplier<String> setting) {
-        kernelSetting = Objects.requireNonNull(setting);
+        return EngineCheck.describe();
     }
 
     /** Every recorded field as text, in record order (absent ones left out), e.g. for ONNX metadata. */
@@ -114,15 +106,6 @@ public record Provenance(String gensynthVersion, String gitCommit, String djlVer
                 + kernels;
     }
 
-    /**
-     * The libtorch DJL loads: the one bundled in the pytorch-native jar, whose properties give
-     * its version as {@code 2.7.1-20250812} (release, then build date).
-     */
-    private static String bundledLibtorch() {
-        String v = resource("/native/lib/pytorch.properties", "version");
-        return v.split("-")[0];
-    }
-
     private static String resource(String name, String key) {
         try (InputStream in = Provenance.class.getResourceAsStream(name)) {
             if (in == null) {
@@ -138,19 +121,6 @@ public record Provenance(String gensynthVersion, String gitCommit, String djlVer
 
     private static String orUnknown(String v) {
         return v == null || v.isBlank() ? UNKNOWN : v;
-    }
-
-    private static String cpuModel() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (l.startsWith("model name")) {
-                    return l.substring(l.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or no access: the architecture is all we can say
-        }
-        return System.getProperty("os.arch");
     }
 
     /**
