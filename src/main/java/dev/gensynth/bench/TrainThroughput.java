@@ -109,8 +109,8 @@ public final class TrainThroughput {
 
         int n = train.size();
         int total = warmup + batches;
-        // Trainer runs ceil(epochs * n / batch) updates; half a batch short avoids rounding up one too many.
-        double epochs = (total - 0.5) * batch / n;
+        // Trainer runs floor(epochs * n / batch) updates (budgets are "at most"), so exactly total.
+        double epochs = (double) total * batch / n;
         TrainConfig cfg = new TrainConfig(epochs, batch, "sgd", lr, 0.9, true, 5e-4, 0, 0, 0, 0, false, 42);
 
         long[] stamps = new long[total + 1];

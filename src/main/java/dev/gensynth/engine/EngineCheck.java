@@ -32,6 +32,7 @@ public final class EngineCheck {
 
     private static Report passed;
     private static boolean checking;
+    private static boolean timingOnly;
 
     /** The verdict of one kernel setting on one machine. */
     public record Report(String setting, String cpu, String libtorch, int canaryVersion, boolean passed,
@@ -74,7 +75,7 @@ public final class EngineCheck {
      *     error and the setting to use instead
      */
     public static synchronized void ensure() {
-        if (passed != null || checking) {
+        if (passed != null || checking || timingOnly) {
             return;
         }
         Report r = cached(setting());
@@ -87,9 +88,20 @@ public final class EngineCheck {
         passed = r;
     }
 
+    /**
+     * Lets a benchmark time a setting that fails the check (what do safe kernels cost?): networks are
+     * built without the gate from now on, and this process's numbers other than times are untrusted.
+     */
+    public static synchronized void skipForTimingOnly() {
+        timingOnly = true;
+        System.err.println("gensynth: engine self-check skipped to time kernel setting " + setting()
+                + "; nothing this process computes is trusted, only how long it takes");
+    }
+
     /** The setting in force and its verdict in this process, for provenance: "SSE41, self-check passed". */
     public static synchronized String describe() {
-        return setting() + (passed != null ? ", self-check passed" : ", not checked in this process");
+        return setting() + (timingOnly ? ", self-check skipped (timing only)"
+                : passed != null ? ", self-check passed" : ", not checked in this process");
     }
 
 
