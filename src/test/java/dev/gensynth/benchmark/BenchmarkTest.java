@@ -72,6 +72,15 @@ class BenchmarkTest {
             assertThat(out.resolve(f)).isRegularFile();
         }
         assertThat(Files.readString(out.resolve("synthesis.yaml"))).contains("maxTop1Drop: 5.0");
+        // every parent the run adopted is kept for the level picks
+        for (var c : new dev.gensynth.synthesis.RunDir(out.resolve("run")).cycles()) {
+            Path p = out.resolve(String.format("parents/cycle-%03d/parent.json", c.cycle()));
+            if (c.improved()) {
+                assertThat(p).isRegularFile();
+            } else {
+                assertThat(p).doesNotExist();
+            }
+        }
         String md = Files.readString(out.resolve("results.md"));
         assertThat(md).contains("FermiNet-A").contains("| plain |").contains("hypervolume");
         assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + r.rows().size());
