@@ -57,7 +57,7 @@ public final class AtomicFiles {
             }
             ch.force(true);
         }
-        step("rename " + tmp.getFileName() + " -> " + target.getFileName());
+        step("rename " + where(tmp) + " -> " + name(target));
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(dir);
     }
@@ -77,13 +77,13 @@ public final class AtomicFiles {
         fill.accept(tmp);
         syncTree(tmp);
         if (Files.exists(target)) {
-            step("rename " + target.getFileName() + " -> " + old.getFileName());
+            step("rename " + where(target) + " -> " + name(old));
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
-        step("rename " + tmp.getFileName() + " -> " + target.getFileName());
+        step("rename " + where(tmp) + " -> " + name(target));
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(dir);
-        step("delete " + old.getFileName());
+        step("delete " + where(old));
         deleteTree(old);
     }
 
@@ -201,6 +201,11 @@ public final class AtomicFiles {
 
     private static Path sibling(Path p, String suffix) {
         return p.resolveSibling(name(p) + suffix);
+    }
+
+    /** dir/name, enough to tell the steps of a run apart. */
+    private static String where(Path p) {
+        return parent(p).getFileName() + "/" + name(p);
     }
 
     private static String name(Path p) {

@@ -120,7 +120,7 @@ public record RunDir(Path dir) {
             Files.createDirectories(state);
             saveGenerator(g, state);
             JSON.writeValue(state.resolve("inquisitor.json").toFile(), i);
-            AtomicFiles.step("sync " + name);
+            AtomicFiles.step("sync " + dir.getFileName() + "/" + name);
             AtomicFiles.syncTree(state);
             if (cycle != null) {
                 AtomicFiles.write(cycleFile(cycle.cycle()), JSON.writeValueAsBytes(cycle));
