@@ -8,12 +8,14 @@
 #
 #   bench/kill_drill.sh [--seed N] [--kills N] [--smoke]
 #
-# Odd-numbered kills come a random 2-45 s after the (re)start: start-up, prototype training,
-# fine-tuning, anywhere. Even-numbered ones wait for a checkpoint to begin and land a random
-# moment into it: the JVM logs every durable step of its writes (dev.gensynth.model.AtomicFiles
-# .step, on with -Dgensynth.drill.trace) and pauses 250 ms before each, so such a kill falls
-# between two steps and the report names the next one. Writes bench/results/kill_drill.md; about
-# ten minutes on 2 cores. Scratch files (run, logs, trace) go to target/kill-drill/.
+# Kill k aims at cycle round((k-1) * cycles / (kills-1)), so the kills spread from the start to the
+# final checkpoint: it waits until that cycle is committed (not at all for the first kill). Then
+# odd-numbered kills come a random 2-20 s later (start-up, prototype training, fine-tuning,
+# anywhere), even-numbered ones a random 0-2 s into the next checkpoint: the JVM logs every durable
+# step of its writes (dev.gensynth.model.AtomicFiles.step, on with -Dgensynth.drill.trace) and
+# pauses 250 ms before each, so such a kill falls between two steps and the report names the next
+# one. Writes bench/results/kill_drill.md; about 4 minutes on an idle 2-core machine (longer when
+# it is shared). Scratch files (run, logs, trace) go to target/kill-drill/.
 #
 # --smoke: 2 kills on the smallest config (bench/kill-drill-smoke.yaml), under a minute on an idle
 # 2-core machine; the report goes to target/kill-drill/kill_drill.md only. Run it after changing
@@ -38,13 +40,14 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 CONFIG="bench/kill-drill.yaml"
-TIME_LO=2000; TIME_HI=45000
+TIME_LO=2000; TIME_HI=20000
 OUT_MD="$ROOT/bench/results/kill_drill.md"
 if (( SMOKE )); then
   CONFIG="bench/kill-drill-smoke.yaml"; KILLS=2; TIME_LO=2000; TIME_HI=6000
 fi
 PAUSE_MS=250
 CANDIDATES=$(awk '/^ *candidates:/ {print $2; exit}' "$CONFIG")
+CYCLES_PLANNED=$(awk '/^ *cycles:/ {print $2; exit}' "$CONFIG")
 
 "$ROOT/bin/setup"
 "$ROOT/bin/gensynth" --version >/dev/null   # builds the jar when needed, so no kill lands in a build
@@ -122,20 +125,29 @@ MAX_REDONE=0
 TOTAL_REDONE=0
 KILLED=0
 for (( k = 1; k <= KILLS; k++ )); do
+  if [[ "$(jq -r '.done' "$RUN/progress.json" 2>/dev/null)" == true ]]; then
+    echo "the run finished before kill $k" >&2
+    break
+  fi
   before=$(committed)
   start "$k"
+  # kill k aims at cycle AIM, the kills spread evenly from the start (0) to the end of the run
+  AIM=$(( ((k - 1) * CYCLES_PLANNED * 2 + KILLS - 1) / (2 * (KILLS - 1 > 0 ? KILLS - 1 : 1)) ))
+  if (( AIM > 0 )); then
+    while alive && [[ "$(committed)" == none || "$(committed)" -lt $AIM ]]; do sleep 0.1; done
+  fi
   if (( k % 2 == 1 )); then
-    kind="random time"
-    target=$(( T0 + $(rand_ms $TIME_LO $TIME_HI) ))
+    delay=$(rand_ms $TIME_LO $TIME_HI)
+    kind="random time: $(awk -v d="$delay" 'BEGIN {printf "%.1f", d / 1000}') s after start or cycle $AIM"
+    target=$(( $(now_ms) + delay ))
     while alive && (( $(now_ms) < target )); do sleep 0.05; done
   else
-    kind="in a checkpoint"
+    into=$(rand_ms 0 $(( 8 * PAUSE_MS )))
+    kind="$into ms into the first checkpoint after cycle $AIM"
     from=$(wc -l < "$TRACE")
-    deadline=$(( T0 + 600000 ))
-    while alive && (( $(now_ms) < deadline )) && ! tail -n +$((from + 1)) "$TRACE" | grep -E ' sync [^ ]*state-' > /dev/null; do
+    while alive && ! tail -n +$((from + 1)) "$TRACE" | grep -E ' sync [^ ]*state-' > /dev/null; do
       sleep 0.02
     done
-    into=$(rand_ms 0 $(( 8 * PAUSE_MS )))
     target=$(( $(now_ms) + into ))
     while alive && (( $(now_ms) < target )); do sleep 0.02; done
   fi
@@ -165,7 +177,7 @@ done
 # the last segment runs to the end
 k=$((KILLS + 1))
 if [[ "$(jq -r '.done' "$RUN/progress.json" 2>/dev/null)" == true ]]; then
-  FINAL="the run had finished before the last kill; \`gensynth report\` rewrote its report"
+  FINAL="progress.json already said done (the last kill came after the final commit), so no resume; \`gensynth report\` wrote the report again"
   FINAL_RC=0
   "$ROOT/bin/gensynth" report --run "$RUN" > "$WORK/segment-$k.log" 2>&1 || FINAL_RC=$?
 else
@@ -224,14 +236,15 @@ mkdir -p "$(dirname "$OUT_MD")"
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work shared the machine)."
   echo
   echo "Each segment starts (the first) or resumes the run with \`bin/gensynth synthesize\` and is ended by"
-  echo "SIGKILL to its JVM. Odd kills: a random moment ${TIME_LO%000}-${TIME_HI%000} s after the start; even kills: a random"
-  echo "moment 0-$(( 8 * PAUSE_MS )) ms after a checkpoint begins, with a $PAUSE_MS ms pause before every durable step of the"
-  echo "JVM's writes (\`-Dgensynth.drill.pauseMs\`), so the kill falls between two steps. \"Hit\" is the step it fell"
+  echo "SIGKILL to its JVM. Kill k waits until cycle round((k-1) * $CYCLES_PLANNED / $((KILLS - 1))) is committed (the first"
+  echo "does not wait); then odd kills come a random ${TIME_LO%000}-${TIME_HI%000} s later, even kills a random 0-$(( 8 * PAUSE_MS )) ms into the"
+  echo "next checkpoint, with a $PAUSE_MS ms pause before every durable step of the JVM's writes"
+  echo "(\`-Dgensynth.drill.pauseMs\`), so the kill falls between two steps. \"Hit\" is the step it fell"
   echo "before, or what the log says the process was doing. \"Lost\" counts candidate fine-tunings that had"
   echo "finished but not been committed by a checkpoint, so they are done again after the resume (the one"
   echo "in progress at the kill comes on top; it belongs to the same cycle)."
   echo
-  echo "| kill | kind | moment after start | hit | committed cycles before → after | candidates finished | lost |"
+  echo "| kill | aimed at | moment after start | hit | committed cycles before → after | candidates finished | lost |"
   echo "|---:|---|---:|---|---|---:|---:|"
   printf '%s\n' "${ROWS[@]}"
   echo
