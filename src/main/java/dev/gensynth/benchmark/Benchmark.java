@@ -10,12 +10,12 @@ import dev.gensynth.export.OnnxExporter;
 import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.generator.Slicer;
-import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Latency;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
+import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.Weights;
 import dev.gensynth.report.RunReport;
@@ -39,7 +39,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,24 +169,24 @@ public final class Benchmark {
             Path yaml = dir.resolve("synthesis.yaml");
             try {
                 if (!Files.isRegularFile(yaml)) {
-                    Files.writeString(yaml, cfg.derivedRunConfig());
+                    AtomicFiles.writeString(yaml, cfg.derivedRunConfig());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             SynthesisConfig c = SynthesisConfig.load(yaml);
             RunDir run = new RunDir(runDir);
-            SynthesisListener l = new ParentKeeper(synthesisListener, runDir, dir.resolve("parents"));
             if (run.progress().map(RunDir.Progress::done).orElse(false)) {
                 log.accept("synthesis: done (" + runDir + ")");
             } else if (Files.isRegularFile(run.config()) && run.progress().isPresent()) {
                 log.accept("synthesis: resuming " + runDir);
-                Synthesis.resume(runDir, l);
+                Synthesis.resume(runDir, synthesisListener);
             } else {
                 log.accept("synthesis: starting " + runDir + " at the loosest level (top-1 >= prototype - "
                         + cfg.loosestLevel() + ")");
-                Synthesis.start(yaml, c, runDir, true, l);
+                Synthesis.start(yaml, c, runDir, true, synthesisListener);
             }
+            keepParents(run);
             try {
                 RunReport.write(runDir);
             } catch (RuntimeException e) {
@@ -203,63 +202,31 @@ public final class Benchmark {
         protoMetrics = new ModelDir(runDir.resolve("prototype")).metrics().orElseThrow();
     }
 
-    /** Keeps a copy of every parent the synthesis adopts (RUN/best right after an improving cycle). */
-    static final class ParentKeeper implements SynthesisListener {
-        private final SynthesisListener d;
-        private final Path runDir;
-        private final Path parents;
-
-        ParentKeeper(SynthesisListener delegate, Path runDir, Path parents) {
-            this.d = delegate;
-            this.runDir = runDir;
-            this.parents = parents;
-        }
-
-        @Override
-        public TrainListener prototypeTraining(String network) {
-            return d.prototypeTraining(network);
-        }
-
-        @Override
-        public void onCycleStart(int cycle, int candidates) {
-            d.onCycleStart(cycle, candidates);
-        }
-
-        @Override
-        public TrainListener training(int cycle, int index, String network) {
-            return d.training(cycle, index, network);
-        }
-
-        @Override
-        public void onCandidate(CandidateRecord c) {
-            d.onCandidate(c);
-        }
-
-        @Override
-        public void onMessage(String message) {
-            d.onMessage(message);
-        }
-
-        @Override
-        public void onCycleEnd(RunDir.CycleSummary s) {
-            if (s.improved()) {
-                Path target = parents.resolve(String.format("cycle-%03d", s.cycle()));
-                try {
-                    Path tmp = parents.resolve(target.getFileName() + ".tmp");
-                    deleteTree(tmp);
-                    Files.createDirectories(tmp);
+    /**
+     * Copies every parent the finished run adopted (RUN/parents/cycle-NNN) to parents/, with its
+     * cycle's numbers in parent.json. Done once the run has finished rather than as each cycle
+     * ends, so that a crash between a cycle's checkpoint and its copy loses no parent.
+     */
+    private void keepParents(RunDir run) {
+        Path parents = dir.resolve("parents");
+        try {
+            AtomicFiles.recover(parents);
+            for (RunDir.CycleSummary s : run.cycles()) {
+                Path source = run.parentDir(s.cycle());
+                Path target = parents.resolve(source.getFileName());
+                if (!s.improved() || !Files.isDirectory(source) || Files.isRegularFile(target.resolve("parent.json"))) {
+                    continue;
+                }
+                AtomicFiles.replaceDirectory(target, tmp -> {
                     for (String f : List.of(ModelDir.SPEC, ModelDir.WEIGHTS, ModelDir.METRICS)) {
-                        Files.copy(runDir.resolve("best").resolve(f), tmp.resolve(f));
+                        Files.copy(source.resolve(f), tmp.resolve(f));
                     }
                     JSON.writeValue(tmp.resolve("parent.json").toFile(), Map.of("cycle", s.cycle(), "validationTop1",
                             s.bestTop1(), "macs", s.bestMacs(), "utility", s.bestUtility()));
-                    deleteTree(target);
-                    Files.move(tmp, target);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot keep the parent of cycle " + s.cycle(), e);
-                }
+                });
             }
-            d.onCycleEnd(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the parents of " + run.dir(), e);
         }
     }
 
@@ -562,6 +529,11 @@ public final class Benchmark {
             m = m.withOnnxLatency(ort);
         }
         new ModelDir(d.resolve("model")).save(net.spec(), w, m);
+        try {
+            AtomicFiles.syncTree(d.resolve("model")); // row.json, written next, says the model is done
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Row row = new Row(name, method, level, source, m.top1(), val, m.params(), m.macs(), m.informationDensity(),
                 m.netScore(), m.latencyMs(), m.onnxLatencyMs(), false, List.of(), epochs, seconds,
                 dir.relativize(d.resolve("model")).toString());
@@ -615,23 +587,9 @@ public final class Benchmark {
 
     static void writeRow(Path d, Row r) {
         try {
-            Files.createDirectories(d);
-            Path tmp = d.resolve("row.json.tmp");
-            JSON.writeValue(tmp.toFile(), r);
-            Files.move(tmp, d.resolve("row.json"), StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(d.resolve("row.json"), JSON.writeValueAsBytes(r));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(x);
-            }
         }
     }
 }

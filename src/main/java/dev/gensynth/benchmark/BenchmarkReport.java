@@ -1,5 +1,6 @@
 package dev.gensynth.benchmark;
 
+import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.report.Charts;
 import dev.gensynth.report.Html;
 import dev.gensynth.report.Pareto;
@@ -8,10 +9,8 @@ import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,9 +24,7 @@ public final class BenchmarkReport {
     public static Path write(Results r, Path out) {
         String html = render(r, out.toAbsolutePath().getParent());
         try {
-            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeString(out, html);
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

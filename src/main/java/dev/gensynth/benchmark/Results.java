@@ -2,6 +2,7 @@ package dev.gensynth.benchmark;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.gensynth.metrics.Metrics;
+import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.provenance.Provenance;
 import dev.gensynth.report.Pareto;
 import dev.gensynth.synthesis.RunDir;
@@ -108,9 +109,9 @@ public record Results(String name, String dataset, String recipe, String require
 
     void write(Path dir) {
         try {
-            Benchmark.JSON.writeValue(dir.resolve("results.json").toFile(), this);
-            Files.writeString(dir.resolve("results.csv"), csv());
-            Files.writeString(dir.resolve("results.md"), markdown());
+            AtomicFiles.write(dir.resolve("results.json"), Benchmark.JSON.writeValueAsBytes(this));
+            AtomicFiles.writeString(dir.resolve("results.csv"), csv());
+            AtomicFiles.writeString(dir.resolve("results.md"), markdown());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

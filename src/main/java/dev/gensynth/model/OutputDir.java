@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Output directories are never overwritten silently: a non-empty one needs an explicit force. */
@@ -24,11 +23,9 @@ public final class OutputDir {
                     throw new UserError("output directory " + dir + " already exists and is not empty; choose "
                             + "another directory, or pass " + flag + " to replace its contents");
                 }
-                try (Stream<Path> s = Files.walk(dir)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        if (!p.equals(dir)) {
-                            Files.delete(p);
-                        }
+                try (Stream<Path> s = Files.list(dir)) {
+                    for (Path p : s.toList()) {
+                        AtomicFiles.deleteTree(p);
                     }
                 }
             }

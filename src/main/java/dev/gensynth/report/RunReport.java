@@ -3,16 +3,15 @@ package dev.gensynth.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gensynth.inquisitor.CandidateRecord;
+import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;
 import dev.gensynth.synthesis.RunDir;
 import dev.gensynth.synthesis.SynthesisConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,9 +42,7 @@ public final class RunReport {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeString(out, html);
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write report " + out, e);

@@ -8,6 +8,7 @@ import dev.gensynth.djl.Network;
 import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
+import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.TrainingRecord;
 import dev.gensynth.model.Weights;
@@ -90,7 +91,9 @@ final class PrototypeStage {
             new ModelDir(dir).save(spec, w, m);
             Prototype p = new Prototype(spec, w, val, m.top1(), epochs, seconds);
             try {
-                JSON.writeValue(info.toFile(), p);
+                // prototype.json marks the prototype done: everything beside it must be on disk first
+                AtomicFiles.syncTree(dir);
+                AtomicFiles.write(info, JSON.writeValueAsBytes(p));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

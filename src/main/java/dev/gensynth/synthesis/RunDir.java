@@ -9,13 +9,13 @@ import dev.gensynth.UserError;
 import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.inquisitor.InquisitorState;
+import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.model.Weights;
 import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,18 +30,26 @@ import java.util.stream.Stream;
  * <pre>
  *   run.yaml               the configuration, copied at the start
  *   prototype/             the trained prototype (a model directory) + prototype.json
- *   state/                 θG (generator.json, parent.npz) and θI (inquisitor.json) after the last cycle
+ *   state-NNNN/            θG (generator.json, parent.npz) and θI (inquisitor.json) after the last cycle
  *   cycles/cycle-NNN.json  each finished cycle: its candidates and summary
  *   candidates.csv         every candidate of every finished cycle (rebuilt at each checkpoint)
- *   progress.json          finished cycles, budgets used, and why the run stopped
+ *   progress.json          finished cycles, budgets used, why the run stopped, and which state-NNNN is current
  *   best/                  the best feasible network so far (a model directory)
+ *   parents/cycle-NNN/     every parent the run adopted
+ *   generator/             the learned generator, once the run has finished
  * </pre>
- * A checkpoint writes {@code state} to a temporary folder and renames it into place, then
- * {@code progress.json} the same way, so a crash at any moment leaves the last finished cycle
- * intact and loses at most the cycle in progress.
+ * A checkpoint writes a new {@code state-NNNN/} beside the current one, the cycle file and
+ * {@code candidates.csv}, all durably, and then commits by replacing {@code progress.json}, which
+ * names the new state: before that rename the run is at the previous checkpoint, after it at the
+ * new one, whenever a crash or power cut comes. {@link #recover} removes what an interrupted
+ * checkpoint left; everything else here is derived from the committed checkpoint.
  */
 public record RunDir(Path dir) {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String STATE_FIELD = "state";
+    private static final String STATE_PREFIX = "state-";
+    /** Where runs written before the state was kept in generations hold it. */
+    private static final String LEGACY_STATE = "state";
 
     /**
      * What has been done, written last at each checkpoint.
@@ -70,47 +78,144 @@ public record RunDir(Path dir) {
         return dir.resolve("best");
     }
 
+    public Path parentDir(int cycle) {
+        return dir.resolve("parents").resolve(String.format("cycle-%03d", cycle));
+    }
+
     public Path generatedDir() {
         return dir.resolve("generated");
     }
 
     public Optional<Progress> progress() {
+        return committed().map(c -> c.progress);
+    }
+
+    /** The state directory the last checkpoint committed. */
+    public Path stateDir() {
+        return dir.resolve(committed().map(c -> c.state).orElse(LEGACY_STATE));
+    }
+
+    private record Committed(Progress progress, String state) {
+    }
+
+    private Optional<Committed> committed() {
         Path f = dir.resolve("progress.json");
         if (!Files.isRegularFile(f)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(f.toFile(), Progress.class));
-        } catch (IOException e) {
+            ObjectNode n = (ObjectNode) JSON.readTree(f.toFile());
+            JsonNode state = n.remove(STATE_FIELD);
+            return Optional.of(new Committed(JSON.treeToValue(n, Progress.class),
+                    state == null ? LEGACY_STATE : state.asText()));
+        } catch (IOException | ClassCastException e) {
             throw new UserError("run directory " + dir + ": progress.json is damaged (" + e.getMessage()
                     + "); start a new run");
         }
     }
 
+    /**
+     * Commits a checkpoint: θG and θI, the cycle just finished (null when none) and the progress.
+     * A crash before it returns leaves the previous checkpoint (see the class comment).
+     */
     public void checkpoint(GeneratorState g, InquisitorState i, CycleSummary cycle, Progress p) {
         try {
+            String name = nextStateName();
+            Path state = dir.resolve(name);
+            AtomicFiles.deleteTree(state); // left by a checkpoint that did not commit
+            Files.createDirectories(state);
+            saveGenerator(g, state);
+            JSON.writeValue(state.resolve("inquisitor.json").toFile(), i);
+            AtomicFiles.step("sync " + dir.getFileName() + "/" + name);
+            AtomicFiles.syncTree(state);
             if (cycle != null) {
-                Files.createDirectories(dir.resolve("cycles"));
-                writeAtomically(dir.resolve("cycles").resolve(String.format("cycle-%03d.json", cycle.cycle())),
-                        JSON.writeValueAsBytes(cycle));
+                AtomicFiles.write(cycleFile(cycle.cycle()), JSON.writeValueAsBytes(cycle));
             }
-            Path tmp = dir.resolve("state.tmp");
-            deleteTree(tmp);
-            Files.createDirectories(tmp);
-            saveGenerator(g, tmp);
-            JSON.writeValue(tmp.resolve("inquisitor.json").toFile(), i);
-            Path state = dir.resolve("state");
-            Path old = dir.resolve("state.old");
-            deleteTree(old);
-            if (Files.exists(state)) {
-                Files.move(state, old);
-            }
-            Files.move(tmp, state);
-            deleteTree(old);
-            writeCandidatesCsv();
-            writeAtomically(dir.resolve("progress.json"), JSON.writeValueAsBytes(p));
+            writeCandidatesCsv(p.cycles());
+            ObjectNode progress = JSON.valueToTree(p);
+            progress.put(STATE_FIELD, name);
+            AtomicFiles.write(dir.resolve("progress.json"), JSON.writeValueAsBytes(progress));
+            removeStatesOtherThan(name);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot checkpoint run " + dir, e);
+        }
+    }
+
+    /**
+     * Brings the directory back to its last committed checkpoint after a crash: completes or
+     * undoes interrupted file and directory replacements, and removes the state, cycle files and
+     * parents of a cycle that never committed; candidates.csv is rebuilt from the committed cycles.
+     */
+    public void recover() {
+        try {
+            Optional<Committed> c = committed();
+            Path legacy = dir.resolve(LEGACY_STATE);
+            if (c.isPresent() && c.get().state.equals(LEGACY_STATE) && !Files.exists(legacy)
+                    && Files.isDirectory(dir.resolve("state.old"))) {
+                // the older layout, killed between moving state to state.old and state.tmp to state: its
+                // progress.json was written after the moves, so state.old is the checkpoint it describes
+                Files.move(dir.resolve("state.old"), legacy, StandardCopyOption.ATOMIC_MOVE);
+            }
+            AtomicFiles.recover(dir);
+            AtomicFiles.recover(dir.resolve("cycles"));
+            AtomicFiles.recover(dir.resolve("parents"));
+            int done = c.map(x -> x.progress.cycles()).orElse(0);
+            removeStatesOtherThan(c.map(x -> x.state).orElse(null));
+            for (Path f : list(dir.resolve("cycles"))) {
+                if (cycleNumber(f) > done) {
+                    Files.delete(f);
+                }
+            }
+            for (Path f : list(dir.resolve("parents"))) {
+                if (cycleNumber(f) > done) {
+                    AtomicFiles.deleteTree(f);
+                }
+            }
+            if (c.isPresent()) {
+                writeCandidatesCsv(done);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot recover run " + dir, e);
+        }
+    }
+
+    private String nextStateName() {
+        int last = 0;
+        String current = committed().map(x -> x.state).orElse("");
+        if (current.startsWith(STATE_PREFIX)) {
+            last = Integer.parseInt(current.substring(STATE_PREFIX.length()));
+        }
+        return String.format("%s%04d", STATE_PREFIX, last + 1);
+    }
+
+    /** Every state directory but {@code keep} (null: all), including the tmp/old of the older layout. */
+    private void removeStatesOtherThan(String keep) throws IOException {
+        for (Path p : list(dir)) {
+            String n = p.getFileName().toString();
+            boolean state = n.startsWith(STATE_PREFIX) || n.equals(LEGACY_STATE) || n.equals("state.tmp")
+                    || n.equals("state.old");
+            if (state && !n.equals(keep) && Files.isDirectory(p)) {
+                AtomicFiles.deleteTree(p);
+            }
+        }
+    }
+
+    private Path cycleFile(int cycle) {
+        return dir.resolve("cycles").resolve(String.format("cycle-%03d.json", cycle));
+    }
+
+    /** NNN of cycle-NNN(.json), or -1. */
+    private static int cycleNumber(Path p) {
+        var m = java.util.regex.Pattern.compile("cycle-(\\d+)(\\.json)?").matcher(p.getFileName().toString());
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    private static List<Path> list(Path d) throws IOException {
+        if (!Files.isDirectory(d)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(d)) {
+            return s.sorted().toList();
         }
     }
 
@@ -139,44 +244,32 @@ public record RunDir(Path dir) {
     }
 
     public GeneratorState generatorState() {
-        return loadGenerator(dir.resolve("state"));
+        return loadGenerator(stateDir());
     }
 
     public InquisitorState inquisitorState() {
+        Path state = stateDir();
         try {
-            return JSON.readValue(dir.resolve("state").resolve("inquisitor.json").toFile(), InquisitorState.class);
+            return JSON.readValue(state.resolve("inquisitor.json").toFile(), InquisitorState.class);
         } catch (IOException e) {
-            throw new UserError("inquisitor state in " + dir.resolve("state") + " cannot be read (" + e.getMessage()
-                    + ")");
+            throw new UserError("inquisitor state in " + state + " cannot be read (" + e.getMessage() + ")");
         }
     }
 
+    /** The committed cycles, in order. */
     public List<CycleSummary> cycles() {
-        Path c = dir.resolve("cycles");
-        if (!Files.isDirectory(c)) {
-            return List.of();
-        }
-        int done = progress().map(Progress::cycles).orElse(0);
-        List<CycleSummary> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(c)) {
-            for (Path f : s.sorted().toList()) {
-                CycleSummary cs = JSON.readValue(f.toFile(), CycleSummary.class);
-                if (cs.cycle() <= done) { // a cycle file newer than progress.json belongs to an unfinished cycle
-                    out.add(cs);
-                }
-            }
+        try {
+            return committedCycles(progress().map(Progress::cycles).orElse(0));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        out.sort(Comparator.comparingInt(CycleSummary::cycle));
-        return out;
     }
 
-    private void writeCandidatesCsv() throws IOException {
+    private void writeCandidatesCsv(int upToCycle) throws IOException {
         StringBuilder sb = new StringBuilder(
                 "cycle,index,seed,network,widths,params,macs,top1_validation,latency_ms,meets_r,reasons,utility,"
                         + "finetune_epochs,seconds,chosen\n");
-        for (CycleSummary cs : cyclesOnDisk()) {
+        for (CycleSummary cs : committedCycles(upToCycle)) {
             for (CandidateRecord r : cs.candidates()) {
                 sb.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%s,\"%s\",%d,%d,%s,%s,%s,\"%s\",%s,%.3f,%.1f,%s%n",
                         r.cycle(), r.index(), r.seed(), r.network(), r.widths(), r.params(), r.macs(),
@@ -185,7 +278,7 @@ public record RunDir(Path dir) {
                         r.finetuneEpochs(), r.seconds(), r.chosen()));
             }
         }
-        writeAtomically(dir.resolve("candidates.csv"), sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        AtomicFiles.writeString(dir.resolve("candidates.csv"), sb.toString());
     }
 
     /**
@@ -196,36 +289,16 @@ public record RunDir(Path dir) {
         return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, format, v) : "";
     }
 
-    private List<CycleSummary> cyclesOnDisk() throws IOException {
+    /** The cycle files of cycles 1..upToCycle (a higher one belongs to a cycle that did not commit). */
+    private List<CycleSummary> committedCycles(int upToCycle) throws IOException {
         List<CycleSummary> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir.resolve("cycles"))) {
-            for (Path f : s.sorted().toList()) {
+        for (Path f : list(dir.resolve("cycles"))) {
+            int n = cycleNumber(f);
+            if (n >= 1 && n <= upToCycle) {
                 out.add(JSON.readValue(f.toFile(), new TypeReference<CycleSummary>() { }));
             }
-        } catch (java.nio.file.NoSuchFileException e) {
-            return out;
         }
+        out.sort(Comparator.comparingInt(CycleSummary::cycle));
         return out;
-    }
-
-    static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(x);
-            }
-        }
     }
 }

@@ -11,6 +11,7 @@ import dev.gensynth.inquisitor.Inquisitor;
 import dev.gensynth.inquisitor.InquisitorState;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Measure;
+import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.OutputDir;
 import dev.gensynth.prototype.Prototype;
@@ -29,7 +30,9 @@ import java.util.List;
  * The loop of generative synthesis: G0 and I0 from the prototype, then cycles of "I probes G,
  * computes ΔθG, G moves, I updates itself", checkpointed after every cycle, until the cycle,
  * wall-time or fine-tuning budget ends or the generator stops improving. The run directory
- * ends holding the learned generator (state/), every candidate, and the best network.
+ * ends holding the learned generator (generator/), every candidate, and the best network.
+ * A checkpoint commits the cycle ({@link RunDir#checkpoint}); best/ and parents/ are written
+ * from the committed state after it, and again on resume in case a crash came in between.
  */
 public final class Synthesis {
     private final SynthesisConfig cfg;
@@ -47,7 +50,7 @@ public final class Synthesis {
             SynthesisListener listener) {
         Path d = OutputDir.prepare(dir, force, "--force");
         try {
-            Files.writeString(d.resolve("run.yaml"), SynthesisConfig.resolvedCopy(configFile));
+            AtomicFiles.writeString(d.resolve("run.yaml"), SynthesisConfig.resolvedCopy(configFile));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -70,6 +73,7 @@ public final class Synthesis {
 
     private RunDir.Progress execute() {
         long started = System.nanoTime();
+        run.recover();
         RunDir.Progress previous = run.progress().orElse(null);
         double previousSeconds = previous == null ? 0 : previous.seconds();
         DataSource.Data data = cfg.data().load(cfg.folderShape());
@@ -94,6 +98,12 @@ public final class Synthesis {
             iState = run.inquisitorState();
             cycle = previous.cycles();
             epochsUsed = previous.finetuneEpochs();
+            // best/ and parents/ follow the commit, so a crash may have left them one checkpoint behind
+            saveBest(gState, iState.parentTop1());
+            List<RunDir.CycleSummary> committed = run.cycles();
+            if (!committed.isEmpty() && committed.get(committed.size() - 1).improved() && !Files.isDirectory(run.parentDir(cycle))) {
+                keepParent(cycle);
+            }
             listener.onMessage("resuming after cycle " + cycle);
         } else {
             double[][] imp = new double[new ChannelGroups(protoSpec).count()][];
@@ -105,8 +115,8 @@ public final class Synthesis {
                     cfg.utility().score(po), proto.validationTop1(), 0);
             cycle = 0;
             epochsUsed = 0;
-            saveBest(gState, proto.validationTop1());
             run.checkpoint(gState, iState, null, new RunDir.Progress(0, 0, 0, null, false, provenance()));
+            saveBest(gState, proto.validationTop1());
         }
         double totalBudget = cfg.budget().totalFinetuneEpochs() != null ? cfg.budget().totalFinetuneEpochs()
                 : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
@@ -143,8 +153,6 @@ public final class Synthesis {
             List<CandidateRecord> recs = new ArrayList<>(probe.records());
             if (improved) {
                 recs.set(probe.best().index(), probe.best().asChosen());
-                saveBest(gState, probe.best().top1());
-                keepParent(cycle);
             }
             int feasible = (int) recs.stream().filter(CandidateRecord::met).count();
             RunDir.CycleSummary summary = new RunDir.CycleSummary(cycle, inq.state().parentUtility(),
@@ -152,14 +160,15 @@ public final class Synthesis {
                     inq.state().push(), improved, epochs, (System.nanoTime() - t0) / 1e9, recs);
             run.checkpoint(gState, inq.state(), summary, new RunDir.Progress(cycle, epochsUsed,
                     previousSeconds + (System.nanoTime() - started) / 1e9, null, false, provenance()));
+            if (improved) {
+                saveBest(gState, probe.best().top1());
+                keepParent(cycle);
+            }
             listener.onCycleEnd(summary);
         }
         GeneratorState fin = inq.finalGenerator(new Generator(gState, cfg.search().minChannels()));
         try {
-            Path f = run.dir().resolve("generator");
-            RunDir.deleteTree(f);
-            Files.createDirectories(f);
-            RunDir.saveGenerator(fin, f);
+            AtomicFiles.replaceDirectory(run.dir().resolve("generator"), d -> RunDir.saveGenerator(fin, d));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -182,14 +191,13 @@ public final class Synthesis {
     /** Every parent the run adopts stays available (parents/cycle-NNN), e.g. for picking one per requirement level. */
     private void keepParent(int cycle) {
         try {
-            Path target = run.dir().resolve("parents").resolve(String.format("cycle-%03d", cycle));
-            RunDir.deleteTree(target);
-            Files.createDirectories(target);
-            try (var files = Files.list(run.bestDir())) {
-                for (Path f : files.toList()) {
-                    Files.copy(f, target.resolve(f.getFileName()));
+            AtomicFiles.replaceDirectory(run.parentDir(cycle), target -> {
+                try (var files = Files.list(run.bestDir())) {
+                    for (Path f : files.toList()) {
+                        Files.copy(f, target.resolve(f.getFileName()));
+                    }
                 }
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -199,11 +207,7 @@ public final class Synthesis {
     private void saveBest(GeneratorState g, double validationTop1) {
         try (Network net = Network.create(g.parent(), g.parentWeights())) {
             var m = Measure.of(net, null, null, 0).withAccuracy(validationTop1, "validation");
-            Path tmp = run.dir().resolve("best.tmp");
-            RunDir.deleteTree(tmp);
-            new ModelDir(tmp).save(g.parent(), g.parentWeights(), m);
-            RunDir.deleteTree(run.bestDir());
-            Files.move(tmp, run.bestDir());
+            AtomicFiles.replaceDirectory(run.bestDir(), d -> new ModelDir(d).save(g.parent(), g.parentWeights(), m));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

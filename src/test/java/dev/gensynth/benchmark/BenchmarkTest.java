@@ -88,6 +88,15 @@ class BenchmarkTest {
         assertThat(provenance.get("djlVersion").asText()).isEqualTo(r.provenance().djlVersion()).isNotBlank();
         assertThat(provenance.get("configHash").asText()).hasSize(12);
         assertThat(provenance.get("seed").asLong()).isEqualTo(r.provenance().seed());
+        // every parent the run adopted is kept for the level picks
+        for (var c : new dev.gensynth.synthesis.RunDir(out.resolve("run")).cycles()) {
+            Path p = out.resolve(String.format("parents/cycle-%03d/parent.json", c.cycle()));
+            if (c.improved()) {
+                assertThat(p).isRegularFile();
+            } else {
+                assertThat(p).doesNotExist();
+            }
+        }
         String md = Files.readString(out.resolve("results.md"));
         assertThat(md).contains("FermiNet-A").contains("| plain |").contains("hypervolume");
         assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + r.rows().size());
@@ -112,7 +121,7 @@ class BenchmarkTest {
         // networks whose training diverges are rejected with their reason and the benchmark goes on: the random
         // networks redone with a fine-tuning recipe (the run's generate recipe) no network survives, in batches
         // small enough for several steps
-        Benchmark.deleteTree(out.resolve("random"));
+        dev.gensynth.model.AtomicFiles.deleteTree(out.resolve("random"));
         Path runYaml = out.resolve("run/run.yaml");
         ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
         ObjectNode run = (ObjectNode) yaml.readTree(runYaml.toFile());

@@ -94,6 +94,17 @@ class SynthesisTest {
         ModelDir proto = new ModelDir(run.resolve("prototype"));
         assertNamesVersionsAndDate(proto.metrics().orElseThrow().provenance());
         assertNamesVersionsAndDate(TrainingRecord.load(proto.dir()).orElseThrow().provenance());
+        // and, as if killed in the middle of cycle 2's checkpoint: best/ between its two renames, cycle 2's
+        // state and cycle file written but not committed
+        Files.move(run.resolve("best"), run.resolve("best.old"));
+        Files.createDirectories(run.resolve("best.tmp"));
+        try (var files = Files.list(run.resolve("best.old"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, run.resolve("best.tmp").resolve(f.getFileName()));
+            }
+        }
+        Files.createDirectories(run.resolve("state-0099"));
+        Files.copy(run.resolve("cycles/cycle-001.json"), run.resolve("cycles/cycle-002.json"));
 
         // a longer budget in the saved config: the resumed run goes on to cycle 3
         Files.writeString(run.resolve("run.yaml"), Files.readString(run.resolve("run.yaml")).replace("cycles: 2",
@@ -108,6 +119,10 @@ class SynthesisTest {
         List<String> csv = Files.readAllLines(run.resolve("candidates.csv"));
         assertThat(csv).hasSize(1 + 3 * 2);
         assertThat(run.resolve("best/weights.npz")).exists();
+        try (var files = Files.list(run)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .noneMatch(n -> n.endsWith(".tmp") || n.endsWith(".old") || n.equals("state-0099"));
+        }
 
         // the learned generator: deterministic, valid, saved and loaded from the run directory
         Generator g = new Generator(RunDir.loadGenerator(run.resolve("generator")), 2);
