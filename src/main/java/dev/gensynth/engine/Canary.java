@@ -127,6 +127,13 @@ public final class Canary {
                       - {name: out, kind: relu}
                     """.formatted(width)));
         }
+        // evaluation runs without autograd at large batches, where libtorch may pick other convolution
+        // kernels than in training (it considers NNPACK and its own im2col path there): forward only
+        c.add(single("inference conv 3x3 24->24", 24, 8, "{kind: conv, out: 24, kernel: 3, padding: 1}", 64, false));
+        c.add(single("inference conv 3x3 s2 13->45", 13, 14, "{kind: conv, out: 45, kernel: 3, stride: 2, padding: 1}",
+                64, false));
+        c.add(single("inference depthwise 3x3 45", 45, 7, "{kind: depthwise_conv, kernel: 3}", 64, false));
+        c.add(single("inference pointwise 45->13", 45, 7, "{kind: pointwise_conv, out: 13}", 64, false));
         c.add(parse("inverted residual 13", 13, 14, 8, true, """
                   - {name: expand, kind: pointwise_conv, out: 45}
                   - {name: bn1, kind: batchnorm}

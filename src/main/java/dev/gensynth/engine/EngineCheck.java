@@ -27,7 +27,7 @@ import java.util.Properties;
  */
 public final class EngineCheck {
     /** Bump when the cases or tolerances change, so cached verdicts of older checks are not trusted. */
-    static final int CANARY_VERSION = 2;
+    static final int CANARY_VERSION = 3;
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private static Report passed;
@@ -103,7 +103,6 @@ public final class EngineCheck {
         return setting() + (timingOnly ? ", self-check skipped (timing only)"
                 : passed != null ? ", self-check passed" : ", not checked in this process");
     }
-
 
     /** Runs every case of the canary for the setting in force, here and now, and caches the verdict. */
     public static Report recheck() {
