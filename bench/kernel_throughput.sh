@@ -9,8 +9,8 @@
 # (forward, loss, backward, SGD step, gradient zeroing), which has no divergence guard. The widest setting
 # runs with --unchecked when it fails the self-check: its numbers are wrong, only its time is taken. Writes
 # bench/results/kernel_throughput.md and the per-run JSON under bench/results/raw/kernels/.
-# --smoke: one round of 3 batches after 1 warm-up, written under target/ (the test build runs it, so the
-# benchmark cannot rot).
+# --smoke: one round of 3 batches after 1 warm-up, written under target/bench-smoke (to check the script
+# still runs after a change; the numbers mean nothing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -36,6 +36,7 @@ THREADS="$(nproc)"
 FLAGS=(-Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1)
 CHOSEN="$(env -u DNNL_MAX_CPU_ISA -u ONEDNN_MAX_CPU_ISA -u GENSYNTH_KERNELS java "${FLAGS[@]}" -cp "$JAR" \
   dev.gensynth.engine.Kernels choose)"
+CHOSEN="${CHOSEN%% *}" # the setting; the word after it says whether it was forced
 RAW="$OUT/raw/kernels"
 mkdir -p "$RAW"
 SETTINGS=("$CHOSEN")

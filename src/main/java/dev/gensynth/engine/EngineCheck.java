@@ -3,12 +3,12 @@ package dev.gensynth.engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gensynth.UserError;
+import dev.gensynth.model.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -27,7 +27,7 @@ import java.util.Properties;
  */
 public final class EngineCheck {
     /** Bump when the cases or tolerances change, so cached verdicts of older checks are not trusted. */
-    static final int CANARY_VERSION = 3;
+    static final int CANARY_VERSION = 4;
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private static Report passed;
@@ -163,9 +163,7 @@ public final class EngineCheck {
         Path f = cacheFile(r.setting());
         try {
             Files.createDirectories(f.getParent());
-            Path tmp = Files.createTempFile(f.getParent(), f.getFileName().toString(), ".tmp");
-            JSON.writeValue(tmp.toFile(), r);
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(f, JSON.writeValueAsBytes(r));
         } catch (IOException e) {
             // an unwritable cache only costs a re-check at the next start
             System.err.println("gensynth: cannot cache the engine self-check in " + f.getParent() + ": "
@@ -185,7 +183,9 @@ public final class EngineCheck {
     }
 
     static Path cacheFile(String setting) {
-        String key = Kernels.cpu().describe() + "|" + Kernels.cpu().flags() + "|" + libtorchVersion() + "|" + setting
+        // threads too: libtorch splits work differently, and a kernel can be wrong at one split only
+        String key = Kernels.cpu().describe() + "|" + Kernels.cpu().flags() + "|" + libtorchVersion() + "|"
+                + ai.djl.engine.Engine.getDjlVersion() + "|" + dev.gensynth.metrics.Latency.threads() + "|" + setting
                 + "|" + CANARY_VERSION;
         return cacheDir().resolve("engine-check").resolve(setting + "-" + sha256(key).substring(0, 16) + ".json");
     }

@@ -20,7 +20,10 @@ import java.util.TreeSet;
  * still checked before the first network is built, and refused if it fails.
  */
 public final class Kernels {
-    /** Set by the launcher and the test build next to the ISA variables they chose. */
+    /**
+     * Set by the launcher and the test build next to the ISA variables they exported: {@code forced}
+     * when they passed on the user's own setting, anything else when the self-check chose it.
+     */
     public static final String CHOSEN = "GENSYNTH_KERNELS_CHOSEN";
     /** oneDNN's "no restriction". */
     public static final String ALL = "ALL";
@@ -65,7 +68,7 @@ public final class Kernels {
         if (g != null && !g.isBlank() && !g.trim().equalsIgnoreCase("auto")) {
             return "GENSYNTH_KERNELS=" + g.trim().toUpperCase(Locale.ROOT);
         }
-        if (System.getenv(CHOSEN) != null) {
+        if (System.getenv(CHOSEN) != null && !System.getenv(CHOSEN).equals("forced")) {
             return null; // the ISA variables hold what the launcher or the build chose, not the user's wish
         }
         for (String v : new String[] {"ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"}) {
@@ -81,6 +84,11 @@ public final class Kernels {
     static List<String> ladder(Set<String> flags) {
         List<String> l = new ArrayList<>();
         l.add(ALL);
+        if (flags.isEmpty()) {
+            // no flags to read (no /proc/cpuinfo): try the x86 levels oneDNN knows, widest first
+            l.addAll(List.of("AVX512_CORE", "AVX2", "AVX", "SSE41"));
+            return l;
+        }
         boolean avx512 = flags.containsAll(Set.of("avx512f", "avx512bw", "avx512vl", "avx512dq"));
         if (avx512 && flags.contains("avx512_bf16")) {
             l.add("AVX512_CORE_BF16");
@@ -114,9 +122,15 @@ public final class Kernels {
             return new Choice(f.substring(f.indexOf('=') + 1), "forced by " + f, List.of());
         }
         List<EngineCheck.Report> tried = new ArrayList<>();
+        boolean said = false;
         for (String s : ladder(cpu().flagSet())) {
             EngineCheck.Report r = EngineCheck.cached(s);
             if (r == null) {
+                if (!said) {
+                    System.err.println("gensynth: checking libtorch's kernels on this CPU (once per machine, about a "
+                            + "minute)...");
+                    said = true;
+                }
                 r = checkInChild(s);
             }
             tried.add(r);
@@ -140,6 +154,8 @@ public final class Kernels {
                 cmd.add(a);
             }
         }
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        cmd.add("-XX:ErrorFile=" + tmp.resolve("gensynth-engine-check-hs_err_%p.log")); // not in the user's folder
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Kernels.class.getName());
@@ -150,19 +166,27 @@ public final class Kernels {
         pb.environment().remove("GENSYNTH_KERNELS");
         try {
             Path log = Files.createTempFile("gensynth-engine-check-", ".log");
-            Process p = pb.redirectOutput(log.toFile()).start();
-            int code = p.waitFor();
-            EngineCheck.Report r = EngineCheck.cached(setting);
+            Path report = Files.createTempFile("gensynth-engine-check-", ".json");
+            cmd.add(report.toString());
+            Process p = pb.command(cmd).redirectOutput(log.toFile()).start();
+            boolean ended = p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES);
+            if (!ended) {
+                p.destroyForcibly().waitFor();
+            }
+            // the child's own report, which does not depend on the cache being writable
+            EngineCheck.Report r = Files.size(report) > 0 ? EngineCheck.JSON.readValue(report.toFile(),
+                    EngineCheck.Report.class) : null;
+            Files.deleteIfExists(report);
             if (r == null) {
-                // wrong kernels can crash as well as miscompute: a check that did not finish is a failure
-                String out = Files.readString(log).strip();
-                String last = out.isEmpty() ? "" : out.substring(out.lastIndexOf('\n') + 1);
+                // wrong kernels can crash or hang as well as miscompute: a check that did not finish fails
                 r = new EngineCheck.Report(setting, cpu().describe(), EngineCheck.libtorchVersion(),
                         EngineCheck.CANARY_VERSION, false, List.of(new Canary.Outcome("self-check", "JVM", Double.NaN,
-                                Double.NaN, Double.NaN, "crashed with exit code " + code + (last.isEmpty() ? ""
-                                        : " (" + last + ")"), false)), 0, java.time.Instant.now().toString());
+                                Double.NaN, Double.NaN, (ended ? "crashed with exit code " + p.exitValue()
+                                        : "did not finish in 10 minutes") + " (its output: " + log + ")", false)),
+                        0, java.time.Instant.now().toString());
+            } else {
+                Files.deleteIfExists(log);
             }
-            Files.deleteIfExists(log);
             return r;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start a JVM for the engine self-check: " + e.getMessage(), e);
@@ -200,8 +224,9 @@ public final class Kernels {
     }
 
     /**
-     * {@code check}: runs the canary with this JVM's setting and caches it (exit 0 when it passes,
-     * 1 when not). {@code choose}: prints the setting to use on stdout (for the launcher) and one line
+     * {@code check [REPORT]}: runs the canary with this JVM's setting, caches it and writes the report
+     * to REPORT too (exit 0 when it passes, 1 when not). {@code choose}: prints the setting to use and
+     * whether it was {@code forced} or chosen ({@code auto}) on stdout (for the launcher), and one line
      * on stderr when it is not the default; exit 3 when no setting passes. {@code properties FILE}:
      * writes {@code gensynth.kernels=SETTING} for the Maven build.
      */
@@ -210,13 +235,17 @@ public final class Kernels {
         switch (cmd) {
             case "check" -> {
                 EngineCheck.Report r = EngineCheck.runAndCache(true);
+                if (args.length > 1) {
+                    EngineCheck.JSON.writeValue(Path.of(args[1]).toFile(), r);
+                }
                 System.exit(r.passed() ? 0 : 1);
             }
             case "choose", "properties" -> {
                 Choice c = choose();
                 if (!c.found()) {
                     System.err.println("gensynth: " + c.reason() + ". gensynth refuses to train on wrong numbers; "
-                            + "'gensynth doctor' shows every check.");
+                            + "'bin/gensynth doctor' shows every check, and GENSYNTH_KERNELS=SETTING forces one at your "
+                            + "own risk of wrong results (it is still checked, and refused if it fails).");
                     System.exit(3);
                 }
                 if (!c.setting().equals(ALL) && !c.reason().startsWith("forced")) {
@@ -224,7 +253,7 @@ public final class Kernels {
                             + " ('gensynth doctor' for details, GENSYNTH_KERNELS to force a setting).");
                 }
                 if (cmd.equals("choose")) {
-                    System.out.println(c.setting());
+                    System.out.println(c.setting() + " " + (c.reason().startsWith("forced") ? "forced" : "auto"));
                 } else {
                     Path f = Path.of(args[1]);
                     Files.createDirectories(f.toAbsolutePath().getParent());

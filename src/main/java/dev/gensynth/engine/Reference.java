@@ -26,7 +26,7 @@ import java.util.Map;
  * only on the self-check's tiny networks); it shares no code with the engine, so a wrong kernel in
  * libtorch cannot hide in it. Semantics follow {@code SpecBlock}: batch norm in training mode
  * normalises with the batch's biased variance, average pooling counts padding, dropout is the
- * identity (inference).
+ * identity (so the check runs no dropout in training mode).
  */
 public final class Reference {
     private Reference() {
