@@ -245,7 +245,7 @@ public final class Canary {
         int outSize = (int) (n * spec.shapes().get(output).elements());
         float[] r = gaussian(rnd, outSize, 1);
         Map<String, double[]> params = Reference.params(w);
-        double[] xd = toDouble(x);
+        double[] xd = Reference.widen(x);
         Map<String, float[]> grads = new LinkedHashMap<>();
         try (NDManager m = net.model().getNDManager().newSubManager();
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -265,7 +265,7 @@ public final class Canary {
         }
         for (Map.Entry<String, float[]> g : grads.entrySet()) {
             double[] base = g.getKey().equals("input") ? xd : params.get(g.getKey());
-            double[] v = toDouble(gaussian(rnd, base.length, 1));
+            double[] v = Reference.widen(gaussian(rnd, base.length, 1));
             double analytic = 0;
             double squares = 0;
             for (int i = 0; i < v.length; i++) {
@@ -339,17 +339,9 @@ public final class Canary {
         return a;
     }
 
-    private static double[] toDouble(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
-    }
-
     /** max |a − b| over max(1, max |b|); NaN when either side is NaN or the sizes differ. */
     static double relative(float[] a, float[] b) {
-        return relative(a, toDouble(b));
+        return relative(a, Reference.widen(b));
     }
 
     static double relative(float[] a, double[] b) {

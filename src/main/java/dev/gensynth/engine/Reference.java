@@ -52,14 +52,17 @@ public final class Reference {
     /** The parameters of {@code w} in double precision, keyed as in {@link Weights}. */
     public static Map<String, double[]> params(Weights w) {
         Map<String, double[]> p = new HashMap<>();
-        w.tensors().forEach((k, t) -> {
-            double[] d = new double[t.data().length];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = t.data()[i];
-            }
-            p.put(k, d);
-        });
+        w.tensors().forEach((k, t) -> p.put(k, widen(t.data())));
         return p;
+    }
+
+    /** Float values in double precision, exactly (the reference's inputs are the engine's float32 ones). */
+    public static double[] widen(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
     }
 
     private static double[] apply(Layer l, double[] x, Shape in, Shape out, int n, Map<String, double[]> p,

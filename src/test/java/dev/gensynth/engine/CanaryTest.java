@@ -50,11 +50,7 @@ class CanaryTest {
                 x[i] = (float) Weights.gaussian(rnd);
             }
             List<float[]> ort = OnnxVerifier.onnxRuntime(c.spec(), w, x, c.batch());
-            double[] xd = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                xd[i] = x[i];
-            }
-            double[] ref = Reference.forward(c.spec(), Reference.params(w), xd, c.batch(), false)
+            double[] ref = Reference.forward(c.spec(), Reference.params(w), Reference.widen(x), c.batch(), false)
                     .get(c.spec().outputs().get(0));
             assertThat(Canary.relative(ort.get(0), ref)).as(c.op()).isLessThan(1e-5);
         }
