@@ -18,4 +18,8 @@ public interface TrainListener {
 
     default void onEnd() {
     }
+
+    /** After each part of every step; only profilers listen (it is called ten times a step). */
+    default void afterPhase(StepPhase phase) {
+    }
 }

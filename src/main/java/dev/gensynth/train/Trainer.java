@@ -105,34 +105,45 @@ public final class Trainer {
                 if (teacher != null) {
                     distill.targetsOf(teacher, x, batch, soft);
                 }
+                listener.afterPhase(StepPhase.ASSEMBLE);
                 NativeGate.JVM.between();
                 try (NDManager m = net.model().getNDManager().newSubManager()) {
                     NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(shape.withBatch(batch)));
                     NDArray labels = m.create(y);
+                    NDArray softTargets = soft == null ? null
+                            : m.create(soft, new ai.djl.ndarray.types.Shape(batch, train.classes()));
+                    listener.afterPhase(StepPhase.UPLOAD);
                     try (GradientCollector gc = trainer.newGradientCollector()) {
                         NDArray logits = trainer.forward(new NDList(in)).get(0);
+                        listener.afterPhase(StepPhase.FORWARD);
                         NDArray loss = crossEntropy(logits, labels, train.classes(), cfg.labelSmoothing());
-                        if (soft != null) {
+                        if (softTargets != null) {
                             loss = loss.mul((float) (1 - distill.weight())).add(distillationLoss(logits,
-                                    m.create(soft, new ai.djl.ndarray.types.Shape(batch, train.classes())),
-                                    distill.temperature()).mul((float) distill.weight()));
+                                    softTargets, distill.temperature()).mul((float) distill.weight()));
                         }
+                        listener.afterPhase(StepPhase.LOSS);
                         epochBatch++;
                         float value = loss.getFloat();
                         if (!Float.isFinite(value)) {
                             throw new DivergedException(epoch + 1, epochBatch, "loss " + value,
                                     (double) (update + 1) * batch / n);
                         }
+                        listener.afterPhase(StepPhase.SYNC);
                         gc.backward(loss);
+                        listener.afterPhase(StepPhase.BACKWARD);
                         lossSum += value * batch;
                         long[] pred = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
                         for (int i = 0; i < batch; i++) {
                             correct += pred[i] == y[i] ? 1 : 0;
                         }
+                        listener.afterPhase(StepPhase.METRICS);
                     }
                     trainer.step();
+                    listener.afterPhase(StepPhase.OPTIMIZER);
                 }
+                listener.afterPhase(StepPhase.RELEASE);
                 zeroGradients(net);
+                listener.afterPhase(StepPhase.ZERO);
                 seen += batch;
                 double secs = (System.nanoTime() - started) / 1e9;
                 listener.onBatch(update + 1, lossSum / seen, 100.0 * correct / seen, (update + 1) * batch / secs);

@@ -1,0 +1,25 @@
+package dev.gensynth.train;
+
+/**
+ * The parts of one training step, in the order the {@link Trainer} runs them, so a profiler
+ * ({@code dev.gensynth.bench.StepProfile}) can say where a step's time goes. CPU kernels run
+ * synchronously, so the wall time between two marks is the cost of that part.
+ */
+public enum StepPhase {
+    /** Drawing the batch's samples into Java arrays, augmenting them, teacher targets. */
+    ASSEMBLE,
+    /** Copying the batch from Java memory into native tensors. */
+    UPLOAD,
+    FORWARD,
+    LOSS,
+    /** Reading the loss value back to Java (and checking that it is finite). */
+    SYNC,
+    BACKWARD,
+    /** The running top-1 count: arg-max of the logits copied to Java. */
+    METRICS,
+    OPTIMIZER,
+    /** Freeing the step's native tensors. */
+    RELEASE,
+    /** Zeroing the parameters' gradients (PyTorch accumulates them). */
+    ZERO
+}
