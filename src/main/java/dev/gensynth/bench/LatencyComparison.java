@@ -84,12 +84,7 @@ public final class LatencyComparison {
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         int threads = Latency.threads();
-        Provenance p = Provenance.current();
-        StringBuilder md = new StringBuilder("# Batch-1 latency: DJL (PyTorch) vs ONNX Runtime\n\n")
-                .append(String.format("Median of %d batch-1 forward passes after %d warm-up, %d intra-op thread(s) "
-                        + "on both sides, measured back to back by `bench/latency.sh`.%n%nMade by %s on %s, %s.%n%n",
-                        runs, warmup, threads, p.software(), p.machine(), p.date()))
-                .append("| network | params | MACs | DJL ms | ORT ms | DJL / ORT |\n|---|---:|---:|---:|---:|---:|\n");
+        StringBuilder rows = new StringBuilder();
         for (int i = 0; i < specs.size(); i++) {
             NetworkSpec s = specs.get(i);
             double djl;
@@ -105,9 +100,17 @@ public final class LatencyComparison {
                 Files.deleteIfExists(f);
             }
             Cost c = Cost.of(s);
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %.3f | %.3f | %.1f |%n", s.name(), c.params(),
+            rows.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %.3f | %.3f | %.1f |%n", s.name(), c.params(),
                     c.macs(), djl, ort, djl / ort));
         }
+        // provenance after the measurements: it then names the kernel setting's verdict in this process
+        Provenance p = Provenance.current();
+        StringBuilder md = new StringBuilder("# Batch-1 latency: DJL (PyTorch) vs ONNX Runtime\n\n")
+                .append(String.format("Median of %d batch-1 forward passes after %d warm-up, %d intra-op thread(s) "
+                        + "on both sides, measured back to back by `bench/latency.sh`.%n%nMade by %s on %s, %s.%n%n",
+                        runs, warmup, threads, p.software(), p.machine(), p.date()))
+                .append("| network | params | MACs | DJL ms | ORT ms | DJL / ORT |\n|---|---:|---:|---:|---:|---:|\n")
+                .append(rows);
         Files.writeString(out, md.toString());
         System.out.print(md);
         return 0;
