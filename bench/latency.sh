@@ -31,7 +31,9 @@ if (( SMOKE )); then
   RUNS=(--warmup 2 --runs 5)
   THREADS="${GENSYNTH_THREADS:-1}"
   OUT="$(bench_out_dir "$OUT")"
-elif [[ -z "$OUT" ]]; then
+elif [[ -n "$OUT" ]]; then
+  OUT="$(bench_out_dir "$OUT")"
+else
   OUT="$ROOT/bench/results"
 fi
 "$ROOT/bin/setup"
