@@ -8,7 +8,7 @@
 # Installs what is missing (bin/setup) and builds target/gensynth.jar once when it is missing or older
 # than the sources, then prints one line per script: ok, or FAILED with the last lines of its log. Exit
 # code 1 when a run failed, when a smoke run changed bench/results/ or BENCHMARKS.md, or when a script
-# under bench/ has no smoke run here. Runs on 1 thread (GENSYNTH_THREADS=1 unless set); about 3 minutes on
+# under bench/ has no smoke run here. Runs on 1 thread (GENSYNTH_THREADS=1 unless set); 2-3 minutes on
 # 2 cores. The logs and results are removed when every run passed (--keep keeps them), kept otherwise.
 set -uo pipefail
 SCRIPT=smoke.sh
