@@ -3,20 +3,53 @@
 # and the prototypes, and against uniform width scaling, L1-norm filter pruning and random sampling
 # with the same training budget. Takes hours on a 2-core machine.
 #
-#   bench/fashion_mnist_benchmark.sh [CONFIG] [OUT]
+#   bench/fashion_mnist_benchmark.sh [--smoke] [--out OUT] [CONFIG] [OUT]
 #
 # CONFIG defaults to bench/fashion-mnist.yaml, OUT to bench-out/fashion-mnist. Every step keeps its
 # result in OUT, so running the same command again after an interruption continues where it
 # stopped. At the end it writes the tables (OUT/results.md, .csv, .json), the HTML report
 # (OUT/report.html) and the Fashion-MNIST section of BENCHMARKS.md (machine, date, command,
 # tables, ratios); set BENCHMARKS_MD=FILE to write that elsewhere.
+# --smoke: every step at the smallest size (bench/fashion-mnist-smoke.yaml, on a 3000-image subset of
+# Fashion-MNIST, 1 thread unless GENSYNTH_THREADS says otherwise) into OUT, which must be new or empty
+# (default: a new temporary directory), BENCHMARKS.md included (never the committed one); checks the
+# tables were written (to check the script still runs after a change; the numbers mean nothing).
 set -euo pipefail
+SCRIPT=fashion_mnist_benchmark.sh
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CONFIG="${1:-$ROOT/bench/fashion-mnist.yaml}"
-OUT="${2:-$ROOT/bench-out/fashion-mnist}"
-MD="${BENCHMARKS_MD:-$ROOT/BENCHMARKS.md}"
+. "$ROOT/bench/lib/common.sh"
+COMMAND="bench/fashion_mnist_benchmark.sh $*"
+SMOKE=0 CONFIG="" OUT="" POSITIONAL=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --smoke) SMOKE=1; shift ;;
+    --out) bench_need_value "$1" $#; OUT="$2"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) bench_die "unknown option $1 — see $SCRIPT --help" ;;
+    *) POSITIONAL+=("$1"); shift ;;
+  esac
+done
+(( ${#POSITIONAL[@]} <= 2 )) || bench_die "too many arguments (${POSITIONAL[*]}) — give at most CONFIG and OUT"
+CONFIG="${POSITIONAL[0]:-}"
+[[ -z "$OUT" || ${#POSITIONAL[@]} -lt 2 ]] || bench_die "OUT given twice (--out $OUT and ${POSITIONAL[1]}) — give one"
+OUT="${OUT:-${POSITIONAL[1]:-}}"
+[[ -z "$CONFIG" || -f "$CONFIG" ]] || bench_die "benchmark config $CONFIG does not exist — see bench/fashion-mnist.yaml"
 GENSYNTH="${GENSYNTH:-$ROOT/bin/gensynth}"
-case "${1:-}" in -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+if (( SMOKE )); then
+  CONFIG="${CONFIG:-$ROOT/bench/fashion-mnist-smoke.yaml}"
+  OUT="$(bench_out_dir "$OUT")"
+  [[ -z "$(ls -A "$OUT")" ]] || bench_die "--smoke needs a new or empty OUT, $OUT has files (the benchmark would" \
+    "resume from them and run nothing) — give a new directory"
+  MD="$OUT/BENCHMARKS.md"
+  export GENSYNTH_THREADS="${GENSYNTH_THREADS:-1}"
+  "$ROOT/bin/setup"
+  bench_jar
+  bench_smoke_data
+else
+  CONFIG="${CONFIG:-$ROOT/bench/fashion-mnist.yaml}"
+  OUT="${OUT:-$ROOT/bench-out/fashion-mnist}"
+  MD="${BENCHMARKS_MD:-$ROOT/BENCHMARKS.md}"
+fi
 
 if [[ "$CONFIG" == "$ROOT/bench/fashion-mnist.yaml" && ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz \
       && ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte ]]; then
@@ -68,3 +101,10 @@ else
   cat "$SECTION" >> "$MD"
 fi
 echo "wrote $MD and $OUT/report.html"
+if (( SMOKE )); then
+  bench_expect "$OUT/results.md" '^\| FermiNet-A \| gensynth \| A \| ' "FermiNet-A's row of the table"
+  bench_expect "$OUT/results.md" '^\| Width-B ' "width scaling's row of the table"
+  bench_expect "$OUT/report.html" '<html' "HTML report"
+  bench_expect "$MD" '^<!-- fashion-mnist-benchmark:end -->$' "BENCHMARKS.md section"
+  echo "smoke run ok: $OUT/results.md, $MD" >&2
+fi

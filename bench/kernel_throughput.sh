@@ -2,37 +2,53 @@
 # What the safe kernels cost: training throughput of the prototype with the kernel setting the engine
 # self-check chose on this machine against the widest one (ALL, no ISA limit), in one run.
 #
-#   bench/kernel_throughput.sh [--rounds 3] [--batches 40] [--warmup 5] [--arch resnet] [--smoke]
+#   bench/kernel_throughput.sh [--rounds 3] [--batches 40] [--warmup 5] [--arch resnet] [--threads N]
+#                              [--out DIR] [--smoke]
 #
 # Each round trains the network once per setting, in a fresh JVM each (oneDNN reads its ISA limit when
 # libtorch loads), alternating which setting goes first; steps are timed by dev.gensynth.bench.KernelTiming
 # (forward, loss, backward, SGD step, gradient zeroing), which has no divergence guard. The widest setting
 # runs with --unchecked when it fails the self-check: its numbers are wrong, only its time is taken. Writes
-# bench/results/kernel_throughput.md and the per-run JSON under bench/results/raw/kernels/.
-# --smoke: one round of 3 batches after 1 warm-up, written under target/bench-smoke (to check the script
-# still runs after a change; the numbers mean nothing).
+# bench/results/kernel_throughput.md and the per-run JSON under bench/results/raw/kernels/ (--out DIR: under
+# DIR instead). --threads: libtorch's threads (default: all cores).
+# --smoke: one round of 3 batches after 1 warm-up on 1 thread, written under --out (default: a new temporary
+# directory, never bench/results/), and checks the table was written (to check the script still runs after
+# a change; the numbers mean nothing).
 set -euo pipefail
+SCRIPT=kernel_throughput.sh
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+. "$ROOT/bench/lib/common.sh"
 
-ROUNDS=3 BATCHES=40 WARMUP=5 ARCH=resnet OUT=bench/results
+ROUNDS=3 BATCHES=40 WARMUP=5 ARCH=resnet OUT="" THREADS="" SMOKE=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --rounds) ROUNDS="$2"; shift 2 ;;
-    --batches) BATCHES="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
-    --arch) ARCH="$2"; shift 2 ;;
-    --smoke) ROUNDS=1 BATCHES=3 WARMUP=1 OUT=target/bench-smoke; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "kernel_throughput.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    --rounds) bench_need_value "$1" $#; ROUNDS="$2"; shift 2 ;;
+    --batches) bench_need_value "$1" $#; BATCHES="$2"; shift 2 ;;
+    --warmup) bench_need_value "$1" $#; WARMUP="$2"; shift 2 ;;
+    --arch) bench_need_value "$1" $#; ARCH="$2"; shift 2 ;;
+    --threads) bench_need_value "$1" $#; THREADS="$2"; shift 2 ;;
+    --out) bench_need_value "$1" $#; OUT="$2"; shift 2 ;;
+    --smoke) SMOKE=1; shift ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) bench_die "unknown option $1 — see $SCRIPT --help" ;;
   esac
 done
-[[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || bin/setup
-JAR=target/gensynth.jar
-if [[ ! -f "$JAR" || -n "$(find src/main pom.xml -newer "$JAR" -print -quit)" ]]; then
-  mvn -q -B -DskipTests package >&2
+if (( SMOKE )); then
+  ROUNDS=1 BATCHES=3 WARMUP=1 THREADS="${THREADS:-1}"
 fi
-THREADS="$(nproc)"
+if (( SMOKE )) || [[ -n "$OUT" ]]; then
+  OUT="$(bench_out_dir "$OUT")" # absolute, before the cd
+fi
+cd "$ROOT"
+OUT="${OUT:-bench/results}"
+THREADS="${THREADS:-$(nproc)}"
+for v in ROUNDS BATCHES THREADS; do
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || bench_die "--${v,,} needs a whole number >= 1, got '${!v}' — see $SCRIPT --help"
+done
+[[ "$WARMUP" =~ ^[0-9]+$ ]] || bench_die "--warmup needs a whole number >= 0, got '$WARMUP' — see $SCRIPT --help"
+bin/setup python3
+bench_jar
+JAR=target/gensynth.jar
 FLAGS=(-Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1)
 CHOSEN="$(env -u DNNL_MAX_CPU_ISA -u ONEDNN_MAX_CPU_ISA -u GENSYNTH_KERNELS java "${FLAGS[@]}" -cp "$JAR" \
   dev.gensynth.engine.Kernels choose)"
@@ -49,7 +65,8 @@ run() { # setting round
   if ! DNNL_MAX_CPU_ISA="$s" ONEDNN_MAX_CPU_ISA="$s" GENSYNTH_KERNELS_CHOSEN=1 java "${FLAGS[@]}" -cp "$JAR" \
       dev.gensynth.bench.KernelTiming --arch "$ARCH" --batches "$BATCHES" --warmup-batches "$WARMUP" \
       --out "$RAW/$ARCH-$s-$r.json" "${extra[@]}" > "$RAW/$ARCH-$s-$r.log" 2>&1; then
-    echo "kernel_throughput.sh: the run with kernels $s failed (round $r): $(tail -n 1 "$RAW/$ARCH-$s-$r.log")" >&2
+    echo "$SCRIPT: the run with kernels $s failed (round $r): $(bench_last_error "$RAW/$ARCH-$s-$r.log")" \
+      "(log: $RAW/$ARCH-$s-$r.log)" >&2
     exit 1
   fi
 }
@@ -83,3 +100,7 @@ if len(settings) > 1:
 open(out, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
+if (( SMOKE )); then
+  bench_expect "$OUT/kernel_throughput.md" "^\\| $CHOSEN \\| passes \\(chosen\\) \\| [0-9]+ \\| [0-9]+ \\|" "throughput table"
+  echo "smoke run ok: $OUT/kernel_throughput.md" >&2
+fi

@@ -6,7 +6,7 @@
 # best/ must load and evaluate; and the fine-tuning done again because of a kill must be at most
 # one cycle's per kill.
 #
-#   bench/kill_drill.sh [--seed N] [--kills N] [--smoke]
+#   bench/kill_drill.sh [--seed N] [--kills N] [--out DIR] [--smoke]
 #
 # Kill k aims at cycle round((k-1) * cycles / (kills-1)), so the kills spread from the start to the
 # final checkpoint: it waits until that cycle is committed (not at all for the first kill). Then
@@ -18,27 +18,34 @@
 # it is shared). Scratch files (run, logs, trace) go to target/kill-drill/.
 #
 # --smoke: 2 kills on the smallest config (bench/kill-drill-smoke.yaml), under a minute on an idle
-# 2-core machine; the report goes to target/kill-drill/kill_drill.md only. Run it after changing
-# anything that writes checkpoints, so that the drill does not rot.
+# 2-core machine; the report goes to target/kill-drill/kill_drill.md only, and must have every check. Run
+# it after changing anything that writes checkpoints, so that the drill does not rot.
+# --out DIR: the report goes to DIR/kill_drill.md (the scratch files stay in target/kill-drill/).
 #
 # Exit code 0 when every check passes. Honours GENSYNTH_THREADS (bin/gensynth) and the caller's
 # environment (e.g. DNNL_MAX_CPU_ISA).
 set -euo pipefail
+SCRIPT=kill_drill.sh
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+. "$ROOT/bench/lib/common.sh"
 
 SEED=20251201
 KILLS=10
 SMOKE=0
+OUT_DIR=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --seed) SEED="$2"; shift 2 ;;
-    --kills) KILLS="$2"; shift 2 ;;
+    --seed) bench_need_value "$1" $#; SEED="$2"; shift 2 ;;
+    --kills) bench_need_value "$1" $#; KILLS="$2"; shift 2 ;;
+    --out) bench_need_value "$1" $#; OUT_DIR="$(bench_out_dir "$2")"; shift 2 ;;
     --smoke) SMOKE=1; shift ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) bench_die "unknown option $1 — see $SCRIPT --help" ;;
   esac
 done
+[[ "$SEED" =~ ^[0-9]+$ ]] || bench_die "--seed needs a whole number, got '$SEED' — see $SCRIPT --help"
+[[ "$KILLS" =~ ^[1-9][0-9]*$ ]] || bench_die "--kills needs a whole number >= 1, got '$KILLS' — see $SCRIPT --help"
+cd "$ROOT"
 CONFIG="bench/kill-drill.yaml"
 TIME_LO=2000; TIME_HI=20000
 OUT_MD="$ROOT/bench/results/kill_drill.md"
@@ -49,8 +56,8 @@ PAUSE_MS=250
 CANDIDATES=$(awk '/^ *candidates:/ {print $2; exit}' "$CONFIG")
 CYCLES_PLANNED=$(awk '/^ *cycles:/ {print $2; exit}' "$CONFIG")
 
-"$ROOT/bin/setup"
-"$ROOT/bin/gensynth" --version >/dev/null   # builds the jar when needed, so no kill lands in a build
+"$ROOT/bin/setup" jq
+bench_jar   # builds the jar when needed, so no kill lands in a build
 WORK="$ROOT/target/kill-drill"
 RUN="$WORK/run"
 DATA="$ROOT/target/kill-drill-data"
@@ -58,6 +65,7 @@ TRACE="$WORK/trace.log"
 rm -rf "$WORK"
 mkdir -p "$WORK"
 (( SMOKE )) && OUT_MD="$WORK/kill_drill.md"
+[[ -n "$OUT_DIR" ]] && OUT_MD="$OUT_DIR/kill_drill.md"
 helper() {
   java -Dai.djl.offline=true -cp "$ROOT/target/gensynth.jar:$ROOT/target/lib/*" dev.gensynth.bench.KillDrill "$@"
 }
@@ -257,4 +265,8 @@ mkdir -p "$(dirname "$OUT_MD")"
   printf '%s\n' "${CHECKS[@]}"
 } > "$OUT_MD"
 cat "$OUT_MD"
-(( ALL_OK ))
+bench_expect "$OUT_MD" '^\| best/ loads and evaluates \| (PASS|FAIL) \|' "the report's checks"
+if (( ! ALL_OK )); then
+  echo "$SCRIPT: $(grep -c '| FAIL |' "$OUT_MD") check(s) failed (the FAIL rows of $OUT_MD) — the run is not whole after the kills" >&2
+  exit 1
+fi

@@ -43,38 +43,56 @@ public final class KernelTiming {
     private KernelTiming() {
     }
 
-    public static void main(String[] args) throws IOException {
+    static final String USAGE = "KernelTiming [--arch NAME] [--batch-size N] [--warmup-batches N] [--batches N]"
+            + " [--unchecked] --out FILE.json";
+
+    public static void main(String[] args) {
+        BenchCli.exit(run(System.err, args));
+    }
+
+    /** The whole main, with its user errors as one line on {@code err}; returns the exit code. */
+    static int run(java.io.PrintStream err, String... args) {
+        return BenchCli.run("KernelTiming", err, () -> time(args));
+    }
+
+    private static int time(String[] args) throws IOException {
         String arch = "resnet";
         int batch = 128;
         int warmup = 5;
         int batches = 40;
         boolean unchecked = false;
         Path out = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--arch" -> arch = args[++i];
-                case "--batch-size" -> batch = Integer.parseInt(args[++i]);
-                case "--warmup-batches" -> warmup = Integer.parseInt(args[++i]);
-                case "--batches" -> batches = Integer.parseInt(args[++i]);
+        BenchCli.Args a = new BenchCli.Args(args, USAGE);
+        for (String opt = a.next(); opt != null; opt = a.next()) {
+            switch (opt) {
+                case "--arch" -> arch = a.value(opt);
+                case "--batch-size" -> batch = a.intValue(opt, 1);
+                case "--warmup-batches" -> warmup = a.intValue(opt, 0);
+                case "--batches" -> batches = a.intValue(opt, 1);
                 case "--unchecked" -> unchecked = true;
-                case "--out" -> out = Path.of(args[++i]);
-                default -> {
-                    System.err.println("KernelTiming: unknown option " + args[i]);
-                    System.exit(2);
-                }
+                case "--out" -> out = Path.of(a.value(opt));
+                default -> throw a.error("unknown option '" + opt + "'");
             }
         }
-        if (out == null || batches < 1 || warmup < 0 || batch < 1) {
-            System.err.println("usage: KernelTiming [--arch NAME] [--batch-size N] [--warmup-batches N] [--batches N]"
-                    + " [--unchecked] --out FILE.json");
-            System.exit(2);
+        if (out == null) {
+            throw a.error("--out FILE.json is missing");
         }
+        if (!Zoo.names().contains(arch)) {
+            throw a.error("unknown --arch '" + arch + "' (built-in architectures: " + String.join(", ", Zoo.names())
+                    + ")");
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent()); // before the timing, not after it
         if (unchecked) {
             EngineCheck.skipForTimingOnly();
         }
         Dataset raw = MnistLike.load(MnistLike.FASHION_MNIST_DIR, true, MnistLike.Flavor.FASHION_MNIST);
         Dataset train = Normalization.fit(raw).apply(raw);
         NetworkSpec spec = Zoo.get(arch, Shape.of(1, 28, 28), train.classes());
+        if (train.size() <= batch) {
+            throw new dev.gensynth.UserError("--batch-size " + batch + " needs more than " + batch
+                    + " training images, " + MnistLike.FASHION_MNIST_DIR + " has " + train.size()
+                    + " — pass a smaller --batch-size");
+        }
         int per = train.sampleElements();
         double[] ms = new double[batches];
         try (Network net = Network.create(spec, Weights.initial(spec, 42));
@@ -116,9 +134,9 @@ public final class KernelTiming {
         o.put("images_per_second", batches * batch / (total / 1e3));
         o.put("median_batch_ms", sorted[sorted.length / 2]);
         o.set("provenance", json.valueToTree(Provenance.current()));
-        Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, json.writeValueAsString(o) + "\n");
         System.out.printf("%s with kernels %s: %.0f img/s (median batch %.1f ms)%n", spec.name(), EngineCheck.setting(),
                 batches * batch / (total / 1e3), sorted[sorted.length / 2]);
+        return 0;
     }
 }

@@ -2,6 +2,7 @@ package dev.gensynth.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gensynth.UserError;
 import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.inquisitor.InquisitorState;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -39,23 +41,72 @@ public final class KillDrill {
     private KillDrill() {
     }
 
-    public static void main(String[] args) throws Exception {
+    static final String USAGE = "KillDrill subset --from DIR --train N --test M --out DIR | check --run DIR";
+
+    public static void main(String[] args) {
+        BenchCli.exit(run(System.err, args));
+    }
+
+    /** The whole main, with its user errors as one line on {@code err}; returns the exit code. */
+    static int run(java.io.PrintStream err, String... args) {
+        return BenchCli.run("KillDrill", err, () -> drill(args));
+    }
+
+    private static int drill(String[] args) throws Exception {
+        BenchCli.Args a = new BenchCli.Args(args, USAGE);
+        String command = a.next();
         Map<String, String> o = new HashMap<>();
-        for (int i = 1; i + 1 < args.length; i += 2) {
-            o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        Set<String> known = "subset".equals(command) ? Set.of("--from", "--train", "--test", "--out")
+                : "check".equals(command) ? Set.of("--run") : null;
+        if (known == null) {
+            throw a.error(command == null ? "no command given" : "unknown command '" + command + "'");
         }
-        switch (args.length == 0 ? "" : args[0]) {
-            case "subset" -> subset(Path.of(o.get("from")), Integer.parseInt(o.get("train")),
-                    Integer.parseInt(o.get("test")), Path.of(o.get("out")));
-            case "check" -> System.exit(check(Path.of(o.get("run"))) ? 0 : 1);
-            default -> {
-                System.err.println("usage: KillDrill subset --from DIR --train N --test M --out DIR | check --run DIR");
-                System.exit(2);
+        for (String opt = a.next(); opt != null; opt = a.next()) {
+            if (!known.contains(opt)) {
+                throw a.error("unknown option '" + opt + "' for " + command);
             }
+            o.put(opt, opt.equals("--train") || opt.equals("--test") ? String.valueOf(a.intValue(opt, 1))
+                    : a.value(opt));
+        }
+        for (String opt : known) {
+            if (!o.containsKey(opt)) {
+                throw a.error(command + " needs " + opt);
+            }
+        }
+        if (command.equals("subset")) {
+            subset(Path.of(o.get("--from")), Integer.parseInt(o.get("--train")), Integer.parseInt(o.get("--test")),
+                    Path.of(o.get("--out")));
+            return 0;
+        }
+        Path run = Path.of(o.get("--run"));
+        if (!Files.isRegularFile(run.resolve("progress.json"))) {
+            throw new UserError("run directory " + run + " has no progress.json — give --run the directory of a "
+                    + "synthesis that has committed a checkpoint");
+        }
+        try {
+            return check(run) ? 0 : 1;
+        } catch (java.io.IOException | RuntimeException e) {
+            // the run is damaged in a way no check foresaw (a file gone, unreadable): the drill fails, in one line
+            String why = (e instanceof UserError ? "" : e.getClass().getSimpleName() + ": ")
+                    + BenchCli.oneLine(e.getMessage());
+            System.out.println("FAIL whole run: the checks stopped at " + why);
+            System.err.println("KillDrill: the checks of " + run + " stopped: " + why + " — the run directory is not "
+                    + "whole after the kills; see the FAIL lines");
+            return 1;
         }
     }
 
     static void subset(Path from, int train, int test, Path out) throws Exception {
+        for (String split : List.of("train", "t10k")) {
+            for (String kind : List.of("images-idx3", "labels-idx1")) {
+                Path f = from.resolve(split + "-" + kind + "-ubyte.gz");
+                if (!Files.isRegularFile(f)) {
+                    throw new UserError(f + " does not exist — pass --from a directory with Fashion-MNIST's four .gz "
+                            + "files (apt-get install dataset-fashion-mnist puts them in /usr/share/datasets/"
+                            + "fashion-mnist)");
+                }
+            }
+        }
         Files.createDirectories(out);
         for (String split : List.of("train", "t10k")) {
             int n = split.equals("train") ? train : test;
@@ -70,6 +121,10 @@ public final class KillDrill {
         byte[] all;
         try (var z = new java.util.zip.GZIPInputStream(Files.newInputStream(in))) {
             all = z.readAllBytes();
+        }
+        int have = all.length < header ? 0 : (all.length - header) / recordBytes;
+        if (n > have) {
+            throw new UserError(in + " has " + have + " records, not the " + n + " asked for — ask for at most " + have);
         }
         byte[] head = Arrays.copyOf(all, header + n * recordBytes);
         ByteBuffer.wrap(head).putInt(4, n);
