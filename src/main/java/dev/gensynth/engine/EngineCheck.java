@@ -192,7 +192,7 @@ public final class EngineCheck {
 
     /**
      * The libtorch DJL loads, read without loading it: the one bundled in the pytorch-native jar,
-     * whose properties give its version as {@code 2.7.1-20250812} (release, then build date).
+     * whose properties give its version as {@code 2.1.1-20231129} (release, then build date).
      */
     public static String libtorchVersion() {
         try (InputStream in = EngineCheck.class.getResourceAsStream("/native/lib/pytorch.properties")) {
