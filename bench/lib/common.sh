@@ -28,6 +28,9 @@ bench_kernels() {
   fi
   read -r setting how <<< "$choice"
   export DNNL_MAX_CPU_ISA="$setting" ONEDNN_MAX_CPU_ISA="$setting" GENSYNTH_KERNELS_CHOSEN="$how"
+  # and the allocator bin/gensynth runs with
+  . "$ROOT/bin/allocator.sh"
+  gensynth_allocator || bench_die "jemalloc was asked for (GENSYNTH_ALLOCATOR=jemalloc) but is not installed — run bin/setup"
 }
 
 # bench_smoke_data: the Fashion-MNIST subset the smoke configs read (target/bench-smoke-data: the first
