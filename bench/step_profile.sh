@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Where a training step goes: the real Trainer on Fashion-MNIST (batch 128, SGD Nesterov), per network,
+# the wall time of each part of a step (assemble, upload, forward, loss, sync, backward, metrics,
+# optimizer, release, zero), the native tensors each part creates, and, from a second short run with
+# ONEDNN_VERBOSE, how the oneDNN kernels' time splits into convolution forward / backward-data /
+# backward-weights / reorders and which implementations ran. Writes bench/results/step_profile.md and
+# .json (raw runs under bench/results/raw/step_profile/).
+#
+#   bench/step_profile.sh [--networks "resnet mobilenet_v2 generated"] [--batches 20] [--warmup 5]
+#                         [--threads N] [--label TEXT] [--out DIR] [--smoke]
+#
+# Networks are zoo names or `generated` (G(s) over the residual prototype, odd widths). Threads default
+# to all cores; the kernel setting is the one bin/gensynth would choose. --label names the engine in the
+# table (default: the DJL and libtorch versions). --smoke: resnet and generated, 1 warm-up + 2 steps,
+# 1 thread, into --out (default a new temporary directory), and checks the table was written.
+set -euo pipefail
+SCRIPT=step_profile.sh
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/bench/lib/common.sh"
+
+NETWORKS="resnet mobilenet_v2 generated" BATCHES=20 WARMUP=5 THREADS="${GENSYNTH_THREADS:-$(nproc)}"
+LABEL="" OUT="" SMOKE=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --networks) bench_need_value "$1" $#; NETWORKS="$2"; shift 2 ;;
+    --batches) bench_need_value "$1" $#; BATCHES="$2"; shift 2 ;;
+    --warmup) bench_need_value "$1" $#; WARMUP="$2"; shift 2 ;;
+    --threads) bench_need_value "$1" $#; THREADS="$2"; shift 2 ;;
+    --label) bench_need_value "$1" $#; LABEL="$2"; shift 2 ;;
+    --out) bench_need_value "$1" $#; OUT="$2"; shift 2 ;;
+    --smoke) SMOKE=1; shift ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) bench_die "unknown option $1 — see $SCRIPT --help" ;;
+  esac
+done
+if (( SMOKE )); then
+  NETWORKS="resnet generated" BATCHES=2 WARMUP=1 THREADS="${GENSYNTH_THREADS:-1}"
+  OUT="$(bench_out_dir "$OUT")"
+elif [[ -n "$OUT" ]]; then
+  OUT="$(bench_out_dir "$OUT")"
+else
+  OUT="$ROOT/bench/results"
+fi
+"$ROOT/bin/setup" python3
+bench_jar
+bench_kernels "$THREADS"
+RAW="$OUT/raw/step_profile"
+mkdir -p "$RAW"
+JAVA=(java -Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1
+  -Djava.awt.headless=true -cp "$ROOT/target/gensynth.jar" dev.gensynth.bench.StepProfile)
+for net in $NETWORKS; do
+  echo "profiling $net ..." >&2
+  "${JAVA[@]}" --arch "$net" --warmup-batches "$WARMUP" --batches "$BATCHES" --out "$RAW/$net.json" \
+    2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
+  # oneDNN's own timing of every primitive it runs, on 1 warm-up + 2 steps (verbose output slows a step)
+  ONEDNN_VERBOSE=1 DNNL_VERBOSE=1 "${JAVA[@]}" --arch "$net" --warmup-batches 1 --batches 2 \
+    --out "$RAW/$net.verbose-run.json" 2>/dev/null | grep '^onednn_verbose' > "$RAW/$net.onednn.log" || true
+done
+python3 - "$OUT" "$RAW" "$NETWORKS" "$THREADS" "$LABEL" "${DNNL_MAX_CPU_ISA:-ALL}" <<'PY'
+import json, os, sys, collections
+out, raw, networks, threads, label, kernels = sys.argv[1:]
+rows = []
+for net in networks.split():
+    p = json.load(open(os.path.join(raw, net + ".json")))
+    # verbose lines: onednn_verbose,[v1,]primitive,exec,cpu,KIND,IMPL,PROP,...,TIME (2 measured + 1 warm-up step)
+    kinds = collections.defaultdict(float); impls = collections.Counter(); steps = 3
+    for line in open(os.path.join(raw, net + ".onednn.log")):
+        f = line.rstrip("\n").split(",")
+        if "exec" not in f:
+            continue
+        i = f.index("exec")
+        kind, impl, prop = f[i + 2], f[i + 3], f[i + 4]
+        try:
+            ms = float(f[-1])
+        except ValueError:
+            continue
+        key = kind if kind != "convolution" else "convolution " + prop.replace("forward_training", "forward")
+        kinds[key] += ms / steps
+        if kind == "convolution":
+            impls[impl + " " + prop] += 1
+    p["onednn_ms_per_step"] = {k: round(v, 2) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])}
+    p["onednn_convolution_implementations"] = dict(impls.most_common())
+    rows.append(p)
+prov = rows[0]["provenance"] if rows else {}
+engine = label or "DJL %s / libtorch %s" % (prov.get("djlVersion"), prov.get("libtorchVersion"))
+res = {"benchmark": "step_profile", "engine": engine, "kernels": kernels, "threads": int(threads), "networks": rows}
+with open(os.path.join(out, "step_profile.json"), "w") as fh:
+    json.dump(res, fh, indent=2); fh.write("\n")
+md = ["# Where a training step goes (%s, kernels %s, %s threads)" % (engine, kernels, threads), "",
+      "`bench/step_profile.sh`: the real Trainer (SGD Nesterov, batch %d, Fashion-MNIST, no augmentation); each part's "
+      "wall time per step, mean over %d steps after %d warm-up (CPU kernels run synchronously, so the time between "
+      "two marks is that part's cost); tensors = native tensors the part leaves alive on one step (a proxy for its "
+      "native calls; the optimizer's temporaries are freed within it and not counted)."
+      % (rows[0]["batch_size"], rows[0]["batches"], rows[0]["warmup_batches"]) if rows else "", ""]
+phases = list(rows[0]["phases"].keys()) if rows else []
+md.append("| part | " + " | ".join("%s ms | share | tensors" % r["network"] for r in rows) + " |")
+md.append("|---|" + "---:|---:|---:|" * len(rows))
+for ph in phases:
+    md.append("| %s | " % ph + " | ".join("%.1f | %.1f %% | %d" % (r["phases"][ph]["mean_ms"],
+              100 * r["phases"][ph]["share"], r["phases"][ph]["tensors_created"]) for r in rows) + " |")
+md.append("| **step** | " + " | ".join("**%.1f** | | " % r["mean_step_ms"] for r in rows) + " |")
+md.append("| img/s (median step) | " + " | ".join("%.0f | | " % r["images_per_second"] for r in rows) + " |")
+md += ["", "Networks: " + "; ".join("%s %d params, %.1f M MACs, %d parameter tensors" % (
+    r["network"], r["params"], r["macs"] / 1e6, r["parameter_tensors"]) for r in rows) + ".", "",
+    "oneDNN's own time per step by primitive (ONEDNN_VERBOSE, separate run of 1 warm-up + 2 steps, averaged over the "
+    "3; verbose output slows every primitive, so read the split, not the sum):", ""]
+for r in rows:
+    md.append("- **%s**: " % r["network"] + ", ".join("%s %.1f ms" % kv for kv in r["onednn_ms_per_step"].items()))
+    md.append("  - convolution implementations: " + ", ".join("%s (%d)" % kv for kv in
+              list(r["onednn_convolution_implementations"].items())[:6]))
+md += ["", "Provenance: gensynth %s (%s), %s, CPU %s, %s threads, kernels %s, %s." % (
+    prov.get("gensynthVersion"), prov.get("gitCommit"), engine, prov.get("cpu"), threads, kernels, prov.get("date")), ""]
+with open(os.path.join(out, "step_profile.md"), "w") as fh:
+    fh.write("\n".join(md))
+print("\n".join(md))
+PY
+if (( SMOKE )); then
+  bench_expect "$OUT/step_profile.md" '^\| forward \| [0-9.]+ \| [0-9.]+ % \| [0-9]+ \|' "profile table"
+  echo "smoke run ok: $OUT/step_profile.md" >&2
+fi
