@@ -1,14 +1,23 @@
 #!/usr/bin/env python3
-"""Training throughput of plain PyTorch on a gensynth network spec (the reference side of
-bench/train_throughput.sh).
+"""Training and evaluation throughput of plain PyTorch on a gensynth network spec (the reference
+side of bench/train_throughput.sh).
 
 Builds a torch.nn model generically from a gensynth spec JSON (the canonical format written by
 SpecIO.toJson: a list of named layers, each reading the previous layer unless it lists
-`inputs`), checks its trainable parameter count against the spec's, and trains it on the
-Fashion-MNIST training split with the same recipe and measurement as
-dev.gensynth.bench.TrainThroughput: SGD with Nesterov momentum 0.9, weight decay on
-conv/linear weights only, cosine learning rate without warm-up, cross-entropy, no augmentation,
-shuffled batches; images/s over the measured batches only (after the warm-up batches).
+`inputs`), checks its trainable parameter count against the spec's and (with --check-dir) its
+logits against gensynth's on the same initial weights, then, as dev.gensynth.bench.TrainThroughput:
+
+1. trains it on the Fashion-MNIST training split with the same recipe and measurement: SGD with
+   Nesterov momentum 0.9, weight decay on conv/linear weights only, cosine learning rate without
+   warm-up, cross-entropy, no augmentation, shuffled batches; images/s over the measured batches
+   only (after the warm-up batches);
+2. evaluates the trained model (net.eval(), torch.no_grad()) on batches of --eval-batch-size
+   training images: the median batch of --eval-batches after --eval-warmup;
+3. reports its peak resident memory (resource.getrusage ru_maxrss).
+
+Usage: torch_train.py --spec FILE.spec.json [--out FILE.json] [--check-dir DIR] [--expect-params N]
+[--threads N] [--batch-size 128] [--warmup-batches 5] [--batches 30] [--eval-batch-size 256]
+[--eval-warmup 3] [--eval-batches 20] [--data DIR]. Errors are one line on stderr, exit code 2.
 """
 import argparse
 import gzip
@@ -16,6 +25,7 @@ import json
 import math
 import os
 import platform
+import resource
 import sys
 import time
 
@@ -258,64 +268,67 @@ def find(d, stem, suffix):
 
 def load_train(d):
     """Fashion-MNIST train split scaled to [0, 1], then standardised with its own mean and
-    population std (as gensynth's Normalization.fit, accumulated in double)."""
+    population std (as gensynth's Normalization.fit, accumulated in double). The sums run over
+    chunks, so that no double copy of the whole split inflates the peak resident memory."""
     x = read_idx(find(d, "train-images", "idx3-ubyte"))
     y = read_idx(find(d, "train-labels", "idx1-ubyte"))
     x = x.astype(np.float32) / np.float32(255.0)
-    x64 = x.astype(np.float64)
-    mean = x64.mean()
-    std = math.sqrt(max(0.0, (x64 * x64).mean() - mean * mean))
-    x = ((x - np.float32(mean)) / np.float32(std)).astype(np.float32)
+    total = total_sq = 0.0
+    for i in range(0, x.shape[0], 4096):
+        c = x[i:i + 4096].astype(np.float64)
+        total += float(c.sum())
+        total_sq += float((c * c).sum())
+    count = float(x.size)
+    mean = total / count
+    std = math.sqrt(max(0.0, total_sq / count - mean * mean))
+    x -= np.float32(mean)
+    x /= np.float32(std)
     return (torch.from_numpy(x).reshape(-1, 1, x.shape[1], x.shape[2]),
             torch.from_numpy(y.astype(np.int64)), mean, std)
 
 
 # ----------------------------------------------------------------------------- benchmark
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--spec", required=True)
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    ap.add_argument("--batch-size", type=int, default=128)
-    ap.add_argument("--warmup-batches", type=int, default=5)
-    ap.add_argument("--batches", type=int, default=30)
-    ap.add_argument("--lr", type=float, default=0.05)
-    ap.add_argument("--weight-decay", type=float, default=5e-4)
-    ap.add_argument("--data", default=FASHION_MNIST_DIR)
-    ap.add_argument("--expect-params", type=int, default=None,
-                    help="gensynth's trainable parameter count; a mismatch is an error")
-    ap.add_argument("--check-dir", default=None,
-                    help="directory with gensynth's weights.npz + check.json: verify identical outputs first")
-    ap.add_argument("--out", default=None)
-    a = ap.parse_args()
+TOOL = "torch_train.py"
 
-    # Interop threads must be set before any parallel work starts.
-    torch.set_num_interop_threads(1)
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(42)
 
-    with open(a.spec) as f:
-        spec = json.load(f)
-    net = SpecNet(spec)
-    params = sum(p.numel() for p in net.parameters() if p.requires_grad)
-    if a.expect_params is not None and params != a.expect_params:
-        sys.exit("torch_train.py: parameter count %d of the torch model differs from gensynth's %d for %s"
-                 % (params, a.expect_params, a.spec))
+def fail(message):
+    """This script's own error: one line on stderr (what is wrong — what would fix it), exit 2."""
+    print("%s: %s" % (TOOL, message), file=sys.stderr)
+    sys.exit(2)
 
-    max_diff = None
-    if a.check_dir:
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        fail("%s — see %s --help" % (message, TOOL))
+
+
+def whole(minimum):
+    def parse(v):
         try:
-            max_diff = check_equivalence(net, a.check_dir)
-        except ValueError as e:
-            sys.exit("torch_train.py: %s: %s" % (a.spec, e))
-        print("torch: same outputs as gensynth on its initial weights (max |diff| %.2g)" % max_diff,
-              file=sys.stderr)
+            n = int(v)
+        except ValueError:
+            n = None
+        if n is None or n < minimum:
+            raise argparse.ArgumentTypeError("needs a whole number >= %d, got '%s'" % (minimum, v))
+        return n
+    return parse
 
-    x, y, mean, std = load_train(a.data)
+
+def median(v):
+    return float(np.median(np.asarray(v, dtype=np.float64)))
+
+
+def peak_rss_mb():
+    """Peak resident set size of this process in MB (ru_maxrss is in kB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def train(net, x, y, a):
+    """The measured training run; returns per-update end times (perf_counter) and the mean loss."""
     n = x.shape[0]
-    batch = min(a.batch_size, n)
+    batch = a.batch_size
     total = a.warmup_batches + a.batches
-
     decay = [p for p in net.parameters() if p.dim() > 1]
     no_decay = [p for p in net.parameters() if p.dim() <= 1]
     opt = torch.optim.SGD([{"params": decay, "weight_decay": a.weight_decay},
@@ -324,10 +337,6 @@ def main():
     loss_fn = nn.CrossEntropyLoss()
     gen = torch.Generator().manual_seed(42)
     net.train()
-
-    print("torch: training %s (%d params) for %d warm-up + %d measured batches of %d, threads %d"
-          % (net.spec_name, params, a.warmup_batches, a.batches, batch, torch.get_num_threads()),
-          file=sys.stderr)
     stamps = [0.0] * (total + 1)
     order = torch.randperm(n, generator=gen)
     cursor = 0
@@ -359,16 +368,101 @@ def main():
         stamps[update + 1] = time.perf_counter()
         if update + 1 in (a.warmup_batches, total):
             print("torch: batch %d/%d loss %.4f" % (update + 1, total, loss_sum / seen), file=sys.stderr)
+    return stamps, loss_sum / seen
+
+
+def evaluate(net, x, batch, warmup, batches):
+    """Wall time in ms of each of `batches` inference batches after `warmup` untimed ones, walking
+    through x (net.eval(), torch.no_grad(): no autograd graph is recorded)."""
+    starts = x.shape[0] - batch + 1
+    ms = []
+    net.eval()
+    with torch.no_grad():
+        for i in range(warmup + batches):
+            s = (i * batch) % starts
+            xb = x[s:s + batch]
+            t0 = time.perf_counter()
+            net(xb).numpy()
+            t1 = time.perf_counter()
+            if i >= warmup:
+                ms.append((t1 - t0) * 1e3)
+    return ms
+
+
+def main():
+    ap = Parser(prog=TOOL, description=__doc__.split("\n")[0])
+    ap.add_argument("--spec", required=True)
+    ap.add_argument("--threads", type=whole(1), default=os.cpu_count())
+    ap.add_argument("--batch-size", type=whole(1), default=128)
+    ap.add_argument("--warmup-batches", type=whole(0), default=5)
+    ap.add_argument("--batches", type=whole(1), default=30)
+    ap.add_argument("--eval-batch-size", type=whole(1), default=256)
+    ap.add_argument("--eval-warmup", type=whole(0), default=3)
+    ap.add_argument("--eval-batches", type=whole(1), default=20)
+    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--weight-decay", type=float, default=5e-4)
+    ap.add_argument("--data", default=FASHION_MNIST_DIR)
+    ap.add_argument("--expect-params", type=int, default=None,
+                    help="gensynth's trainable parameter count; a mismatch is an error")
+    ap.add_argument("--check-dir", default=None,
+                    help="directory with gensynth's weights.npz + check.json: verify identical outputs first")
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args()
+
+    # Interop threads must be set before any parallel work starts.
+    torch.set_num_interop_threads(1)
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(42)
+
+    try:
+        with open(a.spec) as f:
+            spec = json.load(f)
+        net = SpecNet(spec)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        fail("cannot build a torch model from %s: %s — give a spec JSON written by gensynth" % (a.spec, e))
+    params = sum(p.numel() for p in net.parameters() if p.requires_grad)
+    if a.expect_params is not None and params != a.expect_params:
+        fail("parameter count %d of the torch model differs from gensynth's %d for %s — torch_train.py builds"
+             " some layer differently from gensynth's SpecBlock" % (params, a.expect_params, a.spec))
+
+    max_diff = None
+    if a.check_dir:
+        try:
+            max_diff = check_equivalence(net, a.check_dir)
+        except (OSError, ValueError, KeyError) as e:
+            fail("%s: %s" % (a.spec, e))
+        print("torch: same outputs as gensynth on its initial weights (max |diff| %.2g)" % max_diff,
+              file=sys.stderr)
+
+    try:
+        x, y, mean, std = load_train(a.data)
+    except (OSError, ValueError) as e:
+        fail("cannot read Fashion-MNIST from %s: %s — install dataset-fashion-mnist or pass --data DIR" % (a.data, e))
+    n = x.shape[0]
+    if a.batch_size > n or a.eval_batch_size > n:
+        fail("--batch-size %d and --eval-batch-size %d need at most the %d training images of %s — pass smaller"
+             " batch sizes" % (a.batch_size, a.eval_batch_size, n, a.data))
+    batch = a.batch_size
+    total = a.warmup_batches + a.batches
+    print("torch: training %s (%d params) for %d warm-up + %d measured batches of %d, threads %d"
+          % (net.spec_name, params, a.warmup_batches, a.batches, batch, torch.get_num_threads()),
+          file=sys.stderr)
+    stamps, final_loss = train(net, x, y, a)
+    print("torch: evaluating %s, %d warm-up + %d measured batches of %d"
+          % (net.spec_name, a.eval_warmup, a.eval_batches, a.eval_batch_size), file=sys.stderr)
+    eval_ms = evaluate(net, x, a.eval_batch_size, a.eval_warmup, a.eval_batches)
+    rss = peak_rss_mb()
 
     w = a.warmup_batches
     secs = stamps[total] - stamps[w]
     ips = a.batches * batch / secs
     per = [(stamps[w + i + 1] - stamps[w + i]) * 1e3 for i in range(a.batches)]
-    med = float(np.median(per))
+    med = median(per)
+    eval_med = median(eval_ms)
     res = {
         "side": "pytorch",
         "engine": "PyTorch %s (Python %s)" % (torch.__version__, platform.python_version()),
-        "network": net.spec_name,
+        "network": os.path.basename(a.spec).replace(".spec.json", ""),
         "spec": os.path.abspath(a.spec),
         "params": params,
         "max_abs_logit_diff_vs_gensynth": max_diff,
@@ -383,19 +477,32 @@ def main():
         "median_batch_ms": med,
         "median_images_per_second": batch / (med / 1e3),
         "images_per_second_incl_warmup": total * batch / (stamps[total] - stamps[0]),
-        "final_train_loss": loss_sum / seen,
+        "final_train_loss": final_loss,
         "batch_ms": [round(v, 1) for v in per],
+        "eval": {"batch_size": a.eval_batch_size, "warmup_batches": a.eval_warmup, "batches": a.eval_batches,
+                 "median_batch_ms": eval_med, "images_per_second": a.eval_batch_size / (eval_med / 1e3),
+                 "how": "net.eval(), torch.no_grad(); timed: the forward pass of a slice of the training tensor",
+                 "batch_ms": [round(v, 1) for v in eval_ms]},
+        "peak_rss_mb": rss,
         "normalization": {"mean": mean, "std": std},
+        "data": os.path.abspath(a.data),
         "torch_version": torch.__version__,
+        "python_version": platform.python_version(),
+        "numpy_version": np.__version__,
+        "torch_parallel": [l.strip() for l in torch.__config__.parallel_info().splitlines() if l.strip()],
+        "mkldnn_enabled": bool(torch.backends.mkldnn.is_available()),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     text = json.dumps(res, indent=2)
     if a.out:
-        os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-        with open(a.out, "w") as f:
-            f.write(text + "\n")
-    print("pytorch %s: %.1f img/s (median batch %.1f ms) over %d batches of %d, %d params%s"
-          % (net.spec_name, ips, med, a.batches, batch, params, (" -> " + a.out) if a.out else ""))
+        try:
+            os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+            with open(a.out, "w") as f:
+                f.write(text + "\n")
+        except OSError as e:
+            fail("cannot write %s: %s — give --out a writable path" % (a.out, e))
+    print("pytorch %s: train %.1f img/s (median batch %.1f ms), eval %.1f img/s, peak RSS %.0f MB%s"
+          % (net.spec_name, ips, med, a.eval_batch_size / (eval_med / 1e3), rss, (" -> " + a.out) if a.out else ""))
 
 
 if __name__ == "__main__":

@@ -67,6 +67,35 @@ class BenchErrorsTest {
     }
 
     @Test
+    void trainThroughputBadArgumentsAndNetworks() {
+        String out = tmp.resolve("t.json").toString();
+        assertThat(assertOneLineError(TrainThroughput::run, "TrainThroughput", "--network", "resnett", "--out", out))
+                .contains("unknown network 'resnett'", "resnet", "generated");
+        assertThat(assertOneLineError(TrainThroughput::run, "TrainThroughput", "--check-networks", "resnet",
+                "mobilenet_v3")).contains("unknown network 'mobilenet_v3'");
+        assertThat(assertOneLineError(TrainThroughput::run, "TrainThroughput", "--check-networks"))
+                .contains("needs at least one network name");
+        assertThat(assertOneLineError(TrainThroughput::run, "TrainThroughput", "--out", out))
+                .contains("--network NAME is missing", "usage: TrainThroughput");
+        assertThat(assertOneLineError(TrainThroughput::run, "TrainThroughput", "--network", "resnet"))
+                .contains("--out FILE.json is missing");
+        assertThat(assertOneLineError(TrainThroughput::run, "TrainThroughput", "--network", "resnet", "--eval-batches",
+                "0", "--out", out)).contains("--eval-batches needs a whole number >= 1, got '0'");
+        assertThat(assertOneLineError(TrainThroughput::run, "TrainThroughput", "--network", "resnet", "--lr", "fast",
+                "--out", out)).contains("--lr needs a number > 0, got 'fast'");
+        assertThat(assertOneLineError(TrainThroughput::run, "TrainThroughput", "--network", "resnet", "--rounds", "3",
+                "--out", out)).contains("unknown option '--rounds'");
+        assertThat(assertOneLineError(TrainThroughput::run, "TrainThroughput", "--network", "resnet", "--data",
+                tmp.resolve("none").toString(), "--out", out)).contains("does not exist", "dataset-fashion-mnist");
+        assertThat(tmp.resolve("t.json")).doesNotExist();
+    }
+
+    @Test
+    void trainThroughputChecksNetworkNames() {
+        assertThat(TrainThroughput.run(System.err, "--check-networks", "resnet generated", "plain")).isZero();
+    }
+
+    @Test
     void killDrillBadArgumentsAndMissingFiles() throws Exception {
         assertThat(assertOneLineError(KillDrill::run, "KillDrill")).contains("no command given", "usage: KillDrill");
         assertThat(assertOneLineError(KillDrill::run, "KillDrill", "subset", "--from", tmp.toString(), "--train",
