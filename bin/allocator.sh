@@ -12,7 +12,7 @@ gensynth_allocator() {
   for lib in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2; do
     if [[ -f "$lib" ]]; then
       export LD_PRELOAD="$lib${LD_PRELOAD:+:$LD_PRELOAD}"
-      export MALLOC_CONF="${MALLOC_CONF:-dirty_decay_ms:60000,muzzy_decay_ms:60000}"
+      export MALLOC_CONF="${MALLOC_CONF:-oversize_threshold:0,dirty_decay_ms:60000,muzzy_decay_ms:60000}"
       return 0
     fi
   done

@@ -27,7 +27,7 @@ import java.util.Properties;
  */
 public final class EngineCheck {
     /** Bump when the cases or tolerances change, so cached verdicts of older checks are not trusted. */
-    static final int CANARY_VERSION = 4;
+    static final int CANARY_VERSION = 5;
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private static Report passed;
@@ -186,7 +186,7 @@ public final class EngineCheck {
         // threads too: libtorch splits work differently, and a kernel can be wrong at one split only
         String key = Kernels.cpu().describe() + "|" + Kernels.cpu().flags() + "|" + libtorchVersion() + "|"
                 + ai.djl.engine.Engine.getDjlVersion() + "|" + dev.gensynth.metrics.Latency.threads() + "|" + setting
-                + "|" + CANARY_VERSION;
+                + "|" + CANARY_VERSION + (dev.gensynth.djl.SpecBlock.CHANNELS_LAST ? "" : "|nchw");
         return cacheDir().resolve("engine-check").resolve(setting + "-" + sha256(key).substring(0, 16) + ".json");
     }
 
