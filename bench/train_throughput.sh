@@ -178,7 +178,8 @@ run_gensynth() {  # network round
 run_pytorch() {  # network round
   local net=$1 r=$2 params
   params="$(grep -m1 -E "^$net " <<< "$NET_INFO" | cut -d' ' -f2)"
-  measured "$net" pytorch "$r" "$PY" "$ROOT/bench/torch_train.py" --spec "$RAW/$net.spec.json" \
+  # the Python side with the allocator a Python user gets (glibc), gensynth with the one bin/gensynth sets
+  measured "$net" pytorch "$r" env -u LD_PRELOAD -u MALLOC_CONF "$PY" "$ROOT/bench/torch_train.py" --spec "$RAW/$net.spec.json" \
     --threads "$THREADS" --data "$DATA" --batch-size "$BATCH" --warmup-batches "$WARMUP" --batches "$BATCHES" \
     --eval-batch-size "$EVAL_BATCH" --eval-warmup "$EVAL_WARMUP" --eval-batches "$EVAL_BATCHES" \
     --expect-params "$params" --check-dir "$CHECK/$net" --out "$RAW/${net}_pytorch_r$r.json"
@@ -446,9 +447,10 @@ for r in rows:
 mach = provenance["machine"]
 md += ["", "## Settings and provenance", "",
        "- settings: Fashion-MNIST train split%s, standardised; %d intra-op thread(s) and 1 interop thread on both sides "
-       "(`OMP_NUM_THREADS=%d`); kernel setting `DNNL_MAX_CPU_ISA=%s` (%s), exported to both sides." % (
+       "(`OMP_NUM_THREADS=%d`); kernel setting `DNNL_MAX_CPU_ISA=%s` (%s), exported to both sides; memory allocator: "
+       "gensynth %s (as `bin/gensynth` runs it, see `bin/allocator.sh`), Python glibc's (what `python3` gives)." % (
            " (3000-image subset: smoke run)" if E["TT_SMOKE"] == "1" else "", threads, threads, setting,
-           provenance["kernels"]["how"]),
+           provenance["kernels"]["how"], "jemalloc" if "jemalloc" in os.environ.get("LD_PRELOAD", "") else "glibc"),
        "- peak: " + peak_text,
        "- machine: %s (%s), %s, family %s model %s, %d cores, %s GB, %s, Linux %s; vector flags: %s." % (
            mach["hostname"], cpu_model, "x86_64" if platform.machine() == "x86_64" else platform.machine(),
