@@ -17,9 +17,8 @@ public enum StepPhase {
     BACKWARD,
     /** The running top-1 count: arg-max of the logits copied to Java. */
     METRICS,
+    /** The update of every parameter, and zeroing the gradients (PyTorch accumulates them). */
     OPTIMIZER,
     /** Freeing the step's native tensors. */
-    RELEASE,
-    /** Zeroing the parameters' gradients (PyTorch accumulates them). */
-    ZERO
+    RELEASE
 }

@@ -138,12 +138,15 @@ public final class Trainer {
                         }
                         listener.afterPhase(StepPhase.METRICS);
                     }
-                    trainer.step();
+                    if (opt instanceof MomentumSgd sgd) {
+                        sgd.step(net.block(), update); // zeroes the gradients too
+                    } else {
+                        trainer.step();
+                        zeroGradients(net);
+                    }
                     listener.afterPhase(StepPhase.OPTIMIZER);
                 }
                 listener.afterPhase(StepPhase.RELEASE);
-                zeroGradients(net);
-                listener.afterPhase(StepPhase.ZERO);
                 seen += batch;
                 double secs = (System.nanoTime() - started) / 1e9;
                 listener.onBatch(update + 1, lossSum / seen, 100.0 * correct / seen, (update + 1) * batch / secs);
