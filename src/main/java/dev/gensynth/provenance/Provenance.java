@@ -41,6 +41,8 @@ import java.util.Properties;
  * @param cores processors available to the JVM
  * @param threads PyTorch intra-op threads
  * @param kernels the CPU kernel setting in force, see {@link #kernelSetting()}
+ * @param allocator the native memory allocator libtorch runs with (jemalloc as {@code bin/gensynth} sets it, or
+ *     glibc's): it changes speed, never numbers
  * @param date when this record was made, ISO-8601 UTC to the second
  * @param seed a run's seed; null outside runs
  * @param configHash a run's configuration text, hashed: the first 12 hex digits of its SHA-256; null outside runs
@@ -49,7 +51,7 @@ import java.util.Properties;
 @JsonIgnoreProperties(ignoreUnknown = true) // a later version may record more; older readers skip it
 public record Provenance(String gensynthVersion, String gitCommit, String djlVersion, String libtorchVersion,
         String onnxRuntimeVersion, String jvm, String os, String cpu, int cores, int threads, String kernels,
-        String date, Long seed, String configHash) {
+        String allocator, String date, Long seed, String configHash) {
 
     private static final String UNKNOWN = "unknown";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,21 +64,22 @@ public record Provenance(String gensynthVersion, String gitCommit, String djlVer
                 System.getProperty("java.vendor") + " " + Runtime.version(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
                         + System.getProperty("os.arch") + ")",
-                dev.gensynth.engine.Kernels.cpu().describe(), Runtime.getRuntime().availableProcessors(), 0, null, null, null, null);
+                dev.gensynth.engine.Kernels.cpu().describe(), Runtime.getRuntime().availableProcessors(), 0, null,
+                String.valueOf(System.getenv("LD_PRELOAD")).contains("jemalloc") ? "jemalloc" : "glibc", null, null, null);
     }
 
     /** The provenance of a result made now by this process. */
     public static Provenance current() {
         Provenance p = ProcessWide.STATIC;
         return new Provenance(p.gensynthVersion, p.gitCommit, p.djlVersion, p.libtorchVersion, p.onnxRuntimeVersion,
-                p.jvm, p.os, p.cpu, p.cores, Latency.threads(), kernelSetting(),
+                p.jvm, p.os, p.cpu, p.cores, Latency.threads(), kernelSetting(), p.allocator,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), null, null);
     }
 
     /** This provenance for a result of a run with this seed and configuration text. */
     public Provenance forRun(long runSeed, String configText) {
         return new Provenance(gensynthVersion, gitCommit, djlVersion, libtorchVersion, onnxRuntimeVersion, jvm, os,
-                cpu, cores, threads, kernels, date, runSeed, sha256(configText).substring(0, 12));
+                cpu, cores, threads, kernels, allocator, date, runSeed, sha256(configText).substring(0, 12));
     }
 
     /**
@@ -100,10 +103,10 @@ public record Provenance(String gensynthVersion, String gitCommit, String djlVer
                 + djlVersion + ", libtorch " + libtorchVersion + ", ONNX Runtime " + onnxRuntimeVersion;
     }
 
-    /** One line naming the machine and how it computes: CPU, cores, OS, JVM, threads, kernels. */
+    /** One line naming the machine and how it computes: CPU, cores, OS, JVM, threads, kernels, allocator. */
     public String machine() {
         return cpu + ", " + cores + " cores, " + os + ", Java " + jvm + ", " + threads + " threads, kernels "
-                + kernels;
+                + kernels + (allocator == null ? "" : ", allocator " + allocator);
     }
 
     private static String resource(String name, String key) {
