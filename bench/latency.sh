@@ -30,12 +30,8 @@ THREADS="${GENSYNTH_THREADS:-$(nproc)}"
 if (( SMOKE )); then
   RUNS=(--warmup 2 --runs 5)
   THREADS="${GENSYNTH_THREADS:-1}"
-  OUT="$(bench_out_dir "$OUT")"
-elif [[ -n "$OUT" ]]; then
-  OUT="$(bench_out_dir "$OUT")"
-else
-  OUT="$ROOT/bench/results"
 fi
+OUT="$(bench_results_dir "$SMOKE" "$OUT")"
 "$ROOT/bin/setup"
 bench_jar
 bench_kernels "$THREADS"

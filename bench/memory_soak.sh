@@ -28,12 +28,8 @@ CONFIG=bench/memory-soak.yaml
 if (( SMOKE )); then
   CONFIG=bench/memory-soak-smoke.yaml
   export GENSYNTH_THREADS="${GENSYNTH_THREADS:-1}"
-  OUT="$(bench_out_dir "$OUT")"
-elif [[ -n "$OUT" ]]; then
-  OUT="$(bench_out_dir "$OUT")"
-else
-  OUT="$ROOT/bench/results"
 fi
+OUT="$(bench_results_dir "$SMOKE" "$OUT")"
 "$ROOT/bin/setup"
 bench_jar
 (( SMOKE )) && bench_smoke_data

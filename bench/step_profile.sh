@@ -35,12 +35,8 @@ while [[ $# -gt 0 ]]; do
 done
 if (( SMOKE )); then
   NETWORKS="resnet generated" BATCHES=2 WARMUP=1 THREADS="${GENSYNTH_THREADS:-1}"
-  OUT="$(bench_out_dir "$OUT")"
-elif [[ -n "$OUT" ]]; then
-  OUT="$(bench_out_dir "$OUT")"
-else
-  OUT="$ROOT/bench/results"
 fi
+OUT="$(bench_results_dir "$SMOKE" "$OUT")"
 "$ROOT/bin/setup" python3
 bench_jar
 bench_kernels "$THREADS"

@@ -56,6 +56,16 @@ bench_out_dir() {
   fi
 }
 
+# bench_results_dir SMOKE OUT: where a script writes: OUT (created) or, in a smoke run without one, a new
+# temporary directory; else the committed bench/results. Prints it.
+bench_results_dir() {
+  if (( $1 )) || [[ -n "$2" ]]; then
+    bench_out_dir "$2"
+  else
+    echo "$ROOT/bench/results"
+  fi
+}
+
 # bench_expect FILE REGEX WHAT: dies unless FILE exists and has a line matching REGEX (grep -E), so that a
 # smoke run fails when the writer of its results breaks.
 bench_expect() {
