@@ -1,7 +1,6 @@
 package dev.gensynth.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.HashMap;
@@ -11,8 +10,8 @@ import java.util.Map;
  * SGD with (optionally Nesterov) momentum and L2 weight decay, with the update rule of PyTorch's
  * {@code torch.optim.SGD}, so recipes carry over from Python. Decay applies to convolution and
  * linear weights only, not to biases and batch-norm scales (the usual practice). Written here because
- * DJL's SGD has no Nesterov option. Temporaries of each update are closed by an
- * {@link NDScope}: they would otherwise pile up in the model's manager.
+ * DJL's SGD has no Nesterov option. The update works in place on the gradient and closes its two
+ * temporaries at once: they would otherwise pile up in the model's manager.
  */
 final class MomentumSgd extends Optimizer {
     private final Tracker learningRate;
@@ -46,54 +45,44 @@ final class MomentumSgd extends Optimizer {
                 return;
             }
             try (NDArray g = w.getGradient()) {
-                if (decay > 0 && w.getShape().dimension() > 1) {
-                    try (NDArray wd = w.mul(decay)) {
-                        g.addi(wd);
-                    }
-                }
-                NDArray step = g;
-                if (momentum > 0) {
-                    NDArray v = velocity.get(p.getId());
-                    if (v == null) {
-                        v = g.duplicate(); // in the model's manager: freed with the network
-                        velocity.put(p.getId(), v);
-                    } else {
-                        v.muli(momentum).addi(g);
-                    }
-                    if (nesterov) {
-                        try (NDArray mv = v.mul(momentum)) {
-                            g.addi(mv);
-                        }
-                    } else {
-                        step = v;
-                    }
-                }
-                try (NDArray delta = step.mul(lr)) {
-                    w.subi(delta);
-                }
+                apply(p.getId(), w, g, lr);
                 ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) w);
             }
         });
     }
 
+    /** DJL's per-parameter entry point (its {@code Trainer.step()}); the trainer calls {@link #step} instead. */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
-        float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray g = decay > 0 && weight.getShape().dimension() > 1 ? grad.add(weight.mul(decay)) : grad;
-            if (momentum > 0) {
-                NDArray v = velocity.get(parameterId);
-                if (v == null) {
-                    v = g.duplicate();
-                    NDScope.unregister(v);
-                    velocity.put(parameterId, v);
-                } else {
-                    v.muli(momentum).addi(g);
-                }
-                g = nesterov ? g.add(v.mul(momentum)) : v;
+        apply(parameterId, weight, grad, learningRate.getNewValue(parameterId, updateCount(parameterId)));
+    }
+
+    /** One update of {@code w}; {@code g} is overwritten (in place, so no temporaries to free but two). */
+    private void apply(String id, NDArray w, NDArray g, float lr) {
+        if (decay > 0 && w.getShape().dimension() > 1) {
+            try (NDArray wd = w.mul(decay)) {
+                g.addi(wd);
             }
-            weight.subi(g.mul(lr));
+        }
+        NDArray step = g;
+        if (momentum > 0) {
+            NDArray v = velocity.get(id);
+            if (v == null) {
+                v = g.duplicate(); // in the model's manager: freed with the network
+                velocity.put(id, v);
+            } else {
+                v.muli(momentum).addi(g);
+            }
+            if (nesterov) {
+                try (NDArray mv = v.mul(momentum)) {
+                    g.addi(mv);
+                }
+            } else {
+                step = v;
+            }
+        }
+        try (NDArray delta = step.mul(lr)) {
+            w.subi(delta);
         }
     }
 
