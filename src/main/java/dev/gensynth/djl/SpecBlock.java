@@ -53,6 +53,7 @@ public final class SpecBlock extends AbstractBlock {
     private final boolean channelsLast;
 
     public SpecBlock(NetworkSpec spec) {
+        boolean friendlyWidths = true;
         this.spec = spec;
         this.shapes = spec.shapes();
         for (Layer l : spec.layers()) {
@@ -61,16 +62,15 @@ public final class SpecBlock extends AbstractBlock {
                 blocks.put(l.name(), addChildBlock(l.name(), b));
             }
             if (l instanceof Conv c) {
-                int channels = shapes.get(c.inputs().get(0)).channels();
-                if (channels > 1 && c.groupsFor(shapes.get(c.inputs().get(0))) == channels) {
+                Shape in = shapes.get(c.inputs().get(0));
+                if (in.channels() > 1 && c.groupsFor(in) == in.channels()) {
                     depthwise.add(l.name());
                 }
+                friendlyWidths &= c.outFor(in) % CHANNELS_LAST_MULTIPLE == 0
+                        && (in.channels() == 1 || in.channels() % CHANNELS_LAST_MULTIPLE == 0);
             }
         }
-        this.channelsLast = CHANNELS_LAST && spec.layers().stream().allMatch(l -> !(l instanceof Conv c)
-                || (c.outFor(shapes.get(c.inputs().get(0))) % CHANNELS_LAST_MULTIPLE == 0
-                && (shapes.get(c.inputs().get(0)).channels() == 1
-                || shapes.get(c.inputs().get(0)).channels() % CHANNELS_LAST_MULTIPLE == 0)));
+        this.channelsLast = CHANNELS_LAST && friendlyWidths;
         for (int i = 0; i < spec.layers().size(); i++) {
             for (String in : spec.layers().get(i).inputs()) {
                 lastUse.put(in, i);
@@ -180,16 +180,16 @@ public final class SpecBlock extends AbstractBlock {
             "true"));
     static final int CHANNELS_LAST_MULTIPLE = 8;
 
-    /**
-     * The same values in channels-last memory order (NCHW shape, NHWC strides): a copy into NHWC
-     * order viewed back as NCHW. Convolutions, batch norm and element-wise operations keep that
-     * order for their outputs, so one conversion near the input puts the whole network in it.
-     */
     /** The same values in the default (NCHW) memory order. */
     static NDArray contiguous(NDArray x) {
         return x.flatten().reshape(x.getShape());
     }
 
+    /**
+     * The same values in channels-last memory order (NCHW shape, NHWC strides): a copy into NHWC
+     * order viewed back as NCHW. Convolutions, batch norm and element-wise operations keep that
+     * order for their outputs, so one conversion near the input puts the whole network in it.
+     */
     static NDArray channelsLast(NDArray x) {
         ai.djl.ndarray.types.Shape s = x.getShape();
         return x.transpose(0, 2, 3, 1).flatten().reshape(s.get(0), s.get(2), s.get(3), s.get(1)).transpose(0, 3, 1, 2);
