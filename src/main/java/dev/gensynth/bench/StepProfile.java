@@ -40,7 +40,7 @@ public final class StepProfile {
     }
 
     private static final String USAGE = "StepProfile --out FILE.json [--arch NAME] [--batch-size 128]"
-            + " [--warmup-batches 5] [--batches 20]";
+            + " [--warmup-batches 5] [--batches 20] [--shards 2] [--torch-profile TRACE.json]";
 
     public static void main(String[] args) {
         BenchCli.exit(BenchCli.run("StepProfile", System.err, () -> profile(args)));
@@ -52,6 +52,8 @@ public final class StepProfile {
         int warmup = 5;
         int batches = 20;
         Path out = null;
+        Path torchProfile = null;
+        int shards = TrainConfig.DEFAULT_SHARDS;
         BenchCli.Args a = new BenchCli.Args(args, USAGE);
         for (String opt = a.next(); opt != null; opt = a.next()) {
             switch (opt) {
@@ -60,6 +62,8 @@ public final class StepProfile {
                 case "--warmup-batches" -> warmup = a.intValue(opt, 0);
                 case "--batches" -> batches = a.intValue(opt, 1);
                 case "--out" -> out = Path.of(a.value(opt));
+                case "--torch-profile" -> torchProfile = Path.of(a.value(opt));
+                case "--shards" -> shards = a.intValue(opt, 1);
                 default -> throw a.error("unknown option '" + opt + "'");
             }
         }
@@ -80,8 +84,9 @@ public final class StepProfile {
         long[] stepNanos = new long[batches];
         System.err.printf("StepProfile: %s (%d params, %.1f M MACs), %d warm-up + %d measured steps of %d%n",
                 spec.name(), cost.params(), cost.macsMillions(), warmup, batches, batch);
+        Path profileTo = torchProfile;
         try (Network net = Network.create(spec, initial)) {
-            Trainer.train(net, train, null, config(total, batch, train.size()), new TrainListener() {
+            Trainer.train(net, train, null, config(total, batch, train.size(), shards), new TrainListener() {
                 long last;
                 long stepStart;
                 long step;
@@ -103,6 +108,12 @@ public final class StepProfile {
 
                 @Override
                 public void onBatch(long update, double loss, double top1, double imagesPerSecond) {
+                    if (profileTo != null && update == skip) {
+                        ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+                    }
+                    if (profileTo != null && update == total) {
+                        ai.djl.pytorch.jni.JniUtils.stopProfile(profileTo.toString());
+                    }
                     long now = System.nanoTime();
                     if (step >= skip) {
                         stepNanos[(int) (step - skip)] = now - stepStart;
@@ -113,7 +124,7 @@ public final class StepProfile {
                 }
             });
         }
-        long[] tensors = countTensors(spec, initial, train, batch);
+        long[] tensors = countTensors(spec, initial, train, batch, shards);
 
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode o = json.createObjectNode();
@@ -122,6 +133,7 @@ public final class StepProfile {
         o.put("macs", cost.macs());
         o.put("parameter_tensors", spec.parameters().size());
         o.put("batch_size", batch);
+        o.put("shards", shards);
         o.put("warmup_batches", warmup);
         o.put("batches", batches);
         o.put("threads", String.valueOf(System.getProperty("ai.djl.pytorch.num_threads", "default")));
@@ -153,10 +165,10 @@ public final class StepProfile {
     }
 
     /** Native tensors each phase leaves alive, on the third of three steps (counting walks them all). */
-    private static long[] countTensors(NetworkSpec spec, Weights initial, Dataset train, int batch) {
+    private static long[] countTensors(NetworkSpec spec, Weights initial, Dataset train, int batch, int shards) {
         long[] created = new long[PHASES.length];
         try (Network net = Network.create(spec, initial)) {
-            Trainer.train(net, train, null, config(3, batch, train.size()), new TrainListener() {
+            Trainer.train(net, train, null, config(3, batch, train.size(), shards), new TrainListener() {
                 long last = -1;
                 long step;
 
@@ -179,9 +191,9 @@ public final class StepProfile {
     }
 
     /** The recipe of {@link TrainThroughput}, for exactly {@code updates} steps. */
-    static TrainConfig config(int updates, int batch, int n) {
+    static TrainConfig config(int updates, int batch, int n, int shards) {
         return new TrainConfig((double) updates * batch / n, batch, "sgd", 0.05, 0.9, true, 5e-4, 0, 0, 0, 0, false,
-                42);
+                42, shards);
     }
 
     static double median(long[] v) {

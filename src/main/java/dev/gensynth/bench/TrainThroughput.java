@@ -64,7 +64,7 @@ import java.util.Arrays;
  */
 public final class TrainThroughput {
     static final String USAGE = "TrainThroughput --network NAME --out FILE.json [--check-dir DIR] [--data DIR]"
-            + " [--threads N] [--batch-size 128] [--warmup-batches 5] [--batches 30] [--lr 0.05]"
+            + " [--threads N] [--batch-size 128] [--warmup-batches 5] [--batches 30] [--shards 2] [--lr 0.05]"
             + " [--eval-batch-size 256] [--eval-warmup 3] [--eval-batches 20] [--latency-warmup 30]"
             + " [--latency-runs 200] | TrainThroughput --check-networks NAME...; NAME: a zoo architecture or "
             + BenchNetworks.GENERATED;
@@ -99,6 +99,7 @@ public final class TrainThroughput {
         int evalBatches = 20;
         int latencyWarmup = 30;
         int latencyRuns = 200;
+        int shards = dev.gensynth.train.TrainConfig.DEFAULT_SHARDS;
         BenchCli.Args a = new BenchCli.Args(args, USAGE);
         for (String opt = a.next(); opt != null; opt = a.next()) {
             switch (opt) {
@@ -113,6 +114,7 @@ public final class TrainThroughput {
                 case "--batch-size" -> batch = a.intValue(opt, 1);
                 case "--warmup-batches" -> warmup = a.intValue(opt, 0);
                 case "--batches" -> batches = a.intValue(opt, 1);
+                case "--shards" -> shards = a.intValue(opt, 1);
                 case "--lr" -> lr = positive(a, opt);
                 case "--eval-batch-size" -> evalBatch = a.intValue(opt, 1);
                 case "--eval-warmup" -> evalWarmup = a.intValue(opt, 0);
@@ -156,7 +158,7 @@ public final class TrainThroughput {
         int total = warmup + batches;
         // Trainer runs floor(epochs * n / batch) updates (budgets are "at most"), so exactly total.
         TrainConfig cfg = new TrainConfig((double) total * batch / n, batch, "sgd", lr, 0.9, true, 5e-4, 0, 0, 0, 0,
-                false, SEED);
+                false, SEED, shards);
         long[] stamps = new long[total + 1];
         int finalWarmup = warmup;
         TrainListener clock = new TrainListener() {
@@ -229,6 +231,7 @@ public final class TrainThroughput {
         o.put("macs", cost.macs());
         o.put("threads", threadProp == null ? "default" : threadProp);
         o.put("batch_size", batch);
+        o.put("shards", cfg.shards());
         o.put("warmup_batches", warmup);
         o.put("batches", batches);
         o.put("learning_rate", lr);

@@ -51,6 +51,11 @@ public final class SpecBlock extends AbstractBlock {
     private final java.util.Set<String> depthwise = new java.util.HashSet<>();
     /** Whether this network runs channels-last (see {@link #CHANNELS_LAST}). */
     private final boolean channelsLast;
+    /**
+     * Running statistics {mean, variance} of every batch-norm layer for shards 1.. of a sharded
+     * training step (shard 0 keeps the layer's own); null when no sharded training is open.
+     */
+    private List<Map<String, NDArray[]>> shardStats;
 
     public SpecBlock(NetworkSpec spec) {
         boolean friendlyWidths = true;
@@ -128,7 +133,11 @@ public final class SpecBlock extends AbstractBlock {
             PairList<String, Object> params) {
         Map<String, NDArray> live = new HashMap<>();
         NDArray input = inputs.singletonOrThrow();
-        boolean nhwc = channelsLast && spec.input().isMap() && spec.input().channels() > 1;
+        Object shardParam = params == null ? null : params.get(SHARD);
+        int shard = shardParam == null ? 0 : (Integer) shardParam;
+        // a 1-channel input too: its conversion is a view, and it makes the first convolution write
+        // channels-last (otherwise oneDNN writes NCHW, which costs two copies of that output a step)
+        boolean nhwc = channelsLast && spec.input().isMap();
         live.put(Layer.INPUT, nhwc ? channelsLast(input) : input);
         List<Layer> layers = spec.layers();
         for (int i = 0; i < layers.size(); i++) {
@@ -144,6 +153,9 @@ public final class SpecBlock extends AbstractBlock {
                 // convolution (3 s a step in mobilenet_v2); in NCHW it has fast ones
                 out = channelsLast(b.forward(ps, new NDList(contiguous(in.get(0))), training, params)
                         .singletonOrThrow());
+            } else if (shard > 0 && b instanceof BatchNorm) {
+                out = shardBatchNorm(ps, (dev.gensynth.spec.BatchNorm) l, b, in.get(0), training,
+                        shardStats.get(shard - 1).get(l.name()));
             } else {
                 out = b != null
                         ? b.forward(ps, new NDList(in.get(0)), training, params).singletonOrThrow()
@@ -248,6 +260,100 @@ public final class SpecBlock extends AbstractBlock {
             return x.reshape(x.getShape().get(0), -1);
         }
         throw new IllegalStateException("no DJL operation for layer kind " + l.kind());
+    }
+
+    /** The forward-pass parameter naming the shard of a sharded training step (an Integer, 0 if absent). */
+    public static final String SHARD = "gensynth.shard";
+
+    /**
+     * Opens {@code shards} shards of a training step: shard 0 uses each batch-norm layer's own
+     * running statistics, shards 1.. get copies of them, so that shards run at the same time
+     * without writing the same memory. {@link #mergeShards} folds them back.
+     */
+    public void openShards(int shards) {
+        closeShards();
+        shardStats = new ArrayList<>();
+        for (int s = 1; s < shards; s++) {
+            Map<String, NDArray[]> stats = new HashMap<>();
+            for (Map.Entry<String, Block> e : blocks.entrySet()) {
+                if (e.getValue() instanceof BatchNorm) {
+                    NDArray[] own = runningStats(e.getValue());
+                    stats.put(e.getKey(), new NDArray[] {own[0].duplicate(), own[1].duplicate()});
+                }
+            }
+            shardStats.add(stats);
+        }
+    }
+
+    /**
+     * Sets every batch-norm layer's running statistics, and each shard's copy, to the mean over the
+     * shards. The running mean and variance are moving averages, so the mean of the shards' averages
+     * is the average of their per-step means: what one pass over the whole batch would have kept
+     * for the mean, and for the variance the mean of the shards' variances.
+     */
+    public void mergeShards() {
+        if (shardStats == null || shardStats.isEmpty()) {
+            return;
+        }
+        float n = shardStats.size() + 1;
+        for (Map.Entry<String, Block> e : blocks.entrySet()) {
+            if (!(e.getValue() instanceof BatchNorm)) {
+                continue;
+            }
+            NDArray[] own = runningStats(e.getValue());
+            for (int k = 0; k < 2; k++) {
+                for (Map<String, NDArray[]> stats : shardStats) {
+                    own[k].addi(stats.get(e.getKey())[k]);
+                }
+                own[k].divi(n);
+                for (Map<String, NDArray[]> stats : shardStats) {
+                    own[k].copyTo(stats.get(e.getKey())[k]);
+                }
+            }
+        }
+    }
+
+    /** Merges the shards' statistics ({@link #mergeShards}) and frees their copies. */
+    public void closeShards() {
+        if (shardStats == null) {
+            return;
+        }
+        mergeShards();
+        for (Map<String, NDArray[]> stats : shardStats) {
+            for (NDArray[] st : stats.values()) {
+                st[0].close();
+                st[1].close();
+            }
+        }
+        shardStats = null;
+    }
+
+    private static NDArray[] runningStats(Block bn) {
+        NDArray[] st = new NDArray[2];
+        for (Parameter p : paramsOf(bn)) {
+            if (p.getName().equals("runningMean")) {
+                st[0] = p.getArray();
+            } else if (p.getName().equals("runningVar")) {
+                st[1] = p.getArray();
+            }
+        }
+        return st;
+    }
+
+    /** DJL's batch norm with the layer's scale and shift but a shard's running statistics. */
+    private static NDArray shardBatchNorm(ParameterStore ps, dev.gensynth.spec.BatchNorm l, Block bn, NDArray x,
+            boolean training, NDArray[] stats) {
+        NDArray gamma = null;
+        NDArray beta = null;
+        for (Parameter p : paramsOf(bn)) {
+            if (p.getName().equals("gamma")) {
+                gamma = ps.getValue(p, x.getDevice(), training);
+            } else if (p.getName().equals("beta")) {
+                beta = ps.getValue(p, x.getDevice(), training);
+            }
+        }
+        return BatchNorm.batchNorm(x, stats[0], stats[1], gamma, beta, 1, (float) (1 - l.momentum()),
+                (float) l.epsilon(), training).singletonOrThrow();
     }
 
     /** Copies weights into the (initialized) child blocks; they must fit the spec. */

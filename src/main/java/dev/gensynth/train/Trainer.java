@@ -2,11 +2,7 @@ package dev.gensynth.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -22,9 +18,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Trains a {@link Network} in place on an in-memory dataset. Every batch lives in its own
- * NDManager that is closed after the step, which keeps native memory flat over thousands of
- * updates. With validation data, the weights of the best epoch are kept and restored at the
+ * Trains a {@link Network} in place on an in-memory dataset. Each batch is split into the
+ * recipe's {@link Shards} (passes with their own batch-norm statistics, side by side on the cores),
+ * each in its own NDManager that is closed after the step, which keeps native memory flat over
+ * thousands of updates. With validation data, the weights of the best epoch are kept and restored at the
  * end (best-on-validation checkpointing). A loss that is not finite (checked every batch) or
  * weights that are not (checked at the end of every epoch, so also before they are returned)
  * stop the training with a {@link DivergedException}.
@@ -74,10 +71,19 @@ public final class Trainer {
         // the precomputed targets are for the samples as they are; augmented ones the teacher scores per batch
         boolean scoreEachBatch = distill != null && Augment.changes(shape, cfg.cropPadding(), cfg.horizontalFlip());
         listener.onStart(net.spec().name(), totalUpdates);
+        Shards.LossFunction lossFn = (logits, labels, softTargets) -> {
+            NDArray loss = crossEntropy(logits, labels, train.classes(), cfg.labelSmoothing());
+            if (softTargets != null) {
+                loss = loss.mul((float) (1 - distill.weight())).add(distillationLoss(logits,
+                        softTargets, distill.temperature()).mul((float) distill.weight()));
+            }
+            return loss;
+        };
         try (NativeGate.Region gate = NativeGate.JVM.enter();
                 Network teacher = scoreEachBatch ? distill.openTeacher() : null;
                 ai.djl.training.Trainer trainer = net.model().newTrainer(
-                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(opt))) {
+                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(opt));
+                Shards shards = new Shards(net, Shards.countFor(cfg.shards(), batch), shape)) {
             int[] order = shuffled(n, rnd);
             int cursor = 0;
             int epoch = 0;
@@ -107,45 +113,28 @@ public final class Trainer {
                 }
                 listener.afterPhase(StepPhase.ASSEMBLE);
                 NativeGate.JVM.between();
-                try (NDManager m = net.model().getNDManager().newSubManager()) {
-                    NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(shape.withBatch(batch)));
-                    NDArray labels = m.create(y);
-                    NDArray softTargets = soft == null ? null
-                            : m.create(soft, new ai.djl.ndarray.types.Shape(batch, train.classes()));
-                    listener.afterPhase(StepPhase.UPLOAD);
-                    try (GradientCollector gc = trainer.newGradientCollector()) {
-                        NDArray logits = trainer.forward(new NDList(in)).get(0);
-                        listener.afterPhase(StepPhase.FORWARD);
-                        NDArray loss = crossEntropy(logits, labels, train.classes(), cfg.labelSmoothing());
-                        if (softTargets != null) {
-                            loss = loss.mul((float) (1 - distill.weight())).add(distillationLoss(logits,
-                                    softTargets, distill.temperature()).mul((float) distill.weight()));
-                        }
-                        listener.afterPhase(StepPhase.LOSS);
-                        epochBatch++;
-                        float value = loss.getFloat();
-                        if (!Float.isFinite(value)) {
-                            throw new DivergedException(epoch + 1, epochBatch, "loss " + value,
-                                    (double) (update + 1) * batch / n);
-                        }
-                        listener.afterPhase(StepPhase.SYNC);
-                        gc.backward(loss);
-                        listener.afterPhase(StepPhase.BACKWARD);
-                        lossSum += value * batch;
-                        long[] pred = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
-                        for (int i = 0; i < batch; i++) {
-                            correct += pred[i] == y[i] ? 1 : 0;
-                        }
-                        listener.afterPhase(StepPhase.METRICS);
+                List<Shards.Result> results = shards.run(x, y, soft, batch, lossFn, listener);
+                epochBatch++;
+                float value = 0;
+                int row = 0;
+                for (Shards.Result r : results) {
+                    value += r.loss();
+                    for (long p : r.predictions()) {
+                        correct += p == y[row++] ? 1 : 0;
                     }
-                    if (opt instanceof MomentumSgd sgd) {
-                        sgd.step(net.block(), update); // zeroes the gradients too
-                    } else {
-                        trainer.step();
-                        zeroGradients(net);
-                    }
-                    listener.afterPhase(StepPhase.OPTIMIZER);
                 }
+                if (!Float.isFinite(value)) {
+                    throw new DivergedException(epoch + 1, epochBatch, "loss " + value,
+                            (double) (update + 1) * batch / n);
+                }
+                lossSum += value * batch;
+                if (opt instanceof MomentumSgd sgd) {
+                    sgd.step(net.block(), update); // zeroes the gradients too
+                } else {
+                    trainer.step();
+                    zeroGradients(net);
+                }
+                listener.afterPhase(StepPhase.OPTIMIZER);
                 listener.afterPhase(StepPhase.RELEASE);
                 seen += batch;
                 double secs = (System.nanoTime() - started) / 1e9;
@@ -157,13 +146,15 @@ public final class Trainer {
                     epoch++;
                     // the loss of the last step's weights is never seen, and batch-norm statistics can
                     // overflow while the loss stays finite: one copy of the weights per epoch tells
+                    shards.merge();
                     last = net.weights();
                     String bad = last.firstNonFinite();
                     if (bad != null) {
                         throw new DivergedException(epoch, epochBatch, "weight " + bad,
                                 (double) (update + 1) * batch / n);
                     }
-                    double val = validation == null ? Double.NaN : Accuracy.top1(net, validation, 256);
+                    double val = validation == null ? Double.NaN
+                            : shards.withAllThreads(() -> Accuracy.top1(net, validation, 256));
                     history.add(new TrainResult.EpochStats(epoch, lossSum / seen, 100.0 * correct / seen, val));
                     listener.onEpoch(epoch, lossSum / seen, val);
                     if (validation != null && val > bestTop1) {
