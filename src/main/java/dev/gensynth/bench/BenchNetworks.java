@@ -3,6 +3,7 @@ package dev.gensynth.bench;
 import dev.gensynth.UserError;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.generator.Generator;
+import dev.gensynth.generator.Widths;
 import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.model.Weights;
 import dev.gensynth.seed.Seed;
@@ -34,7 +35,8 @@ final class BenchNetworks {
                 java.util.Arrays.fill(logits[g], Math.log(KEEP / (1 - KEEP)));
             }
             GeneratorState state = new GeneratorState(parent, Weights.initial(parent, SEED), logits, 0);
-            return new Generator(state, 4).generate(new Seed(SEED)).spec().withName(GENERATED);
+            return new Generator(state, new Widths(4, Widths.DEFAULT_MULTIPLE)).generate(new Seed(SEED)).spec()
+                    .withName(GENERATED);
         }
         if (!Zoo.names().contains(name)) {
             throw new UserError("unknown network '" + name + "': use one of " + String.join(", ", Zoo.names())

@@ -7,19 +7,20 @@ import java.util.SplittableRandom;
 /**
  * G(s; θG): a deterministic map from a seed to a concrete network. Each channel of each
  * prunable group of the parent is kept with probability sigmoid(logit), drawn by a PRNG
- * seeded by s in a fixed order; every group keeps at least {@code minChannels} channels (its
- * most likely ones); the parent's trained weights are sliced into the result. Same seed, same
+ * seeded by s in a fixed order; each group's count is then rounded as {@link Widths} says (adding
+ * its most likely dropped channels or dropping its least likely kept ones); the parent's trained
+ * weights are sliced into the result. Same seed, same
  * network and same initial weights; different seeds, different networks.
  */
 public final class Generator {
     private final GeneratorState state;
     private final ChannelGroups groups;
-    private final int minChannels;
+    private final Widths widths;
 
-    public Generator(GeneratorState state, int minChannels) {
+    public Generator(GeneratorState state, Widths widths) {
         this.state = state;
         this.groups = new ChannelGroups(state.parent());
-        this.minChannels = minChannels;
+        this.widths = widths;
         if (state.logits().length != groups.count()) {
             throw new IllegalArgumentException("θG has logits for " + state.logits().length + " groups but the parent"
                     + " has " + groups.count());
@@ -34,8 +35,8 @@ public final class Generator {
         return groups;
     }
 
-    public int minChannels() {
-        return minChannels;
+    public Widths widths() {
+        return widths;
     }
 
     /** N_s = G(s). */
@@ -56,13 +57,19 @@ public final class Generator {
                 keep[c] = rnd.nextDouble() < sigmoid(logit[c]);
                 n += keep[c] ? 1 : 0;
             }
-            int floor = Math.min(minChannels, logit.length);
-            if (n < floor) {
+            int target = widths.of(n, logit.length);
+            if (n != target) {
                 Integer[] order = byLogitDescending(logit);
-                for (int i = 0; n < floor; i++) {
+                for (int i = 0; n < target; i++) {
                     if (!keep[order[i]]) {
                         keep[order[i]] = true;
                         n++;
+                    }
+                }
+                for (int i = order.length - 1; n > target; i--) {
+                    if (keep[order[i]]) {
+                        keep[order[i]] = false;
+                        n--;
                     }
                 }
             }

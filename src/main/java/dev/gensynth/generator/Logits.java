@@ -24,7 +24,7 @@ public final class Logits {
     }
 
     public static double[][] fromImportance(ChannelGroups groups, double[][] importance, double macsRatio,
-            double sharpness, int minChannels) {
+            double sharpness, Widths widths) {
         int n = groups.count();
         long parentMacs = Cost.of(groups.spec()).macs();
         double[] unitCost = new double[n];
@@ -60,7 +60,7 @@ public final class Logits {
         double hi = 2;
         for (int iter = 0; iter < 40; iter++) {
             double mid = (lo + hi) / 2;
-            long macs = Cost.of(Slicer.cutSpec(groups, expected(groups, units, rank, sharpness, mid, minChannels)))
+            long macs = Cost.of(Slicer.cutSpec(groups, expected(groups, units, rank, sharpness, mid, widths)))
                     .macs();
             if (macs >= target) {
                 lo = mid; // can afford a higher threshold
@@ -84,16 +84,16 @@ public final class Logits {
         return Math.max(-CLIP, Math.min(CLIP, x));
     }
 
-    /** Each group's highest-ranked channels, as many as its expected width (at least the floor). */
+    /** Each group's highest-ranked channels, as many as its expected width rounded as G rounds it. */
     private static int[][] expected(ChannelGroups groups, List<double[]> units, double[] rank, double sharpness,
-            double threshold, int minChannels) {
+            double threshold, Widths widths) {
         double[] width = new double[groups.count()];
         for (int i = 0; i < units.size(); i++) {
             width[(int) units.get(i)[1]] += 1 / (1 + Math.exp(-clip(sharpness * (rank[i] - threshold))));
         }
         int[] quota = new int[width.length];
         for (int g = 0; g < width.length; g++) {
-            quota[g] = Math.max(Math.min(minChannels, groups.width(g)), (int) Math.round(width[g]));
+            quota[g] = widths.of(width[g], groups.width(g));
         }
         List<List<Integer>> chosen = new ArrayList<>();
         for (int g = 0; g < width.length; g++) {

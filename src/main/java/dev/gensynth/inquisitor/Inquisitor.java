@@ -53,7 +53,7 @@ public final class Inquisitor {
     private final Distillation distill;
     private final int candidates;
     private final double sharpness;
-    private final int minChannels;
+    private final dev.gensynth.generator.Widths widths;
     private final int latencyRuns;
     private final Seed runSeed;
     private InquisitorState state;
@@ -64,7 +64,7 @@ public final class Inquisitor {
      */
     public Inquisitor(Requirements requirements, Utility utility, Prototype prototype, Dataset train,
             Dataset validation, Dataset stimuli, TrainConfig finetune, Distillation distill, int candidates,
-            double sharpness, int minChannels, int latencyRuns, Seed runSeed, InquisitorState state) {
+            double sharpness, dev.gensynth.generator.Widths widths, int latencyRuns, Seed runSeed, InquisitorState state) {
         this.requirements = requirements;
         this.utility = utility;
         this.prototype = prototype;
@@ -75,7 +75,7 @@ public final class Inquisitor {
         this.distill = distill;
         this.candidates = candidates;
         this.sharpness = sharpness;
-        this.minChannels = minChannels;
+        this.widths = widths;
         this.latencyRuns = latencyRuns;
         this.runSeed = runSeed;
         this.state = state;
@@ -86,7 +86,8 @@ public final class Inquisitor {
     }
 
     /** G0 and I0 from the prototype φ: observe φ's channel importance, aim at the first push. */
-    public static GeneratorState initialGenerator(Prototype proto, double push, double sharpness, int minChannels,
+    public static GeneratorState initialGenerator(Prototype proto, double push, double sharpness,
+            dev.gensynth.generator.Widths widths,
             Dataset stimuli, double[][] importanceOut) {
         ChannelGroups groups = new ChannelGroups(proto.spec());
         double[][] imp;
@@ -97,7 +98,7 @@ public final class Inquisitor {
             importanceOut[g] = imp[g];
         }
         return new GeneratorState(proto.spec(), proto.weights(),
-                Logits.fromImportance(groups, imp, push, sharpness, minChannels), 0);
+                Logits.fromImportance(groups, imp, push, sharpness, widths), 0);
     }
 
     /**
@@ -241,7 +242,7 @@ public final class Inquisitor {
             fresh = Importance.taylor(net, groups, stimuli, batch(stimuli));
         }
         double[][] blended = blend(previous, fresh);
-        double[][] logits = Logits.fromImportance(groups, blended, push, sharpness, minChannels);
+        double[][] logits = Logits.fromImportance(groups, blended, push, sharpness, widths);
         state = new InquisitorState(push, blended, obs,
                 improved ? probe.best().utility() : state.parentUtility(),
                 improved ? probe.best().top1() : state.parentTop1(), improved ? 0 : state.stale() + 1);
@@ -256,7 +257,7 @@ public final class Inquisitor {
     public GeneratorState finalGenerator(Generator g) {
         GeneratorState s = g.state();
         double[][] logits = Logits.fromImportance(new ChannelGroups(s.parent()), state.importance(), GENERATION_RATIO,
-                sharpness, minChannels);
+                sharpness, widths);
         return new GeneratorState(s.parent(), s.parentWeights(), logits, s.version() + 1);
     }
 

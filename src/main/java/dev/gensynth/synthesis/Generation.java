@@ -75,7 +75,7 @@ public final class Generation {
                 PrototypeStage.spec(cfg, data.sampleShape(), data.classes()), TrainListener.SILENT);
         TrainConfig recipe = epochs == null ? cfg.generateFinetune() : cfg.generateFinetune().withEpochs(epochs);
         Utility u = cfg.utility();
-        Generator g = new Generator(state, cfg.search().minChannels());
+        Generator g = new Generator(state, cfg.search().widths());
         Distillation teacher = cfg.teacher(proto.spec(), proto.weights(), data.train());
         List<Generated> result = new ArrayList<>();
         for (Seed s : seeds) {

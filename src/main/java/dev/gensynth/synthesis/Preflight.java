@@ -9,8 +9,8 @@ import dev.gensynth.spec.NetworkSpec;
 
 /**
  * Checks, before anything is trained, that the requirements can be met at all by some network
- * the generator can make from this prototype: the smallest such network keeps
- * {@code minChannels} channels in every prunable group.
+ * the generator can make from this prototype: the smallest such network keeps the narrowest width
+ * {@link dev.gensynth.generator.Widths} allows in every prunable group.
  */
 final class Preflight {
     private Preflight() {
@@ -20,7 +20,7 @@ final class Preflight {
         ChannelGroups groups = new ChannelGroups(prototype);
         int[][] kept = new int[groups.count()][];
         for (int g = 0; g < kept.length; g++) {
-            kept[g] = Slicer.range(Math.min(cfg.search().minChannels(), groups.width(g)));
+            kept[g] = Slicer.range(cfg.search().widths().narrowest(groups.width(g)));
         }
         Cost smallest = Cost.of(Slicer.cutSpec(groups, kept));
         Requirements r = cfg.requirements();
@@ -28,7 +28,7 @@ final class Preflight {
             throw new UserError(String.format("requirements.maxMacs %,d is below the smallest network the generator "
                     + "can make from prototype '%s' (%,d MACs with %d channel(s) per layer); no network could meet "
                     + "it. Raise maxMacs or choose a smaller prototype", r.maxMacs(), prototype.name(),
-                    smallest.macs(), cfg.search().minChannels()));
+                    smallest.macs(), cfg.search().widths().narrowest(Integer.MAX_VALUE)));
         }
         if (r.maxParams() != null && r.maxParams() < smallest.params()) {
             throw new UserError(String.format("requirements.maxParams %,d is below the smallest network the generator"

@@ -108,7 +108,7 @@ public final class Synthesis {
         } else {
             double[][] imp = new double[new ChannelGroups(protoSpec).count()][];
             gState = Inquisitor.initialGenerator(proto, cfg.search().initialPush(), cfg.search().sharpness(),
-                    cfg.search().minChannels(), stimuli, imp);
+                    cfg.search().widths(), stimuli, imp);
             Observation po = Inquisitor.observeParent(proto, Inquisitor.latencyRuns(cfg.search().latencyRuns(),
                     cfg.requirements(), cfg.utility()));
             iState = new InquisitorState(cfg.search().initialPush(), imp, List.of(),
@@ -122,7 +122,7 @@ public final class Synthesis {
                 : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
         Inquisitor inq = new Inquisitor(cfg.requirements(), cfg.utility(), proto, data.train(), data.validation(),
                 stimuli, cfg.finetune(), cfg.teacher(proto.spec(), proto.weights(), data.train()),
-                cfg.budget().candidates(), cfg.search().sharpness(), cfg.search().minChannels(),
+                cfg.budget().candidates(), cfg.search().sharpness(), cfg.search().widths(),
                 cfg.search().latencyRuns(), seed, iState);
         String stop = null;
         while (stop == null) {
@@ -143,7 +143,7 @@ public final class Synthesis {
             cycle++;
             long t0 = System.nanoTime();
             listener.onCycleStart(cycle, cfg.budget().candidates());
-            Generator g = new Generator(gState, cfg.search().minChannels());
+            Generator g = new Generator(gState, cfg.search().widths());
             Inquisitor.Probe probe = inq.probe(g, cycle, listener);
             double epochs = probe.records().stream().mapToDouble(CandidateRecord::finetuneEpochs).sum();
             epochsUsed += epochs;
@@ -166,7 +166,7 @@ public final class Synthesis {
             }
             listener.onCycleEnd(summary);
         }
-        GeneratorState fin = inq.finalGenerator(new Generator(gState, cfg.search().minChannels()));
+        GeneratorState fin = inq.finalGenerator(new Generator(gState, cfg.search().widths()));
         try {
             AtomicFiles.replaceDirectory(run.dir().resolve("generator"), d -> RunDir.saveGenerator(fin, d));
         } catch (IOException e) {

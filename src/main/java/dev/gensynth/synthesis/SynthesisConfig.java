@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gensynth.UserError;
+import dev.gensynth.generator.Widths;
 import dev.gensynth.data.DataSource;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
@@ -53,10 +54,16 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      * @param initialPush MACs ratio per cycle the inquisitor starts by asking for (0.7: 30 % fewer)
      * @param sharpness how decisively logits follow the importance ranking
      * @param minChannels every group keeps at least this many channels
+     * @param widthMultiple generated widths are rounded to a multiple of this (1: any width; see {@link Widths})
      * @param stimuli validation samples fed to each parent to observe channel importance
      * @param latencyRuns timed batch-1 passes per candidate (0: only when a requirement or U needs it)
      */
-    public record Search(double initialPush, double sharpness, int minChannels, int stimuli, int latencyRuns) {
+    public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple, int stimuli,
+            int latencyRuns) {
+        /** The widths the generator may give a group. */
+        public Widths widths() {
+            return new Widths(minChannels, widthMultiple);
+        }
     }
 
     /**
@@ -184,13 +191,15 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 .withEpochs(budget.finetuneEpochs()).withSeed(seed), root.get("finetune"), "finetune");
 
         JsonNode s = root.path("search");
-        only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "stimuli", "latencyRuns"));
+        only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "stimuli", "latencyRuns"));
         Search search = new Search(s.path("initialPush").asDouble(0.6), s.path("sharpness").asDouble(12),
-                s.path("minChannels").asInt(2), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0));
+                s.path("minChannels").asInt(2), s.path("widthMultiple").asInt(Widths.DEFAULT_MULTIPLE),
+                s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0));
         if (!(search.initialPush() > 0 && search.initialPush() < 1) || search.sharpness() <= 0
-                || search.minChannels() < 1 || search.stimuli() < 1 || search.latencyRuns() < 0) {
-            throw new UserError("search: initialPush must be in (0, 1), sharpness > 0, minChannels >= 1, stimuli >= 1,"
-                    + " latencyRuns >= 0");
+                || search.minChannels() < 1 || search.widthMultiple() < 1 || search.stimuli() < 1
+                || search.latencyRuns() < 0) {
+            throw new UserError("search: initialPush must be in (0, 1), sharpness > 0, minChannels >= 1, widthMultiple"
+                    + " >= 1, stimuli >= 1, latencyRuns >= 0");
         }
         JsonNode g = root.path("generate");
         TrainConfig gen = Recipes.merge(TrainConfig.defaults().withLearningRate(0.02).withWarmupEpochs(0)

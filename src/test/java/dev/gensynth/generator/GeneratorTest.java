@@ -1,6 +1,7 @@
 package dev.gensynth.generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gensynth.djl.Network;
 import dev.gensynth.model.Weights;
@@ -25,6 +26,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class GeneratorTest {
     static Generator generator(NetworkSpec spec, long weightSeed, double push) {
+        return generator(spec, weightSeed, push, Widths.atLeast(2));
+    }
+
+    static Generator generator(NetworkSpec spec, long weightSeed, double push, Widths widths) {
         ChannelGroups groups = new ChannelGroups(spec);
         double[][] imp = new double[groups.count()][];
         java.util.SplittableRandom r = new java.util.SplittableRandom(weightSeed);
@@ -32,8 +37,8 @@ class GeneratorTest {
             imp[g] = r.doubles(groups.width(g)).toArray();
         }
         GeneratorState s = new GeneratorState(spec, Weights.initial(spec, weightSeed),
-                Logits.fromImportance(groups, imp, push, 12, 2), 0);
-        return new Generator(s, 2);
+                Logits.fromImportance(groups, imp, push, 12, widths), 0);
+        return new Generator(s, widths);
     }
 
     @Test
@@ -49,10 +54,10 @@ class GeneratorTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(doubles = {0.5, 0.9})
-    void differentSeedsGiveDifferentNetworksNearTheTargetCost(double push) {
+    @org.junit.jupiter.params.provider.CsvSource({"0.5, 1", "0.9, 1", "0.5, 8", "0.9, 8"})
+    void differentSeedsGiveDifferentNetworksNearTheTargetCost(double push, int multiple) {
         NetworkSpec spec = Zoo.get("resnet", Shape.of(1, 28, 28), 10);
-        Generator g = generator(spec, 3, push);
+        Generator g = generator(spec, 3, push, new Widths(2, multiple));
         Set<String> seen = new HashSet<>();
         long parent = dev.gensynth.metrics.Cost.of(spec).macs();
         double sum = 0;
@@ -64,6 +69,44 @@ class GeneratorTest {
         assertThat(seen).hasSize(8);
         // the sampled networks' mean cost follows the push (the expected network is calibrated)
         assertThat(sum / 8).isBetween(push - 0.1, push + 0.1);
+    }
+
+    @Test
+    void keptWidthsAreMultiplesOfTheWidthMultiple() {
+        NetworkSpec spec = Zoo.get("resnet", Shape.of(1, 28, 28), 10);
+        Generator g = generator(spec, 3, 0.4, new Widths(2, 8));
+        for (long s = 0; s < 8; s++) {
+            int[][] kept = g.sampleKept(new Seed(s));
+            for (int grp = 0; grp < kept.length; grp++) {
+                int full = g.groups().width(grp);
+                assertThat(kept[grp].length).as("group %d of seed %d", grp, s).isPositive()
+                        .satisfiesAnyOf(n -> assertThat(n % 8).isZero(),
+                                n -> assertThat(n).isEqualTo(full));
+                assertThat(kept[grp]).isSorted().doesNotHaveDuplicates();
+            }
+        }
+        // the network trains channels-last: every convolution's widths are multiples of 8
+        for (var l : g.generate(new Seed(0)).spec().layers()) {
+            if (l instanceof dev.gensynth.spec.Conv c) {
+                assertThat(c.out() % 8).as(l.name()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void widthsRoundToTheNearestMultipleWithinTheGroup() {
+        Widths w = new Widths(2, 8);
+        assertThat(w.of(0, 96)).isEqualTo(8); // the floor: min rounded up to a multiple
+        assertThat(w.of(11.9, 96)).isEqualTo(8);
+        assertThat(w.of(12, 96)).isEqualTo(16); // halves up
+        assertThat(w.of(95, 96)).isEqualTo(96);
+        assertThat(w.of(30, 20)).isEqualTo(20); // never wider than the group
+        assertThat(w.of(1, 5)).isEqualTo(5); // a group narrower than the floor keeps its width
+        assertThat(w.narrowest(96)).isEqualTo(8);
+        assertThat(Widths.atLeast(2).of(13, 96)).isEqualTo(13);
+        assertThat(Widths.atLeast(2).of(0.4, 96)).isEqualTo(2);
+        assertThatThrownBy(() -> new Widths(2, 0)).isInstanceOf(dev.gensynth.UserError.class)
+                .hasMessageContaining("widthMultiple");
     }
 
     @Test

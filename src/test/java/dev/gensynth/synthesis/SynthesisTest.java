@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gensynth.generator.Generator;
+import dev.gensynth.generator.Widths;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.TrainingRecord;
@@ -125,9 +126,9 @@ class SynthesisTest {
         }
 
         // the learned generator: deterministic, valid, saved and loaded from the run directory
-        Generator g = new Generator(RunDir.loadGenerator(run.resolve("generator")), 2);
+        Generator g = new Generator(RunDir.loadGenerator(run.resolve("generator")), new Widths(2, 8));
         assertThat(SpecIO.toJson(g.generate(new Seed(100)).spec()))
-                .isEqualTo(SpecIO.toJson(new Generator(RunDir.loadGenerator(run.resolve("generator")), 2)
+                .isEqualTo(SpecIO.toJson(new Generator(RunDir.loadGenerator(run.resolve("generator")), new Widths(2, 8))
                         .generate(new Seed(100)).spec()));
 
         List<Generation.Generated> gen = Generation.run(run, Seed.parseList("100..101"), null, null, false, false,
