@@ -6,10 +6,11 @@
 # backward-weights / reorders and which implementations ran. Writes bench/results/step_profile.md and
 # .json (raw runs under bench/results/raw/step_profile/).
 #
-#   bench/step_profile.sh [--networks "resnet mobilenet_v2 generated"] [--batches 20] [--warmup 5]
+#   bench/step_profile.sh [--networks "resnet mobilenet_v2 generated generated_odd"] [--batches 20] [--warmup 30]
 #                         [--threads N] [--label TEXT] [--out DIR] [--smoke]
 #
-# Networks are zoo names or `generated` (G(s) over the residual prototype, odd widths). Threads default
+# Networks are zoo names, `generated` (G(s) over the residual prototype, widths a multiple of 8) or
+# `generated_odd` (the same draw with any widths). Threads default
 # to all cores; the kernel setting is the one bin/gensynth would choose. --label names the engine in the
 # table (default: the DJL and libtorch versions). --smoke: resnet and generated, 1 warm-up + 2 steps,
 # 1 thread, into --out (default a new temporary directory), and checks the table was written.
@@ -18,7 +19,7 @@ SCRIPT=step_profile.sh
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bench/lib/common.sh"
 
-NETWORKS="resnet mobilenet_v2 generated" BATCHES=20 WARMUP=5 THREADS="${GENSYNTH_THREADS:-$(nproc)}"
+NETWORKS="resnet mobilenet_v2 generated generated_odd" BATCHES=20 WARMUP=30 THREADS="${GENSYNTH_THREADS:-$(nproc)}"
 LABEL="" OUT="" SMOKE=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -46,10 +47,14 @@ JAVA=(java -Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" 
   -Djava.awt.headless=true -cp "$ROOT/target/gensynth.jar" dev.gensynth.bench.StepProfile)
 for net in $NETWORKS; do
   echo "profiling $net ..." >&2
-  "${JAVA[@]}" --arch "$net" --warmup-batches "$WARMUP" --batches "$BATCHES" --out "$RAW/$net.json" \
+  # the parts of a step in one pass over the batch (--shards 1), then the whole step as the default recipe runs
+  # it: 2 shards side by side, whose parts overlap in time
+  "${JAVA[@]}" --arch "$net" --warmup-batches "$WARMUP" --batches "$BATCHES" --shards 1 --out "$RAW/$net.json" \
+    2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
+  "${JAVA[@]}" --arch "$net" --warmup-batches "$WARMUP" --batches "$BATCHES" --shards 2 --out "$RAW/$net.shards.json" \
     2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
   # oneDNN's own timing of every primitive it runs, on 1 warm-up + 2 steps (verbose output slows a step)
-  ONEDNN_VERBOSE=1 DNNL_VERBOSE=1 "${JAVA[@]}" --arch "$net" --warmup-batches 1 --batches 2 \
+  ONEDNN_VERBOSE=1 DNNL_VERBOSE=1 "${JAVA[@]}" --arch "$net" --warmup-batches 1 --batches 2 --shards 1 \
     --out "$RAW/$net.verbose-run.json" 2>/dev/null | grep '^onednn_verbose' > "$RAW/$net.onednn.log" || true
 done
 python3 - "$OUT" "$RAW" "$NETWORKS" "$THREADS" "$LABEL" "${DNNL_MAX_CPU_ISA:-ALL}" <<'PY'
@@ -58,6 +63,7 @@ out, raw, networks, threads, label, kernels = sys.argv[1:]
 rows = []
 for net in networks.split():
     p = json.load(open(os.path.join(raw, net + ".json")))
+    p["sharded"] = json.load(open(os.path.join(raw, net + ".shards.json")))
     # verbose lines: onednn_verbose,[v1,]primitive,exec,cpu,KIND,IMPL,PROP,...,TIME (2 measured + 1 warm-up step)
     kinds = collections.defaultdict(float); impls = collections.Counter(); steps = 3
     for line in open(os.path.join(raw, net + ".onednn.log")):
@@ -86,7 +92,9 @@ md = ["# Where a training step goes (%s, kernels %s, %s threads)" % (engine, ker
       "`bench/step_profile.sh`: the real Trainer (SGD Nesterov, batch %d, Fashion-MNIST, no augmentation); each part's "
       "wall time per step, mean over %d steps after %d warm-up (CPU kernels run synchronously, so the time between "
       "two marks is that part's cost); tensors = native tensors the part leaves alive on one step (a proxy for its "
-      "native calls; the optimizer's temporaries are freed within it and not counted)."
+      "native calls; the optimizer's temporaries are freed within it and not counted). The parts are of one pass "
+      "over the whole batch at all threads (`--shards 1`); the last rows time the step as the default recipe runs "
+      "it, split into shards that run side by side at 1 thread each (their parts overlap, so only the total)."
       % (rows[0]["batch_size"], rows[0]["batches"], rows[0]["warmup_batches"]) if rows else "", ""]
 phases = list(rows[0]["phases"].keys()) if rows else []
 md.append("| part | " + " | ".join("%s ms | share | tensors" % r["network"] for r in rows) + " |")
@@ -96,6 +104,10 @@ for ph in phases:
               100 * r["phases"][ph]["share"], r["phases"][ph]["tensors_created"]) for r in rows) + " |")
 md.append("| **step** | " + " | ".join("**%.1f** | | " % r["mean_step_ms"] for r in rows) + " |")
 md.append("| img/s (median step) | " + " | ".join("%.0f | | " % r["images_per_second"] for r in rows) + " |")
+md.append("| **step, %d shards side by side** | " % rows[0]["sharded"]["shards"]
+          + " | ".join("**%.1f** | | " % r["sharded"]["mean_step_ms"] for r in rows) + " |")
+md.append("| img/s (median step, shards) | " + " | ".join("%.0f | | " % r["sharded"]["images_per_second"]
+          for r in rows) + " |")
 md += ["", "Networks: " + "; ".join("%s %d params, %.1f M MACs, %d parameter tensors" % (
     r["network"], r["params"], r["macs"] / 1e6, r["parameter_tensors"]) for r in rows) + ".", "",
     "oneDNN's own time per step by primitive (ONEDNN_VERBOSE, separate run of 1 warm-up + 2 steps, averaged over the "

@@ -12,13 +12,15 @@ import dev.gensynth.spec.Shape;
 import dev.gensynth.zoo.Zoo;
 
 /**
- * The networks the benchmarks time, by name: any zoo architecture, or {@code generated}, the
- * kind of network a synthesis hands out: G(s) of a generator over the residual prototype that
- * keeps each channel with probability one half, so its widths come out odd (7, 13, 45 ...) as
- * they do in real runs. Fixed seed, so every benchmark times the same one.
+ * The networks the benchmarks time, by name: any zoo architecture, {@code generated}, the kind of
+ * network a synthesis hands out: G(s) of a generator over the residual prototype that keeps each
+ * channel with probability one half, its widths rounded to multiples of 8 as the generator rounds
+ * them, or {@code generated_odd}, the same draw with any widths (7, 13, 45 ...), as generators made
+ * them before they rounded. Fixed seed, so every benchmark times the same ones.
  */
 final class BenchNetworks {
     static final String GENERATED = "generated";
+    static final String GENERATED_ODD = "generated_odd";
     private static final double KEEP = 0.5;
     private static final long SEED = 7;
 
@@ -26,7 +28,7 @@ final class BenchNetworks {
     }
 
     static NetworkSpec get(String name, Shape input, int classes) {
-        if (name.equals(GENERATED)) {
+        if (name.equals(GENERATED) || name.equals(GENERATED_ODD)) {
             NetworkSpec parent = Zoo.get("resnet", input, classes);
             ChannelGroups groups = new ChannelGroups(parent);
             double[][] logits = new double[groups.count()][];
@@ -35,12 +37,12 @@ final class BenchNetworks {
                 java.util.Arrays.fill(logits[g], Math.log(KEEP / (1 - KEEP)));
             }
             GeneratorState state = new GeneratorState(parent, Weights.initial(parent, SEED), logits, 0);
-            return new Generator(state, new Widths(4, Widths.DEFAULT_MULTIPLE)).generate(new Seed(SEED)).spec()
-                    .withName(GENERATED);
+            Widths widths = name.equals(GENERATED) ? new Widths(4, Widths.DEFAULT_MULTIPLE) : Widths.atLeast(4);
+            return new Generator(state, widths).generate(new Seed(SEED)).spec().withName(name);
         }
         if (!Zoo.names().contains(name)) {
             throw new UserError("unknown network '" + name + "': use one of " + String.join(", ", Zoo.names())
-                    + " or " + GENERATED);
+                    + ", " + GENERATED + " or " + GENERATED_ODD);
         }
         return Zoo.get(name, input, classes);
     }
