@@ -27,18 +27,23 @@ final class BenchNetworks {
     private BenchNetworks() {
     }
 
+    /** G(s) over the residual prototype keeping each channel with probability {@link #KEEP}, rounded as {@code widths}. */
+    static NetworkSpec generated(Shape input, int classes, Widths widths, long seed) {
+        NetworkSpec parent = Zoo.get("resnet", input, classes);
+        ChannelGroups groups = new ChannelGroups(parent);
+        double[][] logits = new double[groups.count()][];
+        for (int g = 0; g < logits.length; g++) {
+            logits[g] = new double[groups.width(g)];
+            java.util.Arrays.fill(logits[g], Math.log(KEEP / (1 - KEEP)));
+        }
+        GeneratorState state = new GeneratorState(parent, Weights.initial(parent, SEED), logits, 0);
+        return new Generator(state, widths).generate(new Seed(seed)).spec();
+    }
+
     static NetworkSpec get(String name, Shape input, int classes) {
         if (name.equals(GENERATED) || name.equals(GENERATED_ODD)) {
-            NetworkSpec parent = Zoo.get("resnet", input, classes);
-            ChannelGroups groups = new ChannelGroups(parent);
-            double[][] logits = new double[groups.count()][];
-            for (int g = 0; g < logits.length; g++) {
-                logits[g] = new double[groups.width(g)];
-                java.util.Arrays.fill(logits[g], Math.log(KEEP / (1 - KEEP)));
-            }
-            GeneratorState state = new GeneratorState(parent, Weights.initial(parent, SEED), logits, 0);
             Widths widths = name.equals(GENERATED) ? new Widths(4, Widths.DEFAULT_MULTIPLE) : Widths.atLeast(4);
-            return new Generator(state, widths).generate(new Seed(SEED)).spec().withName(name);
+            return generated(input, classes, widths, SEED).withName(name);
         }
         if (!Zoo.names().contains(name)) {
             throw new UserError("unknown network '" + name + "': use one of " + String.join(", ", Zoo.names())
