@@ -19,7 +19,7 @@ SCRIPT=step_profile.sh
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bench/lib/common.sh"
 
-NETWORKS="resnet mobilenet_v2 generated generated_odd" BATCHES=20 WARMUP=30 THREADS="${GENSYNTH_THREADS:-$(nproc)}"
+NETWORKS="resnet mobilenet_v2 generated generated_odd" BATCHES=20 WARMUP=30 JIT_WARMUP=20 THREADS="${GENSYNTH_THREADS:-$(nproc)}"
 LABEL="" OUT="" SMOKE=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -35,7 +35,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 if (( SMOKE )); then
-  NETWORKS="resnet generated" BATCHES=2 WARMUP=1 THREADS="${GENSYNTH_THREADS:-1}"
+  NETWORKS="resnet generated" BATCHES=2 WARMUP=1 JIT_WARMUP=0 THREADS="${GENSYNTH_THREADS:-1}"
 fi
 OUT="$(bench_results_dir "$SMOKE" "$OUT")"
 "$ROOT/bin/setup" python3
@@ -49,12 +49,12 @@ for net in $NETWORKS; do
   echo "profiling $net ..." >&2
   # the parts of a step in one pass over the batch (--shards 1), then the whole step as the default recipe runs
   # it: 2 shards side by side, whose parts overlap in time
-  "${JAVA[@]}" --arch "$net" --warmup-batches "$WARMUP" --batches "$BATCHES" --shards 1 --out "$RAW/$net.json" \
+  "${JAVA[@]}" --arch "$net" --warmup-batches "$WARMUP" --batches "$BATCHES" --shards 1 --jit-warmup-seconds "$JIT_WARMUP" --out "$RAW/$net.json" \
     2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
-  "${JAVA[@]}" --arch "$net" --warmup-batches "$WARMUP" --batches "$BATCHES" --shards 2 --out "$RAW/$net.shards.json" \
+  "${JAVA[@]}" --arch "$net" --warmup-batches "$WARMUP" --batches "$BATCHES" --shards 2 --jit-warmup-seconds "$JIT_WARMUP" --out "$RAW/$net.shards.json" \
     2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
   # oneDNN's own timing of every primitive it runs, on 1 warm-up + 2 steps (verbose output slows a step)
-  ONEDNN_VERBOSE=1 DNNL_VERBOSE=1 "${JAVA[@]}" --arch "$net" --warmup-batches 1 --batches 2 --shards 1 \
+  ONEDNN_VERBOSE=1 DNNL_VERBOSE=1 "${JAVA[@]}" --arch "$net" --warmup-batches 1 --batches 2 --shards 1 --jit-warmup-seconds 0 \
     --out "$RAW/$net.verbose-run.json" 2>/dev/null | grep '^onednn_verbose' > "$RAW/$net.onednn.log" || true
 done
 python3 - "$OUT" "$RAW" "$NETWORKS" "$THREADS" "$LABEL" "${DNNL_MAX_CPU_ISA:-ALL}" <<'PY'

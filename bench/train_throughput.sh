@@ -4,7 +4,7 @@
 # gensynth's logits on gensynth's initial weights), recipe, batch size and threads, all in one run.
 #
 #   bench/train_throughput.sh [--networks "resnet plain mobilenet_v2 generated"] [--rounds 5] [--threads N]
-#                             [--batch-size 128] [--warmup 30] [--batches 30] [--eval-warmup 3]
+#                             [--batch-size 128] [--warmup 30] [--batches 30] [--jit-warmup 20] [--eval-warmup 3]
 #                             [--eval-batches 20] [--latency-warmup 30] [--latency-runs 200]
 #                             [--wait-idle 60] [--out DIR] [--smoke]
 #
@@ -18,11 +18,13 @@
 # ratio per round (median and min-max), GFLOP/s of training and its share of the machine's peak (measured:
 # the engine's best on one large convolution, before and after the rounds; the nominal clock is stated too), peak
 # resident memory. gensynth trains with the default recipe's 2 shards per batch (each its own batch-norm
-# statistics, side by side at 1 thread each); the Python side the plain way, one pass over the batch. Before each run it waits up to --wait-idle seconds for other work to leave the CPUs and
-# records how many cores other work used during the run. Threads: GENSYNTH_THREADS or --threads (default: all
+# statistics, side by side at 1 thread each); the Python side the plain way, one pass over the batch. Before
+# each run it waits up to --wait-idle seconds for other work to leave the CPUs and records how many cores other
+# work used during the run. Threads: GENSYNTH_THREADS or --threads (default: all
 # cores), on both sides; kernels: the setting bin/gensynth would choose, on both sides. Writes
 # bench/results/train_throughput.json and .md, and the per-run JSON, logs and specs under bench/results/raw/
-# (--out DIR: under DIR instead).
+# (--out DIR: under DIR instead). --jit-warmup S: the gensynth process first trains a copy untimed for S seconds
+# (default 20: the JIT compiler takes a share of the cores for ~10 s; 0 disables).
 # --smoke: resnet and generated, 1 round of 3 batches after 2 warm-up, 2 evaluation batches, 5 batch-1 runs,
 # 1 thread, on a 3000-image subset, into --out (default: a new temporary directory, never bench/results/),
 # and checks the tables were written (to check the script still runs after a change; the numbers mean
@@ -37,7 +39,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 COMMAND="bench/$SCRIPT${*:+ $*}"
 NETWORKS="resnet plain mobilenet_v2 generated" NETWORKS_GIVEN=0
-ROUNDS=5 THREADS="${GENSYNTH_THREADS:-}" BATCH=128 WARMUP=30 BATCHES=30
+ROUNDS=5 THREADS="${GENSYNTH_THREADS:-}" BATCH=128 WARMUP=30 BATCHES=30 JIT_WARMUP=20
 EVAL_BATCH=256 EVAL_WARMUP=3 EVAL_BATCHES=20 LAT_WARMUP=30 LAT_RUNS=200
 WAIT_IDLE=60 OUT="" SMOKE=0
 while [[ $# -gt 0 ]]; do
@@ -48,6 +50,7 @@ while [[ $# -gt 0 ]]; do
     --batch-size) bench_need_value "$1" $#; BATCH="$2"; shift 2 ;;
     --warmup) bench_need_value "$1" $#; WARMUP="$2"; shift 2 ;;
     --batches) bench_need_value "$1" $#; BATCHES="$2"; shift 2 ;;
+    --jit-warmup) bench_need_value "$1" $#; JIT_WARMUP="$2"; shift 2 ;;
     --eval-warmup) bench_need_value "$1" $#; EVAL_WARMUP="$2"; shift 2 ;;
     --eval-batches) bench_need_value "$1" $#; EVAL_BATCHES="$2"; shift 2 ;;
     --latency-warmup) bench_need_value "$1" $#; LAT_WARMUP="$2"; shift 2 ;;
@@ -55,13 +58,13 @@ while [[ $# -gt 0 ]]; do
     --wait-idle) bench_need_value "$1" $#; WAIT_IDLE="$2"; shift 2 ;;
     --out) bench_need_value "$1" $#; OUT="$2"; shift 2 ;;
     --smoke) SMOKE=1; shift ;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) bench_die "unknown option $1 — see $SCRIPT --help" ;;
   esac
 done
 if (( SMOKE )); then
   (( NETWORKS_GIVEN )) || NETWORKS="resnet generated"
-  ROUNDS=1 WARMUP=2 BATCHES=3 EVAL_WARMUP=1 EVAL_BATCHES=2 LAT_WARMUP=2 LAT_RUNS=5 WAIT_IDLE=0
+  ROUNDS=1 WARMUP=2 BATCHES=3 JIT_WARMUP=0 EVAL_WARMUP=1 EVAL_BATCHES=2 LAT_WARMUP=2 LAT_RUNS=5 WAIT_IDLE=0
   THREADS="${THREADS:-1}"
 fi
 THREADS="${THREADS:-$(nproc)}"
@@ -71,7 +74,7 @@ whole() { # OPTION VALUE MIN(0|1)
   [[ "$2" =~ $re ]] || bench_die "$1 needs a whole number >= $3, got '$2' — see $SCRIPT --help"
 }
 whole --rounds "$ROUNDS" 1; whole --threads "$THREADS" 1; whole --batch-size "$BATCH" 1; whole --batches "$BATCHES" 1
-whole --eval-batches "$EVAL_BATCHES" 1; whole --latency-runs "$LAT_RUNS" 1; whole --warmup "$WARMUP" 0
+whole --jit-warmup "$JIT_WARMUP" 0; whole --eval-batches "$EVAL_BATCHES" 1; whole --latency-runs "$LAT_RUNS" 1; whole --warmup "$WARMUP" 0
 whole --eval-warmup "$EVAL_WARMUP" 0; whole --latency-warmup "$LAT_WARMUP" 0; whole --wait-idle "$WAIT_IDLE" 0
 read -r -a NETS <<< "$NETWORKS"
 (( ${#NETS[@]} )) || bench_die "--networks needs at least one network name — see $SCRIPT --help"
@@ -174,7 +177,8 @@ run_gensynth() {  # network round
   measured "$net" gensynth "$r" java -Xmx"${GENSYNTH_HEAP:-4g}" -Dai.djl.offline=true \
     -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 -Djava.awt.headless=true \
     -cp "$CP" dev.gensynth.bench.TrainThroughput --network "$net" --data "$DATA" --batch-size "$BATCH" \
-    --warmup-batches "$WARMUP" --batches "$BATCHES" --eval-batch-size "$EVAL_BATCH" --eval-warmup "$EVAL_WARMUP" \
+    --warmup-batches "$WARMUP" --batches "$BATCHES" --jit-warmup-seconds "$JIT_WARMUP" \
+    --eval-batch-size "$EVAL_BATCH" --eval-warmup "$EVAL_WARMUP" \
     --eval-batches "$EVAL_BATCHES" --latency-warmup "$LAT_WARMUP" --latency-runs "$LAT_RUNS" \
     --check-dir "$CHECK/$net" --out "$RAW/${net}_gensynth_r$r.json"
 }
@@ -210,7 +214,7 @@ PEAK_AFTER="$(peak)" || bench_die "the peak measurement failed — run: java -cp
 
 # --- summary ----------------------------------------------------------------------------------
 export TT_PEAK_BEFORE="$PEAK_BEFORE" TT_PEAK_AFTER="$PEAK_AFTER" TT_OUT="$OUT" TT_RAW="$RAW" TT_NETWORKS="${NETS[*]}" TT_ROUNDS="$ROUNDS" TT_THREADS="$THREADS" \
-  TT_BATCH="$BATCH" TT_WARMUP="$WARMUP" TT_BATCHES="$BATCHES" TT_EVAL_BATCH="$EVAL_BATCH" \
+  TT_BATCH="$BATCH" TT_WARMUP="$WARMUP" TT_JIT_WARMUP="$JIT_WARMUP" TT_BATCHES="$BATCHES" TT_EVAL_BATCH="$EVAL_BATCH" \
   TT_EVAL_WARMUP="$EVAL_WARMUP" TT_EVAL_BATCHES="$EVAL_BATCHES" TT_LAT_WARMUP="$LAT_WARMUP" TT_LAT_RUNS="$LAT_RUNS" \
   TT_START="$START" TT_COMMAND="$COMMAND" TT_SMOKE="$SMOKE" TT_DATA="$DATA" \
   TT_JAVA="$(java -version 2>&1 | head -n 1)" \
@@ -402,10 +406,12 @@ md = ["# Training throughput: gensynth vs PyTorch (Python)", "",
       % (E["TT_COMMAND"], E["TT_START"], provenance["finished"], rounds), "",
       "## Training", "",
       "img/s over %d measured batches of %d after %d warm-up (SGD Nesterov momentum 0.9, lr 0.05 cosine, weight "
-      "decay 5e-4 on conv/linear weights, cross-entropy, no augmentation). gensynth splits each batch into %s shards "
+      "decay 5e-4 on conv/linear weights, cross-entropy, no augmentation). The gensynth process first trains a "
+      "copy of the network untimed for %s s (the JIT compiler's time: a training of minutes runs warm; Python "
+      "has no JIT). gensynth splits each batch into %s shards "
       "of %d (the default recipe: each shard its own batch-norm statistics, gradients summed; with 2 threads the "
       "shards run side by side at 1 thread each, with 1 one after the other); PyTorch makes one pass over the batch at %d threads, as a Python user does."
-      % (batches, batch, warmup, shards, batch // max(1, shards), threads), "",
+      % (batches, batch, warmup, E["TT_JIT_WARMUP"], shards, batch // max(1, shards), threads), "",
       "| network | params | MACs | gensynth img/s | min–max | PyTorch img/s | min–max | ratio | ratio min–max |",
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
 for r in rows:

@@ -40,7 +40,8 @@ public final class StepProfile {
     }
 
     private static final String USAGE = "StepProfile --out FILE.json [--arch NAME] [--batch-size 128]"
-            + " [--warmup-batches 5] [--batches 20] [--shards 2] [--torch-profile TRACE.json]";
+            + " [--warmup-batches 5] [--batches 20] [--shards 2] [--jit-warmup-seconds 20]"
+            + " [--torch-profile TRACE.json]";
 
     public static void main(String[] args) {
         BenchCli.exit(BenchCli.run("StepProfile", System.err, () -> profile(args)));
@@ -54,6 +55,7 @@ public final class StepProfile {
         Path out = null;
         Path torchProfile = null;
         int shards = TrainConfig.DEFAULT_SHARDS;
+        int jitWarmup = 20;
         BenchCli.Args a = new BenchCli.Args(args, USAGE);
         for (String opt = a.next(); opt != null; opt = a.next()) {
             switch (opt) {
@@ -64,6 +66,7 @@ public final class StepProfile {
                 case "--out" -> out = Path.of(a.value(opt));
                 case "--torch-profile" -> torchProfile = Path.of(a.value(opt));
                 case "--shards" -> shards = a.intValue(opt, 1);
+                case "--jit-warmup-seconds" -> jitWarmup = a.intValue(opt, 0);
                 default -> throw a.error("unknown option '" + opt + "'");
             }
         }
@@ -84,6 +87,7 @@ public final class StepProfile {
         long[] stepNanos = new long[batches];
         System.err.printf("StepProfile: %s (%d params, %.1f M MACs), %d warm-up + %d measured steps of %d%n",
                 spec.name(), cost.params(), cost.macsMillions(), warmup, batches, batch);
+        JitWarmup.run(spec, initial, train, config(1, batch, train.size(), shards), jitWarmup);
         Path profileTo = torchProfile;
         try (Network net = Network.create(spec, initial)) {
             Trainer.train(net, train, null, config(total, batch, train.size(), shards), new TrainListener() {
@@ -134,6 +138,7 @@ public final class StepProfile {
         o.put("parameter_tensors", spec.parameters().size());
         o.put("batch_size", batch);
         o.put("shards", shards);
+        o.put("jit_warmup_seconds", jitWarmup);
         o.put("warmup_batches", warmup);
         o.put("batches", batches);
         o.put("threads", String.valueOf(System.getProperty("ai.djl.pytorch.num_threads", "default")));

@@ -64,7 +64,8 @@ import java.util.Arrays;
  */
 public final class TrainThroughput {
     static final String USAGE = "TrainThroughput --network NAME --out FILE.json [--check-dir DIR] [--data DIR]"
-            + " [--threads N] [--batch-size 128] [--warmup-batches 5] [--batches 30] [--shards 2] [--lr 0.05]"
+            + " [--threads N] [--batch-size 128] [--warmup-batches 5] [--batches 30] [--shards 2]"
+            + " [--jit-warmup-seconds 20] [--lr 0.05]"
             + " [--eval-batch-size 256] [--eval-warmup 3] [--eval-batches 20] [--latency-warmup 30]"
             + " [--latency-runs 200] | TrainThroughput --check-networks NAME... | TrainThroughput --peak [--threads N];"
             + " NAME: a zoo architecture or "
@@ -102,6 +103,7 @@ public final class TrainThroughput {
         int latencyRuns = 200;
         int shards = dev.gensynth.train.TrainConfig.DEFAULT_SHARDS;
         boolean peak = false;
+        int jitWarmup = 20;
         BenchCli.Args a = new BenchCli.Args(args, USAGE);
         for (String opt = a.next(); opt != null; opt = a.next()) {
             switch (opt) {
@@ -118,6 +120,7 @@ public final class TrainThroughput {
                 case "--warmup-batches" -> warmup = a.intValue(opt, 0);
                 case "--batches" -> batches = a.intValue(opt, 1);
                 case "--shards" -> shards = a.intValue(opt, 1);
+                case "--jit-warmup-seconds" -> jitWarmup = a.intValue(opt, 0);
                 case "--lr" -> lr = positive(a, opt);
                 case "--eval-batch-size" -> evalBatch = a.intValue(opt, 1);
                 case "--eval-warmup" -> evalWarmup = a.intValue(opt, 0);
@@ -195,6 +198,11 @@ public final class TrainThroughput {
         if (checkDir != null) {
             writeCheck(spec, initial, train, checkDir);
         }
+        long jitSteps = JitWarmup.run(spec, initial, train, cfg, jitWarmup);
+        if (jitSteps > 0) {
+            System.err.printf("gensynth: %d untimed steps in %d s first (the JIT compiler's time)%n", jitSteps,
+                    jitWarmup);
+        }
         TrainResult r;
         long djlParams;
         double[] evalMs;
@@ -243,6 +251,8 @@ public final class TrainThroughput {
         o.put("threads", threadProp == null ? "default" : threadProp);
         o.put("batch_size", batch);
         o.put("shards", cfg.shards());
+        o.put("jit_warmup_seconds", jitWarmup);
+        o.put("jit_warmup_steps", jitSteps);
         o.put("warmup_batches", warmup);
         o.put("batches", batches);
         o.put("learning_rate", lr);
