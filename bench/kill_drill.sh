@@ -160,9 +160,9 @@ for (( k = 1; k <= KILLS; k++ )); do
     while alive && (( $(now_ms) < target )); do sleep 0.02; done
   fi
   log="$WORK/segment-$k.log"
-  if alive; then
-    kt=$(now_ms)
-    kill -KILL "$PID"
+  kt=$(now_ms)
+  # the process may end between the check and the kill: then it was not killed, it finished
+  if alive && kill -KILL "$PID" 2>/dev/null; then
     wait "$PID" 2>/dev/null || true
     KILLED=$((KILLED + 1))
     moment=$(awk -v a="$kt" -v b="$T0" 'BEGIN {printf "%.1f s", (a - b) / 1000}')
