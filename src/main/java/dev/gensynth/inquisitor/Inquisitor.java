@@ -35,9 +35,6 @@ import java.util.List;
 public final class Inquisitor {
     /** Relative weight of the newest importance observation in the running estimate. */
     private static final double IMPORTANCE_RATE = 0.5;
-    private static final double HARDEST_PUSH = 0.4;
-    private static final double SOFTEST_PUSH = 0.95;
-    private static final double MODEL_CAP = 0.85;
     /** Expected MACs of generated networks relative to the final parent: enough room for seeds to differ. */
     static final double GENERATION_RATIO = 0.9;
     private static final int LATENCY_WARMUP = 10;
@@ -132,7 +129,7 @@ public final class Inquisitor {
     /** Probes G with this cycle's seeds; every candidate is fine-tuned for the same budget. */
     public Probe probe(Generator g, int cycle, ProbeListener listener) {
         List<CandidateRecord> records = new ArrayList<>();
-        List<Feasible> feasible = new ArrayList<>();
+        List<ParentPolicy.Feasible> feasible = new ArrayList<>();
         for (int i = 0; i < candidates; i++) {
             Seed seed = runSeed.derive("candidate", (long) cycle * 1000 + i);
             long t0 = System.nanoTime();
@@ -169,37 +166,13 @@ public final class Inquisitor {
             records.add(rec);
             listener.onCandidate(rec);
             if (v.met()) {
-                feasible.add(new Feasible(rec, cut, trained));
+                feasible.add(new ParentPolicy.Feasible(rec, cut, trained));
             }
         }
-        Feasible pick = choose(feasible, requirements.top1Floor(prototype.validationTop1()), validation.size());
-        return pick == null ? new Probe(records, null, null, null) : new Probe(records, pick.cut, pick.weights, pick.rec);
-    }
-
-    record Feasible(CandidateRecord rec, Slicer.Cut cut, Weights weights) {
-    }
-
-    /**
-     * The next parent: the best U among feasible candidates whose top-1 clears the floor by at
-     * least one standard error of the stimuli's accuracy estimate, else the best U among all
-     * feasible ones. U alone picks the candidate closest to the floor, whose children then
-     * fail on noise; a parent with some margin left can still be narrowed.
-     */
-    static Feasible choose(List<Feasible> feasible, double floor, int samples) {
-        Feasible best = null;
-        Feasible bestSafe = null;
-        double p = Double.isNaN(floor) ? 0.5 : Math.min(0.99, Math.max(0.01, floor / 100));
-        double se = 100 * Math.sqrt(p * (1 - p) / Math.max(1, samples));
-        for (Feasible f : feasible) {
-            if (best == null || f.rec.utility() > best.rec.utility()) {
-                best = f;
-            }
-            boolean safe = Double.isNaN(floor) || f.rec.top1() - floor >= se;
-            if (safe && (bestSafe == null || f.rec.utility() > bestSafe.rec.utility())) {
-                bestSafe = f;
-            }
-        }
-        return bestSafe != null ? bestSafe : best;
+        ParentPolicy.Feasible pick = ParentPolicy.choose(feasible, requirements.top1Floor(prototype.validationTop1()),
+                validation.size());
+        return pick == null ? new Probe(records, null, null, null)
+                : new Probe(records, pick.cut(), pick.weights(), pick.rec());
     }
 
     /**
@@ -221,11 +194,8 @@ public final class Inquisitor {
         boolean improved = probe.best() != null && probe.best().utility() > state.parentUtility();
 
         double margin = feasible == 0 || Double.isNaN(floor) ? Double.POSITIVE_INFINITY : probe.best().top1() - floor;
-        double push = nextPush(state.push(), (double) feasible / probe.records().size(), margin);
-        // The accuracy model may slow the push but never stop it: its straight line through candidates
-        // of different parents and fine-tuning states is too rough to forbid a 15 % step.
-        push = Math.max(push, Math.min(MODEL_CAP, modelledSafePush(obs, floor,
-                improved ? probe.best().macs() : parentMacs(old))));
+        double push = PushPolicy.after(state.push(), (double) feasible / probe.records().size(), margin, obs, floor,
+                improved ? probe.best().macs() : parentMacs(old));
 
         NewParent next = improved
                 ? new NewParent(probe.bestCut(), probe.bestWeights())
@@ -259,55 +229,6 @@ public final class Inquisitor {
         double[][] logits = Logits.fromImportance(new ChannelGroups(s.parent()), state.importance(), GENERATION_RATIO,
                 sharpness, widths);
         return new GeneratorState(s.parent(), s.parentWeights(), logits, s.version() + 1);
-    }
-
-    /**
-     * θI's push rule: the MACs ratio to ask of the next cycle from this cycle's share of feasible
-     * candidates and the best one's accuracy margin over the floor. It backs off when candidates
-     * fail or the margin is thin, and tightens again as soon as the margin is comfortable: a
-     * rule that only tightened on a wide margin (> 1 point) got stuck at the softest push after
-     * one thin cycle, because fine-tuned parents rarely regain a full point.
-     */
-    static double nextPush(double push, double feasibleShare, double margin) {
-        if (feasibleShare == 0) {
-            return Math.min(SOFTEST_PUSH, 1 - (1 - push) / 2);
-        }
-        if (margin < 0.3 || feasibleShare < 0.5) {
-            return Math.min(SOFTEST_PUSH, push + 0.05);
-        }
-        return Math.max(HARDEST_PUSH, push - (margin > 1.0 ? 0.1 : 0.05));
-    }
-
-    /**
-     * From all candidates seen, fit top-1 ≈ a + b·log10(MACs) and return the MACs ratio (to
-     * {@code fromMacs}) below which the fit drops under the floor plus a small safety margin.
-     * Returns 0 (no constraint) while the fit is not informative.
-     */
-    static double modelledSafePush(List<double[]> obs, double floor, long fromMacs) {
-        if (obs.size() < 6 || Double.isNaN(floor)) {
-            return 0;
-        }
-        List<double[]> recent = obs.subList(Math.max(0, obs.size() - 16), obs.size());
-        double mx = 0;
-        double my = 0;
-        for (double[] p : recent) {
-            mx += p[0] / recent.size();
-            my += p[1] / recent.size();
-        }
-        double sxy = 0;
-        double sxx = 0;
-        for (double[] p : recent) {
-            sxy += (p[0] - mx) * (p[1] - my);
-            sxx += (p[0] - mx) * (p[0] - mx);
-        }
-        if (sxx < 1e-6 || sxy <= 0) {
-            return 0;
-        }
-        double b = sxy / sxx;
-        double a = my - b * mx;
-        double safeLogMacs = (floor + 0.2 - a) / b;
-        double ratio = Math.pow(10, safeLogMacs) / fromMacs;
-        return Math.max(0, Math.min(SOFTEST_PUSH, ratio));
     }
 
     private static long parentMacs(GeneratorState s) {

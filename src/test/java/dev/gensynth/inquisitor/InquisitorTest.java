@@ -24,13 +24,13 @@ class InquisitorTest {
 
     @Test
     void prefersTheBestParentWithAMarginOverTheBestOnTheEdge() {
-        var edge = new Inquisitor.Feasible(rec(0, 92.70, 75), null, null);
-        var safe = new Inquisitor.Feasible(rec(1, 94.00, 74), null, null);
+        var edge = new ParentPolicy.Feasible(rec(0, 92.70, 75), null, null);
+        var safe = new ParentPolicy.Feasible(rec(1, 94.00, 74), null, null);
         // floor 92.63 on 6000 samples: one standard error is about 0.34 points
-        assertThat(Inquisitor.choose(List.of(edge, safe), 92.63, 6000)).isSameAs(safe);
+        assertThat(ParentPolicy.choose(List.of(edge, safe), 92.63, 6000)).isSameAs(safe);
         // with no candidate clear of the noise, the best U still wins
-        assertThat(Inquisitor.choose(List.of(edge), 92.63, 6000)).isSameAs(edge);
-        assertThat(Inquisitor.choose(new ArrayList<>(), 92.63, 6000)).isNull();
+        assertThat(ParentPolicy.choose(List.of(edge), 92.63, 6000)).isSameAs(edge);
+        assertThat(ParentPolicy.choose(new ArrayList<>(), 92.63, 6000)).isNull();
     }
 
     @Test
@@ -41,23 +41,23 @@ class InquisitorTest {
             double lg = 5.5 + e * 0.25;
             obs.add(new double[] {lg, 80 + 2 * lg});
         }
-        double ratio = Inquisitor.modelledSafePush(obs, 92 - 0.2, 2_000_000);
+        double ratio = PushPolicy.modelledSafe(obs, 92 - 0.2, 2_000_000);
         assertThat(ratio).isBetween(0.45, 0.55);
-        assertThat(Inquisitor.modelledSafePush(obs.subList(0, 3), 92, 2_000_000)).isZero();
+        assertThat(PushPolicy.modelledSafe(obs.subList(0, 3), 92, 2_000_000)).isZero();
     }
 
     @Test
     void pushBacksOffOnFailureAndTightensAgainOnceTheMarginIsComfortable() {
         // no candidate feasible: halfway back to keeping everything, capped at the softest push
-        assertThat(Inquisitor.nextPush(0.7, 0, Double.POSITIVE_INFINITY)).isCloseTo(0.85, within(1e-9));
-        assertThat(Inquisitor.nextPush(0.95, 0, Double.POSITIVE_INFINITY)).isCloseTo(0.95, within(1e-9));
+        assertThat(PushPolicy.next(0.7, 0, Double.POSITIVE_INFINITY)).isCloseTo(0.85, within(1e-9));
+        assertThat(PushPolicy.next(0.95, 0, Double.POSITIVE_INFINITY)).isCloseTo(0.95, within(1e-9));
         // thin margin or most candidates failing: softer
-        assertThat(Inquisitor.nextPush(0.8, 1.0, 0.1)).isCloseTo(0.85, within(1e-9));
-        assertThat(Inquisitor.nextPush(0.8, 1.0 / 3, 2.0)).isCloseTo(0.85, within(1e-9));
+        assertThat(PushPolicy.next(0.8, 1.0, 0.1)).isCloseTo(0.85, within(1e-9));
+        assertThat(PushPolicy.next(0.8, 1.0 / 3, 2.0)).isCloseTo(0.85, within(1e-9));
         // a comfortable margin tightens again, even from the softest push (it used to stay there)
-        assertThat(Inquisitor.nextPush(0.95, 0.5, 0.5)).isCloseTo(0.90, within(1e-9));
-        assertThat(Inquisitor.nextPush(0.8, 1.0, 1.5)).isCloseTo(0.70, within(1e-9));
-        assertThat(Inquisitor.nextPush(0.45, 1.0, 3.0)).isCloseTo(0.40, within(1e-9));
+        assertThat(PushPolicy.next(0.95, 0.5, 0.5)).isCloseTo(0.90, within(1e-9));
+        assertThat(PushPolicy.next(0.8, 1.0, 1.5)).isCloseTo(0.70, within(1e-9));
+        assertThat(PushPolicy.next(0.45, 1.0, 3.0)).isCloseTo(0.40, within(1e-9));
     }
 
     @Test
