@@ -201,15 +201,7 @@ public final class StepProfile {
                 42, shards);
     }
 
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length == 0 ? 0 : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
-    }
-
     static double median(long[] v) {
-        long[] s = v.clone();
-        Arrays.sort(s);
-        return s.length == 0 ? 0 : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+        return dev.gensynth.metrics.Latency.median(Arrays.stream(v).asDoubleStream().toArray());
     }
 }

@@ -235,8 +235,8 @@ public final class TrainThroughput {
         for (int i = 0; i < batches; i++) {
             perBatchMs[i] = (stamps[warmup + i + 1] - stamps[warmup + i]) / 1e6;
         }
-        double medianMs = median(perBatchMs);
-        double evalMedianMs = median(evalMs);
+        double medianMs = Latency.median(perBatchMs);
+        double evalMedianMs = Latency.median(evalMs);
 
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode o = json.createObjectNode();
@@ -409,12 +409,6 @@ public final class TrainThroughput {
         return -1;
     }
 
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int m = s.length / 2;
-        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-    }
 
     private static void rounded(ArrayNode to, double[] values) {
         for (double d : values) {

@@ -122,16 +122,16 @@ public final class WidthMultiple {
                     o[s] = ort[m * SEEDS.length + s][r];
                     t[s] = step[m * SEEDS.length + s][r];
                 }
-                ortRound[r] = StepProfile.median(o);
-                stepRound[r] = StepProfile.median(t);
+                ortRound[r] = Latency.median(o);
+                stepRound[r] = Latency.median(t);
             }
             for (int s = 0; s < SEEDS.length; s++) {
                 macs += Cost.of(specs[m * SEEDS.length + s]).macs() / (double) SEEDS.length;
             }
-            double o = StepProfile.median(ortRound);
+            double o = Latency.median(ortRound);
             md.add(String.format(Locale.ROOT, "| %d | %.2f M | %.3f | %.3f–%.3f | %.1f | %.1f | %.1f–%.1f |",
                     multiples[m], macs / 1e6, o, min(ortRound), max(ortRound), o * 1e3 / (macs / 1e6),
-                    StepProfile.median(stepRound), min(stepRound), max(stepRound)));
+                    Latency.median(stepRound), min(stepRound), max(stepRound)));
         }
         md.add("");
         Provenance p = Provenance.current();
@@ -165,7 +165,7 @@ public final class WidthMultiple {
                 }
             });
         }
-        return StepProfile.median(ms);
+        return Latency.median(ms);
     }
 
     private static double min(double[] v) {

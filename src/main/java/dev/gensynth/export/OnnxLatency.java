@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtSession;
 import dev.gensynth.spec.Layer;
 import dev.gensynth.spec.Shape;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -41,16 +40,10 @@ public final class OnnxLatency {
                 s.run(feed).close();
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
-            return median(ms);
+            return dev.gensynth.metrics.Latency.median(ms);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot run " + onnxFile + ": " + e.getMessage(), e);
         }
     }
 
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int m = s.length / 2;
-        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-    }
 }

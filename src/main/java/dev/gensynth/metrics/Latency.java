@@ -42,8 +42,17 @@ public final class Latency {
                 }
             }
         }
-        Arrays.sort(ms);
-        double median = runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
-        return new Measurement(median, threads(), runs);
+        return new Measurement(median(ms), threads(), runs);
+    }
+
+    /** The median of {@code v} (the mean of the middle two for an even count; 0 for none). */
+    public static double median(double[] v) {
+        if (v.length == 0) {
+            return 0;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int m = s.length / 2;
+        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 }
