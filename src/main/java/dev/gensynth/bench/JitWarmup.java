@@ -34,9 +34,9 @@ final class JitWarmup {
         long[] steps = {0};
         long[] deadline = {Long.MAX_VALUE};
         // a plan far longer than the time: the listener ends it
-        TrainConfig long_ = recipe.withEpochs(1000);
+        TrainConfig endless = recipe.withEpochs(1000);
         try (Network net = Network.create(spec, initial)) {
-            Trainer.train(net, train, null, long_, new TrainListener() {
+            Trainer.train(net, train, null, endless, new TrainListener() {
                 @Override
                 public void onStart(String network, long totalUpdates) {
                     deadline[0] = System.nanoTime() + (long) (seconds * 1e9); // training time, not start-up

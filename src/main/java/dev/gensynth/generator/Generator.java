@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
  * prunable group of the parent is kept with probability sigmoid(logit), drawn by a PRNG
  * seeded by s in a fixed order; each group's count is then rounded as {@link Widths} says (adding
  * its most likely dropped channels or dropping its least likely kept ones); the parent's trained
- * weights are sliced into the result. Same seed, same
- * network and same initial weights; different seeds, different networks.
+ * weights are sliced into the result. Same seed, same network and same initial weights;
+ * different seeds, different networks.
  */
 public final class Generator {
     private final GeneratorState state;

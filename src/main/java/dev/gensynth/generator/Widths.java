@@ -34,9 +34,8 @@ public record Widths(int min, int multiple) {
      * most the group's width.
      */
     public int of(double wanted, int width) {
-        int floor = Math.min(width, ceilTo(min));
         int k = (int) Math.round(Math.max(wanted, 0) / multiple) * multiple;
-        return Math.min(width, Math.max(floor, k));
+        return Math.min(width, Math.max(narrowest(width), k));
     }
 
     /** The narrowest width a group of {@code width} channels can have. */

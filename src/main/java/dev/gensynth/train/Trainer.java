@@ -21,8 +21,8 @@ import java.util.SplittableRandom;
  * Trains a {@link Network} in place on an in-memory dataset. Each batch is split into the
  * recipe's {@link Shards} (passes with their own batch-norm statistics, side by side on the cores),
  * each in its own NDManager that is closed after the step, which keeps native memory flat over
- * thousands of updates. With validation data, the weights of the best epoch are kept and restored at the
- * end (best-on-validation checkpointing). A loss that is not finite (checked every batch) or
+ * thousands of updates. With validation data, the weights of the best epoch are kept and restored
+ * at the end (best-on-validation checkpointing). A loss that is not finite (checked every batch) or
  * weights that are not (checked at the end of every epoch, so also before they are returned)
  * stop the training with a {@link DivergedException}.
  */
