@@ -155,6 +155,16 @@ public final class ChannelGroups {
         return g == null ? -1 : g;
     }
 
+    /** The first layer whose output is in group {@code g}: a name that finds the group in a related spec. */
+    public String anyLayer(int g) {
+        for (Layer l : spec.layers()) {
+            if (groupOf(l.name()) == g) {
+                return l.name();
+            }
+        }
+        throw new IllegalArgumentException("no group " + g);
+    }
+
     /** Flat features per channel of a tensor (H·W after a flatten, else 1). */
     public int multiplicity(String tensor) {
         return spaceOf.get(tensor).multiplicity;

@@ -1,15 +1,19 @@
 package dev.gensynth.generator;
 
 import dev.gensynth.seed.Seed;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * G(s; θG): a deterministic map from a seed to a concrete network. Each channel of each
  * prunable group of the parent is kept with probability sigmoid(logit), drawn by a PRNG
  * seeded by s in a fixed order; each group's count is then rounded as {@link Widths} says (adding
- * its most likely dropped channels or dropping its least likely kept ones); the parent's trained
- * weights are sliced into the result. Same seed, same network and same initial weights;
+ * its most likely dropped channels or dropping its least likely kept ones); each block that may
+ * be left out ({@link Blocks}) is kept with probability sigmoid(its logit), drawn from a second
+ * stream of s so that the channel draws do not depend on how many blocks there are; the parent's
+ * trained weights are sliced into the result. Same seed, same network and same initial weights;
  * different seeds, different networks.
  */
 public final class Generator {
@@ -42,7 +46,23 @@ public final class Generator {
     /** N_s = G(s). */
     public Slicer.Cut generate(Seed seed) {
         return Slicer.cut(groups, state.parentWeights(), sampleKept(seed), state.parent().name().replaceAll(
-                "-s-?\\d+$", "") + "-s" + seed.value());
+                "-s-?\\d+$", "") + "-s" + seed.value()).skipping(sampleSkipped(seed));
+    }
+
+    /** Which of the parent's blocks N_s leaves out, in the parent's layer order. */
+    public List<String> sampleSkipped(Seed seed) {
+        if (state.blockLogits().isEmpty()) {
+            return List.of();
+        }
+        SplittableRandom rnd = new SplittableRandom(seed.derive("blocks", state.version()).value());
+        List<String> skipped = new ArrayList<>();
+        for (Blocks.Block b : Blocks.of(state.parent())) {
+            Double logit = state.blockLogits().get(b.name());
+            if (rnd.nextDouble() >= sigmoid(logit == null ? Double.POSITIVE_INFINITY : logit)) {
+                skipped.add(b.name());
+            }
+        }
+        return skipped;
     }
 
     /** Which parent channels N_s keeps, per group. */

@@ -3,7 +3,10 @@ package dev.gensynth.generator;
 import dev.gensynth.metrics.Cost;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import dev.gensynth.spec.NetworkSpec;
 
 /**
  * The heart of ΔθG: turns per-channel importance into keep-logits so that G's networks are
@@ -25,6 +28,23 @@ public final class Logits {
 
     public static double[][] fromImportance(ChannelGroups groups, double[][] importance, double macsRatio,
             double sharpness, Widths widths) {
+        return plan(groups, importance, Map.of(), macsRatio, sharpness, widths).channels();
+    }
+
+    /** θG's logits: per channel of every group, and per block that may be left out. */
+    public record Plan(double[][] channels, Map<String, Double> blocks) {
+    }
+
+    /**
+     * Channel and block logits aimed together at {@code macsRatio} of the parent's MACs. A block
+     * competes with channels on price: the loss its absence costs ({@code blockLoss}, measured) per
+     * MAC it saves, against the price of the channels at the threshold (a channel's loss is the
+     * square root of its Taylor importance, a first-order estimate of the same quantity). A block
+     * cheaper than those channels is left out more often than not ({@link #BLOCK_SHARPNESS} per
+     * factor e of price). The threshold is searched on the expected network with both in it.
+     */
+    public static Plan plan(ChannelGroups groups, double[][] importance, Map<String, Double> blockLoss,
+            double macsRatio, double sharpness, Widths widths) {
         int n = groups.count();
         long parentMacs = Cost.of(groups.spec()).macs();
         double[] unitCost = new double[n];
@@ -56,12 +76,13 @@ public final class Logits {
         // deterministic top-k instead would overshoot: the many channels with middling odds are
         // dropped often enough that sampled networks come out well below the target.
         long target = (long) (macsRatio * parentMacs);
+        BlockPrices prices = new BlockPrices(groups, importance, unitCost, units, blockLoss);
         double lo = -1;
         double hi = 2;
         for (int iter = 0; iter < 40; iter++) {
             double mid = (lo + hi) / 2;
-            long macs = Cost.of(Slicer.cutSpec(groups, expected(groups, units, rank, sharpness, mid, widths)))
-                    .macs();
+            NetworkSpec cut = Slicer.cutSpec(groups, expected(groups, units, rank, sharpness, mid, widths));
+            long macs = Cost.of(Blocks.skip(cut, likelySkipped(prices.logits(mid)))).macs();
             if (macs >= target) {
                 lo = mid; // can afford a higher threshold
             } else {
@@ -77,7 +98,75 @@ public final class Logits {
             double[] u = units.get(i);
             logits[(int) u[1]][(int) u[2]] = clip(sharpness * (rank[i] - threshold));
         }
-        return logits;
+        return new Plan(logits, prices.logits(threshold));
+    }
+
+    /** Keep-logit change per factor e between a block's price and the marginal channels' price. */
+    static final double BLOCK_SHARPNESS = 2;
+
+    /** The blocks an expected network leaves out: those kept with probability below one half. */
+    private static List<String> likelySkipped(Map<String, Double> blockLogits) {
+        List<String> out = new ArrayList<>();
+        blockLogits.forEach((b, logit) -> {
+            if (logit < 0) {
+                out.add(b);
+            }
+        });
+        return out;
+    }
+
+    /** Loss per MAC of leaving out each block, and of the channels ranked near a threshold. */
+    private static final class BlockPrices {
+        private final Map<String, Double> blockPrice = new LinkedHashMap<>();
+        /** Loss per MAC of each ranked channel, in rank order. */
+        private final double[] channelPrice;
+
+        BlockPrices(ChannelGroups groups, double[][] importance, double[] unitCost, List<double[]> units,
+                Map<String, Double> blockLoss) {
+            channelPrice = new double[units.size()];
+            for (int i = 0; i < units.size(); i++) {
+                int g = (int) units.get(i)[1];
+                channelPrice[i] = Math.sqrt(importance[g][(int) units.get(i)[2]]) / unitCost[g];
+            }
+            if (blockLoss.isEmpty()) {
+                return;
+            }
+            Map<String, Long> saved = new LinkedHashMap<>();
+            long macs = Cost.of(groups.spec()).macs();
+            for (Blocks.Block b : Blocks.of(groups.spec())) {
+                saved.put(b.name(), macs - Cost.of(Blocks.skip(groups.spec(), List.of(b.name()))).macs());
+            }
+            saved.forEach((b, m) -> {
+                Double loss = blockLoss.get(b);
+                if (loss != null && m > 0) {
+                    blockPrice.put(b, Math.max(loss, 0) / m);
+                }
+            });
+        }
+
+        /** Block keep-logits when the channel threshold is at rank {@code threshold}. */
+        Map<String, Double> logits(double threshold) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            if (blockPrice.isEmpty()) {
+                return out;
+            }
+            double marginal = marginal(threshold);
+            blockPrice.forEach((b, p) -> out.put(b, marginal > 0
+                    ? clip(BLOCK_SHARPNESS * Math.log(Math.max(p, 1e-30) / marginal)) : CLIP));
+            return out;
+        }
+
+        /** The median price of the channels ranked nearest the threshold (a window of 5 % of them). */
+        private double marginal(double threshold) {
+            int total = channelPrice.length;
+            int at = (int) Math.round((1 - threshold) * total - 0.5);
+            int half = Math.max(2, total / 40);
+            int from = Math.max(0, Math.min(total - 1, at - half));
+            int to = Math.max(from + 1, Math.min(total, at + half + 1));
+            double[] w = Arrays.copyOfRange(channelPrice, from, to);
+            Arrays.sort(w);
+            return w[w.length / 2];
+        }
     }
 
     private static double clip(double x) {

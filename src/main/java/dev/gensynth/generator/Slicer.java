@@ -21,8 +21,27 @@ public final class Slicer {
     private Slicer() {
     }
 
-    /** A network cut from a parent, with the parent channels each group kept. */
-    public record Cut(NetworkSpec spec, Weights weights, int[][] kept) {
+    /**
+     * A network cut from a parent, with the parent channels each group kept and the parent's blocks
+     * it leaves out ({@link Blocks}).
+     */
+    public record Cut(NetworkSpec spec, Weights weights, int[][] kept, List<String> skipped) {
+        public Cut {
+            skipped = List.copyOf(skipped);
+        }
+
+        Cut(NetworkSpec spec, Weights weights, int[][] kept) {
+            this(spec, weights, kept, List.of());
+        }
+
+        /** This cut without the named blocks too. */
+        Cut skipping(List<String> blocks) {
+            if (blocks.isEmpty()) {
+                return this;
+            }
+            NetworkSpec s = Blocks.skip(spec, blocks);
+            return new Cut(s, weights == null ? null : Blocks.keepFor(weights, s), kept, blocks);
+        }
     }
 
     /**

@@ -6,12 +6,17 @@ import java.util.List;
  * One probed candidate, as it goes into the run's candidates table: which seed, what came out,
  * what was measured (on the validation split), whether it met r and why not, and its U.
  *
- * @param widths channels of each prunable group, in network order (the architecture summary)
+ * @param widths channels of each prunable group of the parent, in network order (the architecture summary;
+ *     the groups inside left-out blocks too)
  * @param top1 NaN when the candidate's fine-tuning diverged; its reason says so, and tables show that instead
+ * @param skipped the parent's blocks the candidate leaves out, by name
  */
 public record CandidateRecord(int cycle, int index, long seed, String network, List<Integer> widths, long params,
         long macs, double top1, double latencyMs, boolean met, List<String> reasons, double utility,
-        double finetuneEpochs, double seconds, boolean chosen) {
+        double finetuneEpochs, double seconds, boolean chosen, List<String> skipped) {
+    public CandidateRecord {
+        skipped = skipped == null ? List.of() : List.copyOf(skipped);
+    }
 
     /** Whether it has a top-1: one whose fine-tuning diverged has only the reason it was rejected. */
     public boolean measured() {
@@ -20,6 +25,6 @@ public record CandidateRecord(int cycle, int index, long seed, String network, L
 
     public CandidateRecord asChosen() {
         return new CandidateRecord(cycle, index, seed, network, widths, params, macs, top1, latencyMs, met, reasons,
-                utility, finetuneEpochs, seconds, true);
+                utility, finetuneEpochs, seconds, true, skipped);
     }
 }

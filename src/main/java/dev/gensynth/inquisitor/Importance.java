@@ -10,11 +10,14 @@ import ai.djl.training.ParameterStore;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
+import dev.gensynth.generator.Blocks;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.spec.BatchNorm;
 import dev.gensynth.spec.Conv;
 import dev.gensynth.spec.Layer;
 import dev.gensynth.spec.Linear;
+import dev.gensynth.spec.NetworkSpec;
+import java.util.List;
 import dev.gensynth.train.Trainer;
 
 /**
@@ -73,6 +76,49 @@ public final class Importance {
             }
         }
         return imp;
+    }
+
+    /**
+     * How much each skippable block matters: the rise of the mean loss on the stimuli when the
+     * network runs without it (its weights otherwise unchanged, batch norm in inference mode).
+     * Measured, not a first-order estimate: leaving out a whole block is no small perturbation.
+     */
+    public static java.util.Map<String, Double> blockLoss(NetworkSpec spec, dev.gensynth.model.Weights weights,
+            Dataset stimuli, int batchSize) {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        List<Blocks.Block> blocks = Blocks.of(spec);
+        if (blocks.isEmpty()) {
+            return out;
+        }
+        double base = meanLoss(spec, weights, stimuli, batchSize);
+        for (Blocks.Block b : blocks) {
+            NetworkSpec without = Blocks.skip(spec, List.of(b.name()));
+            out.put(b.name(), meanLoss(without, Blocks.keepFor(weights, without), stimuli, batchSize) - base);
+        }
+        return out;
+    }
+
+    private static double meanLoss(NetworkSpec spec, dev.gensynth.model.Weights weights, Dataset stimuli,
+            int batchSize) {
+        int per = (int) stimuli.sampleShape().elements();
+        double sum = 0;
+        int n = 0;
+        try (Network net = Network.create(spec, weights)) {
+            for (int start = 0; start + batchSize <= stimuli.size(); start += batchSize) {
+                float[] x = new float[batchSize * per];
+                System.arraycopy(stimuli.x(), start * per, x, 0, batchSize * per);
+                int[] y = new int[batchSize];
+                System.arraycopy(stimuli.y(), start, y, 0, batchSize);
+                try (NativeGate.Region gate = NativeGate.JVM.enter();
+                        NDManager m = net.model().getNDManager().newSubManager()) {
+                    NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(stimuli.sampleShape().withBatch(batchSize)));
+                    NDList out = net.block().forward(new ParameterStore(m, false), new NDList(in), false);
+                    sum += Trainer.crossEntropy(out.get(0), m.create(y), stimuli.classes(), 0).getFloat() * batchSize;
+                    n += batchSize;
+                }
+            }
+        }
+        return sum / Math.max(1, n);
     }
 
     /** Adds (Σ w·∂L/∂w over each output channel's slice)² to the channel's importance. */

@@ -7,6 +7,7 @@ import dev.gensynth.generator.Generator;
 import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.generator.Logits;
 import dev.gensynth.generator.Slicer;
+import dev.gensynth.generator.Units;
 import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Latency;
@@ -25,6 +26,8 @@ import dev.gensynth.utility.Utility;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * I(G; θI): probes the generator with seeds, fine-tunes what it makes, feeds the networks
@@ -49,8 +52,7 @@ public final class Inquisitor {
     /** The prototype as teacher of every candidate's fine-tuning, or null. */
     private final Distillation distill;
     private final int candidates;
-    private final double sharpness;
-    private final dev.gensynth.generator.Widths widths;
+    private final Units units;
     private final int latencyRuns;
     private final Seed runSeed;
     private InquisitorState state;
@@ -61,7 +63,7 @@ public final class Inquisitor {
      */
     public Inquisitor(Requirements requirements, Utility utility, Prototype prototype, Dataset train,
             Dataset validation, Dataset stimuli, TrainConfig finetune, Distillation distill, int candidates,
-            double sharpness, dev.gensynth.generator.Widths widths, int latencyRuns, Seed runSeed, InquisitorState state) {
+            Units units, int latencyRuns, Seed runSeed, InquisitorState state) {
         this.requirements = requirements;
         this.utility = utility;
         this.prototype = prototype;
@@ -71,8 +73,7 @@ public final class Inquisitor {
         this.finetune = finetune;
         this.distill = distill;
         this.candidates = candidates;
-        this.sharpness = sharpness;
-        this.widths = widths;
+        this.units = units;
         this.latencyRuns = latencyRuns;
         this.runSeed = runSeed;
         this.state = state;
@@ -82,20 +83,32 @@ public final class Inquisitor {
         return state;
     }
 
-    /** G0 and I0 from the prototype φ: observe φ's channel importance, aim at the first push. */
-    public static GeneratorState initialGenerator(Prototype proto, double push, double sharpness,
-            dev.gensynth.generator.Widths widths,
-            Dataset stimuli, double[][] importanceOut) {
+    /** What the inquisitor observed of a parent: its channels' importance and its blocks' loss. */
+    public record Observed(double[][] importance, Map<String, Double> blockLoss) {
+    }
+
+    /** G0 and what I0 starts from, from the prototype φ: observe φ, aim at the first push. */
+    public static GeneratorState initialGenerator(Prototype proto, double push, Units units, Dataset stimuli,
+            Observed[] observedOut) {
         ChannelGroups groups = new ChannelGroups(proto.spec());
+        Observed o = observe(proto.spec(), proto.weights(), groups, units, stimuli);
+        observedOut[0] = o;
+        return state(proto.spec(), proto.weights(), units.plan(groups, o.importance(), o.blockLoss(), push), 0);
+    }
+
+    private static Observed observe(dev.gensynth.spec.NetworkSpec spec, Weights weights, ChannelGroups groups,
+            Units units, Dataset stimuli) {
         double[][] imp;
-        try (Network net = Network.create(proto.spec(), proto.weights())) {
+        try (Network net = Network.create(spec, weights)) {
             imp = Importance.taylor(net, groups, stimuli, batch(stimuli));
         }
-        for (int g = 0; g < imp.length; g++) {
-            importanceOut[g] = imp[g];
-        }
-        return new GeneratorState(proto.spec(), proto.weights(),
-                Logits.fromImportance(groups, imp, push, sharpness, widths), 0);
+        return new Observed(imp, units.blocks() ? Importance.blockLoss(spec, weights, stimuli, batch(stimuli))
+                : Map.of());
+    }
+
+    private static GeneratorState state(dev.gensynth.spec.NetworkSpec parent, Weights weights, Logits.Plan plan,
+            int version) {
+        return new GeneratorState(parent, weights, plan.channels(), plan.blocks(), version);
     }
 
     /**
@@ -160,9 +173,9 @@ public final class Inquisitor {
                 epochs = e.epochsRun();
             }
             CandidateRecord rec = new CandidateRecord(cycle, i, seed.value(), cut.spec().name(),
-                    Arrays.stream(cut.kept()).map(k -> k.length).toList(), cost.params(), cost.macs(), o.top1(),
+                    widths(cut), cost.params(), cost.macs(), o.top1(),
                     o.latencyMs(), v.met(), v.reasons(), utility.score(o), epochs, (System.nanoTime() - t0) / 1e9,
-                    false);
+                    false, cut.skipped());
             records.add(rec);
             listener.onCandidate(rec);
             if (v.met()) {
@@ -205,18 +218,16 @@ public final class Inquisitor {
         ChannelGroups groups = new ChannelGroups(base.parent());
         double[][] previous = state.importance();
         if (next != null) {
-            previous = reindex(previous, next.cut.kept());
+            previous = reindex(previous, next.cut.kept(), g.groups(), groups);
         }
-        double[][] fresh;
-        try (Network net = Network.create(base.parent(), base.parentWeights())) {
-            fresh = Importance.taylor(net, groups, stimuli, batch(stimuli));
-        }
-        double[][] blended = blend(previous, fresh);
-        double[][] logits = Logits.fromImportance(groups, blended, push, sharpness, widths);
+        Observed fresh = observe(base.parent(), base.parentWeights(), groups, units, stimuli);
+        double[][] blended = blend(previous, fresh.importance());
+        Map<String, Double> blockLoss = blendBlocks(state.blockLoss(), fresh.blockLoss());
+        Logits.Plan plan = units.plan(groups, blended, blockLoss, push);
         state = new InquisitorState(push, blended, obs,
                 improved ? probe.best().utility() : state.parentUtility(),
-                improved ? probe.best().top1() : state.parentTop1(), improved ? 0 : state.stale() + 1);
-        return new GeneratorState(base.parent(), base.parentWeights(), logits, old.version() + 1);
+                improved ? probe.best().top1() : state.parentTop1(), improved ? 0 : state.stale() + 1, blockLoss);
+        return state(base.parent(), base.parentWeights(), plan, old.version() + 1);
     }
 
     /**
@@ -226,9 +237,14 @@ public final class Inquisitor {
      */
     public GeneratorState finalGenerator(Generator g) {
         GeneratorState s = g.state();
-        double[][] logits = Logits.fromImportance(new ChannelGroups(s.parent()), state.importance(), GENERATION_RATIO,
-                sharpness, widths);
-        return new GeneratorState(s.parent(), s.parentWeights(), logits, s.version() + 1);
+        Logits.Plan plan = units.plan(new ChannelGroups(s.parent()), state.importance(), state.blockLoss(),
+                GENERATION_RATIO);
+        return state(s.parent(), s.parentWeights(), plan, s.version() + 1);
+    }
+
+    /** What a candidate record lists as its widths: each group's kept count, the groups of left-out blocks too. */
+    private static List<Integer> widths(Slicer.Cut cut) {
+        return Arrays.stream(cut.kept()).map(k -> k.length).toList();
     }
 
     private static long parentMacs(GeneratorState s) {
@@ -238,15 +254,29 @@ public final class Inquisitor {
     private record NewParent(Slicer.Cut cut, Weights weights) {
     }
 
-    /** The running importance of the kept channels, in the new parent's channel order. */
-    static double[][] reindex(double[][] imp, int[][] kept) {
-        double[][] r = new double[kept.length][];
-        for (int g = 0; g < kept.length; g++) {
-            r[g] = new double[kept[g].length];
-            for (int i = 0; i < kept[g].length; i++) {
-                r[g][i] = imp[g][kept[g][i]];
+    /**
+     * The running importance of the kept channels, in the new parent's groups and channel order. A
+     * group is found in the old parent by a layer of it (groups inside a left-out block are gone).
+     */
+    static double[][] reindex(double[][] imp, int[][] kept, ChannelGroups oldGroups, ChannelGroups newGroups) {
+        double[][] r = new double[newGroups.count()][];
+        for (int g = 0; g < r.length; g++) {
+            int old = oldGroups.groupOf(newGroups.anyLayer(g));
+            r[g] = new double[kept[old].length];
+            for (int i = 0; i < kept[old].length; i++) {
+                r[g][i] = imp[old][kept[old][i]];
             }
         }
+        return r;
+    }
+
+    /** The running loss of each block the parent still has: fresh and previous observations weighed alike. */
+    static Map<String, Double> blendBlocks(Map<String, Double> old, Map<String, Double> fresh) {
+        Map<String, Double> r = new TreeMap<>();
+        fresh.forEach((b, f) -> {
+            Double o = old.get(b);
+            r.put(b, o == null ? f : (1 - IMPORTANCE_RATE) * o + IMPORTANCE_RATE * f);
+        });
         return r;
     }
 

@@ -1,6 +1,9 @@
 package dev.gensynth.inquisitor;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * θI, what the inquisitor has learned: how hard to push per cycle, running channel importance
@@ -13,10 +16,18 @@ import java.util.List;
  * @param parentUtility U of the current parent (the best feasible network so far)
  * @param parentTop1 validation top-1 of the current parent
  * @param stale cycles since the generator last improved
+ * @param blockLoss running loss rise of the parent without each of its skippable blocks, by block name
  */
 public record InquisitorState(double push, double[][] importance, List<double[]> observations,
-        double parentUtility, double parentTop1, int stale) {
+        double parentUtility, double parentTop1, int stale, Map<String, Double> blockLoss) {
     public InquisitorState {
         observations = List.copyOf(observations);
+        blockLoss = blockLoss == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(blockLoss));
+    }
+
+    /** A state that has observed no blocks. */
+    public InquisitorState(double push, double[][] importance, List<double[]> observations, double parentUtility,
+            double parentTop1, int stale) {
+        this(push, importance, observations, parentUtility, parentTop1, stale, Map.of());
     }
 }

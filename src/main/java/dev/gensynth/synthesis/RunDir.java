@@ -22,6 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -225,6 +226,7 @@ public record RunDir(Path dir) {
         n.put("version", g.version());
         n.set("parent", SpecIO.toTree(g.parent()));
         n.set("logits", JSON.valueToTree(g.logits()));
+        n.set("blockLogits", JSON.valueToTree(g.blockLogits()));
         JSON.writeValue(folder.resolve("generator.json").toFile(), n);
         g.parentWeights().save(folder.resolve("parent.npz"));
     }
@@ -237,7 +239,9 @@ public record RunDir(Path dir) {
             double[][] logits = JSON.treeToValue(n.get("logits"), double[][].class);
             Weights w = Weights.load(folder.resolve("parent.npz"));
             w.checkFits(parent, folder.resolve("parent.npz").toString());
-            return new GeneratorState(parent, w, logits, n.get("version").asInt());
+            Map<String, Double> blocks = n.has("blockLogits")
+                    ? JSON.convertValue(n.get("blockLogits"), new TypeReference<Map<String, Double>>() { }) : Map.of();
+            return new GeneratorState(parent, w, logits, blocks, n.get("version").asInt());
         } catch (IOException e) {
             throw new UserError("generator state in " + folder + " cannot be read (" + e.getMessage() + ")");
         }
@@ -267,12 +271,14 @@ public record RunDir(Path dir) {
 
     private void writeCandidatesCsv(int upToCycle) throws IOException {
         StringBuilder sb = new StringBuilder(
-                "cycle,index,seed,network,widths,params,macs,top1_validation,latency_ms,meets_r,reasons,utility,"
+                "cycle,index,seed,network,widths,skipped_blocks,params,macs,top1_validation,latency_ms,meets_r,reasons,"
+                        + "utility,"
                         + "finetune_epochs,seconds,chosen\n");
         for (CycleSummary cs : committedCycles(upToCycle)) {
             for (CandidateRecord r : cs.candidates()) {
-                sb.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%s,\"%s\",%d,%d,%s,%s,%s,\"%s\",%s,%.3f,%.1f,%s%n",
-                        r.cycle(), r.index(), r.seed(), r.network(), r.widths(), r.params(), r.macs(),
+                sb.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%s,\"%s\",\"%s\",%d,%d,%s,%s,%s,\"%s\",%s,%.3f,%.1f,%s%n",
+                        r.cycle(), r.index(), r.seed(), r.network(), r.widths(), String.join(" ", r.skipped()),
+                        r.params(), r.macs(),
                         csvNumber(r.top1(), "%.2f"), csvNumber(r.latencyMs(), "%.3f"), r.met(),
                         String.join("; ", r.reasons()).replace("\"", "'"), csvNumber(r.utility(), "%.4f"),
                         r.finetuneEpochs(), r.seconds(), r.chosen()));

@@ -106,13 +106,13 @@ public final class Synthesis {
             }
             listener.onMessage("resuming after cycle " + cycle);
         } else {
-            double[][] imp = new double[new ChannelGroups(protoSpec).count()][];
-            gState = Inquisitor.initialGenerator(proto, cfg.search().initialPush(), cfg.search().sharpness(),
-                    cfg.search().widths(), stimuli, imp);
+            Inquisitor.Observed[] observed = new Inquisitor.Observed[1];
+            gState = Inquisitor.initialGenerator(proto, cfg.search().initialPush(), cfg.search().units(), stimuli,
+                    observed);
             Observation po = Inquisitor.observeParent(proto, Inquisitor.latencyRuns(cfg.search().latencyRuns(),
                     cfg.requirements(), cfg.utility()));
-            iState = new InquisitorState(cfg.search().initialPush(), imp, List.of(),
-                    cfg.utility().score(po), proto.validationTop1(), 0);
+            iState = new InquisitorState(cfg.search().initialPush(), observed[0].importance(), List.of(),
+                    cfg.utility().score(po), proto.validationTop1(), 0, observed[0].blockLoss());
             cycle = 0;
             epochsUsed = 0;
             run.checkpoint(gState, iState, null, new RunDir.Progress(0, 0, 0, null, false, provenance()));
@@ -122,8 +122,7 @@ public final class Synthesis {
                 : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
         Inquisitor inq = new Inquisitor(cfg.requirements(), cfg.utility(), proto, data.train(), data.validation(),
                 stimuli, cfg.finetune(), cfg.teacher(proto.spec(), proto.weights(), data.train()),
-                cfg.budget().candidates(), cfg.search().sharpness(), cfg.search().widths(),
-                cfg.search().latencyRuns(), seed, iState);
+                cfg.budget().candidates(), cfg.search().units(), cfg.search().latencyRuns(), seed, iState);
         String stop = null;
         while (stop == null) {
             double seconds = previousSeconds + (System.nanoTime() - started) / 1e9;

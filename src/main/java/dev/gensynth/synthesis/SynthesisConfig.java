@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gensynth.UserError;
+import dev.gensynth.generator.Blocks;
+import dev.gensynth.generator.Units;
 import dev.gensynth.generator.Widths;
 import dev.gensynth.data.DataSource;
 import dev.gensynth.data.Dataset;
@@ -55,14 +57,20 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      * @param sharpness how decisively logits follow the importance ranking
      * @param minChannels every group keeps at least this many channels
      * @param widthMultiple generated widths are rounded to a multiple of this (1: any width; see {@link Widths})
+     * @param skipBlocks whether generated networks may leave out residual blocks ({@link Blocks})
      * @param stimuli validation samples fed to each parent to observe channel importance
      * @param latencyRuns timed batch-1 passes per candidate (0: only when a requirement or U needs it)
      */
-    public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple, int stimuli,
-            int latencyRuns) {
+    public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple,
+            boolean skipBlocks, int stimuli, int latencyRuns) {
         /** The widths the generator may give a group. */
         public Widths widths() {
             return new Widths(minChannels, widthMultiple);
+        }
+
+        /** The structural units of θG and how sharply they follow importance. */
+        public Units units() {
+            return new Units(sharpness, widths(), skipBlocks);
         }
     }
 
@@ -191,10 +199,11 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 .withEpochs(budget.finetuneEpochs()).withSeed(seed), root.get("finetune"), "finetune");
 
         JsonNode s = root.path("search");
-        only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "stimuli", "latencyRuns"));
+        only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "skipBlocks", "stimuli",
+                "latencyRuns"));
         Search search = new Search(s.path("initialPush").asDouble(0.6), s.path("sharpness").asDouble(12),
                 s.path("minChannels").asInt(2), s.path("widthMultiple").asInt(Widths.DEFAULT_MULTIPLE),
-                s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0));
+                bool(s, "skipBlocks", true, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0));
         if (!(search.initialPush() > 0 && search.initialPush() < 1) || search.sharpness() <= 0
                 || search.minChannels() < 1 || search.widthMultiple() < 1 || search.stimuli() < 1
                 || search.latencyRuns() < 0) {
@@ -212,6 +221,18 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         }
         return new SynthesisConfig(name, seed, data, arch, width, spec, model, protoTraining, req, utilityNode, budget,
                 finetune, search, gen, folderShape, distill);
+    }
+
+    /** A true/false field, its default when absent. */
+    private static boolean bool(JsonNode node, String field, boolean absent, String prefix) {
+        JsonNode v = node.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            return absent;
+        }
+        if (!v.isBoolean()) {
+            throw new UserError(prefix + field + " must be true or false, got '" + v.asText() + "'");
+        }
+        return v.asBoolean();
     }
 
     private static void only(JsonNode node, String prefix, Set<String> allowed) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class InquisitorTest {
     static CandidateRecord rec(int i, double top1, double u) {
         return new CandidateRecord(1, i, i, "n" + i, List.of(8), 100, 1000, top1, Double.NaN, true, List.of(), u, 1,
-                1, false);
+                1, false, List.of());
     }
 
     @Test
@@ -84,8 +84,30 @@ class InquisitorTest {
 
     @Test
     void importanceFollowsTheKeptChannelsOfTheNewParent() {
-        double[][] imp = {{1, 2, 3, 4}};
-        assertThat(Inquisitor.reindex(imp, new int[][] {{1, 3}})).isEqualTo(new double[][] {{2, 4}});
+        dev.gensynth.spec.NetworkSpec spec = dev.gensynth.zoo.Zoo.get("resnet", dev.gensynth.spec.Shape.of(1, 28, 28),
+                10, 0.25);
+        dev.gensynth.generator.ChannelGroups old = new dev.gensynth.generator.ChannelGroups(spec);
+        double[][] imp = new double[old.count()][];
+        int[][] kept = new int[old.count()][];
+        for (int g = 0; g < imp.length; g++) {
+            imp[g] = new double[old.width(g)];
+            for (int c = 0; c < imp[g].length; c++) {
+                imp[g][c] = 100 * g + c;
+            }
+            kept[g] = new int[] {1, 3};
+        }
+        // the new parent keeps channels 1 and 3 of every group and leaves out block s2b2
+        dev.gensynth.spec.NetworkSpec child = dev.gensynth.generator.Blocks.skip(
+                dev.gensynth.generator.Slicer.cutSpec(old, kept), List.of("s2b2_add"));
+        dev.gensynth.generator.ChannelGroups now = new dev.gensynth.generator.ChannelGroups(child);
+        assertThat(now.count()).isEqualTo(old.count() - 1); // s2b2_conv1's channels went with the block
+        double[][] r = Inquisitor.reindex(imp, kept, old, now);
+        for (int g = 0; g < r.length; g++) {
+            int o = old.groupOf(now.anyLayer(g));
+            assertThat(r[g]).containsExactly(100 * o + 1, 100 * o + 3);
+        }
+        assertThat(Inquisitor.blendBlocks(java.util.Map.of("a", 1.0, "gone", 5.0), java.util.Map.of("a", 3.0, "b", 4.0)))
+                .containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of("a", 2.0, "b", 4.0)));
         double[][] blended = Inquisitor.blend(new double[][] {{1, 3}}, new double[][] {{10, 30}});
         assertThat(blended[0]).containsExactly(0.5, 1.5);
     }
