@@ -82,7 +82,7 @@ public final class Logits {
         for (int iter = 0; iter < 40; iter++) {
             double mid = (lo + hi) / 2;
             NetworkSpec cut = Slicer.cutSpec(groups, expected(groups, units, rank, sharpness, mid, widths));
-            long macs = Cost.of(Blocks.skip(cut, likelySkipped(prices.logits(mid)))).macs();
+            double macs = expectedMacs(cut, prices.logits(mid));
             if (macs >= target) {
                 lo = mid; // can afford a higher threshold
             } else {
@@ -104,15 +104,15 @@ public final class Logits {
     /** Keep-logit change per factor e between a block's price and the marginal channels' price. */
     static final double BLOCK_SHARPNESS = 2;
 
-    /** The blocks an expected network leaves out: those kept with probability below one half. */
-    private static List<String> likelySkipped(Map<String, Double> blockLogits) {
-        List<String> out = new ArrayList<>();
-        blockLogits.forEach((b, logit) -> {
-            if (logit < 0) {
-                out.add(b);
-            }
-        });
-        return out;
+    /** MACs of {@code cut} less what each block saves times the probability that it is left out. */
+    private static double expectedMacs(NetworkSpec cut, Map<String, Double> blockLogits) {
+        long macs = Cost.of(cut).macs();
+        double expected = macs;
+        for (Map.Entry<String, Double> e : blockLogits.entrySet()) {
+            double skip = 1 - 1 / (1 + Math.exp(-e.getValue()));
+            expected -= skip * (macs - Cost.of(Blocks.skip(cut, List.of(e.getKey()))).macs());
+        }
+        return expected;
     }
 
     /** Loss per MAC of leaving out each block, and of the channels ranked near a threshold. */

@@ -233,12 +233,13 @@ public final class Inquisitor {
     /**
      * The generator handed to users: the final parent, with logits aimed just below it
      * ({@link #GENERATION_RATIO} of its MACs), so fresh seeds give different networks around the
-     * best feasible size, differing in the least important channels, rather than pushing on.
+     * best feasible size, differing in the least important channels, rather than pushing on. It
+     * keeps every block the final parent has: the depth is what the search found feasible, and a
+     * seed that drew a shallower network would be a different, unjudged architecture.
      */
     public GeneratorState finalGenerator(Generator g) {
         GeneratorState s = g.state();
-        Logits.Plan plan = units.plan(new ChannelGroups(s.parent()), state.importance(), state.blockLoss(),
-                GENERATION_RATIO);
+        Logits.Plan plan = units.plan(new ChannelGroups(s.parent()), state.importance(), Map.of(), GENERATION_RATIO);
         return state(s.parent(), s.parentWeights(), plan, s.version() + 1);
     }
 
