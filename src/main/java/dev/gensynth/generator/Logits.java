@@ -77,17 +77,12 @@ public final class Logits {
         // dropped often enough that sampled networks come out well below the target.
         long target = (long) (macsRatio * parentMacs);
         BlockPrices prices = new BlockPrices(groups, importance, unitCost, units, blockLoss);
-        double lo = -1;
-        double hi = 2;
-        for (int iter = 0; iter < 40; iter++) {
-            double mid = (lo + hi) / 2;
-            NetworkSpec cut = Slicer.cutSpec(groups, expected(groups, units, rank, sharpness, mid, widths));
-            double macs = expectedMacs(cut, prices.logits(mid));
-            if (macs >= target) {
-                lo = mid; // can afford a higher threshold
-            } else {
-                hi = mid;
-            }
+        double lo = threshold(groups, units, rank, sharpness, widths, prices, target);
+        // A block that saves more than the push asks for overshoots it whatever the channels do (the
+        // search then keeps every channel and still lands below the target, at every push): keep the
+        // priciest such block for good and search again, until the target can be met.
+        while (lo <= -1 + 1e-9 && prices.dropPriciestSkipped()) {
+            lo = threshold(groups, units, rank, sharpness, widths, prices, target);
         }
         double threshold = lo;
         double[][] logits = new double[n][];
@@ -99,6 +94,23 @@ public final class Logits {
             logits[(int) u[1]][(int) u[2]] = clip(sharpness * (rank[i] - threshold));
         }
         return new Plan(logits, prices.logits(threshold));
+    }
+
+    /** The highest channel threshold at which the expected network still has {@code target} MACs (-1 if none). */
+    private static double threshold(ChannelGroups groups, List<double[]> units, double[] rank, double sharpness,
+            Widths widths, BlockPrices prices, long target) {
+        double lo = -1;
+        double hi = 2;
+        for (int iter = 0; iter < 40; iter++) {
+            double mid = (lo + hi) / 2;
+            NetworkSpec cut = Slicer.cutSpec(groups, expected(groups, units, rank, sharpness, mid, widths));
+            if (expectedMacs(cut, prices.logits(mid)) >= target) {
+                lo = mid; // can afford a higher threshold
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** Keep-logit change per factor e between a block's price and the marginal channels' price. */
@@ -142,6 +154,21 @@ public final class Logits {
                     blockPrice.put(b, Math.max(loss, 0) / m);
                 }
             });
+        }
+
+        /** Takes the priciest block off the blocks that may be left out; false when there is none. */
+        boolean dropPriciestSkipped() {
+            String priciest = null;
+            for (Map.Entry<String, Double> e : blockPrice.entrySet()) {
+                if (priciest == null || e.getValue() > blockPrice.get(priciest)) {
+                    priciest = e.getKey();
+                }
+            }
+            if (priciest == null) {
+                return false;
+            }
+            blockPrice.remove(priciest);
+            return true;
         }
 
         /** Block keep-logits when the channel threshold is at rank {@code threshold}. */

@@ -281,7 +281,11 @@ public final class Inquisitor {
         return r;
     }
 
-    /** Each group's scale normalised to mean 1 before blending, so old and new weigh alike. */
+    /**
+     * Each group's scale normalised to mean 1 before blending, so old and new weigh alike, and the
+     * blend put back on the fresh observation's scale: logits read importance relative to its
+     * group, but blocks are priced against channels in the loss units of a Taylor estimate.
+     */
     static double[][] blend(double[][] old, double[][] fresh) {
         double[][] r = new double[fresh.length][];
         for (int g = 0; g < fresh.length; g++) {
@@ -291,7 +295,7 @@ public final class Inquisitor {
             for (int c = 0; c < r[g].length; c++) {
                 double o = mo > 0 ? old[g][c] / mo : 1;
                 double f = mf > 0 ? fresh[g][c] / mf : 1;
-                r[g][c] = (1 - IMPORTANCE_RATE) * o + IMPORTANCE_RATE * f;
+                r[g][c] = ((1 - IMPORTANCE_RATE) * o + IMPORTANCE_RATE * f) * (mf > 0 ? mf : 1);
             }
         }
         return r;

@@ -108,7 +108,8 @@ class InquisitorTest {
         }
         assertThat(Inquisitor.blendBlocks(java.util.Map.of("a", 1.0, "gone", 5.0), java.util.Map.of("a", 3.0, "b", 4.0)))
                 .containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of("a", 2.0, "b", 4.0)));
-        double[][] blended = Inquisitor.blend(new double[][] {{1, 3}}, new double[][] {{10, 30}});
-        assertThat(blended[0]).containsExactly(0.5, 1.5);
+        // shapes weigh alike whatever the scale, and the blend keeps the fresh observation's scale
+        double[][] blended = Inquisitor.blend(new double[][] {{1, 3}}, new double[][] {{30, 10}});
+        assertThat(blended[0]).containsExactly(20.0, 20.0);
     }
 }
