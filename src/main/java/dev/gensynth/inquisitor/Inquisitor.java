@@ -198,7 +198,9 @@ public final class Inquisitor {
         GeneratorState old = g.state();
         List<double[]> obs = new ArrayList<>(state.observations());
         for (CandidateRecord r : probe.records()) {
-            if (r.measured()) { // a diverged candidate says nothing about how accuracy falls with MACs
+            // a diverged candidate says nothing about how accuracy falls with MACs, nor one that left out a
+            // block: what it lost came with its depth, and would hold the push back for channels
+            if (r.measured() && r.skipped().isEmpty()) {
                 obs.add(new double[] {Math.log10(r.macs()), r.top1()});
             }
         }
@@ -222,7 +224,7 @@ public final class Inquisitor {
         }
         Observed fresh = observe(base.parent(), base.parentWeights(), groups, units, stimuli);
         double[][] blended = blend(previous, fresh.importance());
-        Map<String, Double> blockLoss = blendBlocks(state.blockLoss(), fresh.blockLoss());
+        Map<String, Double> blockLoss = penalise(blendBlocks(state.blockLoss(), fresh.blockLoss()), probe.records());
         Logits.Plan plan = units.plan(groups, blended, blockLoss, push);
         state = new InquisitorState(push, blended, obs,
                 improved ? probe.best().utility() : state.parentUtility(),
@@ -266,6 +268,26 @@ public final class Inquisitor {
             r[g] = new double[kept[old].length];
             for (int i = 0; i < kept[old].length; i++) {
                 r[g][i] = imp[old][kept[old][i]];
+            }
+        }
+        return r;
+    }
+
+    /** How much dearer a block becomes each time a candidate that left it out fails r. */
+    static final double BLOCK_PENALTY = 2;
+
+    /**
+     * The measured loss of leaving a block out, before fine-tuning, is all G knows of its price at
+     * first; a candidate that left it out and then failed r says it costs more than that (the loss
+     * rise outlived fine-tuning), so that block's price rises by {@link #BLOCK_PENALTY}.
+     */
+    static Map<String, Double> penalise(Map<String, Double> blockLoss, List<CandidateRecord> records) {
+        Map<String, Double> r = new TreeMap<>(blockLoss);
+        for (CandidateRecord c : records) {
+            if (!c.met()) {
+                for (String b : c.skipped()) {
+                    r.computeIfPresent(b, (k, v) -> Math.max(v, 1e-6) * BLOCK_PENALTY);
+                }
             }
         }
         return r;

@@ -115,4 +115,24 @@ class BlocksTest {
         Slicer.Cut x = g.generate(new Seed(7));
         assertThat(SpecIO.toJson(x.spec())).isEqualTo(SpecIO.toJson(g.generate(new Seed(7)).spec()));
     }
+
+    @Test
+    void aBlockThatSavesMoreThanThePushAsksForIsKept() {
+        NetworkSpec spec = Zoo.get("resnet", IN, 10, 0.25);
+        ChannelGroups groups = new ChannelGroups(spec);
+        double[][] imp = new double[groups.count()][];
+        for (int g = 0; g < imp.length; g++) {
+            imp[g] = new java.util.SplittableRandom(g).doubles(groups.width(g), 1, 2).toArray();
+        }
+        // free to leave out, but each saves far more than 5 % of the MACs: a gentle push keeps them all
+        Map<String, Double> free = Map.of("s1b2_add", 0.0, "s2b2_add", 0.0, "s3b2_add", 0.0);
+        Logits.Plan gentle = Logits.plan(groups, imp, free, 0.95, 12, Widths.atLeast(2));
+        assertThat(gentle.blocks()).isEmpty();
+        Generator g = new Generator(new GeneratorState(spec, Weights.initial(spec, 1), gentle.channels(),
+                gentle.blocks(), 0), Widths.atLeast(2));
+        assertThat(g.generate(new Seed(3)).skipped()).isEmpty();
+        // a hard push leaves some out
+        assertThat(Logits.plan(groups, imp, free, 0.3, 12, Widths.atLeast(2)).blocks().values())
+                .anyMatch(l -> l < 0);
+    }
 }
