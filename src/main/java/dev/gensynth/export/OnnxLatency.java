@@ -3,7 +3,9 @@ package dev.gensynth.export;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.gensynth.model.Weights;
 import dev.gensynth.spec.Layer;
+import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,6 +23,26 @@ public final class OnnxLatency {
      * @param input the shape of one sample, without the batch axis
      */
     public static double measure(Path onnxFile, Shape input, int threads, int warmup, int runs) {
+        try (OrtSession s = Ort.open(onnxFile, threads)) {
+            return measure(s, input, threads, warmup, runs);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot run " + onnxFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #measure(Path, Shape, int, int, int)}, for a network exported in memory: how the
+     * inquisitor and the benchmark time what they judge, on the runtime it will be deployed on.
+     */
+    public static double measure(NetworkSpec spec, Weights weights, int threads, int warmup, int runs) {
+        try (OrtSession s = Ort.open(OnnxExporter.build(spec, weights).toByteArray(), threads)) {
+            return measure(s, spec.input(), threads, warmup, runs);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot run " + spec.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double measure(OrtSession s, Shape input, int threads, int warmup, int runs) throws OrtException {
         if (threads < 1 || warmup < 0 || runs < 1) {
             throw new IllegalArgumentException("need threads >= 1, warmup >= 0 and runs >= 1");
         }
@@ -29,7 +51,7 @@ public final class OnnxLatency {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (rnd.nextDouble() * 2 - 1);
         }
-        try (OrtSession s = Ort.open(onnxFile, threads); OnnxTensor t = Ort.input(x, input, 1)) {
+        try (OnnxTensor t = Ort.input(x, input, 1)) {
             Map<String, OnnxTensor> feed = Map.of(Layer.INPUT, t);
             for (int i = 0; i < warmup; i++) {
                 s.run(feed).close();
@@ -41,8 +63,6 @@ public final class OnnxLatency {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
             return dev.gensynth.metrics.Latency.median(ms);
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime cannot run " + onnxFile + ": " + e.getMessage(), e);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.gensynth.generator.Slicer;
 import dev.gensynth.generator.Units;
 import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.metrics.Cost;
+import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.metrics.Latency;
 import dev.gensynth.model.Weights;
 import dev.gensynth.prototype.Prototype;
@@ -119,11 +120,18 @@ public final class Inquisitor {
         Cost c = Cost.of(proto.spec());
         double ms = Double.NaN;
         if (latencyRuns > 0) {
-            try (Network net = Network.create(proto.spec(), proto.weights())) {
-                ms = Latency.measure(net, LATENCY_WARMUP, latencyRuns).medianMs();
-            }
+            ms = latency(proto.spec(), proto.weights(), latencyRuns);
         }
         return new Observation(proto.validationTop1(), c.params(), c.macs(), ms, "validation");
+    }
+
+    /**
+     * Batch-1 latency in ONNX Runtime, the deployment runtime (median of {@code runs} after warm-up, at
+     * the machine's latency threads): DJL's per-operator overhead at batch 1 is 4-17x larger and
+     * would rank candidates by their number of layers rather than by what they cost where they run.
+     */
+    static double latency(dev.gensynth.spec.NetworkSpec spec, Weights weights, int runs) {
+        return OnnxLatency.measure(spec, weights, Latency.threads(), LATENCY_WARMUP, runs);
     }
 
     /**
@@ -161,7 +169,7 @@ public final class Inquisitor {
                 double ms = Double.NaN;
                 int runs = latencyRuns(latencyRuns, requirements, utility);
                 if (runs > 0) {
-                    ms = Latency.measure(net, LATENCY_WARMUP, runs).medianMs();
+                    ms = latency(cut.spec(), trained, runs);
                 }
                 o = new Observation(top1, cost.params(), cost.macs(), ms, "validation");
                 v = requirements.check(o, prototype.validationTop1());

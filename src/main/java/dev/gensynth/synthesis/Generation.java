@@ -9,6 +9,7 @@ import dev.gensynth.generator.Generator;
 import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.generator.Slicer;
 import dev.gensynth.metrics.Cost;
+import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.ModelDir;
@@ -96,7 +97,10 @@ public final class Generation {
                     continue;
                 }
                 Metrics m = Measure.of(net, data.test(), "test", 50);
-                Observation o = new Observation(m.top1(), m.params(), m.macs(), m.latencyMs(), "test");
+                // r's latency is the deployment runtime's, as the inquisitor judged candidates by
+                m = m.withOnnxLatency(OnnxLatency.measure(cut.spec(), r.weights(), m.latencyThreads(), Measure.WARMUP,
+                        50));
+                Observation o = new Observation(m.top1(), m.params(), m.macs(), m.onnxLatencyMs(), "test");
                 Verdict v = cfg.requirements().check(o, proto.testTop1());
                 m = new ModelDir(dir).save(cut.spec(), r.weights(), m);
                 new TrainingRecord(cfg.data(), data.normalization(), c, r.epochs(), r.seconds(), r.imagesPerSecond())
