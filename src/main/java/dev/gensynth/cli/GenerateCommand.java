@@ -43,11 +43,11 @@ final class GenerateCommand implements Callable<Integer> {
         List<Generation.Generated> gen = Generation.run(run, list, epochs, out, force, onnx,
                 name -> new ConsoleProgress(name, false));
         Metrics proto = Generation.prototypeMetrics(run);
-        Table t = new Table("network", "seed", "top-1 %", "params", "MACs", "MACs x fewer", "NetScore", "latency ms",
-                "U", "r");
+        Table t = new Table("network", "seed", "top-1 %", "params", "MACs", "MACs x fewer", "NetScore", "DJL ms",
+                "ORT ms", "U", "r");
         t.row(proto.network() + " (prototype)", "-", String.format("%.2f", proto.top1()), Table.count(proto.params()),
-                Table.count(proto.macs()), "1.0", String.format("%.2f", proto.netScore()),
-                proto.latencyMs() == null ? "-" : String.format("%.3f", proto.latencyMs()), "-", "-");
+                Table.count(proto.macs()), "1.0", String.format("%.2f", proto.netScore()), ms(proto.latencyMs()),
+                ms(proto.onnxLatencyMs()), "-", "-");
         for (Generation.Generated g : gen) {
             Metrics m = g.metrics();
             String verdict = g.met() ? "met" : String.join("; ", g.reasons());
@@ -56,7 +56,7 @@ final class GenerateCommand implements Callable<Integer> {
                     Table.count(m.params()), Table.count(m.macs()),
                     String.format("%.1f", (double) proto.macs() / m.macs()),
                     measured ? String.format("%.2f", m.netScore()) : "-",
-                    m.latencyMs() == null ? "-" : String.format("%.3f", m.latencyMs()),
+                    ms(m.latencyMs()), ms(m.onnxLatencyMs()),
                     Double.isFinite(g.utility()) ? String.format("%.2f", g.utility()) : "-", verdict);
         }
         System.out.print(t);
@@ -68,5 +68,9 @@ final class GenerateCommand implements Callable<Integer> {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), gen);
         }
         return 0;
+    }
+
+    private static String ms(Double v) {
+        return v == null ? "-" : String.format("%.3f", v);
     }
 }

@@ -5,11 +5,11 @@ import dev.gensynth.UserError;
 import dev.gensynth.data.DataSource;
 import dev.gensynth.djl.Network;
 import dev.gensynth.export.Export;
+import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.generator.Generator;
 import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.generator.Slicer;
 import dev.gensynth.metrics.Cost;
-import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.ModelDir;
@@ -26,6 +26,7 @@ import dev.gensynth.train.TrainListener;
 import dev.gensynth.train.TrainResult;
 import dev.gensynth.train.Trainer;
 import dev.gensynth.utility.Utility;
+import dev.gensynth.spec.NetworkSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -126,6 +127,13 @@ public final class Generation {
 
     /** The prototype's test metrics (from its model directory), for side-by-side tables. */
     public static Metrics prototypeMetrics(Path runDir) {
-        return new ModelDir(new RunDir(runDir).prototypeDir()).metrics().orElseThrow();
+        ModelDir d = new ModelDir(new RunDir(runDir).prototypeDir());
+        Metrics m = d.metrics().orElseThrow();
+        if (m.onnxLatencyMs() != null || m.latencyThreads() == null) {
+            return m;
+        }
+        // the generated networks' latency in ONNX Runtime needs the prototype's beside it, on this machine
+        NetworkSpec spec = d.spec();
+        return m.withOnnxLatency(OnnxLatency.measure(spec, d.weights(spec), m.latencyThreads(), Measure.WARMUP, 50));
     }
 }
