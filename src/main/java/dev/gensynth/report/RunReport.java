@@ -314,7 +314,8 @@ public final class RunReport {
             }
         }
         Widths.section(h, names, specs, 6);
-        h.note("Output channels of every conv and linear layer; in brackets the share of the prototype's width.");
+        h.note("Output channels of every conv and linear layer; in brackets the share of the prototype's width; "
+                + "'-': the network does not have that layer (the generator left out its block).");
     }
 
     private static long seedOf(Path p) {
