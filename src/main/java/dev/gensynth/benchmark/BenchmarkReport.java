@@ -1,9 +1,9 @@
 package dev.gensynth.benchmark;
 
+import dev.gensynth.analysis.Pareto;
 import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.report.Charts;
 import dev.gensynth.report.Html;
-import dev.gensynth.report.Pareto;
 import dev.gensynth.report.Widths;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;

@@ -1,10 +1,10 @@
 package dev.gensynth.benchmark;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.gensynth.analysis.Pareto;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.provenance.Provenance;
-import dev.gensynth.report.Pareto;
 import dev.gensynth.synthesis.RunDir;
 import dev.gensynth.synthesis.SynthesisConfig;
 import java.io.IOException;

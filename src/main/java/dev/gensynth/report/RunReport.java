@@ -2,6 +2,7 @@ package dev.gensynth.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gensynth.analysis.Pareto;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.spec.NetworkSpec;

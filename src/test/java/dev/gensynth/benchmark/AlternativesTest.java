@@ -3,11 +3,11 @@ package dev.gensynth.benchmark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.gensynth.analysis.Pareto;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.generator.Slicer;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.model.Weights;
-import dev.gensynth.report.Pareto;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.zoo.Zoo;

@@ -1,4 +1,4 @@
-package dev.gensynth.report;
+package dev.gensynth.analysis;
 
 import java.util.ArrayList;
 import java.util.Comparator;
