@@ -215,4 +215,32 @@ class SynthesisTest {
         assertThat(html).contains("diverged at epoch 1 batch ");
         assertNoNotANumber(html);
     }
+
+    @Test
+    void aLatencyRequirementIsJudgedInOnnxRuntimeThroughSynthesisAndGenerate(@TempDir Path tmp) throws Exception {
+        Path cfg = config(tmp, 1, "");
+        Files.writeString(cfg, Files.readString(cfg).replace("requirements: {maxTop1Drop: 5.0}",
+                "requirements: {maxTop1Drop: 5.0, maxLatencyMs: 1000}"));
+        Path run = tmp.resolve("run");
+        Synthesis.start(cfg, SynthesisConfig.load(cfg), run, false, SynthesisListener.SILENT);
+        List<CandidateRecord> cands = new RunDir(run).cycles().stream().flatMap(c -> c.candidates().stream()).toList();
+        assertThat(cands).hasSize(2).allSatisfy(c -> assertThat(c.latencyMs()).isPositive().isLessThan(1000));
+        List<Generation.Generated> gen = Generation.run(run, Seed.parseList("100"), null, null, false, false,
+                n -> dev.gensynth.train.TrainListener.SILENT);
+        assertThat(gen).singleElement().satisfies(g -> {
+            assertThat(g.metrics().onnxLatencyMs()).isPositive();
+            assertThat(g.reasons()).noneMatch(r -> r.contains("latency"));
+        });
+        assertThat(Generation.prototypeMetrics(run).onnxLatencyMs()).isPositive();
+
+        // a budget no network can meet rejects every candidate, with the latency as the reason
+        Files.writeString(cfg, Files.readString(cfg).replace("maxLatencyMs: 1000", "maxLatencyMs: 0.000001"));
+        Path strict = tmp.resolve("strict");
+        Synthesis.start(cfg, SynthesisConfig.load(cfg), strict, false, SynthesisListener.SILENT);
+        assertThat(new RunDir(strict).cycles().stream().flatMap(c -> c.candidates().stream()).toList()).hasSize(2)
+                .allSatisfy(c -> {
+                    assertThat(c.met()).isFalse();
+                    assertThat(c.reasons()).anyMatch(r -> r.contains("latency"));
+                });
+    }
 }
