@@ -37,20 +37,12 @@ public final class Importance {
         for (int g = 0; g < imp.length; g++) {
             imp[g] = new double[groups.width(g)];
         }
-        int per = (int) stimuli.sampleShape().elements();
         int batches = 0;
         for (int start = 0; start + batchSize <= stimuli.size(); start += batchSize) {
-            float[] x = new float[batchSize * per];
-            System.arraycopy(stimuli.x(), start * per, x, 0, batchSize * per);
-            int[] y = new int[batchSize];
-            System.arraycopy(stimuli.y(), start, y, 0, batchSize);
             try (NativeGate.Region gate = NativeGate.JVM.enter();
                     NDManager m = net.model().getNDManager().newSubManager();
                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(stimuli.sampleShape().withBatch(batchSize)));
-                NDList out = net.block().forward(new ParameterStore(m, false), new NDList(in), false);
-                NDArray loss = Trainer.crossEntropy(out.get(0), m.create(y), stimuli.classes(), 0);
-                gc.backward(loss);
+                gc.backward(loss(net, m, stimuli, start, batchSize));
             }
             for (Layer l : groups.spec().layers()) {
                 if (l instanceof Conv || l instanceof Linear) {
@@ -100,25 +92,30 @@ public final class Importance {
 
     private static double meanLoss(NetworkSpec spec, dev.gensynth.model.Weights weights, Dataset stimuli,
             int batchSize) {
-        int per = (int) stimuli.sampleShape().elements();
         double sum = 0;
         int n = 0;
         try (Network net = Network.create(spec, weights)) {
             for (int start = 0; start + batchSize <= stimuli.size(); start += batchSize) {
-                float[] x = new float[batchSize * per];
-                System.arraycopy(stimuli.x(), start * per, x, 0, batchSize * per);
-                int[] y = new int[batchSize];
-                System.arraycopy(stimuli.y(), start, y, 0, batchSize);
                 try (NativeGate.Region gate = NativeGate.JVM.enter();
                         NDManager m = net.model().getNDManager().newSubManager()) {
-                    NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(stimuli.sampleShape().withBatch(batchSize)));
-                    NDList out = net.block().forward(new ParameterStore(m, false), new NDList(in), false);
-                    sum += Trainer.crossEntropy(out.get(0), m.create(y), stimuli.classes(), 0).getFloat() * batchSize;
+                    sum += loss(net, m, stimuli, start, batchSize).getFloat() * batchSize;
                     n += batchSize;
                 }
             }
         }
         return sum / Math.max(1, n);
+    }
+
+    /** The mean cross-entropy of the batch of stimuli at {@code start}, the forward pass in inference mode. */
+    private static NDArray loss(Network net, NDManager m, Dataset stimuli, int start, int batchSize) {
+        int per = (int) stimuli.sampleShape().elements();
+        float[] x = new float[batchSize * per];
+        System.arraycopy(stimuli.x(), start * per, x, 0, batchSize * per);
+        int[] y = new int[batchSize];
+        System.arraycopy(stimuli.y(), start, y, 0, batchSize);
+        NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(stimuli.sampleShape().withBatch(batchSize)));
+        NDList out = net.block().forward(new ParameterStore(m, false), new NDList(in), false);
+        return Trainer.crossEntropy(out.get(0), m.create(y), stimuli.classes(), 0);
     }
 
     /** Adds (Σ w·∂L/∂w over each output channel's slice)² to the channel's importance. */
