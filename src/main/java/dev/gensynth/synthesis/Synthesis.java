@@ -8,6 +8,7 @@ import dev.gensynth.generator.Generator;
 import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.inquisitor.Inquisitor;
+import dev.gensynth.inquisitor.Prober;
 import dev.gensynth.inquisitor.InquisitorState;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Measure;
@@ -106,10 +107,10 @@ public final class Synthesis {
             }
             listener.onMessage("resuming after cycle " + cycle);
         } else {
-            Inquisitor.Observed[] observed = new Inquisitor.Observed[1];
+            dev.gensynth.inquisitor.Reactions.Observed[] observed = new dev.gensynth.inquisitor.Reactions.Observed[1];
             gState = Inquisitor.initialGenerator(proto, cfg.search().initialPush(), cfg.search().units(), stimuli,
                     observed);
-            Observation po = Inquisitor.observeParent(proto, Inquisitor.latencyRuns(cfg.search().latencyRuns(),
+            Observation po = Prober.observeParent(proto, Prober.latencyRuns(cfg.search().latencyRuns(),
                     cfg.requirements(), cfg.utility()));
             iState = new InquisitorState(cfg.search().initialPush(), observed[0].importance(), List.of(),
                     cfg.utility().score(po), proto.validationTop1(), 0, observed[0].blockLoss());
@@ -120,9 +121,9 @@ public final class Synthesis {
         }
         double totalBudget = cfg.budget().totalFinetuneEpochs() != null ? cfg.budget().totalFinetuneEpochs()
                 : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
-        Inquisitor inq = new Inquisitor(cfg.requirements(), cfg.utility(), proto, data.train(), data.validation(),
-                stimuli, cfg.finetune(), cfg.teacher(proto.spec(), proto.weights(), data.train()),
-                cfg.budget().candidates(), cfg.search().units(), cfg.search().latencyRuns(), seed, iState);
+        Inquisitor inq = new Inquisitor(new Prober(cfg.requirements(), cfg.utility(), proto, data.train(),
+                data.validation(), cfg.finetune(), cfg.teacher(proto.spec(), proto.weights(), data.train()),
+                cfg.budget().candidates(), cfg.search().latencyRuns(), seed), stimuli, cfg.search().units(), iState);
         String stop = null;
         while (stop == null) {
             double seconds = previousSeconds + (System.nanoTime() - started) / 1e9;
@@ -143,7 +144,7 @@ public final class Synthesis {
             long t0 = System.nanoTime();
             listener.onCycleStart(cycle, cfg.budget().candidates());
             Generator g = new Generator(gState, cfg.search().widths());
-            Inquisitor.Probe probe = inq.probe(g, cycle, listener);
+            Prober.Probe probe = inq.probe(g, cycle, listener);
             double epochs = probe.records().stream().mapToDouble(CandidateRecord::finetuneEpochs).sum();
             epochsUsed += epochs;
             double before = inq.state().parentUtility();

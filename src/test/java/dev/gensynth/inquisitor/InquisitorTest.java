@@ -73,13 +73,13 @@ class InquisitorTest {
                 """, true, "tiny");
         Prototype proto = new Prototype(spec, Weights.initial(spec, 1), 90, 90, 0, 0);
         Utility u = new Weighted(40, 10, 10, 5);
-        int runs = Inquisitor.latencyRuns(0, new Requirements(null, 1.0, null, null, null), u);
+        int runs = Prober.latencyRuns(0, new Requirements(null, 1.0, null, null, null), u);
         assertThat(runs).isPositive();
-        Observation o = Inquisitor.observeParent(proto, runs);
+        Observation o = Prober.observeParent(proto, runs);
         assertThat(o.latencyMs()).isPositive();
         // finite, so a candidate can beat it (nothing is greater than NaN)
         assertThat(u.score(o)).isFinite();
-        assertThat(Inquisitor.latencyRuns(0, new Requirements(null, 1.0, null, null, null), new NetScore())).isZero();
+        assertThat(Prober.latencyRuns(0, new Requirements(null, 1.0, null, null, null), new NetScore())).isZero();
     }
 
     @Test
@@ -101,19 +101,19 @@ class InquisitorTest {
                 dev.gensynth.generator.Slicer.cutSpec(old, kept), List.of("s2b2_add"));
         dev.gensynth.generator.ChannelGroups now = new dev.gensynth.generator.ChannelGroups(child);
         assertThat(now.count()).isEqualTo(old.count() - 1); // s2b2_conv1's channels went with the block
-        double[][] r = Inquisitor.reindex(imp, kept, old, now);
+        double[][] r = Reactions.reindex(imp, kept, old, now);
         for (int g = 0; g < r.length; g++) {
             int o = old.groupOf(now.anyLayer(g));
             assertThat(r[g]).containsExactly(100 * o + 1, 100 * o + 3);
         }
-        assertThat(Inquisitor.blendBlocks(java.util.Map.of("a", 1.0, "gone", 5.0), java.util.Map.of("a", 3.0, "b", 4.0)))
+        assertThat(Reactions.blendBlocks(java.util.Map.of("a", 1.0, "gone", 5.0), java.util.Map.of("a", 3.0, "b", 4.0)))
                 .containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of("a", 2.0, "b", 4.0)));
         // shapes weigh alike whatever the scale, and the blend keeps the fresh observation's scale
         CandidateRecord failed = new CandidateRecord(1, 0, 0, "n", List.of(8), 100, 1000, 80, Double.NaN, false,
                 List.of("too low"), 1, 1, 1, false, List.of("a"));
-        assertThat(Inquisitor.penalise(java.util.Map.of("a", 0.1, "b", 0.2), List.of(failed, rec(1, 90, 1))))
-                .containsEntry("a", 0.1 * Inquisitor.BLOCK_PENALTY).containsEntry("b", 0.2);
-        double[][] blended = Inquisitor.blend(new double[][] {{1, 3}}, new double[][] {{30, 10}});
+        assertThat(Reactions.penalise(java.util.Map.of("a", 0.1, "b", 0.2), List.of(failed, rec(1, 90, 1))))
+                .containsEntry("a", 0.1 * Reactions.BLOCK_PENALTY).containsEntry("b", 0.2);
+        double[][] blended = Reactions.blend(new double[][] {{1, 3}}, new double[][] {{30, 10}});
         assertThat(blended[0]).containsExactly(20.0, 20.0);
     }
 }

@@ -1,0 +1,158 @@
+package dev.gensynth.inquisitor;
+
+import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.Network;
+import dev.gensynth.export.OnnxLatency;
+import dev.gensynth.generator.Generator;
+import dev.gensynth.generator.Slicer;
+import dev.gensynth.metrics.Accuracy;
+import dev.gensynth.metrics.Cost;
+import dev.gensynth.metrics.Latency;
+import dev.gensynth.model.Weights;
+import dev.gensynth.prototype.Prototype;
+import dev.gensynth.requirements.Observation;
+import dev.gensynth.requirements.Requirements;
+import dev.gensynth.requirements.Verdict;
+import dev.gensynth.seed.Seed;
+import dev.gensynth.train.DivergedException;
+import dev.gensynth.train.Distillation;
+import dev.gensynth.train.TrainConfig;
+import dev.gensynth.train.TrainResult;
+import dev.gensynth.train.Trainer;
+import dev.gensynth.utility.Utility;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The inquisitor's probe of G: generates a cycle's candidates from its seeds, fine-tunes each for
+ * the same budget on the training split, measures it on the validation split (never the test
+ * split), judges it by r and U, and picks the feasible one that should become the parent.
+ */
+public final class Prober {
+    private static final int LATENCY_WARMUP = 10;
+
+    private final Requirements requirements;
+    private final Utility utility;
+    private final Prototype prototype;
+    private final Dataset train;
+    private final Dataset validation;
+    private final TrainConfig finetune;
+    /** The prototype as teacher of every candidate's fine-tuning, or null. */
+    private final Distillation distill;
+    private final int candidates;
+    private final int latencyRuns;
+    private final Seed runSeed;
+
+    /**
+     * @param validation held-out split candidates' top-1 is measured on (the prototype's yardstick too)
+     * @param latencyRuns timed batch-1 passes per candidate as configured (0: as {@link #latencyRuns} decides)
+     */
+    public Prober(Requirements requirements, Utility utility, Prototype prototype, Dataset train, Dataset validation,
+            TrainConfig finetune, Distillation distill, int candidates, int latencyRuns, Seed runSeed) {
+        this.requirements = requirements;
+        this.utility = utility;
+        this.prototype = prototype;
+        this.train = train;
+        this.validation = validation;
+        this.finetune = finetune;
+        this.distill = distill;
+        this.candidates = candidates;
+        this.latencyRuns = latencyRuns;
+        this.runSeed = runSeed;
+    }
+
+    /** The validation top-1 r asks for (NaN when r sets none). */
+    double floor() {
+        return requirements.top1Floor(prototype.validationTop1());
+    }
+
+    /** What one cycle's probing found: every candidate, and the best one that met r, if any. */
+    public record Probe(List<CandidateRecord> records, Slicer.Cut bestCut, Weights bestWeights,
+            CandidateRecord best) {
+    }
+
+    /** Probes G with this cycle's seeds; every candidate is fine-tuned for the same budget. */
+    public Probe probe(Generator g, int cycle, ProbeListener listener) {
+        List<CandidateRecord> records = new ArrayList<>();
+        List<ParentPolicy.Feasible> feasible = new ArrayList<>();
+        for (int i = 0; i < candidates; i++) {
+            Seed seed = runSeed.derive("candidate", (long) cycle * 1000 + i);
+            long t0 = System.nanoTime();
+            Slicer.Cut cut = g.generate(seed);
+            Cost cost = Cost.of(cut.spec());
+            Observation o;
+            Verdict v;
+            double epochs;
+            Weights trained = null;
+            try (Network net = Network.create(cut.spec(), cut.weights())) {
+                TrainResult tr = Trainer.train(net, train, null, finetune.withSeed(seed.derive("finetune", 0).value()),
+                        distill, listener.training(cycle, i, cut.spec().name()));
+                trained = tr.weights();
+                epochs = tr.epochsRun();
+                double top1 = Accuracy.top1(net, validation, 256);
+                double ms = Double.NaN;
+                int runs = latencyRuns(latencyRuns, requirements, utility);
+                if (runs > 0) {
+                    ms = latency(cut.spec(), trained, runs);
+                }
+                o = new Observation(top1, cost.params(), cost.macs(), ms, "validation");
+                v = requirements.check(o, prototype.validationTop1());
+            } catch (DivergedException e) {
+                // its weights are not numbers, so there is nothing to measure: rejected with the reason, and
+                // the probe goes on with the next seed
+                o = new Observation(Double.NaN, cost.params(), cost.macs(), Double.NaN, "validation");
+                v = new Verdict(false, List.of(e.reason()));
+                epochs = e.epochsRun();
+            }
+            CandidateRecord rec = new CandidateRecord(cycle, i, seed.value(), cut.spec().name(),
+                    widths(cut), cost.params(), cost.macs(), o.top1(),
+                    o.latencyMs(), v.met(), v.reasons(), utility.score(o), epochs, (System.nanoTime() - t0) / 1e9,
+                    false, cut.skipped());
+            records.add(rec);
+            listener.onCandidate(rec);
+            if (v.met()) {
+                feasible.add(new ParentPolicy.Feasible(rec, cut, trained));
+            }
+        }
+        ParentPolicy.Feasible pick = ParentPolicy.choose(feasible, requirements.top1Floor(prototype.validationTop1()),
+                validation.size());
+        return pick == null ? new Probe(records, null, null, null)
+                : new Probe(records, pick.cut(), pick.weights(), pick.rec());
+    }
+
+    /** What a candidate record lists as its widths: each group's kept count, the groups of left-out blocks too. */
+    private static List<Integer> widths(Slicer.Cut cut) {
+        return Arrays.stream(cut.kept()).map(k -> k.length).toList();
+    }
+
+    /**
+     * φ as the first parent, observed like a candidate: its latency too when {@code latencyRuns} asks for
+     * it, or a U that weighs latency would be NaN for it and no candidate could ever beat it.
+     */
+    public static Observation observeParent(Prototype proto, int latencyRuns) {
+        Cost c = Cost.of(proto.spec());
+        double ms = Double.NaN;
+        if (latencyRuns > 0) {
+            ms = latency(proto.spec(), proto.weights(), latencyRuns);
+        }
+        return new Observation(proto.validationTop1(), c.params(), c.macs(), ms, "validation");
+    }
+
+    /**
+     * Batch-1 latency in ONNX Runtime, the deployment runtime (median of {@code runs} after warm-up, at
+     * the machine's latency threads): DJL's per-operator overhead at batch 1 is 4-17x larger and
+     * would rank candidates by their number of layers rather than by what they cost where they run.
+     */
+    static double latency(dev.gensynth.spec.NetworkSpec spec, Weights weights, int runs) {
+        return OnnxLatency.measure(spec, weights, Latency.threads(), LATENCY_WARMUP, runs);
+    }
+
+    /**
+     * Timed batch-1 passes per network: as configured ({@code search.latencyRuns}), else 30 when a
+     * requirement or U needs the latency, else none.
+     */
+    public static int latencyRuns(int configured, Requirements requirements, Utility utility) {
+        return configured > 0 ? configured : requirements.needsLatency() || utility.needsLatency() ? 30 : 0;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.gensynth.inquisitor;
+
+import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.Network;
+import dev.gensynth.generator.ChannelGroups;
+import dev.gensynth.generator.Units;
+import dev.gensynth.model.Weights;
+import dev.gensynth.spec.NetworkSpec;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The reactions Y of a parent to stimuli X that θI keeps: how much each channel matters (first-order
+ * Taylor importance) and what leaving out each block costs (the loss rise, measured), and how a
+ * cycle's observations are carried over to the next parent and blended into the running estimate.
+ */
+public final class Reactions {
+    /** Relative weight of the newest observation in the running estimate. */
+    private static final double IMPORTANCE_RATE = 0.5;
+
+    private Reactions() {
+    }
+
+    /** What the inquisitor observed of a parent: its channels' importance and its blocks' loss. */
+    public record Observed(double[][] importance, Map<String, Double> blockLoss) {
+    }
+
+    /** The reactions of a network to the stimuli: the blocks' only when θG has blocks. */
+    static Observed observe(NetworkSpec spec, Weights weights, ChannelGroups groups, Units units, Dataset stimuli) {
+        double[][] imp;
+        try (Network net = Network.create(spec, weights)) {
+            imp = Importance.taylor(net, groups, stimuli, batch(stimuli));
+        }
+        return new Observed(imp, units.blocks() ? Importance.blockLoss(spec, weights, stimuli, batch(stimuli))
+                : Map.of());
+    }
+
+    /**
+     * The running importance of the kept channels, in the new parent's groups and channel order. A
+     * group is found in the old parent by a layer of it (groups inside a left-out block are gone).
+     */
+    static double[][] reindex(double[][] imp, int[][] kept, ChannelGroups oldGroups, ChannelGroups newGroups) {
+        double[][] r = new double[newGroups.count()][];
+        for (int g = 0; g < r.length; g++) {
+            int old = oldGroups.groupOf(newGroups.anyLayer(g));
+            r[g] = new double[kept[old].length];
+            for (int i = 0; i < kept[old].length; i++) {
+                r[g][i] = imp[old][kept[old][i]];
+            }
+        }
+        return r;
+    }
+
+    /** How much dearer a block becomes each time a candidate that left it out fails r. */
+    static final double BLOCK_PENALTY = 2;
+
+    /**
+     * The measured loss of leaving a block out, before fine-tuning, is all G knows of its price at
+     * first; a candidate that left it out and then failed r says it costs more than that (the loss
+     * rise outlived fine-tuning), so that block's price rises by {@link #BLOCK_PENALTY}.
+     */
+    static Map<String, Double> penalise(Map<String, Double> blockLoss, List<CandidateRecord> records) {
+        Map<String, Double> r = new TreeMap<>(blockLoss);
+        for (CandidateRecord c : records) {
+            if (!c.met()) {
+                for (String b : c.skipped()) {
+                    r.computeIfPresent(b, (k, v) -> Math.max(v, 1e-6) * BLOCK_PENALTY);
+                }
+            }
+        }
+        return r;
+    }
+
+    /** The running loss of each block the parent still has: fresh and previous observations weighed alike. */
+    static Map<String, Double> blendBlocks(Map<String, Double> old, Map<String, Double> fresh) {
+        Map<String, Double> r = new TreeMap<>();
+        fresh.forEach((b, f) -> {
+            Double o = old.get(b);
+            r.put(b, o == null ? f : (1 - IMPORTANCE_RATE) * o + IMPORTANCE_RATE * f);
+        });
+        return r;
+    }
+
+    /**
+     * Each group's scale normalised to mean 1 before blending, so old and new weigh alike, and the
+     * blend put back on the fresh observation's scale: logits read importance relative to its
+     * group, but blocks are priced against channels in the loss units of a Taylor estimate.
+     */
+    static double[][] blend(double[][] old, double[][] fresh) {
+        double[][] r = new double[fresh.length][];
+        for (int g = 0; g < fresh.length; g++) {
+            double mo = Arrays.stream(old[g]).average().orElse(0);
+            double mf = Arrays.stream(fresh[g]).average().orElse(0);
+            r[g] = new double[fresh[g].length];
+            for (int c = 0; c < r[g].length; c++) {
+                double o = mo > 0 ? old[g][c] / mo : 1;
+                double f = mf > 0 ? fresh[g][c] / mf : 1;
+                r[g][c] = ((1 - IMPORTANCE_RATE) * o + IMPORTANCE_RATE * f) * (mf > 0 ? mf : 1);
+            }
+        }
+        return r;
+    }
+
+    static int batch(Dataset stimuli) {
+        return Math.min(128, stimuli.size());
+    }
+}
