@@ -7,7 +7,9 @@ import picocli.CommandLine.Option;
 /** Options that choose the data, shared by every command that trains or evaluates. */
 public final class DataOptions {
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = "fashion-mnist, mnist, cifar10 or folder (one sub-folder per class). Default: ${DEFAULT-VALUE}.")
+            description = "fashion-mnist, mnist, cifar10 or folder (one sub-folder per class, or train/ and test/ "
+                    + "each with one; without test/, a test split of the validation fraction is held out, the same "
+                    + "images on every run). Default: ${DEFAULT-VALUE}.")
     String dataset;
 
     @Option(names = "--data", description = "Directory of the dataset files (default for fashion-mnist: "

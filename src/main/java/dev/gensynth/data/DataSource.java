@@ -28,6 +28,9 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
         }
     }
 
+    /** Seed of the test split held out of a folder data set that has no test folder. */
+    static final long TEST_HOLD_OUT_SEED = 0x7e57L;
+
     /** Train, validation and test splits, normalised with statistics of the train split. */
     public record Data(Dataset train, Dataset validation, Dataset test, Normalization normalization) {
         public Shape sampleShape() {
@@ -94,14 +97,18 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
                     full = ImageFolderReader.read(d.resolve("train"), folderShape);
                     test = ImageFolderReader.read(d.resolve("test"), folderShape);
                 } else {
-                    full = ImageFolderReader.read(d, folderShape);
-                    test = null;
+                    // No test folder: a test split is held out of the folder first, so that no "test" figure
+                    // is ever the validation split's. Its seed is fixed, not the run's, so every run on the same
+                    // folder reports on the same images.
+                    Split held = Split.of(ImageFolderReader.read(d, folderShape), validationFraction,
+                            TEST_HOLD_OUT_SEED);
+                    full = held.train();
+                    test = held.validation();
                 }
         }
         Split split = Split.of(full, validationFraction, seed);
         Normalization norm = fixed != null ? fixed : Normalization.fit(split.train());
         Dataset val = norm.apply(split.validation());
-        // Without a separate test folder, the validation split is all we have to report on.
-        return new Data(norm.apply(split.train()), val, test == null ? val : norm.apply(test), norm);
+        return new Data(norm.apply(split.train()), val, norm.apply(test), norm);
     }
 }
