@@ -1,40 +1,25 @@
 package dev.gensynth.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gensynth.UserError;
 import dev.gensynth.data.DataSource;
-import dev.gensynth.djl.Network;
-import dev.gensynth.export.OnnxExporter;
-import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.generator.Slicer;
-import dev.gensynth.metrics.Accuracy;
-import dev.gensynth.metrics.Cost;
-import dev.gensynth.metrics.Latency;
-import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.Weights;
 import dev.gensynth.report.RunReport;
 import dev.gensynth.requirements.Observation;
-import dev.gensynth.requirements.Requirements;
-import dev.gensynth.requirements.Verdict;
 import dev.gensynth.seed.Seed;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.synthesis.RunDir;
 import dev.gensynth.synthesis.Synthesis;
 import dev.gensynth.synthesis.SynthesisConfig;
 import dev.gensynth.synthesis.SynthesisListener;
-import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.Distillation;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainListener;
-import dev.gensynth.train.TrainResult;
-import dev.gensynth.train.Trainer;
-import dev.gensynth.utility.Utility;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -81,8 +66,6 @@ import java.util.stream.Stream;
  * in all: each of its L networks is trained from scratch for (P + B)/L epochs.
  */
 public final class Benchmark {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private final BenchmarkConfig cfg;
     private final Path dir;
     private final Consumer<String> log;
@@ -95,6 +78,8 @@ public final class Benchmark {
     private Path runDir;
     private JsonNode proto;
     private Metrics protoMetrics;
+    private Levels levels;
+    private TrainAndMeasure step;
 
     public Benchmark(BenchmarkConfig cfg, Path dir, Consumer<String> log, Function<String, TrainListener> trainListeners,
             SynthesisListener synthesisListener) {
@@ -114,6 +99,9 @@ public final class Benchmark {
         }
         synthesis();
         data = sc.data().load(sc.folderShape());
+        levels = new Levels(sc, proto.path("validationTop1").asDouble(), proto.path("testTop1").asDouble(),
+                cfg.loosestLevel());
+        step = new TrainAndMeasure(dir, data, cfg.latencyRuns(), levels, log, trainListeners);
         List<Row> rows = new ArrayList<>();
         List<Row> refs = references();
         rows.addAll(refs);
@@ -195,7 +183,7 @@ public final class Benchmark {
         }
         sc = SynthesisConfig.load(runDir.resolve("run.yaml"));
         try {
-            proto = JSON.readTree(runDir.resolve("prototype/prototype.json").toFile());
+            proto = Rows.JSON.readTree(runDir.resolve("prototype/prototype.json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -221,7 +209,7 @@ public final class Benchmark {
                     for (String f : List.of(ModelDir.SPEC, ModelDir.WEIGHTS, ModelDir.METRICS)) {
                         Files.copy(source.resolve(f), tmp.resolve(f));
                     }
-                    JSON.writeValue(tmp.resolve("parent.json").toFile(), Map.of("cycle", s.cycle(), "validationTop1",
+                    Rows.JSON.writeValue(tmp.resolve("parent.json").toFile(), Map.of("cycle", s.cycle(), "validationTop1",
                             s.bestTop1(), "macs", s.bestMacs(), "utility", s.bestUtility()));
                 });
             }
@@ -236,7 +224,7 @@ public final class Benchmark {
         List<Row> out = new ArrayList<>();
         for (String name : cfg.references()) {
             Path d = dir.resolve("references").resolve(name);
-            Row done = readRow(d);
+            Row done = Rows.read(d);
             if (done != null) {
                 out.add(done);
                 continue;
@@ -246,14 +234,15 @@ public final class Benchmark {
                 log.accept("reference " + name + ": the run's prototype (same architecture and recipe), not retrained");
                 ModelDir m = new ModelDir(runDir.resolve("prototype"));
                 NetworkSpec spec = m.spec();
-                out.add(measure(spec, m.weights(spec), d, name, "reference", "-", "prototype of the synthesis run",
-                        proto.path("trainingEpochs").asDouble(), proto.path("trainingSeconds").asDouble(), null));
+                out.add(step.measure(spec, m.weights(spec), d, new TrainAndMeasure.Label(name, "reference", "-",
+                        "prototype of the synthesis run", null), proto.path("trainingEpochs").asDouble(),
+                        proto.path("trainingSeconds").asDouble()));
                 continue;
             }
             log.accept("reference " + name + ": training from scratch (" + sc.prototypeTraining().epochs() + " epochs)");
             NetworkSpec spec = dev.gensynth.zoo.Zoo.get(name, data.sampleShape(), data.classes());
-            out.add(train(spec, Weights.initial(spec, sc.seed()), sc.prototypeTraining(), d, name, "reference", "-",
-                    "zoo " + name + ", from scratch", null));
+            out.add(step.train(spec, Weights.initial(spec, sc.seed()), sc.prototypeTraining(), null, d,
+                    new TrainAndMeasure.Label(name, "reference", "-", "zoo " + name + ", from scratch", null)));
         }
         return out;
     }
@@ -270,7 +259,7 @@ public final class Benchmark {
         if (Files.isDirectory(parents)) {
             try (Stream<Path> s = Files.list(parents)) {
                 for (Path p : s.filter(x -> Files.isRegularFile(x.resolve("parent.json"))).sorted().toList()) {
-                    JsonNode j = JSON.readTree(p.resolve("parent.json").toFile());
+                    JsonNode j = Rows.JSON.readTree(p.resolve("parent.json").toFile());
                     Metrics m = new ModelDir(p).metrics().orElseThrow();
                     k.add(new Kept("parent of " + p.getFileName(), p, j.path("validationTop1").asDouble(), m.params(),
                             m.macs(), keptLatency(p)));
@@ -290,7 +279,7 @@ public final class Benchmark {
     }
 
     /**
-     * A kept network's batch-1 latency, measured alike for all of them, when U weighs latency (without it
+     * A kept network's batch-1 latency in ONNX Runtime, measured alike for all of them, when U weighs latency (without it
      * such a U is NaN and nothing can be picked); NaN when U does not read it.
      */
     private double keptLatency(Path modelDir) {
@@ -298,31 +287,8 @@ public final class Benchmark {
             return Double.NaN;
         }
         ModelDir m = new ModelDir(modelDir);
-        try (Network net = Network.create(m.spec(), m.weights(m.spec()))) {
-            return Latency.measure(net, Math.min(Measure.WARMUP, cfg.latencyRuns()), cfg.latencyRuns()).medianMs();
-        }
-    }
-
-    Requirements levelRequirements(double drop, boolean withLatency) {
-        Requirements r = sc.requirements();
-        return new Requirements(null, drop, r.maxMacs(), r.maxParams(), withLatency ? r.maxLatencyMs() : null);
-    }
-
-    /** The best-U item meeting the level on validation, or null. */
-    private <T> T pick(List<T> items, Function<T, Observation> obs, double drop) {
-        Utility u = sc.utility();
-        Requirements req = levelRequirements(drop, false);
-        double pv = proto.path("validationTop1").asDouble();
-        T best = null;
-        double bu = Double.NEGATIVE_INFINITY;
-        for (T t : items) {
-            Observation o = obs.apply(t);
-            if (req.check(o, pv).met() && u.score(o) > bu) {
-                bu = u.score(o);
-                best = t;
-            }
-        }
-        return best;
+        Double ms = step.onnxLatency(m.spec(), m.weights(m.spec()));
+        return ms == null ? Double.NaN : ms;
     }
 
     /**
@@ -352,9 +318,9 @@ public final class Benchmark {
             double drop = cfg.levels().get(i);
             String name = "FermiNet-" + level;
             Path d = dir.resolve("fermi").resolve(level);
-            Row done = readRow(d);
+            Row done = Rows.read(d);
             if (done == null) {
-                Kept k = pick(kept, x -> new Observation(x.validationTop1(), x.params(), x.macs(), x.latencyMs(),
+                Kept k = levels.pick(kept, x -> new Observation(x.validationTop1(), x.params(), x.macs(), x.latencyMs(),
                         "validation"), drop);
                 if (k == null) {
                     throw new UserError("no network of the synthesis meets level " + level + " (top-1 >= prototype - "
@@ -363,17 +329,16 @@ public final class Benchmark {
                 Row same = bySource.get(k.source());
                 if (same != null) {
                     log.accept(name + ": same network as " + same.network() + " (" + k.source() + ")");
-                    done = verdict(same.renamed(name, level, 0), drop);
-                    writeRow(d, done);
+                    done = levels.verdict(same.renamed(name, level, 0), drop);
+                    Rows.write(d, done);
                 } else {
                     log.accept(name + ": " + k.source() + " (" + k.macs() + " MACs, " + String.format(Locale.ROOT,
                             "%.2f", k.validationTop1()) + "% validation), fine-tuning " + finetuneRecipe().epochs()
                             + " epochs");
                     ModelDir m = new ModelDir(k.modelDir());
                     NetworkSpec spec = m.spec().withName(name);
-                    done = train(spec, m.weights(m.spec()), finetuneRecipe().withSeed(sc.seed() + 1000 + i), teacher(),
-                            d, name,
-                            "gensynth", level, k.source(), drop);
+                    done = step.train(spec, m.weights(m.spec()), finetuneRecipe().withSeed(sc.seed() + 1000 + i),
+                            teacher(), d, new TrainAndMeasure.Label(name, "gensynth", level, k.source(), drop));
                 }
             }
             bySource.putIfAbsent(done.source(), done);
@@ -394,21 +359,22 @@ public final class Benchmark {
         for (int i = 0; i < fermi.size(); i++) {
             String level = BenchmarkConfig.levelName(i);
             Path d = dir.resolve("width").resolve(level);
-            Row done = readRow(d);
+            Row done = Rows.read(d);
             double w = Alternatives.matchWidth(sc.prototypeArch(), data.sampleShape(), data.classes(),
                     fermi.get(i).macs(), sc.prototypeWidth());
             String name = "Width-" + level + " (x" + w + ")";
             if (done == null && byWidth.containsKey(w)) {
-                done = verdict(byWidth.get(w).renamed(name, level, 0), cfg.levels().get(i));
-                writeRow(d, done);
+                done = levels.verdict(byWidth.get(w).renamed(name, level, 0), cfg.levels().get(i));
+                Rows.write(d, done);
             }
             if (done == null) {
                 log.accept(name + ": " + sc.prototypeArch() + " at width " + w + ", from scratch for "
                         + String.format(Locale.ROOT, "%.2f", epochs) + " epochs");
                 NetworkSpec spec = Alternatives.widthScaled(sc.prototypeArch(), data.sampleShape(), data.classes(), w)
                         .withName(name);
-                done = train(spec, Weights.initial(spec, sc.seed() + 2000 + i), sc.prototypeTraining()
-                        .withEpochs(epochs), d, name, "width", level, "uniform width x" + w, cfg.levels().get(i));
+                done = step.train(spec, Weights.initial(spec, sc.seed() + 2000 + i), sc.prototypeTraining()
+                        .withEpochs(epochs), null, d, new TrainAndMeasure.Label(name, "width", level,
+                        "uniform width x" + w, cfg.levels().get(i)));
             }
             byWidth.putIfAbsent(w, done);
             out.add(done);
@@ -426,7 +392,7 @@ public final class Benchmark {
         for (int i = 0; i < fermi.size(); i++) {
             String level = BenchmarkConfig.levelName(i);
             Path d = dir.resolve("prune").resolve(level);
-            Row done = readRow(d);
+            Row done = Rows.read(d);
             if (done == null) {
                 double ratio = Alternatives.matchPruneRatio(groups, scores, fermi.get(i).macs(),
                         sc.search().minChannels());
@@ -435,9 +401,9 @@ public final class Benchmark {
                         name);
                 log.accept(name + String.format(Locale.ROOT, ": L1 filter pruning, keep ratio %.3f, fine-tuning "
                         + "%.2f epochs", ratio, epochs));
-                done = train(cut.spec(), cut.weights(), finetuneRecipe().withEpochs(epochs).withSeed(sc.seed() + 3000
-                        + i), d, name, "l1-prune", level, String.format(Locale.ROOT, "L1 keep ratio %.3f", ratio),
-                        cfg.levels().get(i));
+                done = step.train(cut.spec(), cut.weights(), finetuneRecipe().withEpochs(epochs).withSeed(sc.seed()
+                        + 3000 + i), null, d, new TrainAndMeasure.Label(name, "l1-prune", level,
+                        String.format(Locale.ROOT, "L1 keep ratio %.3f", ratio), cfg.levels().get(i)));
             }
             out.add(done);
         }
@@ -455,7 +421,7 @@ public final class Benchmark {
         double hi = Math.min(1, fermi.stream().mapToLong(Row::macs).max().orElse((long) pMacs) / pMacs * 1.5);
         for (int j = 0; j < cfg.randomSamples(); j++) {
             Path d = dir.resolve("random").resolve(String.format("%02d", j));
-            Row done = readRow(d);
+            Row done = Rows.read(d);
             if (done == null) {
                 SplittableRandom rnd = new SplittableRandom(new Seed(sc.seed()).derive("benchmark-random", j).value());
                 double rho = Math.exp(Math.log(lo) + rnd.nextDouble() * (Math.log(hi) - Math.log(lo)));
@@ -464,132 +430,23 @@ public final class Benchmark {
                         sc.search().minChannels(), rnd), name);
                 log.accept(name + String.format(Locale.ROOT, ": random keep masks (target MACs ratio %.3f), "
                         + "fine-tuning %.2f epochs", rho, epochs));
-                done = train(cut.spec(), cut.weights(), finetuneRecipe().withEpochs(epochs).withSeed(sc.seed() + 4000
-                        + j), d, name, "random", "-", String.format(Locale.ROOT, "random masks, MACs ratio %.3f", rho),
-                        null);
+                done = step.train(cut.spec(), cut.weights(), finetuneRecipe().withEpochs(epochs).withSeed(sc.seed()
+                        + 4000 + j), null, d, new TrainAndMeasure.Label(name, "random", "-",
+                        String.format(Locale.ROOT, "random masks, MACs ratio %.3f", rho), null));
             }
             out.add(done);
         }
         // the level picks: best U meeting each level on validation
         List<Row> picks = new ArrayList<>();
         for (int i = 0; i < cfg.levels().size(); i++) {
-            Row p = pick(out, r -> new Observation(r.top1Validation(), r.params(), r.macs(),
-                    r.latencyMs() == null ? Double.NaN : r.latencyMs(), "validation"), cfg.levels().get(i));
+            Row p = levels.pick(out, r -> new Observation(r.top1Validation(), r.params(), r.macs(),
+                    r.onnxLatencyMs() == null ? Double.NaN : r.onnxLatencyMs(), "validation"), cfg.levels().get(i));
             if (p != null) {
-                picks.add(verdict(p.renamed(p.network() + " = Random-" + BenchmarkConfig.levelName(i),
+                picks.add(levels.verdict(p.renamed(p.network() + " = Random-" + BenchmarkConfig.levelName(i),
                         BenchmarkConfig.levelName(i), 0), cfg.levels().get(i)));
             }
         }
         out.addAll(picks);
         return out;
-    }
-
-    // ---------------------------------------------------------------- measuring
-
-    private Row train(NetworkSpec spec, Weights init, TrainConfig recipe, Path d, String name, String method,
-            String level, String source, Double drop) {
-        return train(spec, init, recipe, null, d, name, method, level, source, drop);
-    }
-
-    private Row train(NetworkSpec spec, Weights init, TrainConfig recipe, Distillation distill, Path d, String name,
-            String method, String level, String source, Double drop) {
-        long t0 = System.nanoTime();
-        try (Network net = Network.create(spec, init)) {
-            TrainResult r = Trainer.train(net, data.train(), data.validation(), recipe, distill,
-                    trainListeners.apply(name));
-            return measure(net, r.weights(), d, name, method, level, source, r.epochsRun(), r.seconds(), drop);
-        } catch (DivergedException e) {
-            // nothing to measure or save; the row keeps the reason (so a rerun does not train it again)
-            log.accept(name + ": " + e.reason() + "; rejected");
-            Cost cost = Cost.of(spec);
-            Row row = new Row(name, method, level, source, Double.NaN, Double.NaN, cost.params(), cost.macs(),
-                    Double.NaN, Double.NaN, null, null, false, List.of(e.reason()), e.epochsRun(),
-                    (System.nanoTime() - t0) / 1e9, null);
-            writeRow(d, row);
-            return row;
-        }
-    }
-
-    private Row measure(NetworkSpec spec, Weights w, Path d, String name, String method, String level, String source,
-            double epochs, double seconds, Double drop) {
-        try (Network net = Network.create(spec, w)) {
-            return measure(net, w, d, name, method, level, source, epochs, seconds, drop);
-        }
-    }
-
-    private Row measure(Network net, Weights w, Path d, String name, String method, String level, String source,
-            double epochs, double seconds, Double drop) {
-        double val = Accuracy.top1(net, data.validation(), 256);
-        Metrics m = Measure.of(net, data.test(), "test", 0);
-        int warmup = Math.min(Measure.WARMUP, cfg.latencyRuns());
-        Latency.Measurement lat = Latency.measure(net, warmup, cfg.latencyRuns());
-        m = m.withLatency(lat.medianMs(), lat.threads());
-        Double ort = onnxLatency(net.spec(), w);
-        if (ort != null) {
-            m = m.withOnnxLatency(ort);
-        }
-        new ModelDir(d.resolve("model")).save(net.spec(), w, m);
-        try {
-            AtomicFiles.syncTree(d.resolve("model")); // row.json, written next, says the model is done
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Row row = new Row(name, method, level, source, m.top1(), val, m.params(), m.macs(), m.informationDensity(),
-                m.netScore(), m.latencyMs(), m.onnxLatencyMs(), false, List.of(), epochs, seconds,
-                dir.relativize(d.resolve("model")).toString());
-        row = verdict(row, drop == null ? cfg.loosestLevel() : drop);
-        writeRow(d, row);
-        return row;
-    }
-
-    /** The row judged at a level; a diverged one keeps its reason, the only thing known of it. */
-    private Row verdict(Row r, double drop) {
-        if (!r.measured()) {
-            return r;
-        }
-        Verdict v = levelRequirements(drop, true).check(new Observation(r.top1(), r.params(), r.macs(),
-                r.latencyMs() == null ? Double.NaN : r.latencyMs(), "test"), proto.path("testTop1").asDouble());
-        return r.withVerdict(v.met(), v.reasons());
-    }
-
-    private Double onnxLatency(NetworkSpec spec, Weights w) {
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile("gensynth-bench", ".onnx");
-            OnnxExporter.export(spec, w, tmp);
-            return OnnxLatency.measure(tmp, spec.input(), Latency.threads(), Math.min(Measure.WARMUP, cfg.latencyRuns()),
-                    cfg.latencyRuns());
-        } catch (IOException | RuntimeException e) {
-            log.accept("ONNX Runtime latency of " + spec.name() + " not measured: " + e.getMessage());
-            return null;
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    // a temp file left behind
-                }
-            }
-        }
-    }
-
-    static Row readRow(Path d) {
-        Path f = d.resolve("row.json");
-        if (!Files.isRegularFile(f)) {
-            return null;
-        }
-        try {
-            return JSON.readValue(f.toFile(), Row.class);
-        } catch (IOException e) {
-            return null; // a damaged row is redone
-        }
-    }
-
-    static void writeRow(Path d, Row r) {
-        try {
-            AtomicFiles.write(d.resolve("row.json"), JSON.writeValueAsBytes(r));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

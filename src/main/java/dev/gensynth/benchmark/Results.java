@@ -109,7 +109,7 @@ public record Results(String name, String dataset, String recipe, String require
 
     void write(Path dir) {
         try {
-            AtomicFiles.write(dir.resolve("results.json"), Benchmark.JSON.writeValueAsBytes(this));
+            AtomicFiles.write(dir.resolve("results.json"), Rows.JSON.writeValueAsBytes(this));
             AtomicFiles.writeString(dir.resolve("results.csv"), csv());
             AtomicFiles.writeString(dir.resolve("results.md"), markdown());
         } catch (IOException e) {

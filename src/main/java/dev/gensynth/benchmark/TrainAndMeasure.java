@@ -1,0 +1,118 @@
+package dev.gensynth.benchmark;
+
+import dev.gensynth.data.DataSource;
+import dev.gensynth.djl.Network;
+import dev.gensynth.export.OnnxLatency;
+import dev.gensynth.metrics.Accuracy;
+import dev.gensynth.metrics.Cost;
+import dev.gensynth.metrics.Latency;
+import dev.gensynth.metrics.Measure;
+import dev.gensynth.metrics.Metrics;
+import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.model.ModelDir;
+import dev.gensynth.model.Weights;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.train.DivergedException;
+import dev.gensynth.train.Distillation;
+import dev.gensynth.train.TrainConfig;
+import dev.gensynth.train.TrainListener;
+import dev.gensynth.train.TrainResult;
+import dev.gensynth.train.Trainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The one step every network of the benchmark goes through, FermiNets, references and alternatives
+ * alike: train (or fine-tune) it on the training split, measure it (validation top-1 for picking;
+ * test top-1, cost and batch-1 latency in DJL and ONNX Runtime for the table), save its model
+ * directory and its row, judged at its level.
+ */
+final class TrainAndMeasure {
+    /** What a row is about: its name, method, level, where it came from and the level it is judged at. */
+    record Label(String name, String method, String level, String source, Double drop) {
+    }
+
+    private final Path benchmarkDir;
+    private final DataSource.Data data;
+    private final int latencyRuns;
+    private final Levels levels;
+    private final Consumer<String> log;
+    private final Function<String, TrainListener> trainListeners;
+
+    TrainAndMeasure(Path benchmarkDir, DataSource.Data data, int latencyRuns, Levels levels, Consumer<String> log,
+            Function<String, TrainListener> trainListeners) {
+        this.benchmarkDir = benchmarkDir;
+        this.data = data;
+        this.latencyRuns = latencyRuns;
+        this.levels = levels;
+        this.log = log;
+        this.trainListeners = trainListeners;
+    }
+
+    /** Trains {@code spec} from {@code init} into step directory {@code d}; a diverged one is a row with its reason. */
+    Row train(NetworkSpec spec, Weights init, TrainConfig recipe, Distillation distill, Path d, Label label) {
+        long t0 = System.nanoTime();
+        try (Network net = Network.create(spec, init)) {
+            TrainResult r = Trainer.train(net, data.train(), data.validation(), recipe, distill,
+                    trainListeners.apply(label.name()));
+            return measure(net, r.weights(), d, label, r.epochsRun(), r.seconds());
+        } catch (DivergedException e) {
+            // nothing to measure or save; the row keeps the reason (so a rerun does not train it again)
+            log.accept(label.name() + ": " + e.reason() + "; rejected");
+            Cost cost = Cost.of(spec);
+            Row row = new Row(label.name(), label.method(), label.level(), label.source(), Double.NaN, Double.NaN,
+                    cost.params(), cost.macs(), Double.NaN, Double.NaN, null, null, false, List.of(e.reason()),
+                    e.epochsRun(), (System.nanoTime() - t0) / 1e9, null);
+            Rows.write(d, row);
+            return row;
+        }
+    }
+
+    /** Measures an already trained network (the run's prototype as a reference). */
+    Row measure(NetworkSpec spec, Weights w, Path d, Label label, double epochs, double seconds) {
+        try (Network net = Network.create(spec, w)) {
+            return measure(net, w, d, label, epochs, seconds);
+        }
+    }
+
+    private Row measure(Network net, Weights w, Path d, Label label, double epochs, double seconds) {
+        double val = Accuracy.top1(net, data.validation(), 256);
+        Metrics m = Measure.of(net, data.test(), "test", 0);
+        Latency.Measurement lat = Latency.measure(net, warmup(), latencyRuns);
+        m = m.withLatency(lat.medianMs(), lat.threads());
+        Double ort = onnxLatency(net.spec(), w);
+        if (ort != null) {
+            m = m.withOnnxLatency(ort);
+        }
+        new ModelDir(d.resolve("model")).save(net.spec(), w, m);
+        try {
+            AtomicFiles.syncTree(d.resolve("model")); // row.json, written next, says the model is done
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Row row = new Row(label.name(), label.method(), label.level(), label.source(), m.top1(), val, m.params(),
+                m.macs(), m.informationDensity(), m.netScore(), m.latencyMs(), m.onnxLatencyMs(), false, List.of(),
+                epochs, seconds, benchmarkDir.relativize(d.resolve("model")).toString());
+        row = levels.verdict(row, label.drop());
+        Rows.write(d, row);
+        return row;
+    }
+
+    /** Batch-1 latency in ONNX Runtime, or null (logged) when the network cannot be exported or run there. */
+    Double onnxLatency(NetworkSpec spec, Weights w) {
+        try {
+            return OnnxLatency.measure(spec, w, Latency.threads(), warmup(), latencyRuns);
+        } catch (RuntimeException e) {
+            log.accept("ONNX Runtime latency of " + spec.name() + " not measured: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private int warmup() {
+        return Math.min(Measure.WARMUP, latencyRuns);
+    }
+}
