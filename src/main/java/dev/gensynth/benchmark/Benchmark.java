@@ -3,15 +3,12 @@ package dev.gensynth.benchmark;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gensynth.UserError;
 import dev.gensynth.data.DataSource;
-import dev.gensynth.generator.ChannelGroups;
-import dev.gensynth.generator.Slicer;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.Weights;
 import dev.gensynth.report.RunReport;
 import dev.gensynth.requirements.Observation;
-import dev.gensynth.seed.Seed;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.synthesis.RunDir;
 import dev.gensynth.synthesis.Synthesis;
@@ -29,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -112,24 +108,16 @@ public final class Benchmark {
         double b = synthEpochs + fermiEpochs;
         double p = proto.path("trainingEpochs").asDouble() > 0 ? proto.path("trainingEpochs").asDouble()
                 : sc.prototypeTraining().epochs();
-        int levels = cfg.levels().size();
         Map<String, Double> methodEpochs = new LinkedHashMap<>();
         methodEpochs.put("gensynth", b);
-        if (cfg.alternatives().contains("width")) {
-            // from scratch, so it gets the prototype's training too: P + B over all its networks, like ours
-            List<Row> w = width(fermi, (p + b) / levels);
-            rows.addAll(w);
-            methodEpochs.put("width", w.stream().mapToDouble(Row::trainEpochs).sum());
-        }
-        if (cfg.alternatives().contains("prune")) {
-            List<Row> w = prune(fermi, b / levels);
-            rows.addAll(w);
-            methodEpochs.put("l1-prune", w.stream().mapToDouble(Row::trainEpochs).sum());
-        }
-        if (cfg.alternatives().contains("random")) {
-            List<Row> w = random(fermi, b / cfg.randomSamples());
-            rows.addAll(w);
-            methodEpochs.put("random", w.stream().mapToDouble(Row::trainEpochs).sum());
+        Alternative.Context ctx = new Alternative.Context(dir, sc, cfg, data, step, levels, log,
+                new ModelDir(runDir.resolve("prototype")), protoMetrics, finetuneRecipe());
+        for (Alternative alt : Alternative.ALL) {
+            if (cfg.alternatives().contains(alt.key())) {
+                List<Row> w = alt.rows(ctx, fermi, p, b);
+                rows.addAll(w);
+                methodEpochs.put(alt.method(), w.stream().mapToDouble(Row::trainEpochs).sum());
+            }
         }
         Results.Budget budget = new Results.Budget(p, synthEpochs, fermiEpochs, b, methodEpochs);
         Results r = Results.of(cfg, sc, protoMetrics, proto.path("validationTop1").asDouble(),
@@ -344,109 +332,6 @@ public final class Benchmark {
             bySource.putIfAbsent(done.source(), done);
             out.add(done);
         }
-        return out;
-    }
-
-    // ---------------------------------------------------------------- alternatives
-
-    private List<Row> width(List<Row> fermi, double epochs) {
-        List<Row> out = new ArrayList<>();
-        if (sc.prototypeArch() == null) {
-            log.accept("width scaling skipped: the prototype is not a built-in architecture with a width multiplier");
-            return out;
-        }
-        Map<Double, Row> byWidth = new LinkedHashMap<>();
-        for (int i = 0; i < fermi.size(); i++) {
-            String level = BenchmarkConfig.levelName(i);
-            Path d = dir.resolve("width").resolve(level);
-            Row done = Rows.read(d);
-            double w = Alternatives.matchWidth(sc.prototypeArch(), data.sampleShape(), data.classes(),
-                    fermi.get(i).macs(), sc.prototypeWidth());
-            String name = "Width-" + level + " (x" + w + ")";
-            if (done == null && byWidth.containsKey(w)) {
-                done = levels.verdict(byWidth.get(w).renamed(name, level, 0), cfg.levels().get(i));
-                Rows.write(d, done);
-            }
-            if (done == null) {
-                log.accept(name + ": " + sc.prototypeArch() + " at width " + w + ", from scratch for "
-                        + String.format(Locale.ROOT, "%.2f", epochs) + " epochs");
-                NetworkSpec spec = Alternatives.widthScaled(sc.prototypeArch(), data.sampleShape(), data.classes(), w)
-                        .withName(name);
-                done = step.train(spec, Weights.initial(spec, sc.seed() + 2000 + i), sc.prototypeTraining()
-                        .withEpochs(epochs), null, d, new TrainAndMeasure.Label(name, "width", level,
-                        "uniform width x" + w, cfg.levels().get(i)));
-            }
-            byWidth.putIfAbsent(w, done);
-            out.add(done);
-        }
-        return out;
-    }
-
-    private List<Row> prune(List<Row> fermi, double epochs) {
-        List<Row> out = new ArrayList<>();
-        ModelDir pm = new ModelDir(runDir.resolve("prototype"));
-        NetworkSpec ps = pm.spec();
-        Weights pw = pm.weights(ps);
-        ChannelGroups groups = new ChannelGroups(ps);
-        double[][] scores = Alternatives.l1Scores(groups, pw);
-        for (int i = 0; i < fermi.size(); i++) {
-            String level = BenchmarkConfig.levelName(i);
-            Path d = dir.resolve("prune").resolve(level);
-            Row done = Rows.read(d);
-            if (done == null) {
-                double ratio = Alternatives.matchPruneRatio(groups, scores, fermi.get(i).macs(),
-                        sc.search().minChannels());
-                String name = "L1-" + level;
-                Slicer.Cut cut = Slicer.cut(groups, pw, Alternatives.topK(scores, ratio, sc.search().minChannels()),
-                        name);
-                log.accept(name + String.format(Locale.ROOT, ": L1 filter pruning, keep ratio %.3f, fine-tuning "
-                        + "%.2f epochs", ratio, epochs));
-                done = step.train(cut.spec(), cut.weights(), finetuneRecipe().withEpochs(epochs).withSeed(sc.seed()
-                        + 3000 + i), null, d, new TrainAndMeasure.Label(name, "l1-prune", level,
-                        String.format(Locale.ROOT, "L1 keep ratio %.3f", ratio), cfg.levels().get(i)));
-            }
-            out.add(done);
-        }
-        return out;
-    }
-
-    private List<Row> random(List<Row> fermi, double epochs) {
-        List<Row> out = new ArrayList<>();
-        ModelDir pm = new ModelDir(runDir.resolve("prototype"));
-        NetworkSpec ps = pm.spec();
-        Weights pw = pm.weights(ps);
-        ChannelGroups groups = new ChannelGroups(ps);
-        double pMacs = protoMetrics.macs();
-        double lo = Math.min(1, fermi.stream().mapToLong(Row::macs).min().orElse((long) pMacs) / pMacs / 1.5);
-        double hi = Math.min(1, fermi.stream().mapToLong(Row::macs).max().orElse((long) pMacs) / pMacs * 1.5);
-        for (int j = 0; j < cfg.randomSamples(); j++) {
-            Path d = dir.resolve("random").resolve(String.format("%02d", j));
-            Row done = Rows.read(d);
-            if (done == null) {
-                SplittableRandom rnd = new SplittableRandom(new Seed(sc.seed()).derive("benchmark-random", j).value());
-                double rho = Math.exp(Math.log(lo) + rnd.nextDouble() * (Math.log(hi) - Math.log(lo)));
-                String name = String.format("Random-%02d", j);
-                Slicer.Cut cut = Slicer.cut(groups, pw, Alternatives.randomKept(groups, Math.sqrt(rho), 0.25,
-                        sc.search().minChannels(), rnd), name);
-                log.accept(name + String.format(Locale.ROOT, ": random keep masks (target MACs ratio %.3f), "
-                        + "fine-tuning %.2f epochs", rho, epochs));
-                done = step.train(cut.spec(), cut.weights(), finetuneRecipe().withEpochs(epochs).withSeed(sc.seed()
-                        + 4000 + j), null, d, new TrainAndMeasure.Label(name, "random", "-",
-                        String.format(Locale.ROOT, "random masks, MACs ratio %.3f", rho), null));
-            }
-            out.add(done);
-        }
-        // the level picks: best U meeting each level on validation
-        List<Row> picks = new ArrayList<>();
-        for (int i = 0; i < cfg.levels().size(); i++) {
-            Row p = levels.pick(out, r -> new Observation(r.top1Validation(), r.params(), r.macs(),
-                    r.onnxLatencyMs() == null ? Double.NaN : r.onnxLatencyMs(), "validation"), cfg.levels().get(i));
-            if (p != null) {
-                picks.add(levels.verdict(p.renamed(p.network() + " = Random-" + BenchmarkConfig.levelName(i),
-                        BenchmarkConfig.levelName(i), 0), cfg.levels().get(i)));
-            }
-        }
-        out.addAll(picks);
         return out;
     }
 }

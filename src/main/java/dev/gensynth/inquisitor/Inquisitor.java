@@ -97,7 +97,8 @@ public final class Inquisitor {
         }
         Reactions.Observed fresh = Reactions.observe(base.parent(), base.parentWeights(), groups, units, stimuli);
         double[][] blended = Reactions.blend(previous, fresh.importance());
-        Map<String, Double> blockLoss = Reactions.penalise(Reactions.blendBlocks(state.blockLoss(), fresh.blockLoss()), probe.records());
+        Map<String, Double> blockLoss = Reactions.penalise(Reactions.blendBlocks(state.blockLoss(),
+                fresh.blockLoss()), probe.records());
         Logits.Plan plan = units.plan(groups, blended, blockLoss, push);
         state = new InquisitorState(push, blended, obs,
                 improved ? probe.best().utility() : state.parentUtility(),

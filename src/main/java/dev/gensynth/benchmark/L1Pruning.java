@@ -1,0 +1,55 @@
+package dev.gensynth.benchmark;
+
+import dev.gensynth.generator.ChannelGroups;
+import dev.gensynth.generator.Slicer;
+import dev.gensynth.model.Weights;
+import dev.gensynth.spec.NetworkSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * L1 filter pruning (Li et al. 2017): the trained prototype's channels ranked by the L1 norm of their
+ * filters, one keep ratio per FermiNet's MACs, each cut fine-tuned B / L epochs.
+ */
+final class L1Pruning implements Alternative {
+    @Override
+    public String key() {
+        return "prune";
+    }
+
+    @Override
+    public String method() {
+        return "l1-prune";
+    }
+
+    @Override
+    public List<Row> rows(Context c, List<Row> fermi, double prototypeEpochs, double budget) {
+        double epochs = budget / fermi.size();
+        List<Row> out = new ArrayList<>();
+        NetworkSpec ps = c.prototype().spec();
+        Weights pw = c.prototype().weights(ps);
+        ChannelGroups groups = new ChannelGroups(ps);
+        double[][] scores = Alternatives.l1Scores(groups, pw);
+        for (int i = 0; i < fermi.size(); i++) {
+            String level = BenchmarkConfig.levelName(i);
+            Path d = c.dir().resolve("prune").resolve(level);
+            Row done = Rows.read(d);
+            if (done == null) {
+                double ratio = Alternatives.matchPruneRatio(groups, scores, fermi.get(i).macs(),
+                        c.run().search().minChannels());
+                String name = "L1-" + level;
+                Slicer.Cut cut = Slicer.cut(groups, pw, Alternatives.topK(scores, ratio, c.run().search().minChannels()),
+                        name);
+                c.log().accept(name + String.format(Locale.ROOT, ": L1 filter pruning, keep ratio %.3f, fine-tuning "
+                        + "%.2f epochs", ratio, epochs));
+                done = c.step().train(cut.spec(), cut.weights(), c.finetune().withEpochs(epochs).withSeed(c.run().seed()
+                        + 3000 + i), null, d, new TrainAndMeasure.Label(name, "l1-prune", level,
+                        String.format(Locale.ROOT, "L1 keep ratio %.3f", ratio), c.cfg().levels().get(i)));
+            }
+            out.add(done);
+        }
+        return out;
+    }
+}
