@@ -77,12 +77,18 @@ public final class Inquisitor {
                 obs.add(new double[] {Math.log10(r.macs()), r.top1()});
             }
         }
-        long feasible = probe.records().stream().filter(CandidateRecord::met).count();
         double floor = prober.floor();
-        boolean improved = probe.best() != null && probe.best().utility() > state.parentUtility();
+        // the push follows accuracy: a candidate accurate enough that fails only a cost bound asks for a harder
+        // push, not a softer one
+        long accurate = probe.records().stream()
+                .filter(r -> r.measured() && (Double.isNaN(floor) || r.top1() >= floor)).count();
+        // a stepping stone replaces only a parent that fails r too
+        boolean improved = probe.best() != null && probe.best().utility() > state.parentUtility()
+                && (!probe.steppingStone() || !state.parentMeetsR());
 
-        double margin = feasible == 0 || Double.isNaN(floor) ? Double.POSITIVE_INFINITY : probe.best().top1() - floor;
-        double push = PushPolicy.after(state.push(), (double) feasible / probe.records().size(), margin, obs, floor,
+        double margin = probe.best() == null || Double.isNaN(floor) ? Double.POSITIVE_INFINITY
+                : probe.best().top1() - floor;
+        double push = PushPolicy.after(state.push(), (double) accurate / probe.records().size(), margin, obs, floor,
                 improved ? probe.best().macs() : parentMacs(old));
 
         NewParent next = improved
@@ -102,7 +108,8 @@ public final class Inquisitor {
         Logits.Plan plan = units.plan(groups, blended, blockLoss, push);
         state = new InquisitorState(push, blended, obs,
                 improved ? probe.best().utility() : state.parentUtility(),
-                improved ? probe.best().top1() : state.parentTop1(), improved ? 0 : state.stale() + 1, blockLoss);
+                improved ? probe.best().top1() : state.parentTop1(), improved ? 0 : state.stale() + 1, blockLoss,
+                improved ? !probe.steppingStone() : state.parentMeetsR());
         return state(base.parent(), base.parentWeights(), plan, old.version() + 1);
     }
 

@@ -17,17 +17,20 @@ import java.util.TreeMap;
  * @param parentTop1 validation top-1 of the current parent
  * @param stale cycles since the generator last improved
  * @param blockLoss running loss rise of the parent without each of its skippable blocks, by block name
+ * @param parentMeetsR whether the parent meets r (null, as in runs from before it was kept: it does); one
+ *     that does not is the prototype or a stepping stone (see {@link Prober.Probe})
  */
 public record InquisitorState(double push, double[][] importance, List<double[]> observations,
-        double parentUtility, double parentTop1, int stale, Map<String, Double> blockLoss) {
+        double parentUtility, double parentTop1, int stale, Map<String, Double> blockLoss, Boolean parentMeetsR) {
     public InquisitorState {
         observations = List.copyOf(observations);
         blockLoss = blockLoss == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(blockLoss));
+        parentMeetsR = parentMeetsR == null || parentMeetsR;
     }
 
-    /** A state that has observed no blocks. */
+    /** A state that has observed no blocks, its parent meeting r. */
     public InquisitorState(double push, double[][] importance, List<double[]> observations, double parentUtility,
             double parentTop1, int stale) {
-        this(push, importance, observations, parentUtility, parentTop1, stale, Map.of());
+        this(push, importance, observations, parentUtility, parentTop1, stale, Map.of(), true);
     }
 }

@@ -67,15 +67,20 @@ public final class Prober {
         return requirements.top1Floor(prototype.validationTop1());
     }
 
-    /** What one cycle's probing found: every candidate, and the best one that met r, if any. */
+    /**
+     * What one cycle's probing found: every candidate, and the best one that met r, if any; when none did
+     * but r bounds a cost, the best one accurate enough ({@code steppingStone}): cheaper than its parent
+     * and no less accurate than r asks, it is a parent to narrow further from while the parent fails r.
+     */
     public record Probe(List<CandidateRecord> records, Slicer.Cut bestCut, Weights bestWeights,
-            CandidateRecord best) {
+            CandidateRecord best, boolean steppingStone) {
     }
 
     /** Probes G with this cycle's seeds; every candidate is fine-tuned for the same budget. */
     public Probe probe(Generator g, int cycle, ProbeListener listener) {
         List<CandidateRecord> records = new ArrayList<>();
         List<ParentPolicy.Feasible> feasible = new ArrayList<>();
+        List<ParentPolicy.Feasible> accurate = new ArrayList<>();
         for (int i = 0; i < candidates; i++) {
             Seed seed = runSeed.derive("candidate", (long) cycle * 1000 + i);
             long t0 = System.nanoTime();
@@ -113,12 +118,18 @@ public final class Prober {
             listener.onCandidate(rec);
             if (v.met()) {
                 feasible.add(new ParentPolicy.Feasible(rec, cut, trained));
+            } else if (!Double.isNaN(o.top1()) && requirements.boundsCost()
+                    && requirements.accuracy().check(o, prototype.validationTop1()).met()) {
+                accurate.add(new ParentPolicy.Feasible(rec, cut, trained));
             }
         }
-        ParentPolicy.Feasible pick = ParentPolicy.choose(feasible, requirements.top1Floor(prototype.validationTop1()),
-                validation.size());
-        return pick == null ? new Probe(records, null, null, null)
-                : new Probe(records, pick.cut(), pick.weights(), pick.rec());
+        ParentPolicy.Feasible pick = ParentPolicy.choose(feasible, floor(), validation.size());
+        boolean stone = pick == null;
+        if (stone) {
+            pick = ParentPolicy.choose(accurate, floor(), validation.size());
+        }
+        return pick == null ? new Probe(records, null, null, null, false)
+                : new Probe(records, pick.cut(), pick.weights(), pick.rec(), stone);
     }
 
     /** What a candidate record lists as its widths: each group's kept count, the groups of left-out blocks too. */

@@ -37,6 +37,16 @@ public record Requirements(Double minTop1, Double maxTop1Drop, Long maxMacs, Lon
         return maxLatencyMs != null;
     }
 
+    /** Whether r bounds a cost (MACs, params or latency), not only accuracy. */
+    public boolean boundsCost() {
+        return maxMacs != null || maxParams != null || maxLatencyMs != null;
+    }
+
+    /** The accuracy part of r alone. */
+    public Requirements accuracy() {
+        return new Requirements(minTop1, maxTop1Drop, null, null, null);
+    }
+
     /** The accuracy floor given the prototype's top-1 on the same split, or NaN when there is none. */
     public double top1Floor(double prototypeTop1) {
         double floor = Double.NaN;

@@ -100,7 +100,9 @@ public final class Synthesis {
             cycle = previous.cycles();
             epochsUsed = previous.finetuneEpochs();
             // best/ and parents/ follow the commit, so a crash may have left them one checkpoint behind
-            saveBest(gState, iState.parentTop1());
+            if (iState.parentMeetsR()) {
+                saveBest(gState, iState.parentTop1());
+            }
             List<RunDir.CycleSummary> committed = run.cycles();
             if (!committed.isEmpty() && committed.get(committed.size() - 1).improved() && !Files.isDirectory(run.parentDir(cycle))) {
                 keepParent(cycle);
@@ -113,7 +115,8 @@ public final class Synthesis {
             Observation po = Prober.observeParent(proto, Prober.latencyRuns(cfg.search().latencyRuns(),
                     cfg.requirements(), cfg.utility()));
             iState = new InquisitorState(cfg.search().initialPush(), observed[0].importance(), List.of(),
-                    cfg.utility().score(po), proto.validationTop1(), 0, observed[0].blockLoss());
+                    cfg.utility().score(po), proto.validationTop1(), 0, observed[0].blockLoss(),
+                    cfg.requirements().check(po, proto.validationTop1()).met());
             cycle = 0;
             epochsUsed = 0;
             run.checkpoint(gState, iState, null, new RunDir.Progress(0, 0, 0, null, false, provenance()));
@@ -161,7 +164,9 @@ public final class Synthesis {
             run.checkpoint(gState, inq.state(), summary, new RunDir.Progress(cycle, epochsUsed,
                     previousSeconds + (System.nanoTime() - started) / 1e9, null, false, provenance()));
             if (improved) {
-                saveBest(gState, probe.best().top1());
+                if (inq.state().parentMeetsR()) { // best/ holds the best network that meets r
+                    saveBest(gState, probe.best().top1());
+                }
                 keepParent(cycle);
             }
             listener.onCycleEnd(summary);

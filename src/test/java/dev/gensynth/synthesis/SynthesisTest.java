@@ -243,4 +243,29 @@ class SynthesisTest {
                     assertThat(c.reasons()).anyMatch(r -> r.contains("latency"));
                 });
     }
+
+    @Test
+    void candidatesAccurateEnoughButTooCostlyPushHarderAndLeadTheWay(@TempDir Path tmp) throws Exception {
+        long protoMacs = dev.gensynth.metrics.Cost.of(SpecIO.parse(PROTOTYPE, true, "prototype")).macs();
+        long bound = protoMacs * 6 / 10;
+        Path cfg = config(tmp, 3, "");
+        Files.writeString(cfg, Files.readString(cfg).replace("requirements: {maxTop1Drop: 5.0}",
+                "requirements: {maxTop1Drop: 5.0, maxMacs: " + bound + "}")
+                .replace("initialPush: 0.7", "initialPush: 0.9, widthMultiple: 1"));
+        Path run = tmp.resolve("run");
+        Synthesis.start(cfg, SynthesisConfig.load(cfg), run, false, SynthesisListener.SILENT);
+        List<RunDir.CycleSummary> cycles = new RunDir(run).cycles();
+        RunDir.CycleSummary first = cycles.get(0);
+        // every candidate of the gentle first push has too many MACs; the accurate ones make the push harder
+        assertThat(first.candidates()).allSatisfy(c -> assertThat(c.macs()).isGreaterThan(bound));
+        assertThat(first.candidates()).anySatisfy(c -> assertThat(c.reasons()).singleElement().asString()
+                .contains("MACs"));
+        assertThat(first.push()).isLessThan(0.9);
+        // and the best accurate one becomes the parent to narrow from, though it fails r as the prototype does
+        assertThat(first.improved()).as(first.toString()).isTrue();
+        assertThat(first.bestMacs()).isLessThan(protoMacs);
+        // best/ only ever holds a network that meets r (here: still the prototype, or one under the bound)
+        long bestMacs = new ModelDir(run.resolve("best")).metrics().orElseThrow().macs();
+        assertThat(bestMacs == protoMacs || bestMacs <= bound).as("best/ MACs " + bestMacs).isTrue();
+    }
 }
