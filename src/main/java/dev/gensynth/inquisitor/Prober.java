@@ -69,8 +69,9 @@ public final class Prober {
 
     /**
      * What one cycle's probing found: every candidate, and the best one that met r, if any; when none did
-     * but r bounds a cost, the best one accurate enough ({@code steppingStone}): cheaper than its parent
-     * and no less accurate than r asks, it is a parent to narrow further from while the parent fails r.
+     * but r bounds a cost, the one the parent policy picks among those accurate enough ({@code
+     * steppingStone}): failing only a cost bound, it is a parent to narrow further from while the parent
+     * fails r too.
      */
     public record Probe(List<CandidateRecord> records, Slicer.Cut bestCut, Weights bestWeights,
             CandidateRecord best, boolean steppingStone) {
