@@ -43,23 +43,40 @@ final class GenerateCommand implements Callable<Integer> {
         List<Generation.Generated> gen = Generation.run(run, list, epochs, out, force, onnx,
                 name -> new ConsoleProgress(name, false));
         Metrics proto = Generation.prototypeMetrics(run);
-        Table t = new Table("network", "seed", "top-1 %", "params", "MACs", "MACs x fewer", "NetScore", "DJL ms",
-                "ORT ms", "U", "r");
-        t.row(proto.network() + " (prototype)", "-", String.format("%.2f", proto.top1()), Table.count(proto.params()),
-                Table.count(proto.macs()), "1.0", String.format("%.2f", proto.netScore()), ms(proto.latencyMs()),
-                ms(proto.onnxLatencyMs()), "-", "-");
+        boolean predicted = gen.stream().anyMatch(g -> g.predictedLatencyMs() != null);
+        List<String> head = new java.util.ArrayList<>(List.of("network", "seed", "top-1 %", "params", "MACs",
+                "MACs x fewer", "NetScore", "DJL ms", "ORT ms"));
+        if (predicted) {
+            head.add("predicted ms");
+        }
+        head.addAll(List.of("U", "r"));
+        Table t = new Table(head.toArray(String[]::new));
+        List<Object> protoRow = new java.util.ArrayList<>(List.of(proto.network() + " (prototype)", "-",
+                String.format("%.2f", proto.top1()), Table.count(proto.params()), Table.count(proto.macs()), "1.0",
+                String.format("%.2f", proto.netScore()), ms(proto.latencyMs()), ms(proto.onnxLatencyMs())));
+        if (predicted) {
+            protoRow.add("-");
+        }
+        protoRow.addAll(List.of("-", "-"));
+        t.row(protoRow.toArray());
         for (Generation.Generated g : gen) {
             Metrics m = g.metrics();
             String verdict = g.met() ? "met" : String.join("; ", g.reasons());
             boolean measured = m.top1() != null; // not when its fine-tuning diverged: the reason stands in
-            t.row(g.network(), g.seed(), measured ? String.format("%.2f", m.top1()) : verdict,
-                    Table.count(m.params()), Table.count(m.macs()),
-                    String.format("%.1f", (double) proto.macs() / m.macs()),
-                    measured ? String.format("%.2f", m.netScore()) : "-",
-                    ms(m.latencyMs()), ms(m.onnxLatencyMs()),
-                    Double.isFinite(g.utility()) ? String.format("%.2f", g.utility()) : "-", verdict);
+            List<Object> row = new java.util.ArrayList<>(List.of(g.network(), g.seed(),
+                    measured ? String.format("%.2f", m.top1()) : verdict, Table.count(m.params()),
+                    Table.count(m.macs()), String.format("%.1f", (double) proto.macs() / m.macs()),
+                    measured ? String.format("%.2f", m.netScore()) : "-", ms(m.latencyMs()), ms(m.onnxLatencyMs())));
+            if (predicted) {
+                row.add(ms(g.predictedLatencyMs()));
+            }
+            row.addAll(List.of(Double.isFinite(g.utility()) ? String.format("%.2f", g.utility()) : "-", verdict));
+            t.row(row.toArray());
         }
         System.out.print(t);
+        if (predicted) {
+            System.out.println(predictionError(gen));
+        }
         long met = gen.stream().filter(Generation.Generated::met).count();
         System.out.printf("%d of %d generated networks meet the requirements on the test split; model directories "
                 + "in %s%n", met, gen.size(), out != null ? out : run.resolve("generated"));
@@ -68,6 +85,20 @@ final class GenerateCommand implements Callable<Integer> {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), gen);
         }
         return 0;
+    }
+
+    /** How far the run's latency model was off for these networks, against ONNX Runtime's measurement. */
+    static String predictionError(List<Generation.Generated> gen) {
+        double[] err = gen.stream().filter(g -> g.predictedLatencyMs() != null && g.metrics().onnxLatencyMs() != null)
+                .mapToDouble(g -> g.predictedLatencyMs() / g.metrics().onnxLatencyMs() - 1).toArray();
+        if (err.length == 0) {
+            return "latency model: no network both predicted and measured";
+        }
+        double mean = java.util.Arrays.stream(err).map(Math::abs).average().orElse(0);
+        double max = java.util.Arrays.stream(err).map(Math::abs).max().orElse(0);
+        double bias = java.util.Arrays.stream(err).average().orElse(0);
+        return String.format("latency model: predicted vs measured in ONNX Runtime, mean |error| %.0f %%, max %.0f %%,"
+                + " mean %+.0f %% (%d networks)", 100 * mean, 100 * max, 100 * bias, err.length);
     }
 
     private static String ms(Double v) {

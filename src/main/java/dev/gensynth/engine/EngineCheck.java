@@ -6,15 +6,11 @@ import dev.gensynth.UserError;
 import dev.gensynth.model.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 
@@ -171,23 +167,13 @@ public final class EngineCheck {
         }
     }
 
-    /** {@code GENSYNTH_CACHE}, else {@code $XDG_CACHE_HOME/gensynth}, else {@code ~/.cache/gensynth}. */
-    static Path cacheDir() {
-        String own = System.getenv("GENSYNTH_CACHE");
-        if (own != null && !own.isBlank()) {
-            return Path.of(own);
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("gensynth");
-    }
-
     static Path cacheFile(String setting) {
         // threads too: libtorch splits work differently, and a kernel can be wrong at one split only
         String key = Kernels.cpu().describe() + "|" + Kernels.cpu().flags() + "|" + libtorchVersion() + "|"
                 + ai.djl.engine.Engine.getDjlVersion() + "|" + dev.gensynth.metrics.Latency.threads() + "|" + setting
                 + "|" + CANARY_VERSION + (dev.gensynth.djl.SpecBlock.CHANNELS_LAST ? "" : "|nchw");
-        return cacheDir().resolve("engine-check").resolve(setting + "-" + sha256(key).substring(0, 16) + ".json");
+        return dev.gensynth.model.UserCache.dir().resolve("engine-check").resolve(setting + "-"
+                + dev.gensynth.model.UserCache.fileName(key) + ".json");
     }
 
     /**
@@ -206,11 +192,4 @@ public final class EngineCheck {
         }
     }
 
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,6 +1,6 @@
 package dev.gensynth.generator;
 
-import dev.gensynth.metrics.Cost;
+import dev.gensynth.metrics.CostModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,7 +10,8 @@ import dev.gensynth.spec.NetworkSpec;
 
 /**
  * The heart of ΔθG: turns per-channel importance into keep-logits so that G's networks are
- * expected to cost {@code macsRatio} of the parent's MACs, keeping what matters most per MAC.
+ * expected to cost {@code ratio} of the parent's cost (MACs, or predicted latency), keeping what matters
+ * most per unit of cost.
  *
  * <p>Every channel gets a score: its importance relative to its group's mean, divided by the
  * square root of what one channel of its group costs relative to the average group. Ranking
@@ -28,7 +29,7 @@ public final class Logits {
 
     public static double[][] fromImportance(ChannelGroups groups, double[][] importance, double macsRatio,
             double sharpness, Widths widths) {
-        return plan(groups, importance, Map.of(), macsRatio, sharpness, widths).channels();
+        return plan(groups, importance, Map.of(), macsRatio, sharpness, widths, CostModel.MACS).channels();
     }
 
     /** θG's logits: per channel of every group, and per block that may be left out. */
@@ -36,17 +37,17 @@ public final class Logits {
     }
 
     /**
-     * Channel and block logits aimed together at {@code macsRatio} of the parent's MACs. A block
+     * Channel and block logits aimed together at {@code ratio} of the parent's {@code cost}. A block
      * competes with channels on price: the loss its absence costs ({@code blockLoss}, measured) per
-     * MAC it saves, against the price of the channels at the threshold (a channel's loss is the
+     * unit of cost it saves, against the price of the channels at the threshold (a channel's loss is the
      * square root of its Taylor importance, a first-order estimate of the same quantity). A block
      * cheaper than those channels is left out more often than not ({@link #BLOCK_SHARPNESS} per
      * factor e of price). The threshold is searched on the expected network with both in it.
      */
     public static Plan plan(ChannelGroups groups, double[][] importance, Map<String, Double> blockLoss,
-            double macsRatio, double sharpness, Widths widths) {
+            double ratio, double sharpness, Widths widths, CostModel cost) {
         int n = groups.count();
-        long parentMacs = Cost.of(groups.spec()).macs();
+        double parentCost = cost.of(groups.spec());
         double[] unitCost = new double[n];
         double meanCost = 0;
         for (int g = 0; g < n; g++) {
@@ -54,7 +55,7 @@ public final class Logits {
             if (kept[g].length > 1) {
                 kept[g] = Arrays.copyOf(kept[g], kept[g].length - 1);
             }
-            unitCost[g] = Math.max(1, parentMacs - Cost.of(Slicer.cutSpec(groups, kept)).macs());
+            unitCost[g] = Math.max(parentCost * 1e-9, parentCost - cost.of(Slicer.cutSpec(groups, kept)));
             meanCost += unitCost[g] / n;
         }
         List<double[]> units = new ArrayList<>(); // {score, group, channel}
@@ -75,8 +76,8 @@ public final class Logits {
         // sum of its keep probabilities (kept as its highest-ranked channels). Calibrating on the
         // deterministic top-k instead would overshoot: the many channels with middling odds are
         // dropped often enough that sampled networks come out well below the target.
-        long target = (long) (macsRatio * parentMacs);
-        BlockPrices prices = new BlockPrices(groups, importance, unitCost, units, blockLoss);
+        double target = ratio * parentCost;
+        BlockPrices prices = new BlockPrices(groups, importance, unitCost, units, blockLoss, cost);
         double lo = threshold(groups, units, rank, sharpness, widths, prices, target);
         // A block that saves more than the push asks for overshoots it whatever the channels do (the
         // search then keeps every channel and still lands below the target, at every push): keep the
@@ -96,15 +97,15 @@ public final class Logits {
         return new Plan(logits, prices.logits(threshold));
     }
 
-    /** The highest channel threshold at which the expected network still has {@code target} MACs (-1 if none). */
+    /** The highest channel threshold at which the expected network still costs {@code target} (-1 if none). */
     private static double threshold(ChannelGroups groups, List<double[]> units, double[] rank, double sharpness,
-            Widths widths, BlockPrices prices, long target) {
+            Widths widths, BlockPrices prices, double target) {
         double lo = -1;
         double hi = 2;
         for (int iter = 0; iter < 40; iter++) {
             double mid = (lo + hi) / 2;
             NetworkSpec cut = Slicer.cutSpec(groups, expected(groups, units, rank, sharpness, mid, widths));
-            if (expectedMacs(cut, prices.logits(mid)) >= target) {
+            if (expectedCost(cut, prices.logits(mid), prices.cost) >= target) {
                 lo = mid; // can afford a higher threshold
             } else {
                 hi = mid;
@@ -116,25 +117,27 @@ public final class Logits {
     /** Keep-logit change per factor e between a block's price and the marginal channels' price. */
     static final double BLOCK_SHARPNESS = 2;
 
-    /** MACs of {@code cut} less what each block saves times the probability that it is left out. */
-    private static double expectedMacs(NetworkSpec cut, Map<String, Double> blockLogits) {
-        long macs = Cost.of(cut).macs();
-        double expected = macs;
+    /** The cost of {@code cut} less what each block saves times the probability that it is left out. */
+    private static double expectedCost(NetworkSpec cut, Map<String, Double> blockLogits, CostModel cost) {
+        double whole = cost.of(cut);
+        double expected = whole;
         for (Map.Entry<String, Double> e : blockLogits.entrySet()) {
             double skip = 1 - 1 / (1 + Math.exp(-e.getValue()));
-            expected -= skip * (macs - Cost.of(Blocks.skip(cut, List.of(e.getKey()))).macs());
+            expected -= skip * (whole - cost.of(Blocks.skip(cut, List.of(e.getKey()))));
         }
         return expected;
     }
 
-    /** Loss per MAC of leaving out each block, and of the channels ranked near a threshold. */
+    /** Loss per unit of cost of leaving out each block, and of the channels ranked near a threshold. */
     private static final class BlockPrices {
         private final Map<String, Double> blockPrice = new LinkedHashMap<>();
-        /** Loss per MAC of each ranked channel, in rank order. */
+        /** Loss per unit of cost of each ranked channel, in rank order. */
         private final double[] channelPrice;
+        private final CostModel cost;
 
         BlockPrices(ChannelGroups groups, double[][] importance, double[] unitCost, List<double[]> units,
-                Map<String, Double> blockLoss) {
+                Map<String, Double> blockLoss, CostModel cost) {
+            this.cost = cost;
             channelPrice = new double[units.size()];
             for (int i = 0; i < units.size(); i++) {
                 int g = (int) units.get(i)[1];
@@ -143,10 +146,10 @@ public final class Logits {
             if (blockLoss.isEmpty()) {
                 return;
             }
-            Map<String, Long> saved = new LinkedHashMap<>();
-            long macs = Cost.of(groups.spec()).macs();
+            Map<String, Double> saved = new LinkedHashMap<>();
+            double whole = cost.of(groups.spec());
             for (Blocks.Block b : Blocks.of(groups.spec())) {
-                saved.put(b.name(), macs - Cost.of(Blocks.skip(groups.spec(), List.of(b.name()))).macs());
+                saved.put(b.name(), whole - cost.of(Blocks.skip(groups.spec(), List.of(b.name()))));
             }
             saved.forEach((b, m) -> {
                 Double loss = blockLoss.get(b);

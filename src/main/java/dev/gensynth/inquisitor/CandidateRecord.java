@@ -10,12 +10,15 @@ import java.util.List;
  *     the groups inside left-out blocks too)
  * @param top1 NaN when the candidate's fine-tuning diverged; its reason says so, and tables show that instead
  * @param skipped the parent's blocks the candidate leaves out, by name
+ * @param predictedLatencyMs what the latency model predicted before it was measured (NaN: no model in use)
  */
 public record CandidateRecord(int cycle, int index, long seed, String network, List<Integer> widths, long params,
         long macs, double top1, double latencyMs, boolean met, List<String> reasons, double utility,
-        double finetuneEpochs, double seconds, boolean chosen, List<String> skipped) {
+        double finetuneEpochs, double seconds, boolean chosen, List<String> skipped,
+        Double predictedLatencyMs) {
     public CandidateRecord {
         skipped = skipped == null ? List.of() : List.copyOf(skipped);
+        predictedLatencyMs = predictedLatencyMs == null ? Double.NaN : predictedLatencyMs;
     }
 
     /** Whether it has a top-1: one whose fine-tuning diverged has only the reason it was rejected. */
@@ -25,6 +28,6 @@ public record CandidateRecord(int cycle, int index, long seed, String network, L
 
     public CandidateRecord asChosen() {
         return new CandidateRecord(cycle, index, seed, network, widths, params, macs, top1, latencyMs, met, reasons,
-                utility, finetuneEpochs, seconds, true, skipped);
+                utility, finetuneEpochs, seconds, true, skipped, predictedLatencyMs);
     }
 }

@@ -7,7 +7,7 @@ import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.generator.Logits;
 import dev.gensynth.generator.Slicer;
 import dev.gensynth.generator.Units;
-import dev.gensynth.metrics.Cost;
+import dev.gensynth.metrics.CostModel;
 import dev.gensynth.model.Weights;
 import dev.gensynth.prototype.Prototype;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import java.util.Map;
  * (how hard to push next, {@link PushPolicy}).
  */
 public final class Inquisitor {
-    /** Expected MACs of generated networks relative to the final parent: enough room for seeds to differ. */
+    /** Expected cost of generated networks relative to the final parent: enough room for seeds to differ. */
     static final double GENERATION_RATIO = 0.9;
 
     private final Prober prober;
@@ -69,12 +69,14 @@ public final class Inquisitor {
      */
     public GeneratorState update(Generator g, Prober.Probe probe) {
         GeneratorState old = g.state();
+        CostModel cost = units.aim().at(old.parent());
         List<double[]> obs = new ArrayList<>(state.observations());
-        for (CandidateRecord r : probe.records()) {
-            // a diverged candidate says nothing about how accuracy falls with MACs, nor one that left out a
+        for (int i = 0; i < probe.records().size(); i++) {
+            CandidateRecord r = probe.records().get(i);
+            // a diverged candidate says nothing about how accuracy falls with cost, nor one that left out a
             // block: what it lost came with its depth, and would hold the push back for channels
             if (r.measured() && r.skipped().isEmpty()) {
-                obs.add(new double[] {Math.log10(r.macs()), r.top1()});
+                obs.add(new double[] {Math.log10(cost.of(probe.specs().get(i))), r.top1()});
             }
         }
         double floor = prober.floor();
@@ -89,7 +91,7 @@ public final class Inquisitor {
         double margin = probe.best() == null || Double.isNaN(floor) ? Double.POSITIVE_INFINITY
                 : probe.best().top1() - floor;
         double push = PushPolicy.after(state.push(), (double) accurate / probe.records().size(), margin, obs, floor,
-                improved ? probe.best().macs() : parentMacs(old));
+                cost.of(improved ? probe.bestCut().spec() : old.parent()));
 
         NewParent next = improved
                 ? new NewParent(probe.bestCut(), probe.bestWeights())
@@ -115,7 +117,7 @@ public final class Inquisitor {
 
     /**
      * The generator handed to users: the final parent, with logits aimed just below it
-     * ({@link #GENERATION_RATIO} of its MACs), so fresh seeds give different networks around the
+     * ({@link #GENERATION_RATIO} of its cost), so fresh seeds give different networks around the
      * best feasible size, differing in the least important channels, rather than pushing on. It
      * keeps every block the final parent has: the depth is what the search found feasible, and a
      * seed that drew a shallower network would be a different, unjudged architecture.
@@ -124,10 +126,6 @@ public final class Inquisitor {
         GeneratorState s = g.state();
         Logits.Plan plan = units.plan(new ChannelGroups(s.parent()), state.importance(), Map.of(), GENERATION_RATIO);
         return state(s.parent(), s.parentWeights(), plan, s.version() + 1);
-    }
-
-    private static long parentMacs(GeneratorState s) {
-        return Cost.of(s.parent()).macs();
     }
 
     private record NewParent(Slicer.Cut cut, Weights weights) {

@@ -5,6 +5,7 @@ import dev.gensynth.djl.Network;
 import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.generator.Generator;
 import dev.gensynth.generator.Slicer;
+import dev.gensynth.latency.LatencyModel;
 import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Latency;
@@ -14,6 +15,7 @@ import dev.gensynth.requirements.Observation;
 import dev.gensynth.requirements.Requirements;
 import dev.gensynth.requirements.Verdict;
 import dev.gensynth.seed.Seed;
+import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.Distillation;
 import dev.gensynth.train.TrainConfig;
@@ -43,6 +45,8 @@ public final class Prober {
     private final int candidates;
     private final int latencyRuns;
     private final Seed runSeed;
+    /** Predicts each candidate's latency before it is measured, so the run can say how far off it is; or null. */
+    private final LatencyModel latencyModel;
 
     /**
      * @param validation held-out split candidates' top-1 is measured on (the prototype's yardstick too)
@@ -50,6 +54,13 @@ public final class Prober {
      */
     public Prober(Requirements requirements, Utility utility, Prototype prototype, Dataset train, Dataset validation,
             TrainConfig finetune, Distillation distill, int candidates, int latencyRuns, Seed runSeed) {
+        this(requirements, utility, prototype, train, validation, finetune, distill, candidates, latencyRuns, runSeed,
+                null);
+    }
+
+    private Prober(Requirements requirements, Utility utility, Prototype prototype, Dataset train, Dataset validation,
+            TrainConfig finetune, Distillation distill, int candidates, int latencyRuns, Seed runSeed,
+            LatencyModel latencyModel) {
         this.requirements = requirements;
         this.utility = utility;
         this.prototype = prototype;
@@ -60,6 +71,13 @@ public final class Prober {
         this.candidates = candidates;
         this.latencyRuns = latencyRuns;
         this.runSeed = runSeed;
+        this.latencyModel = latencyModel;
+    }
+
+    /** This prober, recording what {@code model} predicts for each candidate next to what it measures. */
+    public Prober withLatencyModel(LatencyModel model) {
+        return new Prober(requirements, utility, prototype, train, validation, finetune, distill, candidates,
+                latencyRuns, runSeed, model);
     }
 
     /** The validation top-1 r asks for (NaN when r sets none). */
@@ -73,13 +91,14 @@ public final class Prober {
      * steppingStone}): failing only a cost bound, it is a parent to narrow further from while the parent
      * fails r too.
      */
-    public record Probe(List<CandidateRecord> records, Slicer.Cut bestCut, Weights bestWeights,
-            CandidateRecord best, boolean steppingStone) {
+    public record Probe(List<CandidateRecord> records, List<NetworkSpec> specs, Slicer.Cut bestCut,
+            Weights bestWeights, CandidateRecord best, boolean steppingStone) {
     }
 
     /** Probes G with this cycle's seeds; every candidate is fine-tuned for the same budget. */
     public Probe probe(Generator g, int cycle, ProbeListener listener) {
         List<CandidateRecord> records = new ArrayList<>();
+        List<NetworkSpec> specs = new ArrayList<>();
         List<ParentPolicy.Feasible> feasible = new ArrayList<>();
         List<ParentPolicy.Feasible> accurate = new ArrayList<>();
         for (int i = 0; i < candidates; i++) {
@@ -87,6 +106,7 @@ public final class Prober {
             long t0 = System.nanoTime();
             Slicer.Cut cut = g.generate(seed);
             Cost cost = Cost.of(cut.spec());
+            double predicted = latencyModel == null ? Double.NaN : latencyModel.predict(cut.spec());
             Observation o;
             Verdict v;
             double epochs;
@@ -98,7 +118,8 @@ public final class Prober {
                 epochs = tr.epochsRun();
                 double top1 = Accuracy.top1(net, validation, 256);
                 double ms = Double.NaN;
-                int runs = latencyRuns(latencyRuns, requirements, utility);
+                // a prediction is only worth recording next to a measurement
+                int runs = Math.max(latencyRuns(latencyRuns, requirements, utility), latencyModel == null ? 0 : 30);
                 if (runs > 0) {
                     ms = latency(cut.spec(), trained, runs);
                 }
@@ -114,8 +135,9 @@ public final class Prober {
             CandidateRecord rec = new CandidateRecord(cycle, i, seed.value(), cut.spec().name(),
                     widths(cut), cost.params(), cost.macs(), o.top1(),
                     o.latencyMs(), v.met(), v.reasons(), utility.score(o), epochs, (System.nanoTime() - t0) / 1e9,
-                    false, cut.skipped());
+                    false, cut.skipped(), predicted);
             records.add(rec);
+            specs.add(cut.spec());
             listener.onCandidate(rec);
             if (v.met()) {
                 feasible.add(new ParentPolicy.Feasible(rec, cut, trained));
@@ -129,8 +151,8 @@ public final class Prober {
         if (stone) {
             pick = ParentPolicy.choose(accurate, floor(), validation.size());
         }
-        return pick == null ? new Probe(records, null, null, null, false)
-                : new Probe(records, pick.cut(), pick.weights(), pick.rec(), stone);
+        return pick == null ? new Probe(records, specs, null, null, null, false)
+                : new Probe(records, specs, pick.cut(), pick.weights(), pick.rec(), stone);
     }
 
     /** What a candidate record lists as its widths: each group's kept count, the groups of left-out blocks too. */
@@ -156,7 +178,7 @@ public final class Prober {
      * the machine's latency threads): DJL's per-operator overhead at batch 1 is 4-17x larger and
      * would rank candidates by their number of layers rather than by what they cost where they run.
      */
-    static double latency(dev.gensynth.spec.NetworkSpec spec, Weights weights, int runs) {
+    static double latency(NetworkSpec spec, Weights weights, int runs) {
         return OnnxLatency.measure(spec, weights, Latency.threads(), LATENCY_WARMUP, runs);
     }
 

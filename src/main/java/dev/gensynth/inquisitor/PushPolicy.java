@@ -3,9 +3,9 @@ package dev.gensynth.inquisitor;
 import java.util.List;
 
 /**
- * How hard the next cycle pushes: the MACs ratio it asks of G, from the share of candidates that
- * met r, the best one's accuracy margin and a straight-line model of accuracy against MACs (the
- * inquisitor's push policy).
+ * How hard the next cycle pushes: the cost ratio it asks of G (of MACs, or of predicted latency when G aims
+ * at latency), from the share of candidates that met r, the best one's accuracy margin and a straight-line
+ * model of accuracy against log cost (the inquisitor's push policy).
  */
 final class PushPolicy {
     static final double HARDEST_PUSH = 0.4;
@@ -21,16 +21,16 @@ final class PushPolicy {
      * line through candidates of different parents and fine-tuning states is too rough to forbid a
      * 15 % step.
      *
-     * @param obs every measured candidate so far, {log10(MACs), top-1}
-     * @param fromMacs the MACs of the next cycle's parent
+     * @param obs every measured candidate so far, {log10(cost), top-1}
+     * @param fromCost the cost of the next cycle's parent
      */
     static double after(double push, double feasibleShare, double margin, List<double[]> obs, double floor,
-            long fromMacs) {
-        return Math.max(next(push, feasibleShare, margin), Math.min(MODEL_CAP, modelledSafe(obs, floor, fromMacs)));
+            double fromCost) {
+        return Math.max(next(push, feasibleShare, margin), Math.min(MODEL_CAP, modelledSafe(obs, floor, fromCost)));
     }
 
     /**
-     * θI's push rule: the MACs ratio to ask of the next cycle from this cycle's share of feasible
+     * θI's push rule: the cost ratio to ask of the next cycle from this cycle's share of feasible
      * candidates and the best one's accuracy margin over the floor. It backs off when candidates
      * fail or the margin is thin, and tightens again as soon as the margin is comfortable: a
      * rule that only tightened on a wide margin (> 1 point) got stuck at the softest push after
@@ -47,11 +47,11 @@ final class PushPolicy {
     }
 
     /**
-     * From all candidates seen, fit top-1 ≈ a + b·log10(MACs) and return the MACs ratio (to
-     * {@code fromMacs}) below which the fit drops under the floor plus a small safety margin.
+     * From all candidates seen, fit top-1 ≈ a + b·log10(cost) and return the cost ratio (to
+     * {@code fromCost}) below which the fit drops under the floor plus a small safety margin.
      * Returns 0 (no constraint) while the fit is not informative.
      */
-    static double modelledSafe(List<double[]> obs, double floor, long fromMacs) {
+    static double modelledSafe(List<double[]> obs, double floor, double fromCost) {
         if (obs.size() < 6 || Double.isNaN(floor)) {
             return 0;
         }
@@ -73,8 +73,8 @@ final class PushPolicy {
         }
         double b = sxy / sxx;
         double a = my - b * mx;
-        double safeLogMacs = (floor + 0.2 - a) / b;
-        double ratio = Math.pow(10, safeLogMacs) / fromMacs;
+        double safeLogCost = (floor + 0.2 - a) / b;
+        double ratio = Math.pow(10, safeLogCost) / fromCost;
         return Math.max(0, Math.min(SOFTEST_PUSH, ratio));
     }
 }

@@ -9,6 +9,8 @@ import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.generator.Generator;
 import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.generator.Slicer;
+import dev.gensynth.latency.LatencyModel;
+import dev.gensynth.latency.LatencyTable;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
@@ -47,10 +49,26 @@ public final class Generation {
     /**
      * One generated network and its verdict on the test split. One whose fine-tuning diverged has no
      * model directory, metrics without accuracy, NaN utility, and the divergence as its reason.
+     *
+     * @param predictedLatencyMs what the run's latency model predicted, when G aimed at latency (else null)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Generated(long seed, String network, Path modelDir, Metrics metrics, boolean met,
-            List<String> reasons, double utility, double finetuneEpochs, double seconds, Path onnx) {
+            List<String> reasons, double utility, double finetuneEpochs, double seconds, Path onnx,
+            Double predictedLatencyMs) {
+    }
+
+    /** The run's latency model, when G aimed at latency; else null. */
+    static LatencyModel latencyModel(Path runDir) {
+        Path f = runDir.resolve(Synthesis.LATENCY_MODEL);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            return LatencyModel.load(f, LatencyTable.forMachine(dev.gensynth.metrics.Latency.threads()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -79,10 +97,12 @@ public final class Generation {
         Utility u = cfg.utility();
         Generator g = new Generator(state, cfg.search().widths());
         Distillation teacher = cfg.teacher(proto.spec(), proto.weights(), data.train());
+        LatencyModel latencyModel = latencyModel(runDir);
         List<Generated> result = new ArrayList<>();
         for (Seed s : seeds) {
             long t0 = System.nanoTime();
             Slicer.Cut cut = g.generate(s);
+            Double predicted = latencyModel == null ? null : latencyModel.predict(cut.spec());
             Path dir = target.resolve("seed-" + s.value());
             try (Network net = Network.create(cut.spec(), cut.weights())) {
                 TrainConfig c = recipe.withSeed(s.derive("generate", 0).value());
@@ -94,7 +114,7 @@ public final class Generation {
                     // weights that are not numbers are not worth saving; the other seeds go on
                     result.add(new Generated(s.value(), cut.spec().name(), null, Metrics.fromCost(cut.spec().name(),
                             Cost.of(cut.spec())), false, List.of(e.reason()), Double.NaN, e.epochsRun(),
-                            (System.nanoTime() - t0) / 1e9, null));
+                            (System.nanoTime() - t0) / 1e9, null, predicted));
                     continue;
                 }
                 Metrics m = Measure.of(net, data.test(), "test", 50);
@@ -114,8 +134,11 @@ public final class Generation {
                             test.size()).withLatency(m.latencyThreads(), Measure.WARMUP, 50));
                 }
                 result.add(new Generated(s.value(), cut.spec().name(), dir, m, v.met(), v.reasons(), u.score(o),
-                        r.epochsRun(), (System.nanoTime() - t0) / 1e9, onnx));
+                        r.epochsRun(), (System.nanoTime() - t0) / 1e9, onnx, predicted));
             }
+        }
+        if (latencyModel != null) {
+            latencyModel.keepTable();
         }
         try {
             RunDir.JSON.writeValue(target.resolve("generated.json").toFile(), result);

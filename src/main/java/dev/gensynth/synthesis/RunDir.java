@@ -271,15 +271,17 @@ public record RunDir(Path dir) {
 
     private void writeCandidatesCsv(int upToCycle) throws IOException {
         StringBuilder sb = new StringBuilder(
-                "cycle,index,seed,network,widths,skipped_blocks,params,macs,top1_validation,latency_ms,meets_r,reasons,"
+                "cycle,index,seed,network,widths,skipped_blocks,params,macs,top1_validation,latency_ms,"
+                        + "predicted_latency_ms,meets_r,reasons,"
                         + "utility,"
                         + "finetune_epochs,seconds,chosen\n");
         for (CycleSummary cs : committedCycles(upToCycle)) {
             for (CandidateRecord r : cs.candidates()) {
-                sb.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%s,\"%s\",\"%s\",%d,%d,%s,%s,%s,\"%s\",%s,%.3f,%.1f,%s%n",
+                sb.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%s,\"%s\",\"%s\",%d,%d,%s,%s,%s,%s,\"%s\",%s,%.3f,%.1f,%s%n",
                         r.cycle(), r.index(), r.seed(), r.network(), r.widths(), String.join(" ", r.skipped()),
                         r.params(), r.macs(),
-                        csvNumber(r.top1(), "%.2f"), csvNumber(r.latencyMs(), "%.3f"), r.met(),
+                        csvNumber(r.top1(), "%.2f"), csvNumber(r.latencyMs(), "%.3f"),
+                        csvNumber(r.predictedLatencyMs(), "%.3f"), r.met(),
                         String.join("; ", r.reasons()).replace("\"", "'"), csvNumber(r.utility(), "%.4f"),
                         r.finetuneEpochs(), r.seconds(), r.chosen()));
             }

@@ -6,10 +6,13 @@ import dev.gensynth.djl.Network;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.generator.Generator;
 import dev.gensynth.generator.GeneratorState;
+import dev.gensynth.generator.Units;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.inquisitor.Inquisitor;
 import dev.gensynth.inquisitor.Prober;
 import dev.gensynth.inquisitor.InquisitorState;
+import dev.gensynth.latency.LatencyModel;
+import dev.gensynth.latency.LatencyTable;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.model.AtomicFiles;
@@ -72,6 +75,9 @@ public final class Synthesis {
         return new Synthesis(cfg, run, listener).execute();
     }
 
+    /** The run's latency model, when G aims at latency. */
+    public static final String LATENCY_MODEL = "latency_model.json";
+
     private RunDir.Progress execute() {
         long started = System.nanoTime();
         run.recover();
@@ -89,6 +95,9 @@ public final class Synthesis {
                         proto.trainingEpochs(), proto.trainingSeconds()) : ""));
         var stimuli = data.validation().head(cfg.search().stimuli());
         Seed seed = new Seed(cfg.seed());
+        LatencyModel latencyModel = cfg.search().aimsAtLatency(cfg.requirements(), cfg.utility())
+                ? latencyModel(protoSpec) : null;
+        Units units = latencyModel == null ? cfg.search().units() : cfg.search().units().withAim(latencyModel.aim());
 
         GeneratorState gState;
         InquisitorState iState;
@@ -110,8 +119,7 @@ public final class Synthesis {
             listener.onMessage("resuming after cycle " + cycle);
         } else {
             dev.gensynth.inquisitor.Reactions.Observed[] observed = new dev.gensynth.inquisitor.Reactions.Observed[1];
-            gState = Inquisitor.initialGenerator(proto, cfg.search().initialPush(), cfg.search().units(), stimuli,
-                    observed);
+            gState = Inquisitor.initialGenerator(proto, cfg.search().initialPush(), units, stimuli, observed);
             Observation po = Prober.observeParent(proto, Prober.latencyRuns(cfg.search().latencyRuns(),
                     cfg.requirements(), cfg.utility()));
             iState = new InquisitorState(cfg.search().initialPush(), observed[0].importance(), List.of(),
@@ -124,9 +132,11 @@ public final class Synthesis {
         }
         double totalBudget = cfg.budget().totalFinetuneEpochs() != null ? cfg.budget().totalFinetuneEpochs()
                 : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
-        Inquisitor inq = new Inquisitor(new Prober(cfg.requirements(), cfg.utility(), proto, data.train(),
-                data.validation(), cfg.finetune(), cfg.teacher(proto.spec(), proto.weights(), data.train()),
-                cfg.budget().candidates(), cfg.search().latencyRuns(), seed), stimuli, cfg.search().units(), iState);
+        Prober prober = new Prober(cfg.requirements(), cfg.utility(), proto, data.train(), data.validation(),
+                cfg.finetune(), cfg.teacher(proto.spec(), proto.weights(), data.train()), cfg.budget().candidates(),
+                cfg.search().latencyRuns(), seed);
+        Inquisitor inq = new Inquisitor(latencyModel == null ? prober : prober.withLatencyModel(latencyModel), stimuli,
+                units, iState);
         String stop = null;
         while (stop == null) {
             double seconds = previousSeconds + (System.nanoTime() - started) / 1e9;
@@ -170,6 +180,9 @@ public final class Synthesis {
                 keepParent(cycle);
             }
             listener.onCycleEnd(summary);
+            if (latencyModel != null) {
+                latencyModel.keepTable();
+            }
         }
         GeneratorState fin = inq.finalGenerator(new Generator(gState, cfg.search().widths()));
         try {
@@ -182,6 +195,30 @@ public final class Synthesis {
         run.checkpoint(gState, inq.state(), null, done);
         listener.onMessage("synthesis stopped: " + stop);
         return done;
+    }
+
+    /**
+     * The latency model G aims with: the run's own when it has one (a resumed run aims as before), else
+     * calibrated now on the prototype and kept in {@code latency_model.json}.
+     */
+    private LatencyModel latencyModel(NetworkSpec protoSpec) {
+        Path file = run.dir().resolve(LATENCY_MODEL);
+        LatencyTable table = LatencyTable.forMachine(dev.gensynth.metrics.Latency.threads());
+        try {
+            if (Files.isRegularFile(file)) {
+                return LatencyModel.load(file, table);
+            }
+            long t0 = System.nanoTime();
+            LatencyModel m = LatencyModel.calibrate(protoSpec, table);
+            m.save(file);
+            listener.onMessage(String.format("latency model: %.4f ms + %.3f x segments alone + %.4f ms per segment,"
+                    + " calibrated on %d networks in %.0f s (mean error %.0f %%; ONNX Runtime, %d threads)",
+                    m.overheadMs(), m.scale(), m.perSegmentMs(), m.calibration().size(), (System.nanoTime() - t0) / 1e9,
+                    100 * LatencyModel.meanAbsError(m.calibration()), m.threads()));
+            return m;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** How a checkpoint is made: this process, the run's seed, and run.yaml as it is now (resuming may change it). */

@@ -60,15 +60,22 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      * @param skipBlocks whether generated networks may leave out residual blocks ({@link Blocks})
      * @param stimuli validation samples fed to each parent to observe channel importance
      * @param latencyRuns timed batch-1 passes per candidate (0: only when a requirement or U needs it)
+     * @param aim what G aims at: {@code macs}, {@code latency} (predicted by the per-layer table, {@code
+     *     dev.gensynth.latency}), or {@code auto}: latency when a requirement or U reads it, else MACs
      */
     public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple,
-            boolean skipBlocks, int stimuli, int latencyRuns) {
+            boolean skipBlocks, int stimuli, int latencyRuns, String aim) {
         /** The widths the generator may give a group. */
         public Widths widths() {
             return new Widths(minChannels, widthMultiple);
         }
 
-        /** The structural units of θG and how sharply they follow importance. */
+        /** Whether G aims at latency under {@code requirements} and {@code utility} ({@link #aim}). */
+        public boolean aimsAtLatency(Requirements requirements, Utility utility) {
+            return aim.equals("latency") || aim.equals("auto") && (requirements.needsLatency() || utility.needsLatency());
+        }
+
+        /** The structural units of θG and how sharply they follow importance (aiming at MACs). */
         public Units units() {
             return new Units(sharpness, widths(), skipBlocks);
         }
@@ -200,10 +207,14 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
 
         JsonNode s = root.path("search");
         only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "skipBlocks", "stimuli",
-                "latencyRuns"));
+                "latencyRuns", "aim"));
         Search search = new Search(s.path("initialPush").asDouble(0.6), s.path("sharpness").asDouble(12),
                 s.path("minChannels").asInt(2), s.path("widthMultiple").asInt(Widths.DEFAULT_MULTIPLE),
-                bool(s, "skipBlocks", true, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0));
+                bool(s, "skipBlocks", true, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0),
+                s.path("aim").asText("auto"));
+        if (!Set.of("auto", "macs", "latency").contains(search.aim())) {
+            throw new UserError("search.aim must be auto, macs or latency, got '" + search.aim() + "'");
+        }
         if (!(search.initialPush() > 0 && search.initialPush() < 1) || search.sharpness() <= 0
                 || search.minChannels() < 1 || search.widthMultiple() < 1 || search.stimuli() < 1
                 || search.latencyRuns() < 0) {

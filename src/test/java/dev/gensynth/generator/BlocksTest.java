@@ -3,6 +3,7 @@ package dev.gensynth.generator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gensynth.metrics.CostModel;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.MnistLike;
 import dev.gensynth.djl.Network;
@@ -94,7 +95,7 @@ class BlocksTest {
         }
         Widths widths = Widths.atLeast(2);
         // a block that costs nothing to leave out, and one that costs a thousand times a channel
-        Logits.Plan plan = Logits.plan(groups, imp, Map.of("s1b2_add", 0.0, "s2b2_add", 1e3), 0.5, 12, widths);
+        Logits.Plan plan = Logits.plan(groups, imp, Map.of("s1b2_add", 0.0, "s2b2_add", 1e3), 0.5, 12, widths, CostModel.MACS);
         assertThat(plan.blocks().get("s1b2_add")).isNegative();
         assertThat(plan.blocks().get("s2b2_add")).isPositive();
         assertThat(plan.blocks()).doesNotContainKey("s3b2_add"); // not observed: always kept
@@ -126,13 +127,13 @@ class BlocksTest {
         }
         // free to leave out, but each saves far more than 5 % of the MACs: a gentle push keeps them all
         Map<String, Double> free = Map.of("s1b2_add", 0.0, "s2b2_add", 0.0, "s3b2_add", 0.0);
-        Logits.Plan gentle = Logits.plan(groups, imp, free, 0.95, 12, Widths.atLeast(2));
+        Logits.Plan gentle = Logits.plan(groups, imp, free, 0.95, 12, Widths.atLeast(2), CostModel.MACS);
         assertThat(gentle.blocks()).isEmpty();
         Generator g = new Generator(new GeneratorState(spec, Weights.initial(spec, 1), gentle.channels(),
                 gentle.blocks(), 0), Widths.atLeast(2));
         assertThat(g.generate(new Seed(3)).skipped()).isEmpty();
         // a hard push leaves some out
-        assertThat(Logits.plan(groups, imp, free, 0.3, 12, Widths.atLeast(2)).blocks().values())
+        assertThat(Logits.plan(groups, imp, free, 0.3, 12, Widths.atLeast(2), CostModel.MACS).blocks().values())
                 .anyMatch(l -> l < 0);
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class InquisitorTest {
     static CandidateRecord rec(int i, double top1, double u) {
         return new CandidateRecord(1, i, i, "n" + i, List.of(8), 100, 1000, top1, Double.NaN, true, List.of(), u, 1,
-                1, false, List.of());
+                1, false, List.of(), null);
     }
 
     @Test
@@ -110,7 +110,7 @@ class InquisitorTest {
                 .containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of("a", 2.0, "b", 4.0)));
         // shapes weigh alike whatever the scale, and the blend keeps the fresh observation's scale
         CandidateRecord failed = new CandidateRecord(1, 0, 0, "n", List.of(8), 100, 1000, 80, Double.NaN, false,
-                List.of("too low"), 1, 1, 1, false, List.of("a"));
+                List.of("too low"), 1, 1, 1, false, List.of("a"), null);
         assertThat(Reactions.penalise(java.util.Map.of("a", 0.1, "b", 0.2), List.of(failed, rec(1, 90, 1))))
                 .containsEntry("a", 0.1 * Reactions.BLOCK_PENALTY).containsEntry("b", 0.2);
         double[][] blended = Reactions.blend(new double[][] {{1, 3}}, new double[][] {{30, 10}});

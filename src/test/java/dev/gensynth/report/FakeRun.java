@@ -49,7 +49,7 @@ final class FakeRun {
                 recs.add(new CandidateRecord(c, i, c * 10 + i, n, List.of(8, 8 - c, 16), 50_000 - c * 5000L,
                         2_000_000 - c * 300_000L - i * 100_000L, met ? 90.0 - c * 0.1 : 85.0 + i, Double.NaN, met,
                         met ? List.of() : List.of("top-1 85.00% < 89.50% required (prototype 90.50% - 1.0) & <x>"),
-                        80 + c, 0.1, 1.5, met, List.of()));
+                        80 + c, 0.1, 1.5, met, List.of(), null));
             }
             RunDir.CycleSummary s = new RunDir.CycleSummary(c, 80 + c, 2_000_000 - c * 300_000L, 90.0 - c * 0.1, 1, 2,
                     0.7, true, 0.2, 3.0, recs);

@@ -224,11 +224,18 @@ class SynthesisTest {
         Path run = tmp.resolve("run");
         Synthesis.start(cfg, SynthesisConfig.load(cfg), run, false, SynthesisListener.SILENT);
         List<CandidateRecord> cands = new RunDir(run).cycles().stream().flatMap(c -> c.candidates().stream()).toList();
-        assertThat(cands).hasSize(2).allSatisfy(c -> assertThat(c.latencyMs()).isPositive().isLessThan(1000));
+        assertThat(cands).hasSize(2).allSatisfy(c -> {
+            assertThat(c.latencyMs()).isPositive().isLessThan(1000);
+            // a latency bound makes G aim at latency: the run's model predicted each candidate before it was timed
+            assertThat(c.predictedLatencyMs()).isPositive().isFinite();
+        });
+        assertThat(run.resolve(Synthesis.LATENCY_MODEL)).isRegularFile();
+        assertThat(Files.readAllLines(run.resolve("candidates.csv")).get(0)).contains("predicted_latency_ms");
         List<Generation.Generated> gen = Generation.run(run, Seed.parseList("100"), null, null, false, false,
                 n -> dev.gensynth.train.TrainListener.SILENT);
         assertThat(gen).singleElement().satisfies(g -> {
             assertThat(g.metrics().onnxLatencyMs()).isPositive();
+            assertThat(g.predictedLatencyMs()).isPositive();
             assertThat(g.reasons()).noneMatch(r -> r.contains("latency"));
         });
         assertThat(Generation.prototypeMetrics(run).onnxLatencyMs()).isPositive();
