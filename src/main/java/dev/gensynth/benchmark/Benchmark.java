@@ -275,8 +275,8 @@ public final class Benchmark {
             return Double.NaN;
         }
         ModelDir m = new ModelDir(modelDir);
-        Double ms = step.onnxLatency(m.spec(), m.weights(m.spec()));
-        return ms == null ? Double.NaN : ms;
+        var ms = step.onnxLatency(m.spec(), m.weights(m.spec()));
+        return ms == null ? Double.NaN : ms.ms();
     }
 
     /**

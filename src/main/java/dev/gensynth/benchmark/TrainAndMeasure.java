@@ -84,9 +84,9 @@ final class TrainAndMeasure {
         Metrics m = Measure.of(net, data.test(), "test", 0);
         Latency.Measurement lat = Latency.measure(net, warmup(), latencyRuns);
         m = m.withLatency(lat.medianMs(), lat.threads());
-        Double ort = onnxLatency(net.spec(), w);
+        OnnxLatency.Timed ort = onnxLatency(net.spec(), w);
         if (ort != null) {
-            m = m.withOnnxLatency(ort);
+            m = m.withOnnxLatency(ort.ms(), ort.threads());
         }
         new ModelDir(d.resolve("model")).save(net.spec(), w, m);
         try {
@@ -102,10 +102,10 @@ final class TrainAndMeasure {
         return row;
     }
 
-    /** Batch-1 latency in ONNX Runtime, or null (logged) when the network cannot be exported or run there. */
-    Double onnxLatency(NetworkSpec spec, Weights w) {
+    /** Batch-1 latency in ONNX Runtime (the faster of one thread and every core), or null (logged) when the network cannot be exported or run there. */
+    OnnxLatency.Timed onnxLatency(NetworkSpec spec, Weights w) {
         try {
-            return OnnxLatency.measure(spec, w, Latency.threads(), warmup(), latencyRuns);
+            return OnnxLatency.fastest(spec, w, warmup(), latencyRuns);
         } catch (RuntimeException e) {
             log.accept("ONNX Runtime latency of " + spec.name() + " not measured: " + e.getMessage());
             return null;

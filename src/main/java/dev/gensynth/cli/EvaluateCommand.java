@@ -60,7 +60,8 @@ final class EvaluateCommand implements Callable<Integer> {
         try (Network net = Network.create(spec, weights)) {
             Metrics m = Measure.of(net, test, "test", latencyRuns);
             if (latencyRuns > 0) {
-                m = m.withOnnxLatency(onnxLatency(spec, weights, m.latencyThreads()));
+                OnnxLatency.Timed ort = onnxLatency(spec, weights);
+                m = m.withOnnxLatency(ort.ms(), ort.threads());
             }
             if (Files.isRegularFile(dir.weightsFile())) {
                 m = m.withModelBytes(Files.size(dir.weightsFile()));
@@ -76,11 +77,11 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Batch-1 latency of the same network exported to ONNX and run in ONNX Runtime. */
-    private double onnxLatency(NetworkSpec spec, dev.gensynth.model.Weights weights, int threads) throws Exception {
+    private OnnxLatency.Timed onnxLatency(NetworkSpec spec, dev.gensynth.model.Weights weights) throws Exception {
         Path tmp = Files.createTempFile("gensynth-eval", ".onnx");
         try {
             OnnxExporter.export(spec, weights, tmp);
-            return OnnxLatency.measure(tmp, spec.input(), threads, Measure.WARMUP, latencyRuns);
+            return OnnxLatency.fastest(tmp, spec.input(), Measure.WARMUP, latencyRuns);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -95,8 +96,10 @@ final class EvaluateCommand implements Callable<Integer> {
                 m.netScore() == null ? "-" : String.format("%.2f", m.netScore()),
                 m.latencyMs() == null ? "-" : String.format("%.3f", m.latencyMs()),
                 m.onnxLatencyMs() == null ? "-" : String.format("%.3f", m.onnxLatencyMs()),
-                m.latencyThreads() == null ? "-" : m.latencyThreads(),
+                m.latencyThreads() == null ? "-" : m.onnxLatencyThreads() == null ? m.latencyThreads()
+                        : m.latencyThreads() + " / " + m.onnxLatencyThreads(),
                 m.modelBytes() == null ? "-" : String.format("%.1f", m.modelBytes() / 1024.0));
-        return t + "(information density: top-1 % per million params; latency: batch 1, median after warm-up)\n";
+        return t + "(information density: top-1 % per million params; latency: batch 1, median after warm-up;"
+                + " threads: DJL's / ONNX Runtime's, the faster of one and every core)\n";
     }
 }

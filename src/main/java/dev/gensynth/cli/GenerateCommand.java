@@ -45,7 +45,7 @@ final class GenerateCommand implements Callable<Integer> {
         Metrics proto = Generation.prototypeMetrics(run);
         boolean predicted = gen.stream().anyMatch(g -> g.predictedLatencyMs() != null);
         List<String> head = new java.util.ArrayList<>(List.of("network", "seed", "top-1 %", "params", "MACs",
-                "MACs x fewer", "NetScore", "DJL ms", "ORT ms"));
+                "MACs x fewer", "NetScore", "DJL ms", "ORT ms (threads)"));
         if (predicted) {
             head.add("predicted ms");
         }
@@ -53,7 +53,7 @@ final class GenerateCommand implements Callable<Integer> {
         Table t = new Table(head.toArray(String[]::new));
         List<Object> protoRow = new java.util.ArrayList<>(List.of(proto.network() + " (prototype)", "-",
                 String.format("%.2f", proto.top1()), Table.count(proto.params()), Table.count(proto.macs()), "1.0",
-                String.format("%.2f", proto.netScore()), ms(proto.latencyMs()), ms(proto.onnxLatencyMs())));
+                String.format("%.2f", proto.netScore()), ms(proto.latencyMs()), ort(proto)));
         if (predicted) {
             protoRow.add("-");
         }
@@ -66,7 +66,7 @@ final class GenerateCommand implements Callable<Integer> {
             List<Object> row = new java.util.ArrayList<>(List.of(g.network(), g.seed(),
                     measured ? String.format("%.2f", m.top1()) : verdict, Table.count(m.params()),
                     Table.count(m.macs()), String.format("%.1f", (double) proto.macs() / m.macs()),
-                    measured ? String.format("%.2f", m.netScore()) : "-", ms(m.latencyMs()), ms(m.onnxLatencyMs())));
+                    measured ? String.format("%.2f", m.netScore()) : "-", ms(m.latencyMs()), ort(m)));
             if (predicted) {
                 row.add(ms(g.predictedLatencyMs()));
             }
@@ -99,6 +99,11 @@ final class GenerateCommand implements Callable<Integer> {
         double bias = java.util.Arrays.stream(err).average().orElse(0);
         return String.format("latency model: predicted vs measured in ONNX Runtime, mean |error| %.0f %%, max %.0f %%,"
                 + " mean %+.0f %% (%d networks)", 100 * mean, 100 * max, 100 * bias, err.length);
+    }
+
+    private static String ort(Metrics m) {
+        return m.onnxLatencyMs() == null ? "-" : ms(m.onnxLatencyMs())
+                + (m.onnxLatencyThreads() == null ? "" : " (" + m.onnxLatencyThreads() + ")");
     }
 
     private static String ms(Double v) {

@@ -174,12 +174,12 @@ public final class Prober {
     }
 
     /**
-     * Batch-1 latency in ONNX Runtime, the deployment runtime (median of {@code runs} after warm-up, at
-     * the machine's latency threads): DJL's per-operator overhead at batch 1 is 4-17x larger and
+     * Batch-1 latency in ONNX Runtime, the deployment runtime (median of {@code runs} after warm-up, at the
+     * faster of one thread and every core, {@link OnnxLatency#fastest}): DJL's per-operator overhead at batch 1 is 4-17x larger and
      * would rank candidates by their number of layers rather than by what they cost where they run.
      */
     static double latency(NetworkSpec spec, Weights weights, int runs) {
-        return OnnxLatency.measure(spec, weights, Latency.threads(), LATENCY_WARMUP, runs);
+        return OnnxLatency.fastest(spec, weights, LATENCY_WARMUP, runs).ms();
     }
 
     /**

@@ -25,7 +25,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Predicted batch-1 latency in ONNX Runtime from the per-layer table:
+ * Predicted batch-1 latency in ONNX Runtime (at the faster of one thread and every core, as networks are
+ * judged) from the per-layer table:
  * {@code overhead + scale · Σ table(segment) + perSegment · segments}.
  *
  * <p>Segments timed alone do not add up to the network: on this kind of machine a 54-layer network at a
@@ -77,10 +78,6 @@ public final class LatencyModel {
 
     public List<Check> calibration() {
         return calibration;
-    }
-
-    public int threads() {
-        return table.threads();
     }
 
     /** Keeps the rows measured since the last call in the machine's table. */
@@ -174,7 +171,7 @@ public final class LatencyModel {
         for (int r = 0; r < CALIBRATION_ROUNDS; r++) {
             for (int i = 0; i < nets.size(); i++) {
                 NetworkSpec n = nets.get(i);
-                ms[i][r] = OnnxLatency.measure(n, Weights.initial(n, 1), table.threads(), 20, CALIBRATION_RUNS);
+                ms[i][r] = OnnxLatency.fastest(n, Weights.initial(n, 1), 20, CALIBRATION_RUNS).ms();
             }
         }
         double over = table.overheadMs();
@@ -275,7 +272,8 @@ public final class LatencyModel {
         ObjectNode root = JSON.createObjectNode();
         root.put("formula", "overheadMs + scale * sum(segment alone) + perSegmentMs * segments");
         root.put("machine", table.machine());
-        root.put("threads", table.threads());
+        root.put("tableThreads", table.threads());
+        root.put("predicts", "batch-1 latency at the faster of one intra-op thread and every core");
         root.put("overheadMs", overheadMs);
         root.put("scale", scale);
         root.put("perSegmentMs", perSegmentMs);

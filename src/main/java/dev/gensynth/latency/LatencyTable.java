@@ -44,11 +44,19 @@ public final class LatencyTable {
         this.rows = rows;
     }
 
-    /** The table of this machine at {@code threads} intra-op threads, from the cache if there is one. */
-    public static LatencyTable forMachine(int threads) {
+    /**
+     * The table of this machine, from the cache if there is one. Segments are timed at one intra-op thread:
+     * that is stable (within about 5 % between sessions) where two threads on two cores gave the same small
+     * network 0.055 or 0.10 ms depending on the session; the model's calibration maps it to the latency
+     * networks are judged by ({@link dev.gensynth.export.OnnxLatency#fastest}).
+     */
+    public static LatencyTable forMachine() {
+        int threads = 1;
         Provenance p = Provenance.current();
-        String machine = p.cpu() + ", ONNX Runtime " + p.onnxRuntimeVersion() + ", " + threads + " threads";
-        Path f = UserCache.dir().resolve("latency").resolve(UserCache.fileName(machine) + ".json");
+        String machine = p.cpu() + ", ONNX Runtime " + p.onnxRuntimeVersion() + ", " + threads + " thread";
+        // the CPU's name can be as vague as "AMD EPYC": its instruction sets tell generations apart
+        String key = machine + "|" + dev.gensynth.engine.Kernels.cpu().flags();
+        Path f = UserCache.dir().resolve("latency").resolve(UserCache.fileName(key) + ".json");
         if (Files.isRegularFile(f)) {
             try {
                 JsonNode n = JSON.readTree(f.toFile());
@@ -64,8 +72,8 @@ public final class LatencyTable {
     }
 
     /** A table that is not kept on disk (tests). */
-    public static LatencyTable inMemory(int threads) {
-        return new LatencyTable(null, "in memory", threads, Double.NaN, new TreeMap<>());
+    public static LatencyTable inMemory() {
+        return new LatencyTable(null, "in memory", 1, Double.NaN, new TreeMap<>());
     }
 
     public int threads() {

@@ -13,44 +13,45 @@ import dev.gensynth.provenance.Provenance;
  * @param latencyMs median batch-1 CPU forward time after warm-up, with {@code latencyThreads}
  * @param modelBytes size of the saved weights file
  * @param onnxLatencyMs the same latency for the ONNX export in ONNX Runtime, when measured
+ * @param onnxLatencyThreads the intra-op threads of {@code onnxLatencyMs}: the faster of one and every core
  * @param provenance how the file holding these metrics was made; set when it is written (latency
  *     and accuracy depend on the machine, threads, kernels and versions it names)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Metrics(String network, long params, long macs, long activationBytes, Double top1,
         String evaluatedOn, Double informationDensity, Double netScore, Double latencyMs, Integer latencyThreads,
-        Long modelBytes, Double onnxLatencyMs, Provenance provenance) {
+        Long modelBytes, Double onnxLatencyMs, Integer onnxLatencyThreads, Provenance provenance) {
 
     /** Metrics known from the spec alone. */
     public static Metrics fromCost(String network, Cost cost) {
         return new Metrics(network, cost.params(), cost.macs(), cost.activationBytes(), null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     public Metrics withAccuracy(double top1Percent, String split) {
         return new Metrics(network, params, macs, activationBytes, top1Percent, split,
                 Scores.informationDensity(top1Percent, params / 1e6),
                 Scores.netScore(top1Percent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes,
-                onnxLatencyMs, provenance);
+                onnxLatencyMs, onnxLatencyThreads, provenance);
     }
 
     public Metrics withLatency(double ms, int threads) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                ms, threads, modelBytes, onnxLatencyMs, provenance);
+                ms, threads, modelBytes, onnxLatencyMs, onnxLatencyThreads, provenance);
     }
 
     public Metrics withModelBytes(long bytes) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                latencyMs, latencyThreads, bytes, onnxLatencyMs, provenance);
+                latencyMs, latencyThreads, bytes, onnxLatencyMs, onnxLatencyThreads, provenance);
     }
 
-    public Metrics withOnnxLatency(double ms) {
+    public Metrics withOnnxLatency(double ms, int threads) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                latencyMs, latencyThreads, modelBytes, ms, provenance);
+                latencyMs, latencyThreads, modelBytes, ms, threads, provenance);
     }
 
     public Metrics withProvenance(Provenance p) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                latencyMs, latencyThreads, modelBytes, onnxLatencyMs, p);
+                latencyMs, latencyThreads, modelBytes, onnxLatencyMs, onnxLatencyThreads, p);
     }
 }

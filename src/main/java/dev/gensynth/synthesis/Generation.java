@@ -65,7 +65,7 @@ public final class Generation {
             return null;
         }
         try {
-            return LatencyModel.load(f, LatencyTable.forMachine(dev.gensynth.metrics.Latency.threads()));
+            return LatencyModel.load(f, LatencyTable.forMachine());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -119,8 +119,8 @@ public final class Generation {
                 }
                 Metrics m = Measure.of(net, data.test(), "test", 50);
                 // r's latency is the deployment runtime's, as the inquisitor judged candidates by
-                m = m.withOnnxLatency(OnnxLatency.measure(cut.spec(), r.weights(), m.latencyThreads(), Measure.WARMUP,
-                        50));
+                OnnxLatency.Timed ort = OnnxLatency.fastest(cut.spec(), r.weights(), Measure.WARMUP, 50);
+                m = m.withOnnxLatency(ort.ms(), ort.threads());
                 Observation o = new Observation(m.top1(), m.params(), m.macs(), m.onnxLatencyMs(), "test");
                 Verdict v = cfg.requirements().check(o, proto.testTop1());
                 m = new ModelDir(dir).save(cut.spec(), r.weights(), m);
@@ -131,7 +131,7 @@ public final class Generation {
                     onnx = dir.resolve("model.onnx");
                     var test = data.test().head(32);
                     Export.run(cut.spec(), r.weights(), m, onnx, Export.Options.defaults().withInputs(test.x(),
-                            test.size()).withLatency(m.latencyThreads(), Measure.WARMUP, 50));
+                            test.size()).withLatency(ort.threads(), Measure.WARMUP, 50));
                 }
                 result.add(new Generated(s.value(), cut.spec().name(), dir, m, v.met(), v.reasons(), u.score(o),
                         r.epochsRun(), (System.nanoTime() - t0) / 1e9, onnx, predicted));
@@ -152,11 +152,13 @@ public final class Generation {
     public static Metrics prototypeMetrics(Path runDir) {
         ModelDir d = new ModelDir(new RunDir(runDir).prototypeDir());
         Metrics m = d.metrics().orElseThrow();
-        if (m.onnxLatencyMs() != null || m.latencyThreads() == null) {
+        if (m.onnxLatencyMs() != null && m.onnxLatencyThreads() != null || m.latencyThreads() == null) {
             return m;
         }
-        // the generated networks' latency in ONNX Runtime needs the prototype's beside it, on this machine
+        // the generated networks' latency in ONNX Runtime needs the prototype's beside it, on this machine, timed
+        // the same way
         NetworkSpec spec = d.spec();
-        return m.withOnnxLatency(OnnxLatency.measure(spec, d.weights(spec), m.latencyThreads(), Measure.WARMUP, 50));
+        OnnxLatency.Timed ort = OnnxLatency.fastest(spec, d.weights(spec), Measure.WARMUP, 50);
+        return m.withOnnxLatency(ort.ms(), ort.threads());
     }
 }

@@ -203,7 +203,7 @@ public final class Synthesis {
      */
     private LatencyModel latencyModel(NetworkSpec protoSpec) {
         Path file = run.dir().resolve(LATENCY_MODEL);
-        LatencyTable table = LatencyTable.forMachine(dev.gensynth.metrics.Latency.threads());
+        LatencyTable table = LatencyTable.forMachine();
         try {
             if (Files.isRegularFile(file)) {
                 return LatencyModel.load(file, table);
@@ -212,9 +212,9 @@ public final class Synthesis {
             LatencyModel m = LatencyModel.calibrate(protoSpec, table);
             m.save(file);
             listener.onMessage(String.format("latency model: %.4f ms + %.3f x segments alone + %.4f ms per segment,"
-                    + " calibrated on %d networks in %.0f s (mean error %.0f %%; ONNX Runtime, %d threads)",
+                    + " calibrated on %d networks in %.0f s (mean error %.0f %%; ONNX Runtime)",
                     m.overheadMs(), m.scale(), m.perSegmentMs(), m.calibration().size(), (System.nanoTime() - t0) / 1e9,
-                    100 * LatencyModel.meanAbsError(m.calibration()), m.threads()));
+                    100 * LatencyModel.meanAbsError(m.calibration())));
             return m;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -59,7 +59,7 @@ class LatencyModelTest {
 
     @Test
     void calibratedOnThePrototypeItPredictsAndAimsConsistently() {
-        LatencyModel m = LatencyModel.calibrate(NET, LatencyTable.inMemory(1));
+        LatencyModel m = LatencyModel.calibrate(NET, LatencyTable.inMemory());
         // 4 widths x (with blocks, without any, without every other one)
         assertThat(m.calibration()).hasSize(12).allSatisfy(c -> {
             assertThat(c.measuredMs()).isPositive();
