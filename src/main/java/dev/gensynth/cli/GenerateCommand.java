@@ -80,11 +80,25 @@ final class GenerateCommand implements Callable<Integer> {
         long met = gen.stream().filter(Generation.Generated::met).count();
         System.out.printf("%d of %d generated networks meet the requirements on the test split; model directories "
                 + "in %s%n", met, gen.size(), out != null ? out : run.resolve("generated"));
+        dev.gensynth.inquisitor.Promise promise = Generation.promise(run);
+        if (promise != null) {
+            System.out.println(promised(promise, met, gen.size()));
+        }
         System.out.println("report: " + dev.gensynth.report.RunReport.write(run));
         if (json != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), gen);
         }
         return 0;
+    }
+
+    /** What the generator promised beside what these networks did. */
+    static String promised(dev.gensynth.inquisitor.Promise p, long met, int n) {
+        double expected = p.probability() * n;
+        // a shortfall within what chance gives n draws at that probability is not a broken promise
+        double sd = Math.sqrt(n * p.probability() * (1 - p.probability()));
+        String verdict = met >= Math.floor(expected - 2 * sd) ? "as promised" : "fewer than promised";
+        return String.format("the generator promised: %s; expected %.1f of %d, %d met it (%s)", p.describe(),
+                expected, n, met, verdict);
     }
 
     /** How far the run's latency model was off for these networks, against ONNX Runtime's measurement. */

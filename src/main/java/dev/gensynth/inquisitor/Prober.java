@@ -74,6 +74,21 @@ public final class Prober {
         this.latencyModel = latencyModel;
     }
 
+    /**
+     * A prober of the final generator for its {@link Promise}: {@code samples} networks per probe, fine-tuned
+     * with {@code recipe} (the generate step's), as users will get them.
+     */
+    public Prober forPromise(TrainConfig recipe, int samples) {
+        return new Prober(requirements, utility, prototype, train, validation, recipe, distill, samples, latencyRuns,
+                runSeed.derive("promise", 0), latencyModel);
+    }
+
+    /** What the final generator {@code g}, aimed at {@code ratio} of its parent's cost, promises (see {@link Promise}). */
+    public Promise promise(Generator g, double ratio, ProbeListener listener) {
+        Probe p = probe(g, 0, listener);
+        return Promise.of(ratio, p.records(), floor(), requirements.maxLatencyMs(), validation.size());
+    }
+
     /** This prober, recording what {@code model} predicts for each candidate next to what it measures. */
     public Prober withLatencyModel(LatencyModel model) {
         return new Prober(requirements, utility, prototype, train, validation, finetune, distill, candidates,

@@ -9,6 +9,7 @@ import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.generator.Generator;
 import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.generator.Slicer;
+import dev.gensynth.inquisitor.Promise;
 import dev.gensynth.latency.LatencyModel;
 import dev.gensynth.latency.LatencyTable;
 import dev.gensynth.metrics.Cost;
@@ -56,6 +57,20 @@ public final class Generation {
     public record Generated(long seed, String network, Path modelDir, Metrics metrics, boolean met,
             List<String> reasons, double utility, double finetuneEpochs, double seconds, Path onnx,
             Double predictedLatencyMs) {
+    }
+
+    /** What the run's final generator promised ({@link Promise}), or null for a run that did not sample it. */
+    public static Promise promise(Path runDir) {
+        Path f = runDir.resolve("generator").resolve(Synthesis.PROMISE);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            return RunDir.JSON.readValue(f.toFile(), Promise.class);
+        } catch (IOException e) {
+            throw new UserError(f + " cannot be read (" + e.getMessage() + "); the generator itself is fine, and"
+                    + " 'gensynth generate' works without it once it is removed");
+        }
     }
 
     /** The run's latency model, when G aimed at latency; else null. */

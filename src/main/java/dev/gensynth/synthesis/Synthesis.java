@@ -11,6 +11,8 @@ import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.inquisitor.Inquisitor;
 import dev.gensynth.inquisitor.Prober;
 import dev.gensynth.inquisitor.InquisitorState;
+import dev.gensynth.inquisitor.ProbeListener;
+import dev.gensynth.inquisitor.Promise;
 import dev.gensynth.latency.LatencyModel;
 import dev.gensynth.latency.LatencyTable;
 import dev.gensynth.metrics.Cost;
@@ -74,6 +76,9 @@ public final class Synthesis {
         SynthesisConfig cfg = SynthesisConfig.load(run.config());
         return new Synthesis(cfg, run, listener).execute();
     }
+
+    /** What the final generator promises, beside it in {@code generator/}. */
+    public static final String PROMISE = "promise.json";
 
     /** The run's latency model, when G aims at latency. */
     public static final String LATENCY_MODEL = "latency_model.json";
@@ -184,9 +189,38 @@ public final class Synthesis {
                 latencyModel.keepTable();
             }
         }
-        GeneratorState fin = inq.finalGenerator(new Generator(gState, cfg.search().widths()));
+        Generator last = new Generator(gState, cfg.search().widths());
+        GeneratorState fin;
+        Promise promise = null;
+        if (cfg.search().promiseSamples() > 0) {
+            Inquisitor.Final f = inq.promisedGenerator(last, cfg.generateFinetune(), cfg.search().promiseSamples(),
+                    new ProbeListener() {
+                        @Override
+                        public dev.gensynth.train.TrainListener training(int c, int index, String network) {
+                            return listener.training(c, index, network);
+                        }
+
+                        @Override
+                        public void onCandidate(CandidateRecord r) {
+                            listener.onMessage(String.format("  final generator sample %d: top-1 %.2f%%, %,d MACs%s, %s",
+                                    r.index() + 1, r.top1(), r.macs(), Double.isNaN(r.latencyMs()) ? ""
+                                            : String.format(", %.3f ms", r.latencyMs()),
+                                    r.met() ? "meets r" : "misses r: " + String.join("; ", r.reasons())));
+                        }
+                    }, listener::onMessage);
+            fin = f.generator();
+            promise = f.promise();
+        } else {
+            fin = inq.finalGenerator(last);
+        }
+        Promise promised = promise;
         try {
-            AtomicFiles.replaceDirectory(run.dir().resolve("generator"), d -> RunDir.saveGenerator(fin, d));
+            AtomicFiles.replaceDirectory(run.dir().resolve("generator"), d -> {
+                RunDir.saveGenerator(fin, d);
+                if (promised != null) {
+                    RunDir.JSON.writeValue(d.resolve(PROMISE).toFile(), promised);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -62,9 +62,11 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      * @param latencyRuns timed batch-1 passes per candidate (0: only when a requirement or U needs it)
      * @param aim what G aims at: {@code macs}, {@code latency} (predicted by the per-layer table, {@code
      *     dev.gensynth.latency}), or {@code auto}: latency when a requirement or U reads it, else MACs
+     * @param promiseSamples networks the final generator makes, fine-tunes with the generate recipe and
+     *     measures on validation to state how likely its networks meet r ({@code Promise}; 0: none)
      */
     public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple,
-            boolean skipBlocks, int stimuli, int latencyRuns, String aim) {
+            boolean skipBlocks, int stimuli, int latencyRuns, String aim, int promiseSamples) {
         /** The widths the generator may give a group. */
         public Widths widths() {
             return new Widths(minChannels, widthMultiple);
@@ -207,19 +209,19 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
 
         JsonNode s = root.path("search");
         only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "skipBlocks", "stimuli",
-                "latencyRuns", "aim"));
+                "latencyRuns", "aim", "promiseSamples"));
         Search search = new Search(s.path("initialPush").asDouble(0.6), s.path("sharpness").asDouble(12),
                 s.path("minChannels").asInt(2), s.path("widthMultiple").asInt(Widths.DEFAULT_MULTIPLE),
                 bool(s, "skipBlocks", true, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0),
-                s.path("aim").asText("auto"));
+                s.path("aim").asText("auto"), s.path("promiseSamples").asInt(3));
         if (!Set.of("auto", "macs", "latency").contains(search.aim())) {
             throw new UserError("search.aim must be auto, macs or latency, got '" + search.aim() + "'");
         }
         if (!(search.initialPush() > 0 && search.initialPush() < 1) || search.sharpness() <= 0
                 || search.minChannels() < 1 || search.widthMultiple() < 1 || search.stimuli() < 1
-                || search.latencyRuns() < 0) {
+                || search.latencyRuns() < 0 || search.promiseSamples() < 0) {
             throw new UserError("search: initialPush must be in (0, 1), sharpness > 0, minChannels >= 1, widthMultiple"
-                    + " >= 1, stimuli >= 1, latencyRuns >= 0");
+                    + " >= 1, stimuli >= 1, latencyRuns >= 0, promiseSamples >= 0");
         }
         JsonNode g = root.path("generate");
         TrainConfig gen = Recipes.merge(TrainConfig.defaults().withLearningRate(0.02).withWarmupEpochs(0)

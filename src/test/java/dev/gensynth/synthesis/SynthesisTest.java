@@ -131,6 +131,13 @@ class SynthesisTest {
                 .isEqualTo(SpecIO.toJson(new Generator(RunDir.loadGenerator(run.resolve("generator")), new Widths(2, 8))
                         .generate(new Seed(100)).spec()));
 
+        // beside it, what it promises: from 3 networks of its own, fine-tuned as generate does, on validation
+        dev.gensynth.inquisitor.Promise promise = Generation.promise(run);
+        assertThat(promise).isNotNull();
+        assertThat(promise.samples()).isEqualTo(3);
+        assertThat(promise.probability()).isBetween(0.0, 1.0);
+        assertThat(promise.ratio()).isIn(0.9, 1.0, 0.8);
+
         List<Generation.Generated> gen = Generation.run(run, Seed.parseList("100..101"), null, null, false, false,
                 n -> dev.gensynth.train.TrainListener.SILENT);
         assertThat(gen).hasSize(2);

@@ -1,0 +1,103 @@
+package dev.gensynth.inquisitor;
+
+import java.util.List;
+
+/**
+ * What the final generator promises about the networks it will make: how likely one of them meets r on
+ * data it has not seen. Not assumed from the search: measured on networks the generator made from seeds
+ * of its own, fine-tuned with the generate recipe and measured on the validation split, and stated with
+ * the spread those samples show.
+ *
+ * <p>The top-1 part treats a fresh network's top-1 on the test split as normal around the samples' mean,
+ * with their spread across seeds and the sampling error of a split of the validation split's size on
+ * top; the latency part treats its log latency as normal around the samples', with at least 5 % spread
+ * (what one thread shows between sessions). A sample whose fine-tuning diverged counts as a miss.
+ *
+ * @param ratio the final generator's expected cost relative to the final parent
+ * @param met how many samples met r on validation
+ * @param probability the chance that one fresh network meets r (both parts together)
+ */
+public record Promise(double ratio, int samples, int met, double meanTop1, double spreadTop1, double floor,
+        double meanLatencyMs, Double maxLatencyMs, double probability) {
+    /** The confidence the final generator aims at: 19 networks in 20 meeting r. */
+    public static final double TARGET = 0.95;
+    /** Least spread of log latency assumed between sessions. */
+    private static final double LATENCY_SPREAD = 0.05;
+
+    /**
+     * @param floor r's validation top-1 floor (NaN when r sets none)
+     * @param validationSize images in the validation split, for its sampling error
+     */
+    static Promise of(double ratio, List<CandidateRecord> samples, double floor, Double maxLatencyMs,
+            int validationSize) {
+        List<CandidateRecord> measured = samples.stream().filter(CandidateRecord::measured).toList();
+        int n = measured.size();
+        double alive = samples.isEmpty() ? 0 : (double) n / samples.size();
+        double mean = measured.stream().mapToDouble(CandidateRecord::top1).average().orElse(Double.NaN);
+        double spread = spread(measured.stream().mapToDouble(CandidateRecord::top1).toArray());
+        double pTop1 = 1;
+        if (!Double.isNaN(floor)) {
+            double p = Math.max(0, Math.min(1, mean / 100));
+            double sampling = 100 * Math.sqrt(p * (1 - p) / Math.max(1, validationSize));
+            double sigma = Math.sqrt(spread * spread + sampling * sampling);
+            pTop1 = n == 0 ? 0 : sigma > 0 ? phi((mean - floor) / sigma) : mean >= floor ? 1 : 0;
+        }
+        double meanLatency = Double.NaN;
+        double pLatency = 1;
+        if (maxLatencyMs != null) {
+            double[] logs = measured.stream().mapToDouble(r -> Math.log(r.latencyMs())).toArray();
+            double meanLog = java.util.Arrays.stream(logs).average().orElse(Double.NaN);
+            meanLatency = Math.exp(meanLog);
+            double sd = Math.max(LATENCY_SPREAD, spread(logs));
+            pLatency = n == 0 ? 0 : phi((Math.log(maxLatencyMs) - meanLog) / sd);
+        }
+        int met = (int) samples.stream().filter(CandidateRecord::met).count();
+        return new Promise(ratio, samples.size(), met, mean, spread, floor, meanLatency, maxLatencyMs,
+                alive * pTop1 * pLatency);
+    }
+
+    /** Whether the latency part is the weaker one (then a narrower generator, not a wider one, would help). */
+    boolean latencyIsWeaker() {
+        if (maxLatencyMs == null || Double.isNaN(meanLatencyMs)) {
+            return false;
+        }
+        double latencyMargin = Math.log(maxLatencyMs / meanLatencyMs) / LATENCY_SPREAD;
+        double top1Margin = Double.isNaN(floor) ? Double.POSITIVE_INFINITY
+                : (meanTop1 - floor) / Math.max(spreadTop1, 0.1);
+        return latencyMargin < top1Margin;
+    }
+
+    /** One line for logs and for {@code generate}. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder(String.format("a fresh network meets r with probability %.2f (%d of %d"
+                + " samples met it on validation", probability, met, samples));
+        if (Double.isNaN(meanTop1)) {
+            sb.append("; none could be measured: every fine-tuning diverged");
+        } else if (!Double.isNaN(floor)) {
+            sb.append(String.format("; top-1 %.2f %% ± %.2f against the floor %.2f %%", meanTop1, spreadTop1, floor));
+        }
+        if (maxLatencyMs != null && !Double.isNaN(meanLatencyMs)) {
+            sb.append(String.format("; latency %.3f ms against %.3f ms", meanLatencyMs, maxLatencyMs));
+        }
+        return sb.append(String.format("; the generator aims at %.2f of its parent's cost)", ratio)).toString();
+    }
+
+    /** Sample standard deviation (0 for fewer than two values). */
+    private static double spread(double[] v) {
+        if (v.length < 2) {
+            return 0;
+        }
+        double m = java.util.Arrays.stream(v).average().orElse(0);
+        double ss = java.util.Arrays.stream(v).map(x -> (x - m) * (x - m)).sum();
+        return Math.sqrt(ss / (v.length - 1));
+    }
+
+    /** The standard normal distribution function (Abramowitz and Stegun 7.1.26, error below 1.5e-7). */
+    static double phi(double z) {
+        double x = Math.abs(z) / Math.sqrt(2);
+        double t = 1 / (1 + 0.3275911 * x);
+        double erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
+                + 0.254829592) * t * Math.exp(-x * x);
+        return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+    }
+}

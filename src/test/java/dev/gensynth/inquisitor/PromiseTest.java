@@ -1,0 +1,50 @@
+package dev.gensynth.inquisitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PromiseTest {
+    private static CandidateRecord sample(double top1, double ms, boolean met) {
+        return new CandidateRecord(0, 0, 1, "n", List.of(8), 100, 1000, top1, ms, met, List.of(), 1, 1, 1, false,
+                List.of(), null);
+    }
+
+    @Test
+    void theNormalDistributionFunctionIsRight() {
+        assertThat(Promise.phi(0)).isCloseTo(0.5, within(1e-7));
+        assertThat(Promise.phi(1.6448536)).isCloseTo(0.95, within(1e-6));
+        assertThat(Promise.phi(-1.959964)).isCloseTo(0.025, within(1e-6));
+    }
+
+    @Test
+    void theTop1PartWeighsTheMarginAgainstTheSpreadAcrossSeedsAndTheSplitsSamplingError() {
+        // 3 samples 0.5 points above the floor, spread 0.1, on a 10,000-image split (sampling error 0.27)
+        Promise p = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.5, Double.NaN, true),
+                sample(92.6, Double.NaN, true)), 92.0, null, 10_000);
+        double sampling = 100 * Math.sqrt(0.925 * 0.075 / 10_000);
+        assertThat(p.probability()).isCloseTo(Promise.phi(0.5 / Math.sqrt(0.01 + sampling * sampling)),
+                within(1e-9));
+        assertThat(p.met()).isEqualTo(3);
+        // the same margin on a 200-image split promises much less
+        Promise small = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.5, Double.NaN, true),
+                sample(92.6, Double.NaN, true)), 92.0, null, 200);
+        assertThat(small.probability()).isLessThan(p.probability() - 0.2);
+        // a sample whose fine-tuning diverged is a miss
+        Promise diverged = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.6, Double.NaN, true),
+                sample(Double.NaN, Double.NaN, false)), 92.0, null, 10_000);
+        assertThat(diverged.probability()).isLessThan(0.67);
+    }
+
+    @Test
+    void theLatencyPartNeedsTheSamplesBelowTheBoundByMoreThanTheirSpread() {
+        List<CandidateRecord> fast = List.of(sample(92, 0.050, true), sample(92, 0.052, true), sample(92, 0.051, true));
+        assertThat(Promise.of(0.9, fast, Double.NaN, 0.09, 10_000).probability()).isGreaterThan(0.99);
+        Promise near = Promise.of(0.9, fast, Double.NaN, 0.052, 10_000);
+        assertThat(near.probability()).isBetween(0.5, 0.8);
+        assertThat(near.latencyIsWeaker()).isTrue();
+        assertThat(Promise.of(0.9, fast, 91.99, 0.2, 10_000).latencyIsWeaker()).isFalse();
+    }
+}
