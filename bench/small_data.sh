@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Small data: does synthesis end at least as small as uniform width scaling meeting the same floor,
+# on a data set as small as users often have? The first 1,200 training images of Fashion-MNIST
+# (validation fraction 0.15, so candidates are judged on 180 images: one image is 0.56 points) and
+# the first 2,000 test images. Synthesis (bench/small-data.yaml: the residual prototype for 15 epochs,
+# 10 cycles x 2 candidates x 2 epochs) then `generate` of 4 fresh seeds, against the prototype's
+# architecture narrowed to x0.75, 0.5, 0.375, 0.25 and 0.125 and trained from scratch with the
+# prototype's recipe. Every network is judged on the test split against top-1 >= prototype - 1.0.
+# Writes bench/results/small_data.md (and .json); about 10 minutes on an idle 2-core machine.
+# Scratch files (data, run, models) go to target/small-data/.
+#
+#   bench/small_data.sh [--smoke] [--out DIR]
+#
+# --smoke: the same steps at the smallest size (bench/small-data-smoke.yaml, 300 training images,
+# two widths), results in a temporary directory unless --out says otherwise; the numbers mean nothing.
+set -euo pipefail
+SCRIPT=small_data.sh
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/bench/lib/common.sh"
+SMOKE=0 OUT_ARG=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --smoke) SMOKE=1; shift ;;
+    --out) bench_need_value "$1" $#; OUT_ARG="$2"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) bench_die "unknown option $1 — see $SCRIPT --help" ;;
+  esac
+done
+cd "$ROOT"
+OUT="$(bench_results_dir "$SMOKE" "$OUT_ARG")"
+if (( SMOKE )); then
+  CONFIG=bench/small-data-smoke.yaml SCRATCH="$ROOT/target/small-data-smoke" TRAIN=300 TEST=200
+  WIDTHS="0.5 0.25" EPOCHS=1 SEEDS=100..101
+else
+  CONFIG=bench/small-data.yaml SCRATCH="$ROOT/target/small-data" TRAIN=1200 TEST=2000
+  WIDTHS="0.75 0.5 0.375 0.25 0.125" EPOCHS=15 SEEDS=100..103
+fi
+[[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz || -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte ]] \
+  || bench_die "Fashion-MNIST is not in /usr/share/datasets/fashion-mnist — install it (apt-get install dataset-fashion-mnist)"
+GENSYNTH="${GENSYNTH:-$ROOT/bin/gensynth}"
+bench_jar
+STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+T0=$(date +%s)
+if [[ ! -f "$SCRATCH/data/t10k-labels-idx1-ubyte" ]]; then
+  rm -rf "$SCRATCH/data.tmp"
+  java -Dai.djl.offline=true -cp "$ROOT/target/gensynth.jar:$ROOT/target/lib/*" dev.gensynth.bench.KillDrill subset \
+    --from /usr/share/datasets/fashion-mnist --train "$TRAIN" --test "$TEST" --out "$SCRATCH/data.tmp"
+  rm -rf "$SCRATCH/data" && mv "$SCRATCH/data.tmp" "$SCRATCH/data"
+fi
+WORK="$SCRATCH/work"
+rm -rf "$WORK" && mkdir -p "$WORK"
+
+"$GENSYNTH" synthesize --config "$CONFIG" --out "$WORK/run" > "$WORK/synthesize.log" 2>&1 \
+  || { tail -5 "$WORK/synthesize.log" >&2; bench_die "the synthesis failed; its log is $WORK/synthesize.log"; }
+"$GENSYNTH" generate --run "$WORK/run" --seeds "$SEEDS" --json "$WORK/generated.json" > "$WORK/generate.log" 2>&1 \
+  || { tail -5 "$WORK/generate.log" >&2; bench_die "generate failed; its log is $WORK/generate.log"; }
+for w in $WIDTHS; do
+  "$GENSYNTH" train --arch resnet --width "$w" --dataset fashion-mnist --data "$SCRATCH/data" \
+    --validation-fraction 0.15 --data-seed 42 --epochs "$EPOCHS" --latency-runs 0 --out "$WORK/width-$w" \
+    > "$WORK/width-$w.log" 2>&1 || { tail -5 "$WORK/width-$w.log" >&2; bench_die "training x$w failed; see $WORK/width-$w.log"; }
+done
+SECONDS_USED=$(( $(date +%s) - T0 ))
+
+python3 - "$WORK" "$OUT" "$CONFIG" "$STARTED" "$SECONDS_USED" "$SEEDS" "$EPOCHS" "$WIDTHS" "$TRAIN" "$TEST" "$(grep -m1 "model name" /proc/cpuinfo | sed "s/.*: //"), $(nproc) cores" <<'PY'
+import json, sys, os
+work, out, config, started, seconds, seeds, epochs, widths, ntrain, ntest, machine = sys.argv[1:]
+ntrain, ntest = int(ntrain), int(ntest)
+proto = json.load(open(os.path.join(work, "run", "prototype", "metrics.json")))
+floor = proto["top1"] - 1.0
+gen = json.load(open(os.path.join(work, "generated.json")))
+promise_file = os.path.join(work, "run", "generator", "promise.json")
+promise = json.load(open(promise_file)) if os.path.exists(promise_file) else None
+progress = json.load(open(os.path.join(work, "run", "progress.json")))
+rows = []
+for w in widths.split():
+    m = json.load(open(os.path.join(work, "width-" + w, "metrics.json")))
+    rows.append(("width x" + w, m["macs"], m["params"], m["top1"], m["top1"] >= floor))
+syn = []
+for g in gen:
+    m = g["metrics"]
+    t = m.get("top1")
+    syn.append(("generated s%d" % g["seed"], m["macs"], m["params"], t, t is not None and t >= floor))
+width_ok = [r for r in rows if r[4]]
+best_width = min(width_ok, key=lambda r: r[1]) if width_ok else None
+syn_ok = [r for r in syn if r[4]]
+lines = ["# Small data: synthesis against uniform width scaling", "",
+         "`bench/small_data.sh` (config `%s`), %s, %s s. Machine: %s." % (config, started, seconds, machine), "",
+         "Fashion-MNIST's first %s training images (validation fraction 0.15: %s to train, %s to judge candidates"
+         " by) and first %s test images. Prototype: %s, %.2f %% test top-1, %s MACs; the floor: top-1 >= %.2f %%"
+         " on the test split. Width scaling: the prototype's architecture narrowed uniformly and trained from scratch"
+         " with the prototype's recipe (%s epochs each); synthesis: %d cycles (%s), %.1f epochs of fine-tuning, then"
+         " `generate --seeds %s`." % (format(ntrain, ","), format(ntrain - round(0.15 * ntrain), ","),
+                                      format(round(0.15 * ntrain), ","), format(ntest, ","), proto["network"], proto["top1"], format(proto["macs"], ","), floor, epochs,
+                                      progress["cycles"], progress.get("stopReason", ""), progress["finetuneEpochs"], seeds), "",
+         "| network | MACs | params | test top-1 % | meets the floor |", "|---|---:|---:|---:|---|"]
+for r in rows + syn:
+    lines.append("| %s | %s | %s | %s | %s |" % (r[0], format(r[1], ","), format(r[2], ","),
+                 "-" if r[3] is None else "%.2f" % r[3], "yes" if r[4] else "no"))
+lines.append("")
+if promise:
+    lines.append("The final generator's promise: probability %.2f that a fresh network meets r (%d of %d samples on"
+                 " validation)." % (promise["probability"], promise["met"], promise["samples"]))
+    lines.append("")
+if best_width:
+    lines.append("Smallest width-scaled network meeting the floor: %s at %s MACs." % (best_width[0], format(best_width[1], ",")))
+else:
+    lines.append("No width-scaled network meets the floor.")
+if syn_ok:
+    most = max(r[1] for r in syn_ok)
+    lines.append("Generated networks meeting the floor: %d of %d, at most %s MACs; %s." % (len(syn_ok), len(syn),
+                 format(most, ","), "at least as small as width scaling" if best_width is None or most <= best_width[1]
+                 else "larger than width scaling"))
+else:
+    lines.append("No generated network meets the floor.")
+open(os.path.join(out, "small_data.md"), "w").write("\n".join(lines) + "\n")
+json.dump({"prototype": proto, "floor": floor, "width": rows, "generated": syn, "promise": promise},
+          open(os.path.join(out, "small_data.json"), "w"), indent=1)
+print("\n".join(lines))
+PY
+echo "results: $OUT/small_data.md"
