@@ -98,8 +98,15 @@ for r in rows + syn:
                  "-" if r[3] is None else "%.2f" % r[3], "yes" if r[4] else "no"))
 lines.append("")
 if promise:
-    lines.append("The final generator's promise: probability %.2f that a fresh network meets r (%d of %d samples on"
-                 " validation)." % (promise["probability"], promise["met"], promise["samples"]))
+    tested = [r[3] for r in syn if r[3] is not None]
+    lines.append("The final generator's promise: probability %.2f that a fresh network meets r (%d of %d samples met"
+                 " it on validation, their top-1 %.2f %%); expected %.1f of %d, %d met it on the test split (their"
+                 " top-1 %.2f %%). The prototype: %.2f %% on validation, %.2f %% on test." % (
+                     promise["probability"], promise["met"], promise["samples"], promise["meanTop1"],
+                     promise["probability"] * len(syn), len(syn), len(syn_ok),
+                     sum(tested) / len(tested) if tested else float("nan"),
+                     json.load(open(os.path.join(work, "run", "prototype", "prototype.json")))
+                     .get("validationTop1", float("nan")), proto["top1"]))
     lines.append("")
 if best_width:
     lines.append("Smallest width-scaled network meeting the floor: %s at %s MACs." % (best_width[0], format(best_width[1], ",")))

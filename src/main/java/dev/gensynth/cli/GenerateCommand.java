@@ -94,11 +94,23 @@ final class GenerateCommand implements Callable<Integer> {
     /** What the generator promised beside what these networks did. */
     static String promised(dev.gensynth.inquisitor.Promise p, long met, int n) {
         double expected = p.probability() * n;
-        // a shortfall within what chance gives n draws at that probability is not a broken promise
-        double sd = Math.sqrt(n * p.probability() * (1 - p.probability()));
-        String verdict = met >= Math.floor(expected - 2 * sd) ? "as promised" : "fewer than promised";
+        // a shortfall that n draws at the promised probability give at least one time in 20 is not a broken promise
+        String verdict = binomialAtMost(met, n, p.probability()) >= 0.05 ? "as promised" : "fewer than promised";
         return String.format("the generator promised: %s; expected %.1f of %d, %d met it (%s)", p.describe(),
                 expected, n, met, verdict);
+    }
+
+    /** P(X <= k) for X ~ Binomial(n, p). */
+    static double binomialAtMost(long k, int n, double p) {
+        double sum = 0;
+        for (int i = 0; i <= k && i <= n; i++) {
+            double logC = 0;
+            for (int j = 1; j <= i; j++) {
+                logC += Math.log(n - i + j) - Math.log(j);
+            }
+            sum += Math.exp(logC + i * Math.log(p) + (n - i) * Math.log1p(-p));
+        }
+        return Math.min(1, sum);
     }
 
     /** How far the run's latency model was off for these networks, against ONNX Runtime's measurement. */
