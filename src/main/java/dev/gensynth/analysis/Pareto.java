@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Accuracy-versus-MACs fronts: higher top-1 and fewer MACs are better.
+ * Accuracy-versus-cost fronts (MACs, or latency): higher top-1 and lower cost are better.
  *
  * <p><b>Hypervolume</b> is measured in the plane (top-1 in %, log10 MACs) against the reference
  * point (0 % top-1, log10 of the reference MACs, normally the prototype's): the area of the
@@ -18,15 +18,15 @@ public final class Pareto {
     private Pareto() {
     }
 
-    /** A network as a point: its MACs and top-1 (%). */
-    public record Point(String name, long macs, double top1) {
+    /** A network as a point: its cost (MACs, or latency in ms) and top-1 (%). */
+    public record Point(String name, double cost, double top1) {
     }
 
-    /** The non-dominated points, sorted by MACs ascending (so top-1 ascending too). */
+    /** The non-dominated points, sorted by cost ascending (so top-1 ascending too). */
     public static List<Point> front(List<Point> points) {
-        List<Point> sorted = new ArrayList<>(points.stream().filter(p -> p.macs() > 0 && Double.isFinite(p.top1()))
+        List<Point> sorted = new ArrayList<>(points.stream().filter(p -> p.cost() > 0 && Double.isFinite(p.top1()))
                 .toList());
-        sorted.sort(Comparator.comparingLong(Point::macs).thenComparing(Comparator.comparingDouble(Point::top1)
+        sorted.sort(Comparator.comparingDouble(Point::cost).thenComparing(Comparator.comparingDouble(Point::top1)
                 .reversed()));
         List<Point> out = new ArrayList<>();
         double best = Double.NEGATIVE_INFINITY;
@@ -39,13 +39,13 @@ public final class Pareto {
         return out;
     }
 
-    /** Hypervolume of the points' front against (0 %, log10 {@code referenceMacs}); see the class note. */
-    public static double hypervolume(List<Point> points, long referenceMacs) {
-        double xr = Math.log10(referenceMacs);
+    /** Hypervolume of the points' front against (0 %, log10 {@code referenceCost}); see the class note. */
+    public static double hypervolume(List<Point> points, double referenceCost) {
+        double xr = Math.log10(referenceCost);
         double hv = 0;
         double prev = 0;
         for (Point p : front(points)) {
-            double x = Math.log10(p.macs());
+            double x = Math.log10(p.cost());
             if (x >= xr || p.top1() <= 0) {
                 continue;
             }
@@ -59,17 +59,17 @@ public final class Pareto {
     }
 
     /**
-     * The points of {@code b} that no point of {@code a} weakly dominates (at most its MACs and at
+     * The points of {@code b} that no point of {@code a} weakly dominates (at most its cost and at
      * least its top-1): empty when {@code a} dominates {@code b}; otherwise where {@code b} beats
      * {@code a}, which a yes/no verdict would hide.
      */
     public static List<Point> undominated(List<Point> a, List<Point> b) {
-        return b.stream().filter(q -> a.stream().noneMatch(p -> p.macs() <= q.macs() && p.top1() >= q.top1()))
+        return b.stream().filter(q -> a.stream().noneMatch(p -> p.cost() <= q.cost() && p.top1() >= q.top1()))
                 .toList();
     }
 
-    /** The front as (MACs, top-1) pairs for a chart. */
+    /** The front as (cost, top-1) pairs for a chart. */
     public static List<double[]> xy(List<Point> points) {
-        return points.stream().map(p -> new double[] {p.macs(), p.top1()}).toList();
+        return points.stream().map(p -> new double[] {p.cost(), p.top1()}).toList();
     }
 }

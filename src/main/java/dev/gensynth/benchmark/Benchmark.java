@@ -5,6 +5,7 @@ import dev.gensynth.UserError;
 import dev.gensynth.data.DataSource;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.Weights;
 import dev.gensynth.report.RunReport;
@@ -119,9 +120,13 @@ public final class Benchmark {
                 methodEpochs.put(alt.method(), w.stream().mapToDouble(Row::trainEpochs).sum());
             }
         }
+        List<Results.Noise> noise = noise(rows);
         Results.Budget budget = new Results.Budget(p, synthEpochs, fermiEpochs, b, methodEpochs);
+        ModelDir pm = new ModelDir(runDir.resolve("prototype"));
+        // the reference point of the latency fronts: the prototype, timed as every row is
+        OnnxLatency.Timed protoMs = step.onnxLatency(pm.spec(), pm.weights(pm.spec()));
         Results r = Results.of(cfg, sc, protoMetrics, proto.path("validationTop1").asDouble(),
-                proto.path("testTop1").asDouble(), runDir, rows, budget);
+                proto.path("testTop1").asDouble(), runDir, rows, budget, noise, protoMs == null ? null : protoMs.ms());
         r.write(dir);
         BenchmarkReport.write(r, dir.resolve("report.html"));
         log.accept("benchmark results in " + dir + " (results.md, results.csv, results.json, report.html)");
@@ -233,6 +238,47 @@ public final class Benchmark {
                     new TrainAndMeasure.Label(name, "reference", "-", "zoo " + name + ", from scratch", null)));
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- noise
+
+    /**
+     * The spread of test top-1 over seeds of the same recipe: the prototype trained again from scratch, and
+     * the first width-scaled network, each with {@code noiseSeeds - 1} further seeds (initial weights and batch
+     * order); the first seed is the network already in the table.
+     */
+    private List<Results.Noise> noise(List<Row> rows) {
+        List<Results.Noise> out = new ArrayList<>();
+        if (cfg.noiseSeeds() < 2) {
+            return out;
+        }
+        ModelDir pm = new ModelDir(runDir.resolve("prototype"));
+        out.add(seeds("prototype", proto.path("testTop1").asDouble(), pm.spec(), sc.prototypeTraining()));
+        rows.stream().filter(r -> r.method().equals("width") && r.measured() && r.modelDir() != null).findFirst()
+                .ifPresent(w -> {
+                    ModelDir m = new ModelDir(dir.resolve(w.modelDir()));
+                    out.add(seeds(w.network(), w.top1(), m.spec(), sc.prototypeTraining().withEpochs(w.trainEpochs())));
+                });
+        return out;
+    }
+
+    private Results.Noise seeds(String name, double first, NetworkSpec spec, dev.gensynth.train.TrainConfig recipe) {
+        List<Double> top1 = new ArrayList<>(List.of(first));
+        for (int k = 1; k < cfg.noiseSeeds(); k++) {
+            String label = name + " seed +" + k;
+            Path d = dir.resolve("noise").resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + "-seed-" + k);
+            Row done = Rows.read(d);
+            if (done == null) {
+                log.accept("noise: " + label + ", from scratch for " + recipe.epochs() + " epochs");
+                long s = sc.seed() + 7919L * k;
+                done = step.train(spec, Weights.initial(spec, s), recipe.withSeed(s), null, d,
+                        new TrainAndMeasure.Label(label, "noise", "-", "seed spread of " + name, null));
+            }
+            if (done.measured()) {
+                top1.add(done.top1());
+            }
+        }
+        return Results.Noise.of(name, top1);
     }
 
     // ---------------------------------------------------------------- FermiNets

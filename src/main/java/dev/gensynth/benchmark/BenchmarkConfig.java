@@ -31,12 +31,14 @@ import java.util.Set;
  *   randomSamples: 8                    # networks of the random-sampling alternative
  *   latencyRuns: 50                     # timed batch-1 passes (DJL and ONNX Runtime), after min(20, this) warm-up
  *   alternatives: [width, prune, random]
+ *   noiseSeeds: 3                       # the prototype and one width-scaled network trained with this many seeds
+ *                                       # in all, for the spread that decides ties (0: not measured)
  * </pre>
  * Relative paths are relative to the benchmark file.
  */
 public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRun, JsonNode data, JsonNode recipe,
         List<String> references, List<Double> levels, Double finetuneEpochs, int randomSamples, int latencyRuns,
-        List<String> alternatives, long seed) {
+        List<String> alternatives, long seed, int noiseSeeds) {
     static final List<String> DEFAULT_REFERENCES = List.of("mobilenet_v1", "mobilenet_v2", "shufflenet_v2", "resnet",
             "plain");
     static final List<String> ALTERNATIVES = List.of("width", "prune", "random");
@@ -71,7 +73,7 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
             throw new UserError("must be a mapping with synthesis (or run), references and levels");
         }
         Set<String> allowed = Set.of("name", "synthesis", "run", "data", "recipe", "references", "levels",
-                "finetuneEpochs", "randomSamples", "latencyRuns", "alternatives", "seed");
+                "finetuneEpochs", "randomSamples", "latencyRuns", "alternatives", "seed", "noiseSeeds");
         for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
             String f = it.next();
             if (!allowed.contains(f)) {
@@ -121,8 +123,9 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
         }
         int samples = root.path("randomSamples").asInt(8);
         int latency = root.path("latencyRuns").asInt(50);
-        if (samples < 1 || latency < 1) {
-            throw new UserError("randomSamples and latencyRuns must be >= 1");
+        int noiseSeeds = root.path("noiseSeeds").asInt(3);
+        if (samples < 1 || latency < 1 || noiseSeeds < 0 || noiseSeeds == 1) {
+            throw new UserError("randomSamples and latencyRuns must be >= 1, noiseSeeds 0 (not measured) or >= 2");
         }
         List<String> alts = new ArrayList<>();
         if (root.has("alternatives")) {
@@ -141,7 +144,7 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
             o.put("dir", base.resolve(o.get("dir").asText()).normalize().toString());
         }
         return new BenchmarkConfig(root.path("name").asText(defaultName), synth, run, data, recipe, List.copyOf(refs),
-                List.copyOf(levels), ft, samples, latency, List.copyOf(alts), root.path("seed").asLong(1));
+                List.copyOf(levels), ft, samples, latency, List.copyOf(alts), root.path("seed").asLong(1), noiseSeeds);
     }
 
     /**

@@ -75,6 +75,54 @@ public final class BenchmarkReport {
         }
         h.table(List.of("method", "hypervolume", "@FermiNet front dominates it"), hv);
 
+        if (!r.latencyHypervolume().isEmpty()) {
+            h.h2("Accuracy versus latency, per method");
+            List<Charts.Points> lat = new ArrayList<>();
+            int st = 0;
+            for (String m : Results.METHODS) {
+                List<Pareto.Point> pts = Results.latencyPoints(r.rows(), m);
+                if (pts.isEmpty()) {
+                    continue;
+                }
+                lat.add(Charts.Points.of(m, Pareto.xy(pts), false, st));
+                lat.add(Charts.Points.of(m + " front", Pareto.xy(Pareto.front(pts)), true, st));
+                st++;
+            }
+            h.img(Charts.scatter("Test top-1 versus ONNX Runtime batch-1 latency", "ms (log scale)", "top-1 % (test)",
+                    lat, true));
+            List<List<String>> lhv = new ArrayList<>();
+            for (Map.Entry<String, Double> e : r.latencyHypervolume().entrySet()) {
+                List<String> left = r.notDominatedByLatency().get(e.getKey());
+                lhv.add(List.of(e.getKey(), String.format(Locale.ROOT, "%.2f", e.getValue()), left == null ? "-"
+                        : left.isEmpty() ? "yes" : "no: not " + String.join(", ", left)));
+            }
+            h.table(List.of("method", "hypervolume (top-1 %, log10 ms)", "@FermiNet front dominates it"), lhv);
+        }
+
+        h.h2("Same target: each alternative beside the nearest FermiNet");
+        if (r.noise().isEmpty()) {
+            h.note("Noise not measured (noiseSeeds: 0): the verdicts do not account for it.");
+        } else {
+            List<List<String>> nz = new ArrayList<>();
+            for (Results.Noise n : r.noise()) {
+                nz.add(List.of(n.network(), String.join(", ", n.top1().stream().map(BenchmarkReport::f2).toList()),
+                        f2(n.spread())));
+            }
+            h.table(List.of("network", "@test top-1 % per seed", "spread (sd)"), nz);
+            h.note(Double.isFinite(r.tie()) ? String.format(Locale.ROOT, "A difference within %.2f points (twice the "
+                    + "largest spread) is a tie.", r.tie()) : "No spread could be measured.");
+        }
+        List<List<String>> same = new ArrayList<>();
+        for (Results.SameTarget t : r.sameTarget()) {
+            same.add(List.of(t.network(), f2(t.top1()), String.format(Locale.ROOT, "%,d", t.macs()), t.byMacs(),
+                    String.format(Locale.ROOT, "%+.2f", t.byMacsDifference()), t.byMacsVerdict(),
+                    t.byLatency() == null ? "-" : t.byLatency(), t.byLatencyDifference() == null ? "-"
+                            : String.format(Locale.ROOT, "%+.2f", t.byLatencyDifference()),
+                    t.byLatencyVerdict() == null ? "-" : t.byLatencyVerdict()));
+        }
+        h.table(List.of("network", "top-1 %", "MACs", "@nearest FermiNet (MACs)", "top-1 ±", "@verdict",
+                "@nearest FermiNet (latency)", "top-1 ±", "@verdict"), same);
+
         h.h2("Networks");
         List<List<String>> rows = new ArrayList<>();
         List<String> cls = new ArrayList<>();

@@ -30,7 +30,30 @@ public record Results(String name, String dataset, String recipe, String require
         List<Double> levels, Provenance provenance, Metrics prototype, double prototypeValidationTop1,
         double prototypeTestTop1, String runDir, List<Row> rows, Budget budget, List<Ratio> ratios,
         Map<String, Double> hypervolume, Map<String, List<String>> notDominatedByFermiNets,
-        long hypervolumeReferenceMacs) {
+        long hypervolumeReferenceMacs, List<Noise> noise, List<SameTarget> sameTarget,
+        Map<String, Double> latencyHypervolume, Map<String, List<String>> notDominatedByLatency,
+        Double latencyReferenceMs) {
+
+    /**
+     * The spread of test top-1 over seeds of one recipe: the same network trained again with other seeds
+     * (weights and batch order). What a difference between two networks must exceed to be more than noise.
+     */
+    public record Noise(String network, List<Double> top1, double spread) {
+        static Noise of(String network, List<Double> top1) {
+            double m = top1.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double ss = top1.stream().mapToDouble(t -> (t - m) * (t - m)).sum();
+            return new Noise(network, List.copyOf(top1), top1.size() < 2 ? Double.NaN : Math.sqrt(ss / (top1.size() - 1)));
+        }
+    }
+
+    /**
+     * An alternative network beside the FermiNet nearest to it in MACs and the one nearest in ONNX Runtime
+     * latency (log scale), with the top-1 differences (FermiNet minus alternative) and their verdicts.
+     */
+    public record SameTarget(String network, String method, double top1, long macs, Double onnxLatencyMs,
+            String byMacs, long byMacsMacs, double byMacsDifference, String byMacsVerdict, String byLatency,
+            Double byLatencyMs, Double byLatencyDifference, String byLatencyVerdict) {
+    }
 
     /**
      * @param prototypeEpochs P: the prototype's own training, shared by the methods that start from it
@@ -51,7 +74,7 @@ public record Results(String name, String dataset, String recipe, String require
     static final List<String> METHODS = List.of("gensynth", "reference", "width", "l1-prune", "random");
 
     static Results of(BenchmarkConfig cfg, SynthesisConfig sc, Metrics proto, double protoVal, double protoTest,
-            Path runDir, List<Row> rows, Budget budget) {
+            Path runDir, List<Row> rows, Budget budget, List<Noise> noise, Double refMs) {
         List<Ratio> ratios = new ArrayList<>();
         for (Row f : rows) {
             if (!f.method().equals("gensynth") || !f.measured()) {
@@ -75,9 +98,26 @@ public record Results(String name, String dataset, String recipe, String require
             hv.put(m, Pareto.hypervolume(pts, proto.macs()));
             if (!m.equals("gensynth")) {
                 dom.put(m, Pareto.undominated(fermi, Pareto.front(pts)).stream().map(p -> String.format(Locale.ROOT,
-                        "%s (%.2f %%, %,d MACs)", p.name(), p.top1(), p.macs())).toList());
+                        "%s (%.2f %%, %,d MACs)", p.name(), p.top1(), (long) p.cost())).toList());
             }
         }
+        Map<String, Double> latHv = new LinkedHashMap<>();
+        Map<String, List<String>> latDom = new LinkedHashMap<>();
+        List<Pareto.Point> fermiLat = latencyPoints(rows, "gensynth");
+        if (refMs != null && !fermiLat.isEmpty()) {
+            for (String m : METHODS) {
+                List<Pareto.Point> pts = latencyPoints(rows, m);
+                if (pts.isEmpty()) {
+                    continue;
+                }
+                latHv.put(m, Pareto.hypervolume(pts, refMs));
+                if (!m.equals("gensynth")) {
+                    latDom.put(m, Pareto.undominated(fermiLat, Pareto.front(pts)).stream().map(p -> String.format(
+                            Locale.ROOT, "%s (%.2f %%, %.3f ms)", p.name(), p.top1(), p.cost())).toList());
+                }
+            }
+        }
+        List<SameTarget> same = sameTarget(rows, tieThreshold(noise));
         Provenance provenance;
         try {
             provenance = Provenance.current().forRun(sc.seed(), Files.readString(runDir.resolve("run.yaml")));
@@ -86,7 +126,64 @@ public record Results(String name, String dataset, String recipe, String require
         }
         return new Results(cfg.name(), sc.data().kind(), recipeText(sc), sc.requirements().toString(),
                 sc.utility().name(), cfg.levels(), provenance, proto, protoVal, protoTest, runDir.toString(), rows,
-                budget, ratios, hv, dom, proto.macs());
+                budget, ratios, hv, dom, proto.macs(), noise, same, latHv, latDom, refMs);
+    }
+
+    /** Two top-1 figures closer than this are a tie: twice the largest spread over seeds measured (NaN: none). */
+    static double tieThreshold(List<Noise> noise) {
+        return 2 * noise.stream().mapToDouble(Noise::spread).filter(Double::isFinite).max().orElse(Double.NaN);
+    }
+
+    /** The tie threshold of these results (see {@link #tieThreshold(List)}). */
+    public double tie() {
+        return tieThreshold(noise);
+    }
+
+    static List<SameTarget> sameTarget(List<Row> rows, double tie) {
+        List<Row> fermi = rows.stream().filter(r -> r.method().equals("gensynth") && r.measured()).toList();
+        List<SameTarget> out = new ArrayList<>();
+        if (fermi.isEmpty()) {
+            return out;
+        }
+        for (Row a : rows) {
+            if (a.method().equals("gensynth") || a.method().equals("reference") || !a.measured()
+                    || a.network().contains(" = ")) {
+                continue;
+            }
+            Row m = nearest(fermi, f -> (double) f.macs(), a.macs());
+            Row l = a.onnxLatencyMs() == null ? null
+                    : nearest(fermi.stream().filter(f -> f.onnxLatencyMs() != null).toList(), Row::onnxLatencyMs,
+                            a.onnxLatencyMs());
+            out.add(new SameTarget(a.network(), a.method(), a.top1(), a.macs(), a.onnxLatencyMs(), m.network(),
+                    m.macs(), m.top1() - a.top1(), verdict(m.top1() - a.top1(), tie), l == null ? null : l.network(),
+                    l == null ? null : l.onnxLatencyMs(), l == null ? null : l.top1() - a.top1(),
+                    l == null ? null : verdict(l.top1() - a.top1(), tie)));
+        }
+        return out;
+    }
+
+    private static Row nearest(List<Row> rows, java.util.function.ToDoubleFunction<Row> x, double target) {
+        Row best = null;
+        for (Row r : rows) {
+            if (best == null || Math.abs(Math.log(x.applyAsDouble(r) / target))
+                    < Math.abs(Math.log(x.applyAsDouble(best) / target))) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    private static String verdict(double difference, double tie) {
+        if (Double.isNaN(tie)) {
+            return difference >= 0 ? "FermiNet ahead (noise not measured)" : "alternative ahead (noise not measured)";
+        }
+        return Math.abs(difference) <= tie ? "tie" : difference > 0 ? "FermiNet ahead" : "alternative ahead";
+    }
+
+    static List<Pareto.Point> latencyPoints(List<Row> rows, String method) {
+        return rows.stream().filter(r -> r.method().equals(method) && !r.network().contains(" = ") && r.measured()
+                && r.onnxLatencyMs() != null).map(r -> new Pareto.Point(r.network(), r.onnxLatencyMs(), r.top1()))
+                .toList();
     }
 
     static List<Pareto.Point> points(List<Row> rows, String method) {
@@ -172,6 +269,43 @@ public record Results(String name, String dataset, String recipe, String require
         for (Map.Entry<String, Double> e : hypervolume.entrySet()) {
             sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", e.getKey(), e.getValue(),
                     dominanceText(e.getKey()).replace("|", "/")));
+        }
+        if (!latencyHypervolume.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%n### Accuracy-vs-latency fronts%n%nHypervolume in the plane (top-1 "
+                    + "%%, log10 ONNX Runtime batch-1 ms), reference point (0 %%, log10 %.3f ms = the prototype's). "
+                    + "Test top-1.%n%n| method | hypervolume | FermiNet front dominates it |%n|---|---:|---|%n",
+                    latencyReferenceMs));
+            for (Map.Entry<String, Double> e : latencyHypervolume.entrySet()) {
+                List<String> left = notDominatedByLatency.get(e.getKey());
+                sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", e.getKey(), e.getValue(), left == null
+                        ? "-" : left.isEmpty() ? "yes" : "no: not " + String.join(", ", left).replace("|", "/")));
+            }
+        }
+        sb.append("\n### Noise: the same recipe over seeds\n\n");
+        if (noise.isEmpty()) {
+            sb.append("Not measured (noiseSeeds: 0); differences below are not judged against noise.\n");
+        } else {
+            sb.append("| network | test top-1 % per seed | spread (sd, points) |\n|---|---|---:|\n");
+            for (Noise n : noise) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", n.network(), String.join(", ",
+                        n.top1().stream().map(t -> String.format(Locale.ROOT, "%.2f", t)).toList()),
+                        RunDir.csvNumber(n.spread(), "%.2f")));
+            }
+            sb.append(Double.isFinite(tie()) ? String.format(Locale.ROOT, "%nA top-1 difference within %.2f points "
+                    + "(twice the largest spread) is a tie.%n", tie()) : "\nNo spread could be measured.\n");
+        }
+        if (!sameTarget.isEmpty()) {
+            sb.append("\n### Same target: each alternative beside the nearest FermiNet\n\n| network | top-1 % | MACs "
+                    + "| ORT ms | FermiNet nearest in MACs | its MACs | top-1 ± | verdict | FermiNet nearest in latency "
+                    + "| its ms | top-1 ± | verdict |\n|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---|\n");
+            for (SameTarget t : sameTarget) {
+                sb.append(String.format(Locale.ROOT, "| %s | %.2f | %,d | %s | %s | %,d | %+.2f | %s | %s | %s | %s "
+                        + "| %s |%n", t.network(), t.top1(), t.macs(), num(t.onnxLatencyMs()), t.byMacs(),
+                        t.byMacsMacs(), t.byMacsDifference(), t.byMacsVerdict(), t.byLatency() == null ? "-"
+                                : t.byLatency(), num(t.byLatencyMs()), t.byLatencyDifference() == null ? "-"
+                                : String.format(Locale.ROOT, "%+.2f", t.byLatencyDifference()),
+                        t.byLatencyVerdict() == null ? "-" : t.byLatencyVerdict()));
+            }
         }
         sb.append(String.format(Locale.ROOT, "%n### Training budget (full passes over the training split)%n%n"
                 + "Prototype training P = %.2f (shared by the methods that start from the trained prototype). "

@@ -99,6 +99,21 @@ class BenchmarkTest {
         }
         String md = Files.readString(out.resolve("results.md"));
         assertThat(md).contains("FermiNet-A").contains("| plain |").contains("hypervolume");
+        // the noise that decides ties: the prototype and the first width-scaled network over 3 seeds
+        assertThat(r.noise()).hasSize(2).allSatisfy(n -> assertThat(n.top1()).hasSize(3));
+        assertThat(r.noise().get(0).network()).isEqualTo("prototype");
+        assertThat(out.resolve("noise")).isDirectory();
+        // every alternative network beside the FermiNet nearest in MACs and the one nearest in latency
+        long alternatives = r.rows().stream().filter(x -> !x.method().equals("gensynth")
+                && !x.method().equals("reference") && !x.method().equals("noise") && !x.network().contains(" = "))
+                .count();
+        assertThat(r.sameTarget()).hasSize((int) alternatives).allSatisfy(t -> {
+            assertThat(t.byMacs()).startsWith("FermiNet-");
+            assertThat(t.byLatency()).startsWith("FermiNet-");
+            assertThat(t.byMacsVerdict()).isIn("tie", "FermiNet ahead", "alternative ahead");
+        });
+        assertThat(r.latencyHypervolume()).containsKeys("gensynth", "width");
+        assertThat(md).contains("Same target").contains("Accuracy-vs-latency fronts").contains("Noise");
         assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + r.rows().size());
         String html = Files.readString(out.resolve("report.html"));
         RunReportTest.parse(html);

@@ -1,0 +1,45 @@
+package dev.gensynth.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ResultsTest {
+    private static Row row(String name, String method, double top1, long macs, Double ms) {
+        return new Row(name, method, "-", "x", top1, top1, 1000, macs, 1, 1, null, ms, true, List.of(), 1, 1, null);
+    }
+
+    @Test
+    void theNoiseIsTheSpreadOverSeedsAndTwiceTheLargestIsATie() {
+        Results.Noise n = Results.Noise.of("prototype", List.of(92.0, 92.2, 92.4));
+        assertThat(n.spread()).isCloseTo(0.2, within(1e-9));
+        assertThat(Results.tieThreshold(List.of(n, Results.Noise.of("w", List.of(90.0, 90.1)))))
+                .isCloseTo(0.4, within(1e-9));
+        assertThat(Results.tieThreshold(List.of())).isNaN();
+    }
+
+    @Test
+    void eachAlternativeMeetsTheFermiNetNearestInMacsAndTheOneNearestInLatency() {
+        List<Row> rows = List.of(row("FermiNet-A", "gensynth", 92.5, 4_000_000, 0.10),
+                row("FermiNet-B", "gensynth", 92.0, 1_000_000, 0.05),
+                row("Width-A", "width", 92.3, 3_000_000, 0.06),
+                row("L1-B", "l1-prune", 91.0, 1_100_000, null),
+                row("mobilenet", "reference", 90.0, 5_000_000, 0.2));
+        List<Results.SameTarget> same = Results.sameTarget(rows, 0.4);
+        assertThat(same).extracting(Results.SameTarget::network).containsExactly("Width-A", "L1-B");
+        Results.SameTarget w = same.get(0);
+        // 3 M MACs is nearer 4 M than 1 M on a log scale; 0.06 ms is nearer 0.05 than 0.10
+        assertThat(w.byMacs()).isEqualTo("FermiNet-A");
+        assertThat(w.byMacsDifference()).isCloseTo(0.2, within(1e-9));
+        assertThat(w.byMacsVerdict()).isEqualTo("tie");
+        assertThat(w.byLatency()).isEqualTo("FermiNet-B");
+        assertThat(w.byLatencyVerdict()).isEqualTo("tie");
+        Results.SameTarget l = same.get(1);
+        assertThat(l.byMacs()).isEqualTo("FermiNet-B");
+        assertThat(l.byMacsVerdict()).isEqualTo("FermiNet ahead");
+        assertThat(l.byLatency()).isNull();
+        assertThat(Results.sameTarget(rows, Double.NaN).get(1).byMacsVerdict()).contains("noise not measured");
+    }
+}
