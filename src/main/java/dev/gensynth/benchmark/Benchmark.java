@@ -6,6 +6,11 @@ import dev.gensynth.data.DataSource;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.export.OnnxLatency;
+import dev.gensynth.synthesis.LevelGenerators;
+import dev.gensynth.generator.Generator;
+import dev.gensynth.generator.Slicer;
+import dev.gensynth.seed.Seed;
+import dev.gensynth.metrics.Cost;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.Weights;
 import dev.gensynth.report.RunReport;
@@ -40,7 +45,8 @@ import java.util.stream.Stream;
  *   run/                  the synthesis run (resumed if interrupted); run/report.html
  *   parents/cycle-NNN/    every parent the synthesis adopted (a model directory + parent.json)
  *   references/NAME/      each reference trained from scratch with the recipe (row.json when done)
- *   fermi/A..D/           FermiNet-A..D: picked on validation, fine-tuned, tested
+ *   fermi/A..D/           FermiNet-A..D: made by each level's generator, fine-tuned, tested
+ *   noise/                the prototype and one width-scaled network again with other seeds (the spread)
  *   width/A..D/           the prototype uniformly narrowed to FermiNet-A..D's MACs, trained from scratch
  *   prune/A..D/           the trained prototype L1-pruned to FermiNet-A..D's MACs, fine-tuned
  *   random/NN/            random networks of the same space cut from the trained prototype, fine-tuned
@@ -49,11 +55,12 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p><b>FermiNets</b>: one synthesis runs at the loosest level (its parents get smaller while they meet
- * it). Each adopted parent is kept. For each level, the kept network (parents, the final best, the
- * prototype) with the highest U that meets the level on the validation split is fine-tuned with the
- * final recipe and tested: FermiNet-A..D. One learned generator run serves all four levels.
- * The final recipe is the run's generate recipe, with the prototype as teacher when the run
- * config has {@code distill}; the alternatives learn from the labels alone.
+ * it) and hands over a generator per level (the run config's {@code levels}, which the benchmark sets):
+ * from the best parent meeting the level on validation, with its promise and a final fine-tuning budget
+ * that grows as networks shrink ({@code dev.gensynth.synthesis.LevelGenerators}). FermiNet-X is one
+ * network of level X's generator (the benchmark's seed), fine-tuned with that budget, with the prototype as
+ * teacher when the run config has {@code distill}, and tested; the alternatives learn from the labels alone.
+ * A finished run without level generators (an existing run) falls back to picking among its kept parents.
  *
  * <p><b>Budget</b>: B = all synthesis fine-tuning (every candidate of every cycle) plus the final
  * fine-tuning of the FermiNets, in full passes over the training split; the prototype's own
@@ -338,6 +345,25 @@ public final class Benchmark {
         return teacher;
     }
 
+    /**
+     * FermiNet-X as users get it: one network of level X's generator (seed: the benchmark's, per level),
+     * fine-tuned with that level's final budget (or the benchmark's finetuneEpochs), the prototype teaching
+     * when the run distils.
+     */
+    private Row fromLevelGenerator(String level, int i, String name, double drop, Path d) {
+        LevelGenerators.Level lv = LevelGenerators.read(runDir, level);
+        Generator g = new Generator(RunDir.loadGenerator(LevelGenerators.folder(runDir, level)), sc.search().widths());
+        Seed seed = new Seed(cfg.seed() + 100 + i);
+        Slicer.Cut cut = g.generate(seed);
+        TrainConfig recipe = cfg.finetuneEpochs() != null ? sc.generateFinetune().withEpochs(cfg.finetuneEpochs())
+                : sc.generateFinetune().withEpochs(lv.finetuneEpochs());
+        log.accept(String.format(Locale.ROOT, "%s: level %s's generator (from %s), seed %d, %,d MACs, fine-tuning %.2f"
+                + " epochs", name, level, lv.parent(), seed.value(), Cost.of(cut.spec()).macs(), recipe.epochs()));
+        return step.train(cut.spec().withName(name), cut.weights(), recipe.withSeed(seed.derive("generate", 0).value()),
+                teacher(), d, new TrainAndMeasure.Label(name, "gensynth", level, "level " + level + " generator (from "
+                        + lv.parent() + "), seed " + seed.value(), drop));
+    }
+
     private TrainConfig finetuneRecipe() {
         return cfg.finetuneEpochs() != null ? sc.generateFinetune().withEpochs(cfg.finetuneEpochs())
                 : sc.generateFinetune();
@@ -353,6 +379,9 @@ public final class Benchmark {
             String name = "FermiNet-" + level;
             Path d = dir.resolve("fermi").resolve(level);
             Row done = Rows.read(d);
+            if (done == null && LevelGenerators.has(runDir, level)) {
+                done = fromLevelGenerator(level, i, name, drop, d);
+            }
             if (done == null) {
                 Kept k = levels.pick(kept, x -> new Observation(x.validationTop1(), x.params(), x.macs(), x.latencyMs(),
                         "validation"), drop);

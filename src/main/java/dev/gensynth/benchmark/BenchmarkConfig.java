@@ -169,6 +169,9 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
                         ? (ObjectNode) root.get("requirements") : root.putObject("requirements");
                 req.put("maxTop1Drop", loosestLevel());
                 req.remove("minTop1");
+                // the run hands over a generator per level: FermiNet-A, B, ... come from them
+                var lv = root.putArray("levels");
+                levels.forEach(lv::add);
                 return YAML.writeValueAsString(root);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -22,10 +22,16 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seeds", required = true, description = "Seeds, e.g. 100..107 or 1,5,9.")
     String seeds;
 
-    @Option(names = "--epochs", description = "Fine-tuning per network (default: the run config's generate recipe).")
+    @Option(names = "--epochs", description = "Fine-tuning per network (default: the run config's generate recipe;"
+            + " with --level, that level's final fine-tuning).")
     Double epochs;
 
-    @Option(names = "--out", description = "Where to write the model directories (default: RUN/generated).")
+    @Option(names = "--level", description = "Generate from the generator of requirement level A, B, ... (the run"
+            + " config's levels), judged at that level.")
+    String level;
+
+    @Option(names = "--out", description = "Where to write the model directories (default: RUN/generated, with"
+            + " --level RUN/generated-LEVEL).")
     Path out;
 
     @Option(names = "--force", description = "Replace the contents of an existing output directory.")
@@ -40,7 +46,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Seed> list = Seed.parseList(seeds);
-        List<Generation.Generated> gen = Generation.run(run, list, epochs, out, force, onnx,
+        List<Generation.Generated> gen = Generation.run(run, level, list, epochs, out, force, onnx,
                 name -> new ConsoleProgress(name, false));
         Metrics proto = Generation.prototypeMetrics(run);
         boolean predicted = gen.stream().anyMatch(g -> g.predictedLatencyMs() != null);
@@ -79,8 +85,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         long met = gen.stream().filter(Generation.Generated::met).count();
         System.out.printf("%d of %d generated networks meet the requirements on the test split; model directories "
-                + "in %s%n", met, gen.size(), out != null ? out : run.resolve("generated"));
-        dev.gensynth.inquisitor.Promise promise = Generation.promise(run);
+                + "in %s%n", met, gen.size(), out != null ? out : run.resolve(level == null ? "generated"
+                : "generated-" + level));
+        dev.gensynth.inquisitor.Promise promise = Generation.promise(run, level);
         if (promise != null) {
             System.out.println(promised(promise, met, gen.size()));
         }

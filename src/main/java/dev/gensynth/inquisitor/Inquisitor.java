@@ -10,6 +10,8 @@ import dev.gensynth.generator.Units;
 import dev.gensynth.metrics.CostModel;
 import dev.gensynth.model.Weights;
 import dev.gensynth.prototype.Prototype;
+import dev.gensynth.requirements.Requirements;
+import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.train.TrainConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +54,7 @@ public final class Inquisitor {
         return state(proto.spec(), proto.weights(), units.plan(groups, o.importance(), o.blockLoss(), push), 0);
     }
 
-    private static GeneratorState state(dev.gensynth.spec.NetworkSpec parent, Weights weights, Logits.Plan plan,
+    private static GeneratorState state(NetworkSpec parent, Weights weights, Logits.Plan plan,
             int version) {
         return new GeneratorState(parent, weights, plan.channels(), plan.blocks(), version);
     }
@@ -82,6 +84,22 @@ public final class Inquisitor {
             }
         }
         return new Final(fin, promise);
+    }
+
+    /**
+     * The generator handed over for a requirement level: {@code parent} (a parent the run adopted, or the
+     * prototype) observed afresh and aimed at {@link #GENERATION_RATIO} of its cost as the final generator is,
+     * keeping its depth, with its promise under {@code level} ({@code samples} networks fine-tuned with
+     * {@code recipe}; none when 0).
+     */
+    public Final levelGenerator(NetworkSpec parent, Weights weights, Requirements level, TrainConfig recipe,
+            int samples, ProbeListener listener) {
+        ChannelGroups groups = new ChannelGroups(parent);
+        Reactions.Observed o = Reactions.observe(parent, weights, groups, units, stimuli);
+        GeneratorState g = state(parent, weights, units.plan(groups, o.importance(), Map.of(), GENERATION_RATIO), 0);
+        Promise p = samples == 0 ? null : prober.forPromise(recipe, samples, level)
+                .promise(new Generator(g, units.widths()), GENERATION_RATIO, listener);
+        return new Final(g, p);
     }
 
     /** The generator handed to users and what it promises. */

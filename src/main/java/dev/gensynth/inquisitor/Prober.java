@@ -79,7 +79,12 @@ public final class Prober {
      * with {@code recipe} (the generate step's), as users will get them.
      */
     public Prober forPromise(TrainConfig recipe, int samples) {
-        return new Prober(requirements, utility, prototype, train, validation, recipe, distill, samples, latencyRuns,
+        return forPromise(recipe, samples, requirements);
+    }
+
+    /** As {@link #forPromise(TrainConfig, int)}, judging by {@code r} (a requirement level's). */
+    public Prober forPromise(TrainConfig recipe, int samples, Requirements r) {
+        return new Prober(r, utility, prototype, train, validation, recipe, distill, samples, latencyRuns,
                 runSeed.derive("promise", 0), latencyModel);
     }
 

@@ -20,6 +20,7 @@ import dev.gensynth.model.OutputDir;
 import dev.gensynth.model.TrainingRecord;
 import dev.gensynth.prototype.Prototype;
 import dev.gensynth.requirements.Observation;
+import dev.gensynth.requirements.Requirements;
 import dev.gensynth.requirements.Verdict;
 import dev.gensynth.seed.Seed;
 import dev.gensynth.train.DivergedException;
@@ -61,7 +62,13 @@ public final class Generation {
 
     /** What the run's final generator promised ({@link Promise}), or null for a run that did not sample it. */
     public static Promise promise(Path runDir) {
-        Path f = runDir.resolve("generator").resolve(Synthesis.PROMISE);
+        return promise(runDir, null);
+    }
+
+    /** What level {@code level}'s generator (null: the run's own) promised, or null. */
+    public static Promise promise(Path runDir, String level) {
+        Path g = runDir.resolve("generator");
+        Path f = (level == null ? g : g.resolve(LevelGenerators.DIR).resolve(level)).resolve(Synthesis.PROMISE);
         if (!Files.isRegularFile(f)) {
             return null;
         }
@@ -92,23 +99,40 @@ public final class Generation {
      */
     public static List<Generated> run(Path runDir, List<Seed> seeds, Double epochs, Path out, boolean force,
             boolean exportOnnx, Function<String, TrainListener> listeners) {
+        return run(runDir, null, seeds, epochs, out, force, exportOnnx, listeners);
+    }
+
+    /**
+     * As {@link #run(Path, List, Double, Path, boolean, boolean, Function)}, from the generator of requirement
+     * level {@code level} (A, B, ...; null: the run's own): its final fine-tuning budget unless {@code epochs}
+     * says otherwise, judged at that level, into {@code RUN/generated-X} by default.
+     */
+    public static List<Generated> run(Path runDir, String level, List<Seed> seeds, Double epochs, Path out,
+            boolean force, boolean exportOnnx, Function<String, TrainListener> listeners) {
         RunDir run = new RunDir(runDir);
         if (!Files.isRegularFile(run.config())) {
             throw new UserError(runDir + " is not a synthesis run directory (no run.yaml); pass the directory "
                     + "'gensynth synthesize' wrote");
         }
-        Path genFolder = runDir.resolve("generator");
+        LevelGenerators.Level lv = level == null ? null : LevelGenerators.read(runDir, level);
+        Path genFolder = level == null ? runDir.resolve("generator")
+                : runDir.resolve("generator").resolve(LevelGenerators.DIR).resolve(level);
         if (!Files.isRegularFile(genFolder.resolve("generator.json"))) {
             throw new UserError("run " + runDir + " has no learned generator yet (the synthesis has not finished); "
                     + "finish it with 'gensynth synthesize --resume " + runDir + "'");
         }
         SynthesisConfig cfg = SynthesisConfig.load(run.config());
         GeneratorState state = RunDir.loadGenerator(genFolder);
-        Path target = OutputDir.prepare(out != null ? out : run.generatedDir(), force, "--force");
+        Path target = OutputDir.prepare(out != null ? out : level == null ? run.generatedDir()
+                : runDir.resolve("generated-" + level), force, "--force");
         DataSource.Data data = cfg.data().load(cfg.folderShape());
         Prototype proto = PrototypeStage.prepare(cfg, run, data,
                 PrototypeStage.spec(cfg, data.sampleShape(), data.classes()), TrainListener.SILENT);
-        TrainConfig recipe = epochs == null ? cfg.generateFinetune() : cfg.generateFinetune().withEpochs(epochs);
+        TrainConfig recipe = cfg.generateFinetune().withEpochs(epochs != null ? epochs
+                : lv != null ? lv.finetuneEpochs() : cfg.generateFinetune().epochs());
+        Requirements req = cfg.requirements();
+        Requirements judge = lv == null ? req
+                : new Requirements(null, lv.drop(), req.maxMacs(), req.maxParams(), req.maxLatencyMs());
         Utility u = cfg.utility();
         Generator g = new Generator(state, cfg.search().widths());
         Distillation teacher = cfg.teacher(proto.spec(), proto.weights(), data.train());
@@ -137,7 +161,7 @@ public final class Generation {
                 OnnxLatency.Timed ort = OnnxLatency.fastest(cut.spec(), r.weights(), Measure.WARMUP, 50);
                 m = m.withOnnxLatency(ort.ms(), ort.threads());
                 Observation o = new Observation(m.top1(), m.params(), m.macs(), m.onnxLatencyMs(), "test");
-                Verdict v = cfg.requirements().check(o, proto.testTop1());
+                Verdict v = judge.check(o, proto.testTop1());
                 m = new ModelDir(dir).save(cut.spec(), r.weights(), m);
                 new TrainingRecord(cfg.data(), data.normalization(), c, r.epochs(), r.seconds(), r.imagesPerSecond())
                         .save(dir);

@@ -119,7 +119,7 @@ public final class Synthesis {
             }
             List<RunDir.CycleSummary> committed = run.cycles();
             if (!committed.isEmpty() && committed.get(committed.size() - 1).improved() && !Files.isDirectory(run.parentDir(cycle))) {
-                keepParent(cycle);
+                keepParent(cycle, gState, iState.parentTop1());
             }
             listener.onMessage("resuming after cycle " + cycle);
         } else {
@@ -182,7 +182,7 @@ public final class Synthesis {
                 if (inq.state().parentMeetsR()) { // best/ holds the best network that meets r
                     saveBest(gState, probe.best().top1());
                 }
-                keepParent(cycle);
+                keepParent(cycle, gState, probe.best().top1());
             }
             listener.onCycleEnd(summary);
             if (latencyModel != null) {
@@ -190,36 +190,38 @@ public final class Synthesis {
             }
         }
         Generator last = new Generator(gState, cfg.search().widths());
+        ProbeListener samples = new ProbeListener() {
+            @Override
+            public dev.gensynth.train.TrainListener training(int c, int index, String network) {
+                return listener.training(c, index, network);
+            }
+
+            @Override
+            public void onCandidate(CandidateRecord r) {
+                listener.onMessage(String.format("  generator sample %d: top-1 %.2f%%, %,d MACs%s, %s", r.index() + 1,
+                        r.top1(), r.macs(), Double.isNaN(r.latencyMs()) ? "" : String.format(", %.3f ms",
+                                r.latencyMs()), r.met() ? "meets r" : "misses r: " + String.join("; ", r.reasons())));
+            }
+        };
         GeneratorState fin;
         Promise promise = null;
         if (cfg.search().promiseSamples() > 0) {
             Inquisitor.Final f = inq.promisedGenerator(last, cfg.generateFinetune(), cfg.search().promiseSamples(),
-                    new ProbeListener() {
-                        @Override
-                        public dev.gensynth.train.TrainListener training(int c, int index, String network) {
-                            return listener.training(c, index, network);
-                        }
-
-                        @Override
-                        public void onCandidate(CandidateRecord r) {
-                            listener.onMessage(String.format("  final generator sample %d: top-1 %.2f%%, %,d MACs%s, %s",
-                                    r.index() + 1, r.top1(), r.macs(), Double.isNaN(r.latencyMs()) ? ""
-                                            : String.format(", %.3f ms", r.latencyMs()),
-                                    r.met() ? "meets r" : "misses r: " + String.join("; ", r.reasons())));
-                        }
-                    }, listener::onMessage);
+                    samples, listener::onMessage);
             fin = f.generator();
             promise = f.promise();
         } else {
             fin = inq.finalGenerator(last);
         }
         Promise promised = promise;
+        List<LevelGenerators.Made> levels = LevelGenerators.make(run, cfg, proto, inq, samples, listener::onMessage);
         try {
             AtomicFiles.replaceDirectory(run.dir().resolve("generator"), d -> {
                 RunDir.saveGenerator(fin, d);
                 if (promised != null) {
                     RunDir.JSON.writeValue(d.resolve(PROMISE).toFile(), promised);
                 }
+                LevelGenerators.write(levels, d);
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -265,25 +267,19 @@ public final class Synthesis {
     }
 
     /** Every parent the run adopts stays available (parents/cycle-NNN), e.g. for picking one per requirement level. */
-    private void keepParent(int cycle) {
-        try {
-            AtomicFiles.replaceDirectory(run.parentDir(cycle), target -> {
-                try (var files = Files.list(run.bestDir())) {
-                    for (Path f : files.toList()) {
-                        Files.copy(f, target.resolve(f.getFileName()));
-                    }
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private void keepParent(int cycle, GeneratorState g, double validationTop1) {
+        saveModel(run.parentDir(cycle), g, validationTop1);
     }
 
-    /** The current parent is the best feasible network so far; keep it as a model directory. */
     private void saveBest(GeneratorState g, double validationTop1) {
+        saveModel(run.bestDir(), g, validationTop1);
+    }
+
+    /** The parent of {@code g} as a model directory, with its validation top-1 (a parent that fails r too). */
+    private static void saveModel(Path dir, GeneratorState g, double validationTop1) {
         try (Network net = Network.create(g.parent(), g.parentWeights())) {
             var m = Measure.of(net, null, null, 0).withAccuracy(validationTop1, "validation");
-            AtomicFiles.replaceDirectory(run.bestDir(), d -> new ModelDir(d).save(g.parent(), g.parentWeights(), m));
+            AtomicFiles.replaceDirectory(dir, d -> new ModelDir(d).save(g.parent(), g.parentWeights(), m));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -34,11 +34,14 @@ import java.util.Set;
  * @param prototypeSpec spec file of the prototype, or null
  * @param prototypeModel trained model directory used as the prototype as-is, or null
  * @param search how the inquisitor searches; see {@link Search}
+ * @param levels top-1 drops below the prototype (points) at which the run also hands over a generator of
+ *     its own ({@code levels: [0.5, 1.0, 1.5, 2.0]}: FermiNet-A, B, C, D), each from the best parent that
+ *     meets that level; empty: only the run's requirement
  */
 public record SynthesisConfig(String name, long seed, DataSource data, String prototypeArch, double prototypeWidth,
         Path prototypeSpec, Path prototypeModel, TrainConfig prototypeTraining, Requirements requirements,
         JsonNode utilityNode, Budget budget, TrainConfig finetune, Search search, TrainConfig generateFinetune,
-        Shape folderShape, Distill distill) {
+        Shape folderShape, Distill distill, java.util.List<Double> levels) {
 
     /**
      * @param cycles most cycles to run
@@ -138,7 +141,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
             throw new UserError("must be a mapping with prototype, requirements, utility, budget");
         }
         only(root, "", Set.of("name", "seed", "data", "prototype", "prototypeTraining", "requirements", "utility",
-                "budget", "finetune", "search", "generate", "distill"));
+                "budget", "finetune", "search", "generate", "distill", "levels"));
         String name = root.path("name").asText(defaultName);
         long seed = root.path("seed").asLong(1);
 
@@ -232,8 +235,19 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
             only(k, "distill.", Set.of("weight", "temperature"));
             distill = new Distill(k.path("weight").asDouble(0.5), k.path("temperature").asDouble(4));
         }
+        java.util.List<Double> levels = new java.util.ArrayList<>();
+        root.path("levels").forEach(n -> levels.add(n.isNumber() ? n.asDouble() : Double.NaN));
+        if (levels.size() > 26 || levels.stream().anyMatch(l -> !(l > 0))) {
+            throw new UserError("levels must be at most 26 top-1 drops > 0 (points below the prototype), e.g."
+                    + " [0.5, 1.0, 1.5, 2.0]; got " + root.path("levels"));
+        }
         return new SynthesisConfig(name, seed, data, arch, width, spec, model, protoTraining, req, utilityNode, budget,
-                finetune, search, gen, folderShape, distill);
+                finetune, search, gen, folderShape, distill, java.util.List.copyOf(levels));
+    }
+
+    /** FermiNet-A, B, ... by level index. */
+    public static String levelName(int i) {
+        return String.valueOf((char) ('A' + i));
     }
 
     /** A true/false field, its default when absent. */

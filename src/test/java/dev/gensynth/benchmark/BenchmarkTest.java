@@ -61,6 +61,8 @@ class BenchmarkTest {
                 .satisfies(c -> assertThat(c.bestUtility()).isFinite());
         assertThat(r.rows()).extracting(Row::method).contains("reference", "gensynth", "width", "l1-prune", "random");
         assertThat(r.ferminets()).extracting(Row::network).containsExactly("FermiNet-A", "FermiNet-B");
+        // each made by its level's generator, as users get it
+        assertThat(r.ferminets()).allSatisfy(f -> assertThat(f.source()).startsWith("level " + f.level() + " generator"));
         assertThat(r.ratios()).hasSize(2);
         assertThat(r.hypervolume()).containsKeys("gensynth", "reference", "width", "l1-prune", "random");
         assertThat(r.budget().totalB()).isGreaterThan(0);

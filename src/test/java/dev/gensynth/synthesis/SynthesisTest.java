@@ -71,7 +71,7 @@ class SynthesisTest {
     @Test
     void runsResumesAfterACrashAndGenerates(@TempDir Path tmp) throws Exception {
         // the prototype teaches the candidates and the generated networks
-        Path cfg = config(tmp, 2, "distill: {weight: 0.5, temperature: 3}");
+        Path cfg = config(tmp, 2, "distill: {weight: 0.5, temperature: 3}\nlevels: [1.0, 5.0]");
         Path run = tmp.resolve("run");
         SynthesisListener crashAfterCycle1 = new SynthesisListener() {
             @Override
@@ -141,6 +141,21 @@ class SynthesisTest {
         List<Generation.Generated> gen = Generation.run(run, Seed.parseList("100..101"), null, null, false, false,
                 n -> dev.gensynth.train.TrainListener.SILENT);
         assertThat(gen).hasSize(2);
+
+        // a generator per requirement level, each from the best parent meeting it, with its own promise and final
+        // fine-tuning budget (more epochs for a parent with fewer MACs, never fewer than the generate recipe's)
+        for (String level : List.of("A", "B")) {
+            LevelGenerators.Level lv = LevelGenerators.read(run, level);
+            assertThat(lv.drop()).isEqualTo(level.equals("A") ? 1.0 : 5.0);
+            assertThat(lv.finetuneEpochs()).isGreaterThanOrEqualTo(1.0);
+            assertThat(Generation.promise(run, level)).isNotNull();
+        }
+        assertThat(LevelGenerators.read(run, "B").macs()).isLessThanOrEqualTo(LevelGenerators.read(run, "A").macs());
+        List<Generation.Generated> genB = Generation.run(run, "B", Seed.parseList("100"), 0.5, null, false, false,
+                n -> dev.gensynth.train.TrainListener.SILENT);
+        assertThat(genB).singleElement().satisfies(x -> assertThat(x.modelDir()).startsWith(run.resolve("generated-B")));
+        assertThatThrownBy(() -> LevelGenerators.read(run, "C")).isInstanceOf(dev.gensynth.UserError.class)
+                .hasMessageContaining("no generator for level 'C'");
         // judged on the test split against the prototype's test top-1 (maxTop1Drop 5), not its validation top-1
         double floor = Generation.prototypeMetrics(run).top1() - 5.0;
         for (Generation.Generated x : gen) {
