@@ -54,18 +54,8 @@ public final class BenchmarkReport {
                 + "directory).</p>\n");
 
         h.h2("Accuracy versus MACs, per method");
-        List<Charts.Points> series = new ArrayList<>();
-        int style = 0;
-        for (String m : Results.METHODS) {
-            List<Pareto.Point> pts = Results.points(r.rows(), m);
-            if (pts.isEmpty()) {
-                continue;
-            }
-            series.add(Charts.Points.of(m, Pareto.xy(pts), false, style));
-            series.add(Charts.Points.of(m + " front", Pareto.xy(Pareto.front(pts)), true, style));
-            style++;
-        }
-        h.img(Charts.scatter("Test top-1 versus MACs", "MACs (log scale)", "top-1 % (test)", series, true));
+        h.img(Charts.scatter("Test top-1 versus MACs", "MACs (log scale)", "top-1 % (test)",
+                fronts(m -> Results.points(r.rows(), m)), true));
         h.note(String.format(Locale.ROOT, "Lines join each method's non-dominated networks. Hypervolume: area "
                 + "dominated in (top-1 %%, log10 MACs) against (0 %%, log10 %,d = prototype MACs).",
                 r.hypervolumeReferenceMacs()));
@@ -77,19 +67,8 @@ public final class BenchmarkReport {
 
         if (!r.latencyHypervolume().isEmpty()) {
             h.h2("Accuracy versus latency, per method");
-            List<Charts.Points> lat = new ArrayList<>();
-            int st = 0;
-            for (String m : Results.METHODS) {
-                List<Pareto.Point> pts = Results.latencyPoints(r.rows(), m);
-                if (pts.isEmpty()) {
-                    continue;
-                }
-                lat.add(Charts.Points.of(m, Pareto.xy(pts), false, st));
-                lat.add(Charts.Points.of(m + " front", Pareto.xy(Pareto.front(pts)), true, st));
-                st++;
-            }
             h.img(Charts.scatter("Test top-1 versus ONNX Runtime batch-1 latency", "ms (log scale)", "top-1 % (test)",
-                    lat, true));
+                    fronts(m -> Results.latencyPoints(r.rows(), m)), true));
             List<List<String>> lhv = new ArrayList<>();
             for (Map.Entry<String, Double> e : r.latencyHypervolume().entrySet()) {
                 List<String> left = r.notDominatedByLatency().get(e.getKey());
@@ -170,6 +149,22 @@ public final class BenchmarkReport {
         }
         Widths.section(h, names, specs, 5);
         return h.end();
+    }
+
+    /** Each method's networks and, joined by a line, its front: one style per method. */
+    private static List<Charts.Points> fronts(java.util.function.Function<String, List<Pareto.Point>> points) {
+        List<Charts.Points> series = new ArrayList<>();
+        int style = 0;
+        for (String m : Results.METHODS) {
+            List<Pareto.Point> pts = points.apply(m);
+            if (pts.isEmpty()) {
+                continue;
+            }
+            series.add(Charts.Points.of(m, Pareto.xy(pts), false, style));
+            series.add(Charts.Points.of(m + " front", Pareto.xy(Pareto.front(pts)), true, style));
+            style++;
+        }
+        return series;
     }
 
     private static void add(Path modelDir, String name, List<String> names, List<NetworkSpec> specs) {

@@ -42,7 +42,8 @@ public record Results(String name, String dataset, String recipe, String require
         static Noise of(String network, List<Double> top1) {
             double m = top1.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             double ss = top1.stream().mapToDouble(t -> (t - m) * (t - m)).sum();
-            return new Noise(network, List.copyOf(top1), top1.size() < 2 ? Double.NaN : Math.sqrt(ss / (top1.size() - 1)));
+            double sd = top1.size() < 2 ? Double.NaN : Math.sqrt(ss / (top1.size() - 1));
+            return new Noise(network, List.copyOf(top1), sd);
         }
     }
 
@@ -296,7 +297,8 @@ public record Results(String name, String dataset, String recipe, String require
         }
         if (!sameTarget.isEmpty()) {
             sb.append("\n### Same target: each alternative beside the nearest FermiNet\n\n| network | top-1 % | MACs "
-                    + "| ORT ms | FermiNet nearest in MACs | its MACs | top-1 ± | verdict | FermiNet nearest in latency "
+                    + "| ORT ms | FermiNet nearest in MACs | its MACs | top-1 ± | verdict "
+                    + "| FermiNet nearest in latency "
                     + "| its ms | top-1 ± | verdict |\n|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---|\n");
             for (SameTarget t : sameTarget) {
                 sb.append(String.format(Locale.ROOT, "| %s | %.2f | %,d | %s | %s | %,d | %+.2f | %s | %s | %s | %s "

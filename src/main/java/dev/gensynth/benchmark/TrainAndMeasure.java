@@ -102,7 +102,10 @@ final class TrainAndMeasure {
         return row;
     }
 
-    /** Batch-1 latency in ONNX Runtime (the faster of one thread and every core), or null (logged) when the network cannot be exported or run there. */
+    /**
+     * Batch-1 latency in ONNX Runtime (the faster of one thread and every core), or null (logged) when the
+     * network cannot be exported or run there.
+     */
     OnnxLatency.Timed onnxLatency(NetworkSpec spec, Weights w) {
         try {
             return OnnxLatency.fastest(spec, w, warmup(), latencyRuns);

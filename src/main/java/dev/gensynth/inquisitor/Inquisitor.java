@@ -74,7 +74,8 @@ public final class Inquisitor {
         if (promise.probability() < Promise.TARGET) {
             double ratio = promise.latencyIsWeaker() ? 0.8 : 1.0;
             GeneratorState other = finalGenerator(g, ratio);
-            if (java.util.Arrays.deepEquals(other.logits(), fin.logits()) && other.blockLogits().equals(fin.blockLogits())) {
+            if (java.util.Arrays.deepEquals(other.logits(), fin.logits())
+                    && other.blockLogits().equals(fin.blockLogits())) {
                 return new Final(fin, promise); // the same generator: its networks would be the same ones
             }
             Promise second = sampler.promise(new Generator(other, g.widths()), ratio, listener);

@@ -8,7 +8,6 @@ import dev.gensynth.generator.Slicer;
 import dev.gensynth.latency.LatencyModel;
 import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.metrics.Cost;
-import dev.gensynth.metrics.Latency;
 import dev.gensynth.model.Weights;
 import dev.gensynth.prototype.Prototype;
 import dev.gensynth.requirements.Observation;
@@ -88,7 +87,7 @@ public final class Prober {
                 runSeed.derive("promise", 0), latencyModel);
     }
 
-    /** What the final generator {@code g}, aimed at {@code ratio} of its parent's cost, promises (see {@link Promise}). */
+    /** What the final generator {@code g}, aimed at {@code ratio} of its parent's cost, promises ({@link Promise}). */
     public Promise promise(Generator g, double ratio, ProbeListener listener) {
         Probe p = probe(g, 0, listener);
         return Promise.of(ratio, p.records(), floor(), requirements.maxLatencyMs(), validation.size());
@@ -195,8 +194,9 @@ public final class Prober {
 
     /**
      * Batch-1 latency in ONNX Runtime, the deployment runtime (median of {@code runs} after warm-up, at the
-     * faster of one thread and every core, {@link OnnxLatency#fastest}): DJL's per-operator overhead at batch 1 is 4-17x larger and
-     * would rank candidates by their number of layers rather than by what they cost where they run.
+     * faster of one thread and every core, {@link OnnxLatency#fastest}): DJL's per-operator overhead at batch 1
+     * is 4-17x larger and would rank candidates by their number of layers rather than by what they cost where
+     * they run.
      */
     static double latency(NetworkSpec spec, Weights weights, int runs) {
         return OnnxLatency.fastest(spec, weights, LATENCY_WARMUP, runs).ms();

@@ -59,7 +59,7 @@ public final class Segments {
         return out;
     }
 
-    /** The segment alone, as a network reading its input shape (every input of its first layer is the network's input). */
+    /** The segment alone, as a network reading its input shape (every input of its first layer is the input). */
     public static NetworkSpec alone(NetworkSpec spec, Segment seg, Map<String, Shape> shapes) {
         Layer first = seg.layers().get(0);
         Shape in = spec.inputShapes(first, shapes).get(0);

@@ -77,7 +77,8 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
 
         /** Whether G aims at latency under {@code requirements} and {@code utility} ({@link #aim}). */
         public boolean aimsAtLatency(Requirements requirements, Utility utility) {
-            return aim.equals("latency") || aim.equals("auto") && (requirements.needsLatency() || utility.needsLatency());
+            return aim.equals("latency")
+                    || aim.equals("auto") && (requirements.needsLatency() || utility.needsLatency());
         }
 
         /** The structural units of θG and how sharply they follow importance (aiming at MACs). */
