@@ -379,7 +379,9 @@ public final class Benchmark {
             String name = "FermiNet-" + level;
             Path d = dir.resolve("fermi").resolve(level);
             Row done = Rows.read(d);
-            if (done == null && LevelGenerators.has(runDir, level)) {
+            // a run's level generator stands in only for the same level (an existing run may have other levels)
+            if (done == null && LevelGenerators.has(runDir, level)
+                    && Math.abs(LevelGenerators.read(runDir, level).drop() - drop) < 1e-9) {
                 done = fromLevelGenerator(level, i, name, drop, d);
             }
             if (done == null) {

@@ -109,6 +109,12 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** P(X <= k) for X ~ Binomial(n, p). */
     static double binomialAtMost(long k, int n, double p) {
+        if (k >= n || p <= 0) {
+            return 1;
+        }
+        if (p >= 1) {
+            return 0;
+        }
         double sum = 0;
         for (int i = 0; i <= k && i <= n; i++) {
             double logC = 0;

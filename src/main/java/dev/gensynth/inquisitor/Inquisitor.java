@@ -76,15 +76,18 @@ public final class Inquisitor {
             GeneratorState other = finalGenerator(g, ratio);
             if (java.util.Arrays.deepEquals(other.logits(), fin.logits())
                     && other.blockLogits().equals(fin.blockLogits())) {
-                return new Final(fin, promise); // the same generator: its networks would be the same ones
+                // the same generator: its networks would be the same ones
+                return new Final(fin, promise, promise.finetuneEpochs());
             }
             Promise second = sampler.promise(new Generator(other, g.widths()), ratio, listener);
             log.accept("final generator, aimed again: " + second.describe());
+            double both = promise.finetuneEpochs() + second.finetuneEpochs();
             if (second.probability() > promise.probability()) {
-                return new Final(other, second);
+                return new Final(other, second, both);
             }
+            return new Final(fin, promise, both);
         }
-        return new Final(fin, promise);
+        return new Final(fin, promise, promise.finetuneEpochs());
     }
 
     /**
@@ -100,11 +103,11 @@ public final class Inquisitor {
         GeneratorState g = state(parent, weights, units.plan(groups, o.importance(), Map.of(), GENERATION_RATIO), 0);
         Promise p = samples == 0 ? null : prober.forPromise(recipe, samples, level)
                 .promise(new Generator(g, units.widths()), GENERATION_RATIO, listener);
-        return new Final(g, p);
+        return new Final(g, p, p == null ? 0 : p.finetuneEpochs());
     }
 
-    /** The generator handed to users and what it promises. */
-    public record Final(GeneratorState generator, Promise promise) {
+    /** The generator handed to users, what it promises, and the fine-tuning its sampling cost. */
+    public record Final(GeneratorState generator, Promise promise, double sampledEpochs) {
     }
 
     /** Probes G with this cycle's seeds (see {@link Prober}). */

@@ -90,7 +90,8 @@ public final class Prober {
     /** What the final generator {@code g}, aimed at {@code ratio} of its parent's cost, promises ({@link Promise}). */
     public Promise promise(Generator g, double ratio, ProbeListener listener) {
         Probe p = probe(g, 0, listener);
-        return Promise.of(ratio, p.records(), floor(), requirements.maxLatencyMs(), validation.size());
+        return Promise.of(ratio, p.records(), floor(), requirements.maxLatencyMs(), requirements.maxMacs(),
+                requirements.maxParams(), validation.size());
     }
 
     /** This prober, recording what {@code model} predicts for each candidate next to what it measures. */

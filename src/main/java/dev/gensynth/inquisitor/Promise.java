@@ -11,14 +11,19 @@ import java.util.List;
  * <p>The top-1 part treats a fresh network's top-1 on the test split as normal around the samples' mean,
  * with their spread across seeds and the sampling error of a split of the validation split's size on
  * top; the latency part treats its log latency as normal around the samples', with at least 5 % spread
- * (what one thread shows between sessions). A sample whose fine-tuning diverged counts as a miss.
+ * (what one thread shows between sessions). A sample whose fine-tuning diverged counts as a miss, and so does
+ * one over r's MACs or params bound. Three samples state a spread only roughly, and the samples are measured
+ * on the validation split the search selected its parents on: on a small split that is optimistic (see
+ * bench/results/small_data.md).
  *
  * @param ratio the final generator's expected cost relative to the final parent
  * @param met how many samples met r on validation
- * @param probability the chance that one fresh network meets r (both parts together)
+ * @param probability the chance that one fresh network meets r (both parts together, times the share of
+ *     samples within r's MACs and params bounds, which do not vary by chance)
+ * @param finetuneEpochs what sampling cost, in passes over the training split
  */
 public record Promise(double ratio, int samples, int met, double meanTop1, double spreadTop1, double floor,
-        double meanLatencyMs, Double maxLatencyMs, double probability) {
+        double meanLatencyMs, Double maxLatencyMs, double probability, double finetuneEpochs) {
     /** The confidence the final generator aims at: 19 networks in 20 meeting r. */
     public static final double TARGET = 0.95;
     /** Least spread of log latency assumed between sessions. */
@@ -30,9 +35,17 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
      */
     static Promise of(double ratio, List<CandidateRecord> samples, double floor, Double maxLatencyMs,
             int validationSize) {
+        return of(ratio, samples, floor, maxLatencyMs, null, null, validationSize);
+    }
+
+    /** As above, with r's MACs and params bounds (null: none). */
+    static Promise of(double ratio, List<CandidateRecord> samples, double floor, Double maxLatencyMs, Long maxMacs,
+            Long maxParams, int validationSize) {
         List<CandidateRecord> measured = samples.stream().filter(CandidateRecord::measured).toList();
         int n = measured.size();
-        double alive = samples.isEmpty() ? 0 : (double) n / samples.size();
+        double alive = samples.isEmpty() ? 0 : (double) measured.stream()
+                .filter(r -> (maxMacs == null || r.macs() <= maxMacs) && (maxParams == null || r.params() <= maxParams))
+                .count() / samples.size();
         double mean = measured.stream().mapToDouble(CandidateRecord::top1).average().orElse(Double.NaN);
         double spread = spread(measured.stream().mapToDouble(CandidateRecord::top1).toArray());
         double pTop1 = 1;
@@ -53,7 +66,7 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
         }
         int met = (int) samples.stream().filter(CandidateRecord::met).count();
         return new Promise(ratio, samples.size(), met, mean, spread, floor, meanLatency, maxLatencyMs,
-                alive * pTop1 * pLatency);
+                alive * pTop1 * pLatency, samples.stream().mapToDouble(CandidateRecord::finetuneEpochs).sum());
     }
 
     /** Whether the latency part is the weaker one (then a narrower generator, not a wider one, would help). */

@@ -91,7 +91,7 @@ public final class LatencyModel {
         double alone = 0;
         List<Segments.Segment> segs = Segments.of(spec);
         for (Segments.Segment s : segs) {
-            alone += table.of(Segments.alone(spec, s, shapes));
+            alone += alone(spec, s, shapes);
         }
         return overheadMs + scale * alone + perSegmentMs * segs.size();
     }
@@ -108,7 +108,7 @@ public final class LatencyModel {
         Map<String, Double> perMac = new HashMap<>();
         Map<String, Double> fixed = new HashMap<>();
         for (Segments.Segment s : Segments.of(parent)) {
-            double ms = scale * table.of(Segments.alone(parent, s, shapes));
+            double ms = scale * alone(parent, s, shapes);
             long m = macs.get(s.name());
             if (m > 0) {
                 perMac.put(s.name(), ms / m);
@@ -130,7 +130,7 @@ public final class LatencyModel {
                         ms += fixed.get(s.name());
                     } else { // a segment the parent does not have (a block's rewiring can merge two): look it up
                         sh = sh == null ? spec.shapes() : sh;
-                        ms += scale * table.of(Segments.alone(spec, s, sh));
+                        ms += scale * alone(spec, s, sh);
                     }
                 }
                 return ms;
@@ -141,6 +141,16 @@ public final class LatencyModel {
                 return "ms";
             }
         };
+    }
+
+    /** A segment's table row, 0 for one that is not timed alone ({@link Segments#alone}). */
+    private double alone(NetworkSpec spec, Segments.Segment s, Map<String, Shape> shapes) {
+        return alone(table, spec, s, shapes);
+    }
+
+    private static double alone(LatencyTable table, NetworkSpec spec, Segments.Segment s, Map<String, Shape> shapes) {
+        NetworkSpec a = Segments.alone(spec, s, shapes);
+        return a == null ? 0 : table.of(a);
     }
 
     /** How G aims at latency: linearised at each parent ({@link #at}). */
@@ -182,7 +192,7 @@ public final class LatencyModel {
             NetworkSpec n = nets.get(i);
             Map<String, Shape> shapes = n.shapes();
             for (Segments.Segment s : Segments.of(n)) {
-                alone[i] += table.of(Segments.alone(n, s, shapes));
+                alone[i] += alone(table, n, s, shapes);
                 segments[i]++;
             }
             measured[i] = dev.gensynth.metrics.Latency.median(ms[i]);

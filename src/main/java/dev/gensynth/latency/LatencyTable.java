@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gensynth.export.OnnxLatency;
-import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.model.UserCache;
 import dev.gensynth.model.Weights;
 import dev.gensynth.provenance.Provenance;
@@ -114,19 +113,39 @@ public final class LatencyTable {
         return OnnxLatency.measure(net, Weights.initial(net, 1), threads, WARMUP, RUNS);
     }
 
-    /** Writes new rows to the cache (an unwritable cache only costs measuring again next time). */
+    /**
+     * Writes new rows to the cache, merged with what is there now (another run may have added rows; a row
+     * already on disk keeps its value, so runs on one machine share one measurement), through a temporary
+     * file of its own. An unwritable cache only costs measuring again next time.
+     */
     public void save() {
         if (file == null || !changed) {
             return;
         }
         try {
+            Files.createDirectories(file.getParent());
+            Map<String, Double> merged = new TreeMap<>(rows);
+            double over = overheadMs;
+            if (Files.isRegularFile(file)) {
+                try {
+                    JsonNode disk = JSON.readTree(file.toFile());
+                    disk.path("rows").fields().forEachRemaining(e -> merged.put(e.getKey(), e.getValue().asDouble()));
+                    if (disk.path("overheadMs").isNumber()) {
+                        over = disk.path("overheadMs").asDouble();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // unreadable: replaced by what this run has
+                }
+            }
             ObjectNode root = JSON.createObjectNode();
             root.put("machine", machine);
-            root.put("overheadMs", overheadMs);
+            root.put("overheadMs", over);
             ObjectNode r = root.putObject("rows");
-            rows.forEach(r::put);
-            Files.createDirectories(file.getParent());
-            AtomicFiles.write(file, JSON.writeValueAsBytes(root));
+            merged.forEach(r::put);
+            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+            Files.write(tmp, JSON.writeValueAsBytes(root));
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             changed = false;
         } catch (IOException e) {
             System.err.println("gensynth: cannot keep the latency table in " + file + ": " + e.getMessage());

@@ -59,10 +59,18 @@ public final class Segments {
         return out;
     }
 
-    /** The segment alone, as a network reading its input shape (every input of its first layer is the input). */
+    /**
+     * The segment alone, as a network reading its input shape (every input of its first layer is the input);
+     * null for a first layer whose inputs differ in shape (a concat of unequal widths), which one input cannot
+     * stand in for: such a segment is not timed alone, and what it costs goes into the per-segment term.
+     */
     public static NetworkSpec alone(NetworkSpec spec, Segment seg, Map<String, Shape> shapes) {
         Layer first = seg.layers().get(0);
-        Shape in = spec.inputShapes(first, shapes).get(0);
+        List<Shape> ins = spec.inputShapes(first, shapes);
+        Shape in = ins.get(0);
+        if (ins.stream().anyMatch(x -> !x.equals(in))) {
+            return null;
+        }
         List<Layer> layers = new ArrayList<>();
         layers.add(first.withInputs(Collections.nCopies(first.inputs().size(), Layer.INPUT)));
         layers.addAll(seg.layers().subList(1, seg.layers().size()));

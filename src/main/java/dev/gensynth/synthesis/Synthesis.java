@@ -100,8 +100,11 @@ public final class Synthesis {
                         proto.trainingEpochs(), proto.trainingSeconds()) : ""));
         var stimuli = data.validation().head(cfg.search().stimuli());
         Seed seed = new Seed(cfg.seed());
-        LatencyModel latencyModel = cfg.search().aimsAtLatency(cfg.requirements(), cfg.utility())
-                ? latencyModel(protoSpec) : null;
+        // the aim is fixed when a run starts: a resumed run aims at latency exactly when it kept a latency model,
+        // whatever its config says now (its observations of accuracy against cost are in that unit)
+        boolean aimLatency = previous != null ? Files.isRegularFile(run.dir().resolve(LATENCY_MODEL))
+                : cfg.search().aimsAtLatency(cfg.requirements(), cfg.utility());
+        LatencyModel latencyModel = aimLatency ? latencyModel(protoSpec) : null;
         Units units = latencyModel == null ? cfg.search().units() : cfg.search().units().withAim(latencyModel.aim());
 
         GeneratorState gState;
@@ -198,9 +201,10 @@ public final class Synthesis {
 
             @Override
             public void onCandidate(CandidateRecord r) {
-                listener.onMessage(String.format("  generator sample %d: top-1 %.2f%%, %,d MACs%s, %s", r.index() + 1,
-                        r.top1(), r.macs(), Double.isNaN(r.latencyMs()) ? "" : String.format(", %.3f ms",
-                                r.latencyMs()), r.met() ? "meets r" : "misses r: " + String.join("; ", r.reasons())));
+                listener.onMessage(String.format("  generator sample %d: %s, %,d MACs%s, %s", r.index() + 1,
+                        r.measured() ? String.format("top-1 %.2f%%", r.top1()) : "not measured", r.macs(),
+                        Double.isNaN(r.latencyMs()) ? "" : String.format(", %.3f ms", r.latencyMs()),
+                        r.met() ? "meets r" : "misses r: " + String.join("; ", r.reasons())));
             }
         };
         GeneratorState fin;
@@ -210,11 +214,18 @@ public final class Synthesis {
                     samples, listener::onMessage);
             fin = f.generator();
             promise = f.promise();
+            epochsUsed += f.sampledEpochs(); // spent choosing the generator, so part of what synthesis cost
         } else {
             fin = inq.finalGenerator(last);
         }
         Promise promised = promise;
         List<LevelGenerators.Made> levels = LevelGenerators.make(run, cfg, proto, inq, samples, listener::onMessage);
+        for (LevelGenerators.Made m : levels) {
+            epochsUsed += m.generator().sampledEpochs();
+        }
+        if (latencyModel != null) {
+            latencyModel.keepTable();
+        }
         try {
             AtomicFiles.replaceDirectory(run.dir().resolve("generator"), d -> {
                 RunDir.saveGenerator(fin, d);

@@ -36,6 +36,11 @@ class PromiseTest {
         Promise diverged = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.6, Double.NaN, true),
                 sample(Double.NaN, Double.NaN, false)), 92.0, null, 10_000);
         assertThat(diverged.probability()).isLessThan(0.67);
+        // as is one over r's MACs bound, however accurate (the samples here have 1,000 MACs)
+        Promise costly = Promise.of(0.9, List.of(sample(95, Double.NaN, true), sample(95, Double.NaN, true),
+                sample(95, Double.NaN, true)), 92.0, null, 999L, null, 10_000);
+        assertThat(costly.probability()).isZero();
+        assertThat(costly.finetuneEpochs()).isEqualTo(3);
     }
 
     @Test
