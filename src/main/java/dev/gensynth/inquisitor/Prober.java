@@ -46,6 +46,15 @@ public final class Prober {
     private final Seed runSeed;
     /** Predicts each candidate's latency before it is measured, so the run can say how far off it is; or null. */
     private final LatencyModel latencyModel;
+    /** Validation images the search never selects on, for promises; or null (the validation split itself). */
+    private final Holdout holdout;
+
+    /**
+     * Validation images held out from the search, and the prototype's top-1 on them (the yardstick of r there):
+     * a promise measured on the images parents were selected on would be optimistic.
+     */
+    public record Holdout(Dataset images, Prototype prototype) {
+    }
 
     /**
      * @param validation held-out split candidates' top-1 is measured on (the prototype's yardstick too)
@@ -54,12 +63,12 @@ public final class Prober {
     public Prober(Requirements requirements, Utility utility, Prototype prototype, Dataset train, Dataset validation,
             TrainConfig finetune, Distillation distill, int candidates, int latencyRuns, Seed runSeed) {
         this(requirements, utility, prototype, train, validation, finetune, distill, candidates, latencyRuns, runSeed,
-                null);
+                null, null);
     }
 
     private Prober(Requirements requirements, Utility utility, Prototype prototype, Dataset train, Dataset validation,
             TrainConfig finetune, Distillation distill, int candidates, int latencyRuns, Seed runSeed,
-            LatencyModel latencyModel) {
+            LatencyModel latencyModel, Holdout holdout) {
         this.requirements = requirements;
         this.utility = utility;
         this.prototype = prototype;
@@ -71,6 +80,13 @@ public final class Prober {
         this.latencyRuns = latencyRuns;
         this.runSeed = runSeed;
         this.latencyModel = latencyModel;
+        this.holdout = holdout;
+    }
+
+    /** This prober, stating promises on {@code h} instead of the validation split it judges candidates on. */
+    public Prober withHoldout(Holdout h) {
+        return new Prober(requirements, utility, prototype, train, validation, finetune, distill, candidates,
+                latencyRuns, runSeed, latencyModel, h);
     }
 
     /**
@@ -83,8 +99,9 @@ public final class Prober {
 
     /** As {@link #forPromise(TrainConfig, int)}, judging by {@code r} (a requirement level's). */
     public Prober forPromise(TrainConfig recipe, int samples, Requirements r) {
-        return new Prober(r, utility, prototype, train, validation, recipe, distill, samples, latencyRuns,
-                runSeed.derive("promise", 0), latencyModel);
+        return new Prober(r, utility, holdout == null ? prototype : holdout.prototype(), train,
+                holdout == null ? validation : holdout.images(), recipe, distill, samples, latencyRuns,
+                runSeed.derive("promise", 0), latencyModel, null);
     }
 
     /** What the final generator {@code g}, aimed at {@code ratio} of its parent's cost, promises ({@link Promise}). */
@@ -97,7 +114,7 @@ public final class Prober {
     /** This prober, recording what {@code model} predicts for each candidate next to what it measures. */
     public Prober withLatencyModel(LatencyModel model) {
         return new Prober(requirements, utility, prototype, train, validation, finetune, distill, candidates,
-                latencyRuns, runSeed, model);
+                latencyRuns, runSeed, model, holdout);
     }
 
     /** The validation top-1 r asks for (NaN when r sets none). */

@@ -12,18 +12,19 @@ import java.util.List;
  * with their spread across seeds and the sampling error of a split of the validation split's size on
  * top; the latency part treats its log latency as normal around the samples', with at least 5 % spread
  * (what one thread shows between sessions). A sample whose fine-tuning diverged counts as a miss, and so does
- * one over r's MACs or params bound. Three samples state a spread only roughly, and the samples are measured
- * on the validation split the search selected its parents on: on a small split that is optimistic (see
- * bench/results/small_data.md).
+ * one over r's MACs or params bound. Three samples state a spread only roughly. On a small validation split the
+ * samples are measured on images held out from the search ({@code search.promiseFraction}): on the images the
+ * parents were selected on, 180 of them came out 7 points optimistic (bench/results/small_data.md).
  *
  * @param ratio the final generator's expected cost relative to the final parent
  * @param met how many samples met r on validation
  * @param probability the chance that one fresh network meets r (both parts together, times the share of
  *     samples within r's MACs and params bounds, which do not vary by chance)
  * @param finetuneEpochs what sampling cost, in passes over the training split
+ * @param images validation images the samples were measured on
  */
 public record Promise(double ratio, int samples, int met, double meanTop1, double spreadTop1, double floor,
-        double meanLatencyMs, Double maxLatencyMs, double probability, double finetuneEpochs) {
+        double meanLatencyMs, Double maxLatencyMs, double probability, double finetuneEpochs, int images) {
     /** The confidence the final generator aims at: 19 networks in 20 meeting r. */
     public static final double TARGET = 0.95;
     /** Least spread of log latency assumed between sessions. */
@@ -66,7 +67,8 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
         }
         int met = (int) samples.stream().filter(CandidateRecord::met).count();
         return new Promise(ratio, samples.size(), met, mean, spread, floor, meanLatency, maxLatencyMs,
-                alive * pTop1 * pLatency, samples.stream().mapToDouble(CandidateRecord::finetuneEpochs).sum());
+                alive * pTop1 * pLatency, samples.stream().mapToDouble(CandidateRecord::finetuneEpochs).sum(),
+                validationSize);
     }
 
     /** Whether the latency part is the weaker one (then a narrower generator, not a wider one, would help). */
@@ -83,7 +85,7 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
     /** One line for logs and for {@code generate}. */
     public String describe() {
         StringBuilder sb = new StringBuilder(String.format("a fresh network meets r with probability %.2f (%d of %d"
-                + " samples met it on validation", probability, met, samples));
+                + " samples met it on %,d validation images", probability, met, samples, images));
         if (Double.isNaN(meanTop1)) {
             sb.append("; none could be measured: every fine-tuning diverged");
         } else if (!Double.isNaN(floor)) {

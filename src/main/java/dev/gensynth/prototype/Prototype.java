@@ -14,4 +14,8 @@ import dev.gensynth.spec.NetworkSpec;
  */
 public record Prototype(@JsonIgnore NetworkSpec spec, @JsonIgnore Weights weights, double validationTop1,
         double testTop1, double trainingEpochs, double trainingSeconds) {
+    /** The same prototype with its top-1 measured on other validation images (a part of the split). */
+    public Prototype withValidationTop1(double top1) {
+        return new Prototype(spec, weights, top1, testTop1, trainingEpochs, trainingSeconds);
+    }
 }

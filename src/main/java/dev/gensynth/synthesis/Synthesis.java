@@ -2,6 +2,7 @@ package dev.gensynth.synthesis;
 
 import dev.gensynth.UserError;
 import dev.gensynth.data.DataSource;
+import dev.gensynth.data.Split;
 import dev.gensynth.djl.Network;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.generator.Generator;
@@ -77,6 +78,13 @@ public final class Synthesis {
         return new Synthesis(cfg, run, listener).execute();
     }
 
+    /** Top-1 of the prototype on {@code images}. */
+    private static double top1(Prototype p, dev.gensynth.data.Dataset images) {
+        try (Network net = Network.create(p.spec(), p.weights())) {
+            return dev.gensynth.metrics.Accuracy.top1(net, images, 256);
+        }
+    }
+
     /** What the final generator promises, beside it in {@code generator/}. */
     public static final String PROMISE = "promise.json";
 
@@ -98,7 +106,23 @@ public final class Synthesis {
                 + "%s", protoSpec.name(), proto.validationTop1(), proto.testTop1(), protoCost.params(),
                 protoCost.macs(), proto.trainingEpochs() > 0 ? String.format(", trained %.1f epochs in %.0f s",
                         proto.trainingEpochs(), proto.trainingSeconds()) : ""));
-        var stimuli = data.validation().head(cfg.search().stimuli());
+        // the promise is stated on validation images the search never selects parents on; the search judges on
+        // the rest, against the prototype's top-1 on those same images
+        double held = cfg.search().promiseHoldout(data.validation().size());
+        Prober.Holdout holdout = null;
+        var searchVal = data.validation();
+        Prototype yard = proto;
+        if (held > 0) {
+            Split s = Split.of(data.validation(), held, cfg.seed() ^ 0x9e3779b9L);
+            searchVal = s.train();
+            yard = proto.withValidationTop1(top1(proto, searchVal));
+            holdout = new Prober.Holdout(s.validation(), proto.withValidationTop1(top1(proto, s.validation())));
+            listener.onMessage(String.format("promise: %d of %d validation images held out from the search (prototype"
+                    + " %.2f%% on them; %.2f%% on the %d the search judges on)", s.validation().size(),
+                    data.validation().size(), holdout.prototype().validationTop1(), yard.validationTop1(),
+                    searchVal.size()));
+        }
+        var stimuli = searchVal.head(cfg.search().stimuli());
         Seed seed = new Seed(cfg.seed());
         // the aim is fixed when a run starts: a resumed run aims at latency exactly when it kept a latency model,
         // whatever its config says now (its observations of accuracy against cost are in that unit)
@@ -127,22 +151,25 @@ public final class Synthesis {
             listener.onMessage("resuming after cycle " + cycle);
         } else {
             dev.gensynth.inquisitor.Reactions.Observed[] observed = new dev.gensynth.inquisitor.Reactions.Observed[1];
-            gState = Inquisitor.initialGenerator(proto, cfg.search().initialPush(), units, stimuli, observed);
-            Observation po = Prober.observeParent(proto, Prober.latencyRuns(cfg.search().latencyRuns(),
+            gState = Inquisitor.initialGenerator(yard, cfg.search().initialPush(), units, stimuli, observed);
+            Observation po = Prober.observeParent(yard, Prober.latencyRuns(cfg.search().latencyRuns(),
                     cfg.requirements(), cfg.utility()));
             iState = new InquisitorState(cfg.search().initialPush(), observed[0].importance(), List.of(),
-                    cfg.utility().score(po), proto.validationTop1(), 0, observed[0].blockLoss(),
-                    cfg.requirements().check(po, proto.validationTop1()).met());
+                    cfg.utility().score(po), yard.validationTop1(), 0, observed[0].blockLoss(),
+                    cfg.requirements().check(po, yard.validationTop1()).met());
             cycle = 0;
             epochsUsed = 0;
             run.checkpoint(gState, iState, null, new RunDir.Progress(0, 0, 0, null, false, provenance()));
-            saveBest(gState, proto.validationTop1());
+            saveBest(gState, yard.validationTop1());
         }
         double totalBudget = cfg.budget().totalFinetuneEpochs() != null ? cfg.budget().totalFinetuneEpochs()
                 : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
-        Prober prober = new Prober(cfg.requirements(), cfg.utility(), proto, data.train(), data.validation(),
+        Prober prober = new Prober(cfg.requirements(), cfg.utility(), yard, data.train(), searchVal,
                 cfg.finetune(), cfg.teacher(proto.spec(), proto.weights(), data.train()), cfg.budget().candidates(),
                 cfg.search().latencyRuns(), seed);
+        if (holdout != null) {
+            prober = prober.withHoldout(holdout);
+        }
         Inquisitor inq = new Inquisitor(latencyModel == null ? prober : prober.withLatencyModel(latencyModel), stimuli,
                 units, iState);
         String stop = null;
@@ -219,7 +246,7 @@ public final class Synthesis {
             fin = inq.finalGenerator(last);
         }
         Promise promised = promise;
-        List<LevelGenerators.Made> levels = LevelGenerators.make(run, cfg, proto, inq, samples, listener::onMessage);
+        List<LevelGenerators.Made> levels = LevelGenerators.make(run, cfg, yard, inq, samples, listener::onMessage);
         for (LevelGenerators.Made m : levels) {
             epochsUsed += m.generator().sampledEpochs();
         }

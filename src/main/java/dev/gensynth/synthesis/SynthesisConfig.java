@@ -67,9 +67,26 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      *     dev.gensynth.latency}), or {@code auto}: latency when a requirement or U reads it, else MACs
      * @param promiseSamples networks the final generator makes, fine-tunes with the generate recipe and
      *     measures on validation to state how likely its networks meet r ({@code Promise}; 0: none)
+     * @param promiseFraction share of the validation split held out from the search for the promise (null:
+     *     {@link #PROMISE_FRACTION} of a split under {@link #SMALL_VALIDATION} images, none of a larger one)
      */
     public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple,
-            boolean skipBlocks, int stimuli, int latencyRuns, String aim, int promiseSamples) {
+            boolean skipBlocks, int stimuli, int latencyRuns, String aim, int promiseSamples, Double promiseFraction) {
+        /**
+         * Below this many validation images, selecting parents on them over many cycles makes them optimistic:
+         * 180 images came out 7 points above the test split after ten cycles (bench/results/small_data.md).
+         */
+        public static final int SMALL_VALIDATION = 2000;
+        public static final double PROMISE_FRACTION = 0.2;
+
+        /** The share of a validation split of {@code size} images that the promise is stated on alone. */
+        public double promiseHoldout(int size) {
+            if (promiseSamples == 0) {
+                return 0;
+            }
+            return promiseFraction != null ? promiseFraction : size < SMALL_VALIDATION ? PROMISE_FRACTION : 0;
+        }
+
         /** The widths the generator may give a group. */
         public Widths widths() {
             return new Widths(minChannels, widthMultiple);
@@ -213,11 +230,15 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
 
         JsonNode s = root.path("search");
         only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "skipBlocks", "stimuli",
-                "latencyRuns", "aim", "promiseSamples"));
+                "latencyRuns", "aim", "promiseSamples", "promiseFraction"));
         Search search = new Search(s.path("initialPush").asDouble(0.6), s.path("sharpness").asDouble(12),
                 s.path("minChannels").asInt(2), s.path("widthMultiple").asInt(Widths.DEFAULT_MULTIPLE),
                 bool(s, "skipBlocks", true, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0),
-                s.path("aim").asText("auto"), s.path("promiseSamples").asInt(3));
+                s.path("aim").asText("auto"), s.path("promiseSamples").asInt(3),
+                s.hasNonNull("promiseFraction") ? s.get("promiseFraction").asDouble() : null);
+        if (search.promiseFraction() != null && !(search.promiseFraction() >= 0 && search.promiseFraction() < 1)) {
+            throw new UserError("search.promiseFraction must be in [0, 1), got " + search.promiseFraction());
+        }
         if (!Set.of("auto", "macs", "latency").contains(search.aim())) {
             throw new UserError("search.aim must be auto, macs or latency, got '" + search.aim() + "'");
         }

@@ -20,7 +20,7 @@ class GenerateCommandTest {
 
     @Test
     void aShortfallChanceExplainsIsNoBrokenPromiseButOneItRarelyGivesIs() {
-        Promise p = new Promise(0.9, 3, 3, 92, 0.1, 91, Double.NaN, null, 0.85, 3);
+        Promise p = new Promise(0.9, 3, 3, 92, 0.1, 91, Double.NaN, null, 0.85, 3, 1000);
         assertThat(GenerateCommand.promised(p, 3, 4)).contains("expected 3.4 of 4, 3 met it (as promised)");
         // 1 of 4 at 0.85 happens 1.2 % of the time
         assertThat(GenerateCommand.promised(p, 1, 4)).contains("(fewer than promised)");
