@@ -8,9 +8,9 @@ import java.util.List;
  * of its own, fine-tuned with the generate recipe and measured on the validation split, and stated with
  * the spread those samples show.
  *
- * <p>The top-1 part treats a fresh network's top-1 on the test split as normal around the samples' mean,
- * with their spread across seeds and the sampling error of a split of the validation split's size on
- * top; the latency part treats its log latency as normal around the samples', with at least 5 % spread
+ * <p>The top-1 part treats a fresh network's margin over the floor as normal around the samples' mean margin,
+ * with their spread across seeds and, on top, the paired standard error of a sample's top-1 against the
+ * prototype's on the same images (the floor is the prototype's top-1 minus the drop); the latency part treats its log latency as normal around the samples', with at least 5 % spread
  * (what one thread shows between sessions). A sample whose fine-tuning diverged counts as a miss, and so does
  * one over r's MACs or params bound. Three samples state a spread only roughly. On a small validation split the
  * samples are measured on images held out from the search ({@code search.promiseFraction}): on the images the
@@ -36,12 +36,16 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
      */
     static Promise of(double ratio, List<CandidateRecord> samples, double floor, Double maxLatencyMs,
             int validationSize) {
-        return of(ratio, samples, floor, maxLatencyMs, null, null, validationSize);
+        return of(ratio, samples, floor, maxLatencyMs, null, null, validationSize, Double.NaN);
     }
 
-    /** As above, with r's MACs and params bounds (null: none). */
+    /**
+     * As above, with r's MACs and params bounds (null: none) and the paired standard error of the samples'
+     * top-1 against the prototype's on the same images (NaN: not known; then both are taken as independent
+     * binomial estimates, which overstates the noise of two networks that agree on most images).
+     */
     static Promise of(double ratio, List<CandidateRecord> samples, double floor, Double maxLatencyMs, Long maxMacs,
-            Long maxParams, int validationSize) {
+            Long maxParams, int validationSize, double pairedError) {
         List<CandidateRecord> measured = samples.stream().filter(CandidateRecord::measured).toList();
         int n = measured.size();
         double alive = samples.isEmpty() ? 0 : (double) measured.stream()
@@ -52,7 +56,8 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
         double pTop1 = 1;
         if (!Double.isNaN(floor)) {
             double p = Math.max(0, Math.min(1, mean / 100));
-            double sampling = 100 * Math.sqrt(p * (1 - p) / Math.max(1, validationSize));
+            double sampling = Double.isFinite(pairedError) ? pairedError
+                    : Math.sqrt(2) * 100 * Math.sqrt(p * (1 - p) / Math.max(1, validationSize));
             double sigma = Math.sqrt(spread * spread + sampling * sampling);
             pTop1 = n == 0 ? 0 : sigma > 0 ? phi((mean - floor) / sigma) : mean >= floor ? 1 : 0;
         }

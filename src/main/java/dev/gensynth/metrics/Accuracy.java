@@ -13,32 +13,38 @@ public final class Accuracy {
 
     /** Top-1 accuracy in percent. */
     public static double top1(Network net, Dataset data, int batchSize) {
+        boolean[] right = correct(net, data, batchSize);
         long correct = 0;
-        int per = (int) data.sampleShape().elements();
-        try (NativeGate.Region gate = NativeGate.JVM.enter()) {
-            for (int start = 0; start < data.size(); start += batchSize) {
-                NativeGate.JVM.between();
-                correct += correct(net, data, start, Math.min(batchSize, data.size() - start), per);
-            }
+        for (boolean r : right) {
+            correct += r ? 1 : 0;
         }
         return 100.0 * correct / data.size();
     }
 
-    /** How many of the {@code n} samples from {@code start} the network classifies right. */
-    private static long correct(Network net, Dataset data, int start, int n, int per) {
+    /** Which samples the network classifies right: for paired comparisons of two networks on the same images. */
+    public static boolean[] correct(Network net, Dataset data, int batchSize) {
+        boolean[] right = new boolean[data.size()];
+        int per = (int) data.sampleShape().elements();
+        try (NativeGate.Region gate = NativeGate.JVM.enter()) {
+            for (int start = 0; start < data.size(); start += batchSize) {
+                NativeGate.JVM.between();
+                correct(net, data, start, Math.min(batchSize, data.size() - start), per, right);
+            }
+        }
+        return right;
+    }
+
+    /** Marks which of the {@code n} samples from {@code start} the network classifies right. */
+    private static void correct(Network net, Dataset data, int start, int n, int per, boolean[] right) {
         float[] x = new float[n * per];
         System.arraycopy(data.x(), start * per, x, 0, n * per);
-        long correct = 0;
         try (NDManager m = net.model().getNDManager().newSubManager()) {
             NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(data.sampleShape().withBatch(n)));
             long[] pred = net.forward(in).get(0).argMax(1).toType(ai.djl.ndarray.types.DataType.INT64, false)
                     .toLongArray();
             for (int i = 0; i < n; i++) {
-                if (pred[i] == data.y()[start + i]) {
-                    correct++;
-                }
+                right[start + i] = pred[i] == data.y()[start + i];
             }
         }
-        return correct;
     }
 }

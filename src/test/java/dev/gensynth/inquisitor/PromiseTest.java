@@ -24,9 +24,14 @@ class PromiseTest {
         // 3 samples 0.5 points above the floor, spread 0.1, on a 10,000-image split (sampling error 0.27)
         Promise p = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.5, Double.NaN, true),
                 sample(92.6, Double.NaN, true)), 92.0, null, 10_000);
+        // without the paired error, the sample's and the prototype's sampling errors count as independent
         double sampling = 100 * Math.sqrt(0.925 * 0.075 / 10_000);
-        assertThat(p.probability()).isCloseTo(Promise.phi(0.5 / Math.sqrt(0.01 + sampling * sampling)),
+        assertThat(p.probability()).isCloseTo(Promise.phi(0.5 / Math.sqrt(0.01 + 2 * sampling * sampling)),
                 within(1e-9));
+        // with it, the noise of the margin is what the two networks' disagreements say
+        Promise paired = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.5, Double.NaN, true),
+                sample(92.6, Double.NaN, true)), 92.0, null, null, null, 10_000, 0.2);
+        assertThat(paired.probability()).isCloseTo(Promise.phi(0.5 / Math.sqrt(0.01 + 0.04)), within(1e-9));
         assertThat(p.met()).isEqualTo(3);
         // the same margin on a 200-image split promises much less
         Promise small = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.5, Double.NaN, true),
@@ -38,9 +43,22 @@ class PromiseTest {
         assertThat(diverged.probability()).isLessThan(0.67);
         // as is one over r's MACs bound, however accurate (the samples here have 1,000 MACs)
         Promise costly = Promise.of(0.9, List.of(sample(95, Double.NaN, true), sample(95, Double.NaN, true),
-                sample(95, Double.NaN, true)), 92.0, null, 999L, null, 10_000);
+                sample(95, Double.NaN, true)), 92.0, null, 999L, null, 10_000, Double.NaN);
         assertThat(costly.probability()).isZero();
         assertThat(costly.finetuneEpochs()).isEqualTo(3);
+    }
+
+    @Test
+    void thePairedErrorCountsOnlyTheImagesTheTwoNetworksDisagreeOn() {
+        boolean[] a = new boolean[100];
+        boolean[] b = new boolean[100];
+        java.util.Arrays.fill(a, true);
+        java.util.Arrays.fill(b, true);
+        assertThat(Prober.pairedError(a, b)).isZero();
+        a[0] = false; // one image apart: d = -1 once, 0 elsewhere
+        double mean = -0.01;
+        double var = (1 - 100 * mean * mean) / 99;
+        assertThat(Prober.pairedError(a, b)).isCloseTo(100 * Math.sqrt(var / 100), within(1e-12));
     }
 
     @Test
