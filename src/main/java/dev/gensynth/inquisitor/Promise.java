@@ -9,8 +9,9 @@ import java.util.List;
  * the spread those samples show.
  *
  * <p>The top-1 part treats a fresh network's margin over the floor as normal around the samples' mean margin,
- * with their spread across seeds and, on top, the paired standard error of a sample's top-1 against the
- * prototype's on the same images (the floor is the prototype's top-1 minus the drop); the latency part treats its log latency as normal around the samples', with at least 5 % spread
+ * with their spread across seeds and, on top, twice over (these images, then the test split), the paired
+ * standard error of a sample's top-1 against the prototype's on the same images (the floor is the
+ * prototype's top-1 minus the drop); the latency part treats its log latency as normal around the samples', with at least 5 % spread
  * (what one thread shows between sessions). A sample whose fine-tuning diverged counts as a miss, and so does
  * one over r's MACs or params bound. Three samples state a spread only roughly. On a small validation split the
  * samples are measured on images held out from the search ({@code search.promiseFraction}): on the images the
@@ -56,8 +57,10 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
         double pTop1 = 1;
         if (!Double.isNaN(floor)) {
             double p = Math.max(0, Math.min(1, mean / 100));
-            double sampling = Double.isFinite(pairedError) ? pairedError
-                    : Math.sqrt(2) * 100 * Math.sqrt(p * (1 - p) / Math.max(1, validationSize));
+            // the margin is measured twice with such noise: on these images, and again on the test split it is
+            // judged on (taken as large)
+            double sampling = Math.sqrt(2) * (Double.isFinite(pairedError) ? pairedError
+                    : Math.sqrt(2) * 100 * Math.sqrt(p * (1 - p) / Math.max(1, validationSize)));
             double sigma = Math.sqrt(spread * spread + sampling * sampling);
             pTop1 = n == 0 ? 0 : sigma > 0 ? phi((mean - floor) / sigma) : mean >= floor ? 1 : 0;
         }

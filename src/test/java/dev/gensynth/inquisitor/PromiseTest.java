@@ -24,14 +24,16 @@ class PromiseTest {
         // 3 samples 0.5 points above the floor, spread 0.1, on a 10,000-image split (sampling error 0.27)
         Promise p = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.5, Double.NaN, true),
                 sample(92.6, Double.NaN, true)), 92.0, null, 10_000);
-        // without the paired error, the sample's and the prototype's sampling errors count as independent
+        // without the paired error, the sample's and the prototype's sampling errors count as independent, and
+        // twice (here and on the test split)
         double sampling = 100 * Math.sqrt(0.925 * 0.075 / 10_000);
-        assertThat(p.probability()).isCloseTo(Promise.phi(0.5 / Math.sqrt(0.01 + 2 * sampling * sampling)),
+        assertThat(p.probability()).isCloseTo(Promise.phi(0.5 / Math.sqrt(0.01 + 4 * sampling * sampling)),
                 within(1e-9));
         // with it, the noise of the margin is what the two networks' disagreements say
         Promise paired = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.5, Double.NaN, true),
                 sample(92.6, Double.NaN, true)), 92.0, null, null, null, 10_000, 0.2);
-        assertThat(paired.probability()).isCloseTo(Promise.phi(0.5 / Math.sqrt(0.01 + 0.04)), within(1e-9));
+        // measured twice with that noise: here, and on the test split
+        assertThat(paired.probability()).isCloseTo(Promise.phi(0.5 / Math.sqrt(0.01 + 2 * 0.04)), within(1e-9));
         assertThat(p.met()).isEqualTo(3);
         // the same margin on a 200-image split promises much less
         Promise small = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.5, Double.NaN, true),
