@@ -26,6 +26,7 @@ import dev.gensynth.provenance.Provenance;
 import dev.gensynth.requirements.Observation;
 import dev.gensynth.seed.Seed;
 import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.SpecIO;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -278,13 +279,28 @@ public final class Synthesis {
     private LatencyModel latencyModel(NetworkSpec protoSpec) {
         Path file = run.dir().resolve(LATENCY_MODEL);
         LatencyTable table = LatencyTable.forMachine();
+        // calibrated once per machine and prototype, like the table: two runs of one config then aim alike
+        Path cached = dev.gensynth.model.UserCache.dir().resolve("latency").resolve("model-"
+                + dev.gensynth.model.UserCache.fileName(table.machine() + "|" + SpecIO.toJson(protoSpec)) + ".json");
         try {
             if (Files.isRegularFile(file)) {
                 return LatencyModel.load(file, table);
             }
+            if (Files.isRegularFile(cached)) {
+                LatencyModel m = LatencyModel.load(cached, table);
+                m.save(file);
+                listener.onMessage("latency model: this machine's calibration for this prototype, from " + cached);
+                return m;
+            }
             long t0 = System.nanoTime();
             LatencyModel m = LatencyModel.calibrate(protoSpec, table);
             m.save(file);
+            try {
+                Files.createDirectories(cached.getParent());
+                m.save(cached);
+            } catch (IOException e) {
+                // an unwritable cache only costs calibrating again next time
+            }
             listener.onMessage(String.format("latency model: %.4f ms + %.3f x segments alone + %.4f ms per segment,"
                     + " calibrated on %d networks in %.0f s (mean error %.0f %%; ONNX Runtime)",
                     m.overheadMs(), m.scale(), m.perSegmentMs(), m.calibration().size(), (System.nanoTime() - t0) / 1e9,
