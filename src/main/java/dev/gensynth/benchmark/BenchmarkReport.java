@@ -124,8 +124,9 @@ public final class BenchmarkReport {
         List<List<String>> rat = new ArrayList<>();
         for (Results.Ratio x : r.ratios()) {
             rat.add(List.of(x.ferminet(), x.reference(), String.format(Locale.ROOT, "%.2f×", x.informationDensityRatio()),
-                    String.format(Locale.ROOT, "%.2f×", x.macsRatio()), String.format(Locale.ROOT, "%+.2f",
-                            x.netScoreDifference()), String.format(Locale.ROOT, "%+.2f", x.top1Difference())));
+                    String.format(Locale.ROOT, "%.2f×", x.macsRatio()), Double.isFinite(x.netScoreDifference())
+                            ? String.format(Locale.ROOT, "%+.2f", x.netScoreDifference()) : "-",
+                    String.format(Locale.ROOT, "%+.2f", x.top1Difference())));
         }
         h.table(List.of("FermiNet", "@reference", "info density ×", "MACs × fewer", "NetScore +", "top-1 ± points"),
                 rat);

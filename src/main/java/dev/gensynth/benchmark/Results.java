@@ -249,7 +249,8 @@ public record Results(String name, String dataset, String recipe, String require
                     + "| %.2f |%n", r.network(), r.method(), r.level(), r.source().replace("|", "/"),
                     r.measured() ? String.format(Locale.ROOT, "%.2f", r.top1()) : reasons, r.params(), r.macs(),
                     r.measured() ? String.format(Locale.ROOT, "%.1f", r.informationDensity()) : "-",
-                    r.measured() ? String.format(Locale.ROOT, "%.2f", r.netScore()) : "-", num(r.latencyMs()),
+                    Double.isFinite(r.netScore()) ? String.format(Locale.ROOT, "%.2f", r.netScore()) : "-",
+                    num(r.latencyMs()),
                     num(r.onnxLatencyMs()), r.met() ? "yes" : "no: " + reasons, r.trainEpochs()));
         }
         sb.append("\nInformation density: top-1 % per million params. Latency: batch 1, median after warm-up; DJL "
@@ -259,8 +260,9 @@ public record Results(String name, String dataset, String recipe, String require
         sb.append("### FermiNets against the references\n\n| FermiNet | reference | info density × | MACs × fewer | "
                 + "NetScore + | top-1 ± points |\n|---|---|---:|---:|---:|---:|\n");
         for (Ratio x : ratios) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f× | %.2f× | %+.2f | %+.2f |%n", x.ferminet(),
-                    x.reference(), x.informationDensityRatio(), x.macsRatio(), x.netScoreDifference(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f× | %.2f× | %s | %+.2f |%n", x.ferminet(),
+                    x.reference(), x.informationDensityRatio(), x.macsRatio(), Double.isFinite(x.netScoreDifference())
+                            ? String.format(Locale.ROOT, "%+.2f", x.netScoreDifference()) : "-",
                     x.top1Difference()));
         }
         sb.append(String.format(Locale.ROOT, "%n### Accuracy-vs-MACs fronts%n%nHypervolume in the plane (top-1 %%, "

@@ -76,15 +76,15 @@ public final class Logits {
         // sum of its keep probabilities (kept as its highest-ranked channels). Calibrating on the
         // deterministic top-k instead would overshoot: the many channels with middling odds are
         // dropped often enough that sampled networks come out well below the target.
-        double target = ratio * parentCost;
-        // a cost such as latency has a part no narrowing removes (the runtime's overhead, layers without MACs):
-        // a target below it would drive every channel to its narrowest; aim at most 95 % of the way down there
+        // the cost at the narrowest widths: what narrowing cannot remove; a target below it would drive every
+        // channel to its narrowest, so a ratio of the whole is held at least 5 % of the way above it
         int[][] narrowest = new int[n][];
         for (int g = 0; g < n; g++) {
             narrowest[g] = Slicer.range(widths.narrowest(groups.width(g)));
         }
         double floor = cost.of(Slicer.cutSpec(groups, narrowest));
-        target = Math.max(target, floor + 0.05 * (parentCost - floor));
+        double target = cost.ratioOfTotal() ? Math.max(ratio * parentCost, floor + 0.05 * (parentCost - floor))
+                : floor + ratio * (parentCost - floor);
         BlockPrices prices = new BlockPrices(groups, importance, unitCost, units, blockLoss, cost);
         double lo = threshold(groups, units, rank, sharpness, widths, prices, target);
         // A block that saves more than the push asks for overshoots it whatever the channels do (the

@@ -18,12 +18,26 @@ public interface CostModel {
         public String unit() {
             return "MACs";
         }
+
+        @Override
+        public boolean ratioOfTotal() {
+            return true;
+        }
     };
 
     double of(NetworkSpec spec);
 
     /** What {@link #of} counts, for messages. */
     String unit();
+
+    /**
+     * Whether G's push ratio is a ratio of the whole cost (MACs: nearly all of it goes with the channels), or
+     * of the part narrowing can remove (latency: the runtime's overhead and the layers without MACs stay, and
+     * a ratio of the whole would ask the channels for more than they have).
+     */
+    default boolean ratioOfTotal() {
+        return false;
+    }
 
     /** The cost model G aims with while narrowing {@code parent}: one per parent, so it may be linearised there. */
     interface Aim {
