@@ -76,15 +76,18 @@ public final class Logits {
         // sum of its keep probabilities (kept as its highest-ranked channels). Calibrating on the
         // deterministic top-k instead would overshoot: the many channels with middling odds are
         // dropped often enough that sampled networks come out well below the target.
-        // the cost at the narrowest widths: what narrowing cannot remove; a target below it would drive every
-        // channel to its narrowest, so a ratio of the whole is held at least 5 % of the way above it
+        // the cost at the narrowest widths: what narrowing cannot remove. A target below it would drive every
+        // channel to its narrowest, so the target is held above it: for MACs, which nearly all go with the
+        // channels, 5 % of the way; for a cost with a large fixed part (latency: the runtime's overhead and
+        // the layers without MACs), half way, so one push never asks for more than half of what narrowing can
+        // still remove
         int[][] narrowest = new int[n][];
         for (int g = 0; g < n; g++) {
             narrowest[g] = Slicer.range(widths.narrowest(groups.width(g)));
         }
         double floor = cost.of(Slicer.cutSpec(groups, narrowest));
-        double target = cost.ratioOfTotal() ? Math.max(ratio * parentCost, floor + 0.05 * (parentCost - floor))
-                : floor + ratio * (parentCost - floor);
+        double target = Math.max(ratio * parentCost,
+                floor + (cost.ratioOfTotal() ? 0.05 : 0.5) * (parentCost - floor));
         BlockPrices prices = new BlockPrices(groups, importance, unitCost, units, blockLoss, cost);
         double lo = threshold(groups, units, rank, sharpness, widths, prices, target);
         // A block that saves more than the push asks for overshoots it whatever the channels do (the

@@ -31,9 +31,9 @@ public interface CostModel {
     String unit();
 
     /**
-     * Whether G's push ratio is a ratio of the whole cost (MACs: nearly all of it goes with the channels), or
-     * of the part narrowing can remove (latency: the runtime's overhead and the layers without MACs stay, and
-     * a ratio of the whole would ask the channels for more than they have).
+     * Whether nearly all of the cost goes with the channels (MACs), or a large part stays whatever the widths
+     * (latency: the runtime's overhead, the layers without MACs), so that a push must not ask the channels for
+     * more than they have (see {@code Logits.plan}).
      */
     default boolean ratioOfTotal() {
         return false;

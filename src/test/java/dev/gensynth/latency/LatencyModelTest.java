@@ -111,7 +111,7 @@ class LatencyModelTest {
 
             @Override
             public boolean ratioOfTotal() {
-                return true; // the same kind of target as MACs, so that only the prices differ
+                return true; // the same target as MACs, so that only the prices differ
             }
         };
         Widths widths = Widths.atLeast(2);
