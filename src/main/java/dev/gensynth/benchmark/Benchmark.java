@@ -111,7 +111,8 @@ public final class Benchmark {
         rows.addAll(refs);
         List<Row> fermi = ferminets();
         rows.addAll(fermi);
-        double synthEpochs = new RunDir(runDir).progress().map(RunDir.Progress::finetuneEpochs).orElse(0.0);
+        // the search and the sampling that chose the generators: what synthesis spent before the FermiNets
+        double synthEpochs = new RunDir(runDir).progress().map(RunDir.Progress::allEpochs).orElse(0.0);
         double fermiEpochs = fermi.stream().mapToDouble(Row::trainEpochs).sum();
         double b = synthEpochs + fermiEpochs;
         double p = proto.path("trainingEpochs").asDouble() > 0 ? proto.path("trainingEpochs").asDouble()

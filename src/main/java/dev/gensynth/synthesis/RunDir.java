@@ -57,8 +57,22 @@ public record RunDir(Path dir) {
      *
      * @param provenance how this checkpoint was made, with the run's seed and config hash (null in older runs)
      */
+    /**
+     * @param finetuneEpochs the candidates' fine-tuning, cycle by cycle (what the search budget counts)
+     * @param sampledEpochs the fine-tuning of the networks the final and level generators were judged by
+     *     (their promises), once the run is done (null in runs from before it was kept: none)
+     */
     public record Progress(int cycles, double finetuneEpochs, double seconds, String stopReason, boolean done,
-            Provenance provenance) {
+            Provenance provenance, Double sampledEpochs) {
+        public Progress(int cycles, double finetuneEpochs, double seconds, String stopReason, boolean done,
+                Provenance provenance) {
+            this(cycles, finetuneEpochs, seconds, stopReason, done, provenance, 0.0);
+        }
+
+        /** All the fine-tuning synthesis spent: the search and choosing the generators. */
+        public double allEpochs() {
+            return finetuneEpochs + (sampledEpochs == null ? 0 : sampledEpochs);
+        }
     }
 
     /** One finished cycle. */

@@ -221,6 +221,7 @@ public final class Synthesis {
             }
         }
         Generator last = new Generator(gState, cfg.search().widths());
+        double sampled = 0;
         ProbeListener samples = new ProbeListener() {
             @Override
             public dev.gensynth.train.TrainListener training(int c, int index, String network) {
@@ -242,14 +243,14 @@ public final class Synthesis {
                     samples, listener::onMessage);
             fin = f.generator();
             promise = f.promise();
-            epochsUsed += f.sampledEpochs(); // spent choosing the generator, so part of what synthesis cost
+            sampled += f.sampledEpochs(); // spent choosing the generator, so part of what synthesis cost
         } else {
             fin = inq.finalGenerator(last);
         }
         Promise promised = promise;
         List<LevelGenerators.Made> levels = LevelGenerators.make(run, cfg, yard, inq, samples, listener::onMessage);
         for (LevelGenerators.Made m : levels) {
-            epochsUsed += m.generator().sampledEpochs();
+            sampled += m.generator().sampledEpochs();
         }
         if (latencyModel != null) {
             latencyModel.keepTable();
@@ -266,7 +267,7 @@ public final class Synthesis {
             throw new UncheckedIOException(e);
         }
         RunDir.Progress done = new RunDir.Progress(cycle, epochsUsed,
-                previousSeconds + (System.nanoTime() - started) / 1e9, stop, true, provenance());
+                previousSeconds + (System.nanoTime() - started) / 1e9, stop, true, provenance(), sampled);
         run.checkpoint(gState, inq.state(), null, done);
         listener.onMessage("synthesis stopped: " + stop);
         return done;
