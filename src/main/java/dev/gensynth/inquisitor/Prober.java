@@ -133,13 +133,6 @@ public final class Prober {
         return 100 * Math.sqrt(Math.max(0, var) / n);
     }
 
-    private static double percent(boolean[] right) {
-        int c = 0;
-        for (boolean r : right) {
-            c += r ? 1 : 0;
-        }
-        return right.length == 0 ? 0 : 100.0 * c / right.length;
-    }
 
     /** This prober, recording what {@code model} predicts for each candidate next to what it measures. */
     public Prober withLatencyModel(LatencyModel model) {
@@ -186,7 +179,7 @@ public final class Prober {
                 epochs = tr.epochsRun();
                 boolean[] right = Accuracy.correct(net, validation, 256);
                 correct.add(right);
-                double top1 = percent(right);
+                double top1 = Accuracy.percent(right);
                 double ms = Double.NaN;
                 // a prediction is only worth recording next to a measurement
                 int runs = Math.max(latencyRuns(latencyRuns, requirements, utility), latencyModel == null ? 0 : 30);

@@ -34,16 +34,10 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
     /**
      * @param floor r's validation top-1 floor (NaN when r sets none)
      * @param validationSize images in the validation split, for its sampling error
-     */
-    static Promise of(double ratio, List<CandidateRecord> samples, double floor, Double maxLatencyMs,
-            int validationSize) {
-        return of(ratio, samples, floor, maxLatencyMs, null, null, validationSize, Double.NaN);
-    }
-
-    /**
-     * As above, with r's MACs and params bounds (null: none) and the paired standard error of the samples'
-     * top-1 against the prototype's on the same images (NaN: not known; then both are taken as independent
-     * binomial estimates, which overstates the noise of two networks that agree on most images).
+     * @param maxMacs r's MACs bound (null: none), and {@code maxParams} its params bound
+     * @param pairedError the paired standard error of the samples' top-1 against the prototype's on the same
+     *     images (NaN: not known; then both are taken as independent binomial estimates, which overstates the
+     *     noise of two networks that agree on most images)
      */
     static Promise of(double ratio, List<CandidateRecord> samples, double floor, Double maxLatencyMs, Long maxMacs,
             Long maxParams, int validationSize, double pairedError) {

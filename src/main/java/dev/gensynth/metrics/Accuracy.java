@@ -13,12 +13,16 @@ public final class Accuracy {
 
     /** Top-1 accuracy in percent. */
     public static double top1(Network net, Dataset data, int batchSize) {
-        boolean[] right = correct(net, data, batchSize);
-        long correct = 0;
+        return percent(correct(net, data, batchSize));
+    }
+
+    /** The share of {@code right} that is true, in percent (0 for none). */
+    public static double percent(boolean[] right) {
+        long c = 0;
         for (boolean r : right) {
-            correct += r ? 1 : 0;
+            c += r ? 1 : 0;
         }
-        return 100.0 * correct / data.size();
+        return right.length == 0 ? 0 : 100.0 * c / right.length;
     }
 
     /** Which samples the network classifies right: for paired comparisons of two networks on the same images. */

@@ -23,7 +23,7 @@ class PromiseTest {
     void theTop1PartWeighsTheMarginAgainstTheSpreadAcrossSeedsAndTheSplitsSamplingError() {
         // 3 samples 0.5 points above the floor, spread 0.1, on a 10,000-image split (sampling error 0.27)
         Promise p = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.5, Double.NaN, true),
-                sample(92.6, Double.NaN, true)), 92.0, null, 10_000);
+                sample(92.6, Double.NaN, true)), 92.0, null, null, null, 10_000, Double.NaN);
         // without the paired error, the sample's and the prototype's sampling errors count as independent, and
         // twice (here and on the test split)
         double sampling = 100 * Math.sqrt(0.925 * 0.075 / 10_000);
@@ -37,11 +37,11 @@ class PromiseTest {
         assertThat(p.met()).isEqualTo(3);
         // the same margin on a 200-image split promises much less
         Promise small = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.5, Double.NaN, true),
-                sample(92.6, Double.NaN, true)), 92.0, null, 200);
+                sample(92.6, Double.NaN, true)), 92.0, null, null, null, 200, Double.NaN);
         assertThat(small.probability()).isLessThan(p.probability() - 0.2);
         // a sample whose fine-tuning diverged is a miss
         Promise diverged = Promise.of(0.9, List.of(sample(92.4, Double.NaN, true), sample(92.6, Double.NaN, true),
-                sample(Double.NaN, Double.NaN, false)), 92.0, null, 10_000);
+                sample(Double.NaN, Double.NaN, false)), 92.0, null, null, null, 10_000, Double.NaN);
         assertThat(diverged.probability()).isLessThan(0.67);
         // as is one over r's MACs bound, however accurate (the samples here have 1,000 MACs)
         Promise costly = Promise.of(0.9, List.of(sample(95, Double.NaN, true), sample(95, Double.NaN, true),
@@ -66,10 +66,11 @@ class PromiseTest {
     @Test
     void theLatencyPartNeedsTheSamplesBelowTheBoundByMoreThanTheirSpread() {
         List<CandidateRecord> fast = List.of(sample(92, 0.050, true), sample(92, 0.052, true), sample(92, 0.051, true));
-        assertThat(Promise.of(0.9, fast, Double.NaN, 0.09, 10_000).probability()).isGreaterThan(0.99);
-        Promise near = Promise.of(0.9, fast, Double.NaN, 0.052, 10_000);
+        assertThat(Promise.of(0.9, fast, Double.NaN, 0.09, null, null, 10_000, Double.NaN).probability())
+                .isGreaterThan(0.99);
+        Promise near = Promise.of(0.9, fast, Double.NaN, 0.052, null, null, 10_000, Double.NaN);
         assertThat(near.probability()).isBetween(0.5, 0.8);
         assertThat(near.latencyIsWeaker()).isTrue();
-        assertThat(Promise.of(0.9, fast, 91.99, 0.2, 10_000).latencyIsWeaker()).isFalse();
+        assertThat(Promise.of(0.9, fast, 91.99, 0.2, null, null, 10_000, Double.NaN).latencyIsWeaker()).isFalse();
     }
 }
