@@ -2,6 +2,7 @@ package dev.gensynth.benchmark;
 
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.generator.Slicer;
+import dev.gensynth.generator.Widths;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.model.Tensor;
 import dev.gensynth.model.Weights;
@@ -55,12 +56,15 @@ public final class Alternatives {
         return s;
     }
 
-    /** Per group, the {@code max(minChannels, round(ratio·width))} channels of highest score, sorted by index. */
-    public static int[][] topK(double[][] scores, double ratio, int minChannels) {
+    /**
+     * Per group, the {@code ratio·width} channels of highest score (rounded as {@code widths} says, like the
+     * generator's widths, so that an alternative runs on the same kernels), sorted by index.
+     */
+    public static int[][] topK(double[][] scores, double ratio, Widths widths) {
         int[][] kept = new int[scores.length][];
         for (int g = 0; g < scores.length; g++) {
             double[] s = scores[g];
-            int k = keepCount(s.length, ratio, minChannels);
+            int k = widths.of(ratio * s.length, s.length);
             Integer[] order = new Integer[s.length];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
@@ -71,27 +75,23 @@ public final class Alternatives {
         return kept;
     }
 
-    static int keepCount(int width, double ratio, int minChannels) {
-        return Math.max(Math.min(minChannels, width), Math.min(width, (int) Math.round(ratio * width)));
-    }
-
     /** The uniform keep ratio whose L1-pruned network has MACs closest (in log) to {@code targetMacs}. */
-    public static double matchPruneRatio(ChannelGroups groups, double[][] scores, long targetMacs, int minChannels) {
-        return match(r -> Cost.of(Slicer.cutSpec(groups, topK(scores, r, minChannels))).macs(), 0.0, 1.0, targetMacs);
+    public static double matchPruneRatio(ChannelGroups groups, double[][] scores, long targetMacs, Widths widths) {
+        return match(r -> Cost.of(Slicer.cutSpec(groups, topK(scores, r, widths))).macs(), 0.0, 1.0, targetMacs);
     }
 
     /**
      * A random network of the same space: a base keep ratio {@code ratio}, varied per group by a
      * log-normal factor of spread {@code spread}, and a uniformly random subset of that many
-     * channels in each group (at least {@code minChannels}).
+     * channels in each group (rounded as {@code widths} says).
      */
-    public static int[][] randomKept(ChannelGroups groups, double ratio, double spread, int minChannels,
+    public static int[][] randomKept(ChannelGroups groups, double ratio, double spread, Widths widths,
             SplittableRandom rnd) {
         int[][] kept = new int[groups.count()][];
         for (int g = 0; g < groups.count(); g++) {
             int w = groups.width(g);
             double r = Math.min(1, ratio * Math.exp(spread * dev.gensynth.model.Weights.gaussian(rnd)));
-            int k = keepCount(w, r, minChannels);
+            int k = widths.of(r * w, w);
             int[] idx = Slicer.range(w);
             for (int i = w - 1; i > 0; i--) {
                 int j = rnd.nextInt(i + 1);

@@ -38,9 +38,9 @@ final class L1Pruning implements Alternative {
             Row done = Rows.read(d);
             if (done == null) {
                 double ratio = Alternatives.matchPruneRatio(groups, scores, fermi.get(i).macs(),
-                        c.run().search().minChannels());
+                        c.run().search().widths());
                 String name = "L1-" + level;
-                Slicer.Cut cut = Slicer.cut(groups, pw, Alternatives.topK(scores, ratio, c.run().search().minChannels()),
+                Slicer.Cut cut = Slicer.cut(groups, pw, Alternatives.topK(scores, ratio, c.run().search().widths()),
                         name);
                 c.log().accept(name + String.format(Locale.ROOT, ": L1 filter pruning, keep ratio %.3f, fine-tuning "
                         + "%.2f epochs", ratio, epochs));

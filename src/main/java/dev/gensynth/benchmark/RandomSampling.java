@@ -47,7 +47,7 @@ final class RandomSampling implements Alternative {
                 double rho = Math.exp(Math.log(lo) + rnd.nextDouble() * (Math.log(hi) - Math.log(lo)));
                 String name = String.format("Random-%02d", j);
                 Slicer.Cut cut = Slicer.cut(groups, pw, Alternatives.randomKept(groups, Math.sqrt(rho), 0.25,
-                        c.run().search().minChannels(), rnd), name);
+                        c.run().search().widths(), rnd), name);
                 c.log().accept(name + String.format(Locale.ROOT, ": random keep masks (target MACs ratio %.3f), "
                         + "fine-tuning %.2f epochs", rho, epochs));
                 done = c.step().train(cut.spec(), cut.weights(), c.finetune().withEpochs(epochs).withSeed(c.run().seed()

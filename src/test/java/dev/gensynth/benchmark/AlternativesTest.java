@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.gensynth.analysis.Pareto;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.generator.Slicer;
+import dev.gensynth.generator.Widths;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
@@ -25,10 +26,13 @@ class AlternativesTest {
         ChannelGroups g = new ChannelGroups(spec);
         double[][] s = Alternatives.l1Scores(g, w);
         assertThat(s.length).isEqualTo(g.count());
-        int[][] kept = Alternatives.topK(s, 0.5, 2);
+        Widths eights = new Widths(2, 8);
+        int[][] kept = Alternatives.topK(s, 0.5, eights);
         for (int gi = 0; gi < kept.length; gi++) {
             final int i = gi;
-            assertThat(kept[i].length).isEqualTo(Math.max(2, Math.round(0.5f * g.width(i))));
+            // the generator's rounding: resnet x0.5 has widths 16/24/48, so halves of 8, 12 (up to 16) and 24
+            assertThat(kept[i].length).isEqualTo(eights.of(0.5 * g.width(i), g.width(i))).isEqualTo(
+                    Math.max(8, (int) Math.round(0.5 * g.width(i) / 8) * 8));
             double minKept = java.util.Arrays.stream(kept[i]).mapToDouble(c -> s[i][c]).min().orElseThrow();
             for (int c = 0; c < s[i].length; c++) {
                 final int ch = c;
@@ -38,10 +42,10 @@ class AlternativesTest {
             }
         }
         long target = Cost.of(spec).macs() / 4;
-        double r = Alternatives.matchPruneRatio(g, s, target, 2);
-        long got = Cost.of(Slicer.cutSpec(g, Alternatives.topK(s, r, 2))).macs();
+        double r = Alternatives.matchPruneRatio(g, s, target, eights);
+        long got = Cost.of(Slicer.cutSpec(g, Alternatives.topK(s, r, eights))).macs();
         assertThat(Math.abs(Math.log((double) got / target))).isLessThan(0.25);
-        Slicer.Cut cut = Slicer.cut(g, w, Alternatives.topK(s, r, 2), "l1");
+        Slicer.Cut cut = Slicer.cut(g, w, Alternatives.topK(s, r, eights), "l1");
         assertThat(cut.weights()).isNotNull();
     }
 
@@ -49,11 +53,12 @@ class AlternativesTest {
     void randomMasksAreValidAndWidthMatchingFindsAMultiplier() {
         NetworkSpec spec = Zoo.get("resnet", IN, 10, 0.5);
         ChannelGroups g = new ChannelGroups(spec);
-        int[][] a = Alternatives.randomKept(g, 0.5, 0.25, 2, new SplittableRandom(1));
-        int[][] b = Alternatives.randomKept(g, 0.5, 0.25, 2, new SplittableRandom(2));
+        int[][] a = Alternatives.randomKept(g, 0.5, 0.25, new Widths(2, 8), new SplittableRandom(1));
+        int[][] b = Alternatives.randomKept(g, 0.5, 0.25, new Widths(2, 8), new SplittableRandom(2));
         assertThat(a).isNotEqualTo(b);
-        for (int[] k : a) {
-            assertThat(k.length).isGreaterThanOrEqualTo(2);
+        for (int i = 0; i < a.length; i++) {
+            assertThat(a[i].length).isGreaterThanOrEqualTo(2);
+            assertThat(a[i].length % 8 == 0 || a[i].length == g.width(i)).isTrue();
         }
         Slicer.cutSpec(g, a).shapes();
         long target = Cost.of(Zoo.get("resnet", IN, 10, 0.25)).macs();
