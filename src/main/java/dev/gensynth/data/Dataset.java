@@ -8,8 +8,9 @@ import java.util.List;
  *
  * <p>{@code x} holds {@code size() * sampleShape.elements()} floats, sample-major in NCHW order
  * (sample 0's channel 0 row by row, then its channel 1, ..., then sample 1). {@code y} holds one
- * class index per sample: this is a classification dataset. Segmentation will add per-pixel
- * targets as a separate field later; {@code y} will stay the per-sample label.
+ * class index per sample: a classifier's label, and for other tasks the class a split is stratified
+ * by (for a mask, its most frequent labelled class). {@code targets} is what the task learns: the
+ * labels {@code y} themselves for classification, or a {@link Targets.Masks mask} per sample.
  *
  * <p>The arrays are <em>not</em> copied, because a training split can be hundreds of megabytes;
  * treat them as read-only. Every method that changes data ({@link #subset}, {@link #normalized})
@@ -22,11 +23,25 @@ import java.util.List;
  * @param y           one label per sample, each in {@code [0, classes)}
  * @param classes     number of classes
  * @param classNames  one display name per class index
+ * @param targets     what each sample is labelled with ({@code y} itself for a classifier)
  */
-public record Dataset(String name, Shape sampleShape, float[] x, int[] y, int classes, List<String> classNames) {
+public record Dataset(String name, Shape sampleShape, float[] x, int[] y, int classes, List<String> classNames,
+        Targets targets) {
+
+    /** A classification dataset: the targets are the labels {@code y}. */
+    public Dataset(String name, Shape sampleShape, float[] x, int[] y, int classes, List<String> classNames) {
+        this(name, sampleShape, x, y, classes, classNames, new Targets.Labels(y));
+    }
 
     public Dataset {
         classNames = List.copyOf(classNames);
+        if (targets.size() != y.length) {
+            throw new IllegalArgumentException("dataset " + name + " has " + y.length + " samples but targets for "
+                    + targets.size());
+        }
+        if (targets instanceof Targets.Labels l && l.y() != y) {
+            throw new IllegalArgumentException("dataset " + name + ": a classifier's targets are its labels y");
+        }
         if (classes < 1) {
             throw new IllegalArgumentException("dataset " + name + " needs at least one class, got " + classes);
         }
@@ -45,6 +60,29 @@ public record Dataset(String name, Shape sampleShape, float[] x, int[] y, int cl
                         + " is outside [0, " + classes + ")");
             }
         }
+        if (targets instanceof Targets.Masks m) {
+            if (!sampleShape.isMap() || m.height() != sampleShape.height() || m.width() != sampleShape.width()) {
+                throw new IllegalArgumentException("dataset " + name + ": masks of " + m.height() + "x" + m.width()
+                        + " for images of " + sampleShape + " (a mask has one class per pixel of its image)");
+            }
+            if (classes >= Targets.Masks.IGNORE) {
+                throw new IllegalArgumentException("dataset " + name + ": masks hold at most "
+                        + (Targets.Masks.IGNORE - 1) + " classes, got " + classes);
+            }
+            for (int i = 0; i < m.pixels().length; i++) {
+                int c = m.pixels()[i] & 0xFF;
+                if (c >= classes && c != Targets.Masks.IGNORE) {
+                    throw new IllegalArgumentException("dataset " + name + ": pixel " + i % m.area() + " of mask "
+                            + i / m.area() + " has class " + c + ", outside [0, " + classes + ") and not "
+                            + Targets.Masks.IGNORE + " (ignore)");
+                }
+            }
+        }
+    }
+
+    /** This dataset with other images of the same samples (same labels and targets). */
+    public Dataset withImages(float[] images) {
+        return new Dataset(name, sampleShape, images, y, classes, classNames, targets);
     }
 
     /** Number of samples. */
@@ -69,13 +107,13 @@ public record Dataset(String name, Shape sampleShape, float[] x, int[] y, int cl
     public Dataset subset(int[] indices) {
         int e = sampleElements();
         float[] nx = new float[Math.multiplyExact(indices.length, e)];
-        int[] ny = new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
-            int i = indices[k];
-            System.arraycopy(x, i * e, nx, k * e, e);
-            ny[k] = y[i];
+            System.arraycopy(x, indices[k] * e, nx, k * e, e);
         }
-        return new Dataset(name, sampleShape, nx, ny, classes, classNames);
+        Targets t = targets.subset(indices);
+        return t instanceof Targets.Labels l
+                ? new Dataset(name, sampleShape, nx, l.y(), classes, classNames)
+                : new Dataset(name, sampleShape, nx, new Targets.Labels(y).subset(indices).y(), classes, classNames, t);
     }
 
     /**
@@ -100,6 +138,7 @@ public record Dataset(String name, Shape sampleShape, float[] x, int[] y, int cl
 
     @Override
     public String toString() {
-        return "Dataset[" + name + ": " + size() + " x " + sampleShape + ", " + classes + " classes]";
+        return "Dataset[" + name + ": " + size() + " x " + sampleShape + ", " + classes + " classes"
+                + (targets instanceof Targets.Masks m ? ", " + m.height() + "x" + m.width() + " masks" : "") + "]";
     }
 }

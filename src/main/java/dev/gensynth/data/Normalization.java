@@ -93,7 +93,7 @@ public record Normalization(float[] mean, float[] std) {
                 }
             }
         }
-        return new Dataset(d.name(), d.sampleShape(), out, d.y(), d.classes(), d.classNames());
+        return d.withImages(out);
     }
 
     @Override

@@ -141,4 +141,32 @@ class DatasetTest {
         Arrays.sort(sorted);
         assertThat(sorted).containsExactly(java.util.stream.IntStream.range(0, 50).toArray());
     }
+
+    @Test
+    void masksTravelWithTheirImages() {
+        // 3 samples of 1x2x2, mask i all class i (sample 1's last pixel ignored)
+        byte[] px = {0, 0, 0, 0, 1, 1, 1, (byte) 255, 2, 2, 2, 2};
+        Dataset d = new Dataset("seg", Shape.of(1, 2, 2), new float[12], new int[] {0, 1, 2}, 3, names(3),
+                new Targets.Masks(px, 2, 2));
+        Dataset s = d.subset(new int[] {2, 1, 1});
+        Targets.Masks m = (Targets.Masks) s.targets();
+        assertThat(s.y()).containsExactly(2, 1, 1);
+        assertThat(m.at(0, 0)).isEqualTo(2);
+        assertThat(m.at(1, 3)).isEqualTo(Targets.Masks.IGNORE);
+        assertThat(m.size()).isEqualTo(3);
+        assertThat(Split.of(d.subset(new int[] {0, 1, 2, 0, 1, 2}), 0.5, 1).validation().targets())
+                .isInstanceOf(Targets.Masks.class);
+        assertThat(d.normalized(Normalization.fit(d)).targets()).isSameAs(d.targets());
+        assertThat(d.toString()).contains("2x2 masks");
+    }
+
+    @Test
+    void masksMustFitTheirImagesAndClasses() {
+        assertThatThrownBy(() -> new Dataset("seg", Shape.of(1, 2, 2), new float[4], new int[1], 2, names(2),
+                new Targets.Masks(new byte[9], 3, 3))).hasMessageContaining("masks of 3x3 for images of");
+        assertThatThrownBy(() -> new Dataset("seg", Shape.of(1, 2, 2), new float[4], new int[1], 2, names(2),
+                new Targets.Masks(new byte[] {0, 1, 2, 0}, 2, 2))).hasMessageContaining("pixel 2 of mask 0 has class 2");
+        assertThatThrownBy(() -> new Dataset("seg", Shape.of(1, 2, 2), new float[8], new int[2], 2, names(2),
+                new Targets.Masks(new byte[4], 2, 2))).hasMessageContaining("targets for 1");
+    }
 }
