@@ -135,10 +135,13 @@ public final class Canvases {
                     }
                 }
             }
-            y[i] = mostFrequentLabelled(masks, i * area, area, classes);
+        }
+        Targets.Masks m = new Targets.Masks(masks, r.size(), r.size());
+        for (int i = 0; i < count; i++) {
+            y[i] = m.mostFrequent(i, classes);
         }
         return new Dataset(name, dev.gensynth.spec.Shape.of(1, r.size(), r.size()), x, y, classes,
-                classNames(items.classNames()), new Targets.Masks(masks, r.size(), r.size()));
+                classNames(items.classNames()), m);
     }
 
     /** {top, left, bottom, right} (exclusive) of the item's pixels above the threshold; empty if none. */
@@ -184,21 +187,6 @@ public final class Canvases {
                 }
             }
         }
-    }
-
-    /** The most frequent class other than background (0) among {@code n} mask pixels; 0 if there is none. */
-    static int mostFrequentLabelled(byte[] masks, int from, int n, int classes) {
-        int[] count = new int[classes];
-        for (int i = 0; i < n; i++) {
-            count[masks[from + i] & 0xFF]++;
-        }
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-            if (count[c] > 0 && count[c] > (best == 0 ? 0 : count[best])) {
-                best = c;
-            }
-        }
-        return best;
     }
 
     /**
@@ -287,13 +275,13 @@ public final class Canvases {
                 for (int i = 0; i < x.length; i++) {
                     x[i] = DataFiles.UNIT_BYTE[pixels[i] & 0xFF];
                 }
+                Targets.Masks m = new Targets.Masks(masks, r.size(), r.size());
                 int[] y = new int[n];
                 for (int i = 0; i < n; i++) {
-                    y[i] = mostFrequentLabelled(masks, i * area, area, classes);
+                    y[i] = m.mostFrequent(i, classes);
                 }
                 sets[s] = new Dataset(name + (s == 0 ? "/train" : "/test"), dev.gensynth.spec.Shape.of(1, r.size(),
-                        r.size()), x, y, classes, classNames(items.classNames()), new Targets.Masks(masks, r.size(),
-                        r.size()));
+                        r.size()), x, y, classes, classNames(items.classNames()), m);
             }
         }
         return sets;

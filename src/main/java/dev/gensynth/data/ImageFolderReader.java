@@ -96,6 +96,23 @@ public final class ImageFolderReader {
 
     /** One image as CHW floats in [0, 1], in {@code target}'s channels and size. */
     static float[] load(Path file, Shape target) {
+        return load(decode(file), target);
+    }
+
+    /** A decoded image as CHW floats in [0, 1], in {@code target}'s channels and size. */
+    static float[] load(BufferedImage img, Shape target) {
+        float[][] planes = planes(img, target.channels());
+        int h = target.height();
+        int w = target.width();
+        float[] out = new float[planes.length * h * w];
+        for (int c = 0; c < planes.length; c++) {
+            resizeBilinear(planes[c], img.getWidth(), img.getHeight(), out, c * h * w, w, h);
+        }
+        return out;
+    }
+
+    /** The image in {@code file}, or a clear error when it is no PNG or JPEG. */
+    static BufferedImage decode(Path file) {
         BufferedImage img;
         try {
             img = ImageIO.read(file.toFile());
@@ -106,14 +123,7 @@ public final class ImageFolderReader {
         if (img == null) {
             throw new UserError("image " + file + " cannot be decoded as PNG or JPEG; replace or delete it.");
         }
-        float[][] planes = planes(img, target.channels());
-        int h = target.height();
-        int w = target.width();
-        float[] out = new float[planes.length * h * w];
-        for (int c = 0; c < planes.length; c++) {
-            resizeBilinear(planes[c], img.getWidth(), img.getHeight(), out, c * h * w, w, h);
-        }
-        return out;
+        return img;
     }
 
     /**

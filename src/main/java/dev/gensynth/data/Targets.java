@@ -61,6 +61,27 @@ public sealed interface Targets permits Targets.Labels, Targets.Masks {
             return pixels.length / area();
         }
 
+        /**
+         * The most frequent class of sample {@code i}'s mask other than 0 (background) and {@link #IGNORE}, the
+         * lowest on a tie; 0 when the mask has no other: what a split is stratified by.
+         */
+        public int mostFrequent(int i, int classes) {
+            int[] count = new int[classes];
+            for (int p = 0; p < area(); p++) {
+                int c = at(i, p);
+                if (c != IGNORE) {
+                    count[c]++;
+                }
+            }
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (count[c] > 0 && (best == 0 || count[c] > count[best])) {
+                    best = c;
+                }
+            }
+            return best;
+        }
+
         /** Pixel {@code p} (row-major) of sample {@code i}'s mask, 0..255. */
         public int at(int i, int p) {
             return pixels[i * area() + p] & 0xFF;

@@ -57,7 +57,7 @@ class CanvasesTest {
                     assertThat(items.y()[item] + 1).isEqualTo(label);
                 }
             }
-            assertThat(d.y()[i]).isEqualTo(Canvases.mostFrequentLabelled(m.pixels(), i * area, area, 4));
+            assertThat(d.y()[i]).isEqualTo(m.mostFrequent(i, 4));
             assertThat(count[d.y()[i]]).isGreaterThan(0);
         }
         // same recipe and seed: the same canvases; another seed: others
