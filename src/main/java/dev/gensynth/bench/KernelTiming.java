@@ -108,7 +108,7 @@ public final class KernelTiming {
                     NDArray y = m.create(Arrays.copyOfRange(train.y(), start, start + batch));
                     try (GradientCollector gc = trainer.newGradientCollector()) {
                         NDArray logits = trainer.forward(new NDList(x)).get(0);
-                        gc.backward(Trainer.crossEntropy(logits, y, train.classes(), 0));
+                        gc.backward(dev.gensynth.task.Classification.crossEntropy(logits, y, train.classes(), 0));
                     }
                     trainer.step();
                 }

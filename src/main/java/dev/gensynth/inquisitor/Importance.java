@@ -115,7 +115,7 @@ public final class Importance {
         System.arraycopy(stimuli.y(), start, y, 0, batchSize);
         NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(stimuli.sampleShape().withBatch(batchSize)));
         NDList out = net.block().forward(new ParameterStore(m, false), new NDList(in), false);
-        return Trainer.crossEntropy(out.get(0), m.create(y), stimuli.classes(), 0);
+        return dev.gensynth.task.Classification.crossEntropy(out.get(0), m.create(y), stimuli.classes(), 0);
     }
 
     /** Adds (Σ w·∂L/∂w over each output channel's slice)² to the channel's importance. */

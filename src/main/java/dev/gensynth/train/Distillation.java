@@ -5,6 +5,7 @@ import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.task.Task;
 
 /**
  * Knowledge distillation from a teacher (in synthesis: the trained prototype) while training a
@@ -12,13 +13,16 @@ import dev.gensynth.spec.NetworkSpec;
  * softened scores ‖ the student's)}. Cut networks start close to their parent; the teacher's full score vectors
  * tell them more per sample than the labels do, so they recover faster from each cut.
  *
- * <p>The teacher's scores are computed once for the whole training split, so that without
- * augmentation distillation costs one inference pass of the teacher, not one per training step.
+ * <p>A classifier's scores are computed once for the whole training split, so that without
+ * augmentation distillation costs one inference pass of the teacher, not one per training step. A
+ * segmentation teacher scores every pixel ({@code classes × H × W} per sample, hundreds of megabytes
+ * for a split), so it scores each batch instead, softened per pixel.
  * A recipe with augmentation shows the student samples the teacher never scored (a flip can even
  * change which class a sample looks like), so there the trainer runs the teacher on every augmented
  * batch instead: one teacher forward pass per step.
  *
- * @param targets softmax(teacher scores / T) of every training sample, {@code classes} per sample
+ * @param targets softmax(teacher scores / T) of every training sample, {@code classes} per sample; null
+ *     when the teacher scores each batch
  * @param weight share of the distillation term in the loss, in (0, 1]
  * @param teacherSpec the teacher, with {@code teacherWeights}, for scoring augmented batches
  */
@@ -36,10 +40,13 @@ public record Distillation(float[] targets, int classes, double weight, double t
         }
     }
 
-    /** Softened teacher scores for every sample of {@code data}, in its order. */
+    /** Softened teacher scores for every sample of {@code data}, in its order (for a classifier). */
     public static Distillation of(Network teacher, Dataset data, double weight, double temperature) {
         int per = (int) data.sampleShape().elements();
         int k = data.classes();
+        if (Task.of(data).targetsFollowPixels()) {
+            return new Distillation(null, k, weight, temperature, teacher.spec(), teacher.weights());
+        }
         float[] t = new float[data.size() * k];
         int batch = 256;
         for (int start = 0; start < data.size(); start += batch) {
@@ -51,7 +58,7 @@ public record Distillation(float[] targets, int classes, double weight, double t
                 throw new UserError("distill: teacher '" + teacher.spec().name() + "' gives " + scores.length / n
                         + " scores per sample but dataset " + data.name() + " has " + k + " classes");
             }
-            soften(scores, n, k, temperature, t, start);
+            soften(scores, n, k, 1, temperature, t, start);
         }
         return new Distillation(t, k, weight, temperature, teacher.spec(), teacher.weights());
     }
@@ -63,27 +70,34 @@ public record Distillation(float[] targets, int classes, double weight, double t
 
     /** The teacher's softened scores of a batch of {@code n} samples, into rows 0..n-1 of {@code batch}. */
     void targetsOf(Network teacher, float[] x, int n, float[] batch) {
-        soften(teacher.predict(x, n), n, classes, temperature, batch, 0);
+        float[] scores = teacher.predict(x, n);
+        soften(scores, n, classes, scores.length / n / classes, temperature, batch, 0);
     }
 
-    /** Softmax(scores / T) of {@code n} rows of {@code k} scores, into {@code out} from row {@code toRow}. */
-    private static void soften(float[] scores, int n, int k, double temperature, float[] out, int toRow) {
+    /**
+     * Softmax(scores / T) over the {@code k} classes of {@code n} rows of {@code k × plane} scores (a
+     * classifier's plane is 1, a segmenter's its pixels), into {@code out} from row {@code toRow}.
+     */
+    private static void soften(float[] scores, int n, int k, int plane, double temperature, float[] out, int toRow) {
         for (int i = 0; i < n; i++) {
-            softmax(scores, i * k, k, temperature, out, (toRow + i) * k);
+            for (int p = 0; p < plane; p++) {
+                softmax(scores, i * k * plane + p, k, plane, temperature, out, (toRow + i) * k * plane + p);
+            }
         }
     }
 
-    static void softmax(float[] s, int from, int k, double temperature, float[] out, int to) {
+    /** Softmax(s / T) of the {@code k} scores at {@code from}, {@code from + stride}, ... into {@code out} alike. */
+    static void softmax(float[] s, int from, int k, int stride, double temperature, float[] out, int to) {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) {
-            max = Math.max(max, s[from + c] / temperature);
+            max = Math.max(max, s[from + c * stride] / temperature);
         }
         double sum = 0;
         for (int c = 0; c < k; c++) {
-            sum += Math.exp(s[from + c] / temperature - max);
+            sum += Math.exp(s[from + c * stride] / temperature - max);
         }
         for (int c = 0; c < k; c++) {
-            out[to + c] = (float) (Math.exp(s[from + c] / temperature - max) / sum);
+            out[to + c * stride] = (float) (Math.exp(s[from + c * stride] / temperature - max) / sum);
         }
     }
 

@@ -8,10 +8,12 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
 import dev.gensynth.djl.SpecBlock;
 import dev.gensynth.spec.Shape;
+import dev.gensynth.task.Task;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +58,10 @@ final class Shards implements AutoCloseable {
     private final Network net;
     private final int count;
     private final Shape sample;
-    private final int classes;
+    private final Task task;
+    private final Dataset data;
+    /** The first output's shape without the batch axis: that of a sample's soft targets. */
+    private final Shape outShape;
     private final int threadsBefore;
     private final ExecutorService pool;
     private final List<ParameterStore> stores = new ArrayList<>();
@@ -66,20 +71,23 @@ final class Shards implements AutoCloseable {
         return Math.max(1, Math.min(wanted, batch / MIN_ROWS));
     }
 
-    Shards(Network net, int count, Shape sample) {
-        this(net, count, sample, count > 1 && JniUtils.getNumThreads() >= count
+    /** Shards of batches of {@code data}'s samples (of shape {@code sample}), whose targets {@code task} reads. */
+    Shards(Network net, int count, Shape sample, Task task, Dataset data) {
+        this(net, count, sample, task, data, count > 1 && JniUtils.getNumThreads() >= count
                 && net.spec().layers().stream().noneMatch(l -> l instanceof dev.gensynth.spec.Dropout));
     }
 
     /** @param sideBySide whether shards run at the same time (else one after the other) */
-    Shards(Network net, int count, Shape sample, boolean sideBySide) {
+    Shards(Network net, int count, Shape sample, Task task, Dataset data, boolean sideBySide) {
         if (count < 1 || count > MAX) {
             throw new IllegalArgumentException("shards must be 1.." + MAX + ", got " + count);
         }
         this.net = net;
         this.count = count;
         this.sample = sample;
-        this.classes = (int) net.spec().shapes().get(net.spec().outputs().get(0)).elements();
+        this.task = task;
+        this.data = data;
+        this.outShape = net.spec().shapes().get(net.spec().outputs().get(0));
         this.threadsBefore = JniUtils.getNumThreads();
         for (int s = 0; s < count; s++) {
             stores.add(new ParameterStore(net.model().getNDManager(), false));
@@ -106,7 +114,7 @@ final class Shards implements AutoCloseable {
 
     /**
      * Forward, loss and backward of every shard of the batch {@code x} ({@code batch} samples,
-     * labels {@code y}, soft targets or null), in shard order. A shard whose loss is not finite
+     * targets {@code y} as the task lays them out, soft targets or null), in shard order. A shard whose loss is not finite
      * skips its backward pass (the caller stops the training). With one shard, {@code phases}
      * hears each part of the step as it ends; with several, whose parts overlap in time, the whole
      * counts as the forward pass.
@@ -162,10 +170,11 @@ final class Shards implements AutoCloseable {
         try (NDManager m = net.model().getNDManager().newSubManager()) {
             NDArray in = m.create(FloatBuffer.wrap(x, from * per, rows * per),
                     new ai.djl.ndarray.types.Shape(sample.withBatch(rows)));
-            NDArray labels = m.create(Arrays.copyOfRange(y, from, from + rows));
+            NDArray labels = task.upload(m, y, from, rows, data);
+            int softPer = (int) outShape.elements();
             NDArray softTargets = soft == null ? null
-                    : m.create(FloatBuffer.wrap(soft, from * classes, rows * classes),
-                            new ai.djl.ndarray.types.Shape(rows, classes));
+                    : m.create(FloatBuffer.wrap(soft, from * softPer, rows * softPer),
+                            new ai.djl.ndarray.types.Shape(outShape.withBatch(rows)));
             ph.afterPhase(StepPhase.UPLOAD);
             PairList<String, Object> params = new PairList<>();
             params.add(SpecBlock.SHARD, s);

@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * What a training produced. {@code weights} are the best on validation when validation data
- * was given (the network is left holding them too), else the last.
+ * was given (the network is left holding them too), else the last. The validation figures are in
+ * the task's metric (top-1 of a classifier, mIoU of a segmenter), the training ones the share of
+ * the batches' samples (or labelled pixels) predicted right, in percent.
  */
 public record TrainResult(Weights weights, double bestValidationTop1, int bestEpoch, List<EpochStats> epochs,
         double epochsRun, double imagesPerSecond, double seconds) {

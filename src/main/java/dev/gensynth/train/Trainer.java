@@ -6,12 +6,11 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
-import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.model.Weights;
+import dev.gensynth.task.Task;
 import dev.gensynth.spec.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,8 @@ import java.util.SplittableRandom;
  * Trains a {@link Network} in place on an in-memory dataset. Each batch is split into the
  * recipe's {@link Shards} (passes with their own batch-norm statistics, side by side on the cores),
  * each in its own NDManager that is closed after the step, which keeps native memory flat over
- * thousands of updates. With validation data, the weights of the best epoch are kept and restored
+ * thousands of updates. The data's {@link Task} says what the targets are, the loss and the metric.
+ * With validation data, the weights of the epoch best in the task's metric are kept and restored
  * at the end (best-on-validation checkpointing). A loss that is not finite (checked every batch) or
  * weights that are not (checked at the end of every epoch, so also before they are returned)
  * stop the training with a {@link DivergedException}.
@@ -42,8 +42,10 @@ public final class Trainer {
     public static TrainResult train(Network net, Dataset train, Dataset validation, TrainConfig cfg,
             Distillation distill, TrainListener listener) {
         Shape shape = train.sampleShape();
-        checkFits(net, train);
-        if (distill != null && distill.targets().length != (long) train.size() * train.classes()) {
+        Task task = Task.of(train);
+        task.checkFits(net.spec(), train);
+        int outPer = (int) net.spec().shapes().get(net.spec().outputs().get(0)).elements();
+        if (distill != null && distill.targets() != null && distill.targets().length != (long) train.size() * outPer) {
             throw new IllegalArgumentException("distillation targets are for another dataset than " + train.name());
         }
         int per = (int) shape.elements();
@@ -65,16 +67,18 @@ public final class Trainer {
         List<TrainResult.EpochStats> history = new ArrayList<>();
         Weights last = null;
         Weights best = null;
-        double bestTop1 = Double.NEGATIVE_INFINITY;
+        double bestQuality = Double.NEGATIVE_INFINITY;
         int bestEpoch = 0;
         long started = System.nanoTime();
-        // the precomputed targets are for the samples as they are; augmented ones the teacher scores per batch
-        boolean scoreEachBatch = distill != null && Augment.changes(shape, cfg.cropPadding(), cfg.horizontalFlip());
+        // the precomputed targets are for the samples as they are; augmented ones (and those never precomputed)
+        // the teacher scores per batch
+        boolean scoreEachBatch = distill != null && (distill.targets() == null
+                || Augment.changes(shape, cfg.cropPadding(), cfg.horizontalFlip()));
         listener.onStart(net.spec().name(), totalUpdates);
         Shards.LossFunction lossFn = (logits, labels, softTargets) -> {
-            NDArray loss = crossEntropy(logits, labels, train.classes(), cfg.labelSmoothing());
+            NDArray loss = task.loss(logits, labels, train.classes(), cfg.labelSmoothing());
             if (softTargets != null) {
-                loss = loss.mul((float) (1 - distill.weight())).add(distillationLoss(logits,
+                loss = loss.mul((float) (1 - distill.weight())).add(task.distillationLoss(logits,
                         softTargets, distill.temperature()).mul((float) distill.weight()));
             }
             return loss;
@@ -83,17 +87,19 @@ public final class Trainer {
                 Network teacher = scoreEachBatch ? distill.openTeacher() : null;
                 ai.djl.training.Trainer trainer = net.model().newTrainer(
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(opt));
-                Shards shards = new Shards(net, Shards.countFor(cfg.shards(), batch), shape)) {
+                Shards shards = new Shards(net, Shards.countFor(cfg.shards(), batch), shape, task, train)) {
             int[] order = shuffled(n, rnd);
             int cursor = 0;
             int epoch = 0;
             long epochBatch = 0;
             double lossSum = 0;
             long correct = 0;
+            long counted = 0;
             long seen = 0;
             float[] x = new float[batch * per];
-            int[] y = new int[batch];
-            float[] soft = distill == null ? null : new float[batch * train.classes()];
+            int targetsPer = task.targetsPerSample(train);
+            int[] y = new int[batch * targetsPer];
+            float[] soft = distill == null ? null : new float[batch * outPer];
             for (long update = 0; update < totalUpdates; update++) {
                 for (int i = 0; i < batch; i++) {
                     if (cursor == n) {
@@ -102,12 +108,13 @@ public final class Trainer {
                     }
                     int idx = order[cursor++];
                     System.arraycopy(train.x(), idx * per, x, i * per, per);
-                    y[i] = train.y()[idx];
+                    task.copyTargets(train, idx, y, i);
                     if (soft != null && teacher == null) {
                         distill.copy(idx, soft, i);
                     }
                 }
-                Augment.apply(x, batch, shape, cfg.cropPadding(), cfg.horizontalFlip(), rnd);
+                Augment.apply(x, task.targetsFollowPixels() ? y : null, batch, shape, cfg.cropPadding(),
+                        cfg.horizontalFlip(), rnd);
                 if (teacher != null) {
                     distill.targetsOf(teacher, x, batch, soft);
                 }
@@ -119,9 +126,11 @@ public final class Trainer {
                 int row = 0;
                 for (Shards.Result r : results) {
                     value += r.loss();
-                    for (long p : r.predictions()) {
-                        correct += p == y[row++] ? 1 : 0;
-                    }
+                    int rows = r.predictions().length / targetsPer;
+                    long[] hits = task.hits(r.predictions(), y, row, rows, train);
+                    correct += hits[0];
+                    counted += hits[1];
+                    row += rows;
                 }
                 if (!Float.isFinite(value)) {
                     throw new DivergedException(epoch + 1, epochBatch, "loss " + value,
@@ -138,7 +147,8 @@ public final class Trainer {
                 listener.afterPhase(StepPhase.RELEASE);
                 seen += batch;
                 double secs = (System.nanoTime() - started) / 1e9;
-                listener.onBatch(update + 1, lossSum / seen, 100.0 * correct / seen, (update + 1) * batch / secs);
+                listener.onBatch(update + 1, lossSum / seen, 100.0 * correct / Math.max(1, counted),
+                        (update + 1) * batch / secs);
                 // an epoch ends when the samples drawn pass a multiple of the split's size (counting whole
                 // batches per epoch reported an 11th epoch of a few batches for 10 epochs of 54,000 / 128)
                 boolean epochEnd = (update + 1) * batch / n > update * batch / n || update + 1 == totalUpdates;
@@ -154,17 +164,19 @@ public final class Trainer {
                                 (double) (update + 1) * batch / n);
                     }
                     double val = validation == null ? Double.NaN
-                            : shards.withAllThreads(() -> Accuracy.top1(net, validation, 256));
-                    history.add(new TrainResult.EpochStats(epoch, lossSum / seen, 100.0 * correct / seen, val));
+                            : shards.withAllThreads(() -> task.quality(net, validation, 256));
+                    history.add(new TrainResult.EpochStats(epoch, lossSum / seen, 100.0 * correct / Math.max(1, counted),
+                            val));
                     listener.onEpoch(epoch, lossSum / seen, val);
-                    if (validation != null && val > bestTop1) {
-                        bestTop1 = val;
+                    if (validation != null && val > bestQuality) {
+                        bestQuality = val;
                         bestEpoch = epoch;
                         best = last;
                     }
                     epochBatch = 0;
                     lossSum = 0;
                     correct = 0;
+                    counted = 0;
                     seen = 0;
                 }
             }
@@ -177,22 +189,8 @@ public final class Trainer {
         } else {
             best = last;
         }
-        return new TrainResult(best, bestTop1, bestEpoch, history, (double) totalUpdates * batch / n,
+        return new TrainResult(best, bestQuality, bestEpoch, history, (double) totalUpdates * batch / n,
                 totalUpdates * batch / secs, secs);
-    }
-
-    /** A classifier's output must have one score per class of the data, and its input the data's shape. */
-    static void checkFits(Network net, Dataset data) {
-        var shapes = net.spec().shapes();
-        Shape out = shapes.get(net.spec().outputs().get(0));
-        if (!net.spec().input().equals(data.sampleShape())) {
-            throw new UserError("network '" + net.spec().name() + "' takes input [" + net.spec().input()
-                    + "] but dataset " + data.name() + " has samples of [" + data.sampleShape() + "]");
-        }
-        if (!out.equals(Shape.of(data.classes()))) {
-            throw new UserError("network '" + net.spec().name() + "' outputs [" + out + "] but dataset " + data.name()
-                    + " has " + data.classes() + " classes; set the last layer's 'out' to " + data.classes());
-        }
     }
 
     /**
@@ -208,29 +206,6 @@ public final class Trainer {
                 }
             }
         });
-    }
-
-    /** Softmax cross-entropy with optional label smoothing, averaged over the batch. */
-    public static NDArray crossEntropy(NDArray logits, NDArray labels, int classes, double smoothing) {
-        NDArray logp = logits.logSoftmax(1);
-        NDArray target = labels.oneHot(classes);
-        if (smoothing > 0) {
-            target = target.mul(1 - smoothing).add(smoothing / classes);
-        }
-        return logp.mul(target).sum(new int[] {1}).mean().neg();
-    }
-
-    /**
-     * T² · KL(teacher's softened scores ‖ student's), averaged over the batch; the T² keeps its
-     * gradients on the scale of the label term (Hinton et al.). KL rather than cross-entropy: same
-     * gradients, but the reported loss goes to 0 as the student matches the teacher instead of
-     * sitting at T² times the teacher's entropy.
-     */
-    static NDArray distillationLoss(NDArray logits, NDArray teacherTargets, double temperature) {
-        NDArray logStudent = logits.div((float) temperature).logSoftmax(1);
-        NDArray logTeacher = teacherTargets.clip(1e-12f, 1f).log();
-        return teacherTargets.mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean()
-                .mul((float) (temperature * temperature));
     }
 
     static int[] shuffled(int n, SplittableRandom rnd) {

@@ -12,6 +12,7 @@ import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.spec.SpecIO;
+import dev.gensynth.task.Classification;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,8 @@ class ShardsTest {
               - {name: fl, kind: flatten}
               - {name: fc, kind: linear, out: 4}
             """;
-    private static final Shards.LossFunction CE = (logits, labels, soft) -> Trainer.crossEntropy(logits, labels, 4, 0);
+    private static final Shards.LossFunction CE = (logits, labels, soft) -> Classification.crossEntropy(logits, labels,
+            4, 0);
 
     /** Every parameter's gradient after one pass over {@code batch} samples, and the running statistics. */
     private static Map<String, float[]> gradients(String yaml, int shards, boolean sideBySide, int batch) {
@@ -45,7 +47,7 @@ class ShardsTest {
         try (Network net = Network.create(spec, Weights.initial(spec, 3));
                 ai.djl.training.Trainer attach = net.model().newTrainer(
                         new ai.djl.training.DefaultTrainingConfig(ai.djl.training.loss.Loss.l2Loss()))) {
-            try (Shards s = new Shards(net, shards, Shape.of(1, 8, 8), sideBySide)) {
+            try (Shards s = new Shards(net, shards, Shape.of(1, 8, 8), Classification.TASK, d, sideBySide)) {
                 List<Shards.Result> r = s.run(d.x(), d.y(), null, batch, CE, new TrainListener() {
                 });
                 assertThat(r).hasSize(shards);

@@ -1,0 +1,100 @@
+package dev.gensynth.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.gensynth.UserError;
+import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.Network;
+import dev.gensynth.metrics.Accuracy;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+import java.util.Arrays;
+
+/** One class per image, scored by top-1 accuracy; softmax cross-entropy with optional label smoothing. */
+public final class Classification implements Task {
+    public static final Classification TASK = new Classification();
+
+    private Classification() {
+    }
+
+    @Override
+    public String name() {
+        return "classification";
+    }
+
+    @Override
+    public String metric() {
+        return "top-1";
+    }
+
+    /** A classifier's output must have one score per class of the data, and its input the data's shape. */
+    @Override
+    public void checkFits(NetworkSpec spec, Dataset data) {
+        Shape out = spec.shapes().get(spec.outputs().get(0));
+        if (!spec.input().equals(data.sampleShape())) {
+            throw new UserError("network '" + spec.name() + "' takes input [" + spec.input() + "] but dataset "
+                    + data.name() + " has samples of [" + data.sampleShape() + "]");
+        }
+        if (!out.equals(Shape.of(data.classes()))) {
+            throw new UserError("network '" + spec.name() + "' outputs [" + out + "] but dataset " + data.name()
+                    + " has " + data.classes() + " classes; set the last layer's 'out' to " + data.classes());
+        }
+    }
+
+    @Override
+    public int targetsPerSample(Dataset data) {
+        return 1;
+    }
+
+    @Override
+    public void copyTargets(Dataset data, int sample, int[] batch, int row) {
+        batch[row] = data.y()[sample];
+    }
+
+    @Override
+    public boolean targetsFollowPixels() {
+        return false;
+    }
+
+    @Override
+    public NDArray upload(NDManager m, int[] batch, int from, int rows, Dataset data) {
+        return m.create(Arrays.copyOfRange(batch, from, from + rows));
+    }
+
+    @Override
+    public NDArray loss(NDArray logits, NDArray labels, int classes, double smoothing) {
+        return crossEntropy(logits, labels, classes, smoothing);
+    }
+
+    /** Softmax cross-entropy with optional label smoothing, averaged over the batch. */
+    public static NDArray crossEntropy(NDArray logits, NDArray labels, int classes, double smoothing) {
+        NDArray logp = logits.logSoftmax(1);
+        NDArray target = labels.oneHot(classes);
+        if (smoothing > 0) {
+            target = target.mul(1 - smoothing).add(smoothing / classes);
+        }
+        return logp.mul(target).sum(new int[] {1}).mean().neg();
+    }
+
+    @Override
+    public NDArray distillationLoss(NDArray logits, NDArray teacherTargets, double temperature) {
+        NDArray logStudent = logits.div((float) temperature).logSoftmax(1);
+        NDArray logTeacher = teacherTargets.clip(1e-12f, 1f).log();
+        return teacherTargets.mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean()
+                .mul((float) (temperature * temperature));
+    }
+
+    @Override
+    public long[] hits(long[] predictions, int[] batch, int from, int rows, Dataset data) {
+        long right = 0;
+        for (int i = 0; i < rows; i++) {
+            right += predictions[i] == batch[from + i] ? 1 : 0;
+        }
+        return new long[] {right, rows};
+    }
+
+    @Override
+    public double quality(Network net, Dataset data, int batchSize) {
+        return Accuracy.top1(net, data, batchSize);
+    }
+}

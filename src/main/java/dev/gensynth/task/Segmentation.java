@@ -1,0 +1,153 @@
+package dev.gensynth.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.gensynth.UserError;
+import dev.gensynth.data.Dataset;
+import dev.gensynth.data.Targets;
+import dev.gensynth.djl.NativeGate;
+import dev.gensynth.djl.Network;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+
+/**
+ * One class per pixel ({@link Targets.Masks}), scored by mIoU with pixel accuracy beside it
+ * ({@link PixelCounts}); the loss is the per-pixel softmax cross-entropy averaged over the labelled
+ * pixels, the ignored ({@code 255}) left out, as PyTorch's {@code CrossEntropyLoss(ignore_index=255)}.
+ * The network's first output is {@code [classes, H, W]} logits at the input's resolution.
+ */
+public final class Segmentation implements Task {
+    public static final Segmentation TASK = new Segmentation();
+
+    private Segmentation() {
+    }
+
+    @Override
+    public String name() {
+        return "segmentation";
+    }
+
+    @Override
+    public String metric() {
+        return "mIoU";
+    }
+
+    @Override
+    public void checkFits(NetworkSpec spec, Dataset data) {
+        Targets.Masks m = masks(data);
+        if (!spec.input().equals(data.sampleShape())) {
+            throw new UserError("network '" + spec.name() + "' takes input [" + spec.input() + "] but dataset "
+                    + data.name() + " has samples of [" + data.sampleShape() + "]");
+        }
+        Shape out = spec.shapes().get(spec.outputs().get(0));
+        Shape want = Shape.of(data.classes(), m.height(), m.width());
+        if (!out.equals(want)) {
+            throw new UserError("network '" + spec.name() + "' outputs [" + out + "] but dataset " + data.name()
+                    + " labels each pixel of " + m.height() + "x" + m.width() + " with one of " + data.classes()
+                    + " classes; a segmentation network outputs [" + want + "] logits (a score per class at every "
+                    + "pixel of its input)");
+        }
+    }
+
+    private static Targets.Masks masks(Dataset data) {
+        if (!(data.targets() instanceof Targets.Masks m)) {
+            throw new UserError("dataset " + data.name() + " has one label per image, not a mask; segmentation "
+                    + "needs a class per pixel");
+        }
+        return m;
+    }
+
+    @Override
+    public int targetsPerSample(Dataset data) {
+        return masks(data).area();
+    }
+
+    @Override
+    public void copyTargets(Dataset data, int sample, int[] batch, int row) {
+        Targets.Masks m = masks(data);
+        int a = m.area();
+        byte[] px = m.pixels();
+        for (int p = 0; p < a; p++) {
+            batch[row * a + p] = px[sample * a + p] & 0xFF;
+        }
+    }
+
+    @Override
+    public boolean targetsFollowPixels() {
+        return true;
+    }
+
+    @Override
+    public NDArray upload(NDManager m, int[] batch, int from, int rows, Dataset data) {
+        Targets.Masks masks = masks(data);
+        int a = masks.area();
+        int[] part = new int[rows * a];
+        System.arraycopy(batch, from * a, part, 0, part.length);
+        return m.create(part, new ai.djl.ndarray.types.Shape(rows, masks.height(), masks.width()));
+    }
+
+    @Override
+    public NDArray loss(NDArray logits, NDArray masks, int classes, double smoothing) {
+        NDArray labelled = masks.neq(Targets.Masks.IGNORE).toType(DataType.FLOAT32, false);
+        // ignored pixels become class 0 for the one-hot, then weigh nothing
+        NDArray target = masks.mul(labelled.toType(masks.getDataType(), false)).oneHot(classes);
+        if (smoothing > 0) {
+            target = target.mul(1 - smoothing).add(smoothing / classes);
+        }
+        NDArray logp = logits.logSoftmax(1).transpose(0, 2, 3, 1); // [N, H, W, C], as the one-hot
+        NDArray perPixel = logp.mul(target).sum(new int[] {3}).neg();
+        return perPixel.mul(labelled).sum().div(labelled.sum().maximum(1f));
+    }
+
+    /** Per pixel, averaged over every pixel (the teacher scores the ignored ones too). */
+    @Override
+    public NDArray distillationLoss(NDArray logits, NDArray teacherTargets, double temperature) {
+        NDArray logStudent = logits.div((float) temperature).logSoftmax(1);
+        NDArray logTeacher = teacherTargets.clip(1e-12f, 1f).log();
+        return teacherTargets.mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean()
+                .mul((float) (temperature * temperature));
+    }
+
+    @Override
+    public long[] hits(long[] predictions, int[] batch, int from, int rows, Dataset data) {
+        int a = masks(data).area();
+        long right = 0;
+        long counted = 0;
+        for (int i = 0; i < rows * a; i++) {
+            int t = batch[from * a + i];
+            if (t != Targets.Masks.IGNORE) {
+                counted++;
+                right += predictions[i] == t ? 1 : 0;
+            }
+        }
+        return new long[] {right, counted};
+    }
+
+    /** mIoU in percent. */
+    @Override
+    public double quality(Network net, Dataset data, int batchSize) {
+        return counts(net, data, batchSize).meanIoU();
+    }
+
+    /** The pixel counts of {@code net}'s arg-max predictions over the whole of {@code data}. */
+    public static PixelCounts counts(Network net, Dataset data, int batchSize) {
+        Targets.Masks m = masks(data);
+        PixelCounts counts = new PixelCounts(data.classes());
+        int per = data.sampleElements();
+        try (NativeGate.Region gate = NativeGate.JVM.enter()) {
+            for (int start = 0; start < data.size(); start += batchSize) {
+                NativeGate.JVM.between();
+                int n = Math.min(batchSize, data.size() - start);
+                float[] x = new float[n * per];
+                System.arraycopy(data.x(), start * per, x, 0, n * per);
+                try (NDManager nm = net.model().getNDManager().newSubManager()) {
+                    NDArray in = nm.create(x, new ai.djl.ndarray.types.Shape(data.sampleShape().withBatch(n)));
+                    long[] pred = net.forward(in).get(0).argMax(1).toType(DataType.INT64, false).toLongArray();
+                    counts.add(m.pixels(), start * m.area(), pred, 0, n * m.area());
+                }
+            }
+        }
+        return counts;
+    }
+}

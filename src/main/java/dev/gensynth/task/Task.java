@@ -1,0 +1,57 @@
+package dev.gensynth.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.gensynth.data.Dataset;
+import dev.gensynth.data.Targets;
+import dev.gensynth.djl.Network;
+import dev.gensynth.spec.NetworkSpec;
+
+/**
+ * What a network is trained to do: the form of its targets, how a batch of them is built, the loss,
+ * and the metric its quality is read in. The trainer, the evaluation and the synthesis ask the task
+ * instead of assuming a classifier. A dataset's targets say which task it is for ({@link #of}).
+ */
+public interface Task {
+    /** The task of data labelled as {@code data} is: a class per image, or a class per pixel. */
+    static Task of(Dataset data) {
+        return data.targets() instanceof Targets.Masks ? Segmentation.TASK : Classification.TASK;
+    }
+
+    /** {@code classification} or {@code segmentation}. */
+    String name();
+
+    /** The primary metric, in percent, that requirements, utilities and the best epoch are read in. */
+    String metric();
+
+    /** Checks that the network's first output fits the data; a clear error naming what to change otherwise. */
+    void checkFits(NetworkSpec spec, Dataset data);
+
+    /** Target values per sample in a batch buffer: 1 label, or one class per pixel. */
+    int targetsPerSample(Dataset data);
+
+    /** Copies sample {@code sample}'s targets into row {@code row} of a batch buffer. */
+    void copyTargets(Dataset data, int sample, int[] batch, int row);
+
+    /** Whether a crop or flip of an image moves its targets with it (they are per pixel). */
+    boolean targetsFollowPixels();
+
+    /** Rows {@code from..from+rows} of a batch buffer, as {@link #loss} reads them. */
+    NDArray upload(NDManager m, int[] batch, int from, int rows, Dataset data);
+
+    /** The mean loss of a batch: the network's first output against its targets. */
+    NDArray loss(NDArray output, NDArray targets, int classes, double smoothing);
+
+    /**
+     * T² · KL(teacher's softened scores ‖ the student's), averaged as {@link #loss} is; the T² keeps
+     * its gradients on the scale of the label term (Hinton et al.). KL rather than cross-entropy: same
+     * gradients, but the reported loss goes to 0 as the student matches the teacher.
+     */
+    NDArray distillationLoss(NDArray output, NDArray teacherTargets, double temperature);
+
+    /** {right, counted} of the arg-max predictions of rows {@code from..from+rows} of a batch. */
+    long[] hits(long[] predictions, int[] batch, int from, int rows, Dataset data);
+
+    /** The primary metric of {@code net} on {@code data}, in percent. */
+    double quality(Network net, Dataset data, int batchSize);
+}
