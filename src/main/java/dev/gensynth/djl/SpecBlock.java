@@ -254,7 +254,15 @@ public final class SpecBlock extends AbstractBlock {
             return x.get(":, " + r[0] + ":" + r[1]);
         }
         if (l instanceof Upsample u) {
-            return x.repeat(2, u.scale()).repeat(3, u.scale());
+            NDArray up = x.repeat(2, u.scale()).repeat(3, u.scale());
+            if (in.size() == 2) {
+                long h = in.get(1).getShape().get(2);
+                long w = in.get(1).getShape().get(3);
+                if (h != up.getShape().get(2) || w != up.getShape().get(3)) {
+                    up = up.get(":, :, :" + h + ", :" + w);
+                }
+            }
+            return up;
         }
         if (l instanceof Flatten) {
             return x.reshape(x.getShape().get(0), -1);

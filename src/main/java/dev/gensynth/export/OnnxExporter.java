@@ -206,10 +206,17 @@ public final class OnnxExporter {
                     int64s(g, name + "/axes", 1)));
         } else if (l instanceof Upsample u) {
             float s = u.scale();
-            g.addNode(node("Resize", name, x, "", floats(g, name + "/scales", 1f, 1f, s, s))
+            Shape like = in.size() == 2 ? in.get(1) : null;
+            boolean crop = like != null && (like.height() != in.get(0).height() * u.scale()
+                    || like.width() != in.get(0).width() * u.scale());
+            g.addNode(node("Resize", crop ? name + "/full" : name, x, "", floats(g, name + "/scales", 1f, 1f, s, s))
                     .addAttribute(stringAttr("mode", "nearest"))
                     .addAttribute(stringAttr("coordinate_transformation_mode", "asymmetric"))
                     .addAttribute(stringAttr("nearest_mode", "floor")));
+            if (crop) {
+                g.addNode(node("Slice", name, name + "/full", int64s(g, name + "/starts", 0, 0),
+                        int64s(g, name + "/ends", like.height(), like.width()), int64s(g, name + "/axes", 2, 3)));
+            }
         } else if (l instanceof Flatten) {
             g.addNode(node("Flatten", name, x).addAttribute(intAttr("axis", 1)));
         } else if (l instanceof Linear lin) {

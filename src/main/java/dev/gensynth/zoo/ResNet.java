@@ -43,7 +43,7 @@ final class ResNet {
      * option B) so the add sees equal shapes. The projection is a {@code conv} with kernel 1,
      * not a {@code pointwise_conv}, because the latter is always stride 1.
      */
-    private static void block(SpecBuilder b, String name, int in, int out, int stride) {
+    static void block(SpecBuilder b, String name, int in, int out, int stride) {
         String x = b.current();
         b.conv(name + "_conv1", out, 3, stride, 1).bn().relu();
         b.conv(name + "_conv2", out, 3, 1, 1).bn();

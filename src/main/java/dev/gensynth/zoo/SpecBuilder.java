@@ -15,6 +15,7 @@ import dev.gensynth.spec.Linear;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Pool;
 import dev.gensynth.spec.Shape;
+import dev.gensynth.spec.Upsample;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -76,6 +77,19 @@ public final class SpecBuilder {
     /** 1x1 convolution, stride 1. */
     public SpecBuilder pointwise(String name, int out) {
         return named(Conv.pointwise(name, current, out));
+    }
+
+    /**
+     * A segmentation head: a 1x1 convolution with bias to one score per class at every pixel (no batch
+     * norm follows it).
+     */
+    public SpecBuilder classifier(String name, int classes) {
+        return named(new Conv(name, List.of(current), Conv.Style.POINTWISE, classes, 1, 1, 0, 1, 1, true));
+    }
+
+    /** Nearest-neighbour upsampling of the current tensor by {@code scale} to the size of {@code like}. */
+    public SpecBuilder upsample(String name, int scale, String like) {
+        return named(new Upsample(name, List.of(current, like), scale));
     }
 
     public SpecBuilder linear(String name, int out) {

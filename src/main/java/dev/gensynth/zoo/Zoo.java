@@ -14,8 +14,10 @@ import java.util.Map;
  * (always consistent with the spec types) rather than files that could drift.
  *
  * <p>Every architecture adapts to any {@code [C, H, W]} input of at least 28x28 (Fashion-MNIST
- * and CIFAR sizes) and any class count, and takes a width multiplier so the benchmark can
- * compare a synthesised network with the same architecture uniformly narrowed.
+ * and CIFAR sizes; the segmenters from 32x32) and any class count, and takes a width multiplier so
+ * the benchmark can compare a synthesised network with the same architecture uniformly narrowed.
+ * Each is for one task ({@link #task}): the classifiers end in global pooling and a linear layer,
+ * the segmenters in a score per class at every input pixel.
  */
 public final class Zoo {
 
@@ -26,6 +28,7 @@ public final class Zoo {
     }
 
     private static final Map<String, Architecture> ARCHITECTURES = new LinkedHashMap<>();
+    private static final Map<String, String> TASKS = new LinkedHashMap<>();
 
     static {
         ARCHITECTURES.put("resnet", ResNet::build);
@@ -33,6 +36,11 @@ public final class Zoo {
         ARCHITECTURES.put("mobilenet_v1", MobileNetV1::build);
         ARCHITECTURES.put("mobilenet_v2", MobileNetV2::build);
         ARCHITECTURES.put("shufflenet_v2", ShuffleNetV2::build);
+        ARCHITECTURES.put("unet", UNet::build);
+        ARCHITECTURES.put("fcn_resnet", FcnResNet::build);
+        ARCHITECTURES.keySet().forEach(n -> TASKS.put(n, "classification"));
+        TASKS.put("unet", "segmentation");
+        TASKS.put("fcn_resnet", "segmentation");
     }
 
     private Zoo() {
@@ -41,6 +49,21 @@ public final class Zoo {
     /** Known architecture names, in a fixed order (the prototype {@code resnet} first). */
     public static List<String> names() {
         return List.copyOf(ARCHITECTURES.keySet());
+    }
+
+    /** The architectures for {@code task} ({@code classification} or {@code segmentation}), prototype first. */
+    public static List<String> names(String task) {
+        return ARCHITECTURES.keySet().stream().filter(n -> TASKS.get(n).equals(task)).toList();
+    }
+
+    /** The task architecture {@code name} is for, as {@link dev.gensynth.task.Task#name()} says it. */
+    public static String task(String name) {
+        String t = TASKS.get(name);
+        if (t == null) {
+            throw new UserError("unknown architecture '" + name + "'; known architectures are "
+                    + String.join(", ", names()));
+        }
+        return t;
     }
 
     /** The architecture at full width. */

@@ -44,4 +44,16 @@ class ZooExportTest {
         assertThat(r.maxAbsDiff()).isLessThan(1e-4);
         assertThat(r.top1Agreement()).isEqualTo(1.0);
     }
+
+    /** Segmenters at odd sizes too, where the decoder's upsampling crops to its skip's size. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"unet, 1x33x33", "unet, 3x64x64", "fcn_resnet, 3x37x41"})
+    void segmentersExportAndAgreeOnEveryPixel(String arch, String input, @TempDir Path dir) throws Exception {
+        String[] d = input.split("x");
+        Shape shape = Shape.of(Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2]));
+        NetworkSpec spec = Zoo.get(arch, shape, 11, 0.5);
+        OnnxVerifier.Result r = OnnxExportTest.assertExportMatches(spec, Weights.initial(spec, 4), dir);
+        assertThat(r.maxAbsDiff()).isLessThan(1e-4);
+        assertThat(r.top1Agreement()).isEqualTo(1.0);
+    }
 }

@@ -48,4 +48,18 @@ class SpecBuilderTest {
         assertThatThrownBy(() -> new SpecBuilder(Shape.of(1, 8, 8)).linear("fc", 3).build("n"))
                 .isInstanceOf(SpecException.class).hasMessageContaining("flatten");
     }
+
+    @Test
+    void upsamplingTakesTheSizeOfItsSkipAndNoMore() {
+        SpecBuilder b = new SpecBuilder(Shape.of(1, 9, 9)).conv("full", 4, 3, 1, 1);
+        String full = b.current();
+        b.conv("down", 4, 3, 2, 1); // 9 -> 5
+        NetworkSpec ok = b.upsample("up", 2, full).build("n");
+        assertThat(ok.shapes().get("up")).isEqualTo(Shape.of(4, 9, 9)); // 10, cropped to 9
+        SpecBuilder far = new SpecBuilder(Shape.of(1, 9, 9)).conv("full", 4, 3, 1, 1);
+        far.conv("down", 4, 3, 2, 1).conv("down2", 4, 3, 2, 1); // 9 -> 5 -> 3
+        far.upsample("up", 2, "full");
+        assertThatThrownBy(() -> far.build("n")).isInstanceOf(SpecException.class)
+                .hasMessageContaining("upsampling 3x3 by 2 cannot take the size 9x9 of 'full'");
+    }
 }

@@ -34,12 +34,35 @@ class ZooTest {
 
     @Test
     void namesAreFixed() {
-        assertThat(Zoo.names()).containsExactly("resnet", "plain", "mobilenet_v1", "mobilenet_v2", "shufflenet_v2");
+        assertThat(Zoo.names()).containsExactly("resnet", "plain", "mobilenet_v1", "mobilenet_v2", "shufflenet_v2",
+                "unet", "fcn_resnet");
+        assertThat(Zoo.names("segmentation")).containsExactly("unet", "fcn_resnet");
+        assertThat(Zoo.task("resnet")).isEqualTo("classification");
+        assertThatThrownBy(() -> Zoo.task("segnet")).isInstanceOf(UserError.class).hasMessageContaining("unet");
+    }
+
+    @Test
+    void everySegmenterScoresEveryPixelOfAnyInputFrom32() {
+        for (String name : Zoo.names("segmentation")) {
+            for (Shape input : List.of(Shape.of(1, 32, 32), Shape.of(1, 33, 33), Shape.of(3, 64, 64),
+                    Shape.of(3, 48, 37))) {
+                for (int classes : new int[] {2, 11, 21}) {
+                    String what = name + " " + input + " " + classes;
+                    NetworkSpec spec = Zoo.get(name, input, classes, 0.5);
+                    assertThat(spec.shapes().get(spec.outputs().get(0))).as(what)
+                            .isEqualTo(Shape.of(classes, input.height(), input.width()));
+                    assertThat(SpecIO.parse(SpecIO.toYaml(spec), true, what)).as(what).isEqualTo(spec);
+                    assertThat(SpecIO.parse(SpecIO.toJson(spec), false, what)).as(what).isEqualTo(spec);
+                }
+            }
+        }
+        // the prototype's size on the default canvases (64x64, background + 10 classes)
+        assertThat(Cost.of(Zoo.get("unet", Shape.of(1, 64, 64), 11)).macs()).isBetween(20_000_000L, 80_000_000L);
     }
 
     @Test
     void everyArchitectureIsValidAndRoundTripsThroughYamlAndJson() {
-        for (String name : Zoo.names()) {
+        for (String name : Zoo.names("classification")) {
             for (Shape input : List.of(MNIST, CIFAR)) {
                 for (int classes : new int[] {2, 10, 100}) {
                     for (double width : new double[] {0.25, 0.5, 1.0}) {
@@ -164,7 +187,8 @@ class ZooTest {
     @Test
     void narrowingScalesCostRoughlyWithTheSquareOfTheWidth() {
         for (String name : Zoo.names()) {
-            double ratio = (double) Cost.of(Zoo.get(name, MNIST, 10, 0.5)).macs() / Cost.of(Zoo.get(name, MNIST, 10)).macs();
+            Shape in = Zoo.task(name).equals("segmentation") ? Shape.of(1, 64, 64) : MNIST;
+            double ratio = (double) Cost.of(Zoo.get(name, in, 10, 0.5)).macs() / Cost.of(Zoo.get(name, in, 10)).macs();
             assertThat(ratio).as(name).isBetween(0.2, 0.35);
         }
     }
