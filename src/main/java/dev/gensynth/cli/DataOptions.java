@@ -7,9 +7,11 @@ import picocli.CommandLine.Option;
 /** Options that choose the data, shared by every command that trains or evaluates. */
 public final class DataOptions {
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = "fashion-mnist, mnist, cifar10 or folder (one sub-folder per class, or train/ and test/ "
-                    + "each with one; without test/, a test split of the validation fraction is held out, the same "
-                    + "images on every run). Default: ${DEFAULT-VALUE}.")
+            description = "Classification: fashion-mnist, mnist, cifar10 or folder (one sub-folder per class, or "
+                    + "train/ and test/ each with one; without test/, a test split of the validation fraction is held "
+                    + "out, the same images on every run). Segmentation: fashion-mnist-seg or mnist-seg (64x64 "
+                    + "canvases of 2-4 items, composed once and cached), or voc (the Pascal VOC layout: JPEGImages/, "
+                    + "SegmentationClass/, ImageSets/Segmentation/ when present). Default: ${DEFAULT-VALUE}.")
     String dataset;
 
     @Option(names = "--data", description = "Directory of the dataset files (default for fashion-mnist: "

@@ -88,9 +88,11 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     static String table(Metrics m) {
-        Table t = new Table("network", "top-1 %", "params", "MACs", "info density", "NetScore", "DJL ms", "ORT ms",
-                "threads", "size KB");
-        t.row(m.network(), m.top1() == null ? "-" : String.format("%.2f", m.top1()), Table.count(m.params()),
+        boolean seg = m.meanIoU() != null;
+        Table t = new Table("network", seg ? "mIoU %" : "top-1 %", seg ? "pixel acc %" : null, "params", "MACs",
+                "info density", "NetScore", "DJL ms", "ORT ms", "threads", "size KB");
+        t.row(m.network(), m.quality() == null ? "-" : String.format("%.2f", m.quality()),
+                seg ? String.format("%.2f", m.pixelAccuracy()) : null, Table.count(m.params()),
                 Table.count(m.macs()),
                 m.informationDensity() == null ? "-" : String.format("%.1f", m.informationDensity()),
                 m.netScore() == null ? "-" : String.format("%.2f", m.netScore()),
@@ -99,7 +101,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 m.latencyThreads() == null ? "-" : m.onnxLatencyThreads() == null ? m.latencyThreads()
                         : m.latencyThreads() + " / " + m.onnxLatencyThreads(),
                 m.modelBytes() == null ? "-" : String.format("%.1f", m.modelBytes() / 1024.0));
-        return t + "(information density: top-1 % per million params; latency: batch 1, median after warm-up;"
+        return t + "(information density: " + (seg ? "mIoU" : "top-1") + " % per million params; latency: batch 1, "
+                + "median after warm-up;"
                 + " threads: DJL's / ONNX Runtime's, the faster of one and every core)\n";
     }
 }

@@ -62,8 +62,9 @@ final class ExportCommand implements Callable<Integer> {
         try (Network net = Network.create(spec, weights)) {
             djlMs = Latency.measure(net, Measure.WARMUP, 100).medianMs();
         }
-        Table t = new Table("file", "bytes", "opset", "max |diff|", "top-1 agreement", "checked on",
-                "ORT ms", "DJL ms", "threads");
+        boolean perPixel = spec.shapes().get(spec.outputs().get(0)).isMap();
+        Table t = new Table("file", "bytes", "opset", "max |diff|", perPixel ? "pixel arg-max agreement"
+                : "top-1 agreement", "checked on", "ORT ms", "DJL ms", "threads");
         t.row(s.onnxFile(), Table.count(s.bytes()), s.opset(), String.format("%.2e", s.maxAbsDiff()),
                 String.format("%.1f%%", 100 * s.top1Agreement()), inputsFrom, String.format("%.3f", s.latencyMs()),
                 String.format("%.3f", djlMs), threads);

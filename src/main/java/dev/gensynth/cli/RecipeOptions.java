@@ -34,7 +34,7 @@ public final class RecipeOptions {
     boolean augment;
 
     @Option(names = "--image-size", defaultValue = "1x28x28",
-            description = "CxHxW images of a 'folder' dataset are converted to. Default: ${DEFAULT-VALUE}.")
+            description = "CxHxW images of a 'folder' or 'voc' dataset are converted to. Default: ${DEFAULT-VALUE}.")
     String imageSize;
 
     Shape folderShape() {

@@ -3,21 +3,35 @@ package dev.gensynth.cli;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain-text table with right-aligned numbers, for terminals and logs. */
+/**
+ * A plain-text table with right-aligned numbers, for terminals and logs. A null header leaves its
+ * column out (a column only some tasks have), and the same position of every row with it.
+ */
 final class Table {
     private final List<String[]> rows = new ArrayList<>();
     private final String[] header;
+    private final boolean[] kept;
 
     Table(String... header) {
-        this.header = header;
+        kept = new boolean[header.length];
+        List<String> h = new ArrayList<>();
+        for (int i = 0; i < header.length; i++) {
+            kept[i] = header[i] != null;
+            if (kept[i]) {
+                h.add(header[i]);
+            }
+        }
+        this.header = h.toArray(String[]::new);
     }
 
     Table row(Object... cells) {
-        String[] r = new String[cells.length];
+        List<String> r = new ArrayList<>();
         for (int i = 0; i < cells.length; i++) {
-            r[i] = String.valueOf(cells[i]);
+            if (i >= kept.length || kept[i]) {
+                r.add(String.valueOf(cells[i]));
+            }
         }
-        rows.add(r);
+        rows.add(r.toArray(String[]::new));
         return this;
     }
 

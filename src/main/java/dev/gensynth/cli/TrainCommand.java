@@ -9,6 +9,8 @@ import dev.gensynth.model.OutputDir;
 import dev.gensynth.model.TrainingRecord;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.task.Segmentation;
+import dev.gensynth.task.Task;
 import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainResult;
@@ -54,7 +56,9 @@ final class TrainCommand implements Callable<Integer> {
             OutputDir.prepare(out, force, "--force");
         }
         DataSource.Data d = source.load(recipe.folderShape());
-        NetworkSpec spec = network.resolve(d.sampleShape(), d.classes(), "resnet");
+        Task task = Task.of(d.train());
+        NetworkSpec spec = network.resolve(d.sampleShape(), d.classes(),
+                task instanceof Segmentation ? "unet" : "resnet");
         Path dir = out != null ? out : OutputDir.prepare(Path.of("models", spec.name()), force, "--force");
         LOG.info("training {} on {} ({} train / {} validation / {} test samples of {})", spec.name(),
                 source.kind(), d.train().size(), d.validation().size(), d.test().size(), d.sampleShape());
@@ -68,8 +72,8 @@ final class TrainCommand implements Callable<Integer> {
             Metrics m = Measure.of(net, d.test(), "test", latencyRuns);
             m = new ModelDir(dir).save(spec, r.weights(), m);
             new TrainingRecord(source, d.normalization(), cfg, r.epochs(), r.seconds(), r.imagesPerSecond()).save(dir);
-            LOG.info("trained {} in {} s ({} img/s); best validation top-1 {}% at epoch {}", spec.name(),
-                    String.format("%.0f", r.seconds()), String.format("%.0f", r.imagesPerSecond()),
+            LOG.info("trained {} in {} s ({} img/s); best validation {} {}% at epoch {}", spec.name(),
+                    String.format("%.0f", r.seconds()), String.format("%.0f", r.imagesPerSecond()), task.metric(),
                     String.format("%.2f", r.bestValidationTop1()), r.bestEpoch());
             System.out.print(EvaluateCommand.table(m));
             System.out.println("saved to " + dir);

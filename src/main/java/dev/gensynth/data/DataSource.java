@@ -12,11 +12,17 @@ import java.util.Locale;
  * {@link Data} bundle: a seeded train/validation split of the training set, the test set, and
  * the normalisation fitted on the training split only (applied to all three).
  *
- * @param kind {@code fashion-mnist}, {@code mnist}, {@code cifar10} or {@code folder}
+ * <p>Classification: {@code fashion-mnist}, {@code mnist}, {@code cifar10}, {@code folder}.
+ * Segmentation: {@code fashion-mnist-seg} and {@code mnist-seg}, canvases composed from the items of
+ * those sets ({@link Canvases}, the default recipe), and {@code voc}, a folder in the Pascal VOC
+ * segmentation layout ({@link VocSegmentation}).
+ *
+ * @param kind one of {@link #KINDS}
  * @param dir where the files are; null means the default place for the kind
  */
 public record DataSource(String kind, Path dir, double validationFraction, long seed) {
-    public static final List<String> KINDS = List.of("fashion-mnist", "mnist", "cifar10", "folder");
+    public static final List<String> KINDS = List.of("fashion-mnist", "mnist", "cifar10", "folder",
+            "fashion-mnist-seg", "mnist-seg", "voc");
 
     public DataSource {
         kind = kind == null ? "fashion-mnist" : kind.toLowerCase(Locale.ROOT);
@@ -47,7 +53,12 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
      * a horizontal flip leaves a sample of the same class; a mirrored digit (MNIST-like data) is not.
      */
     public boolean naturalColourImages(Shape folderShape) {
-        return kind.equals("cifar10") || kind.equals("folder") && folderShape.channels() == 3;
+        return kind.equals("cifar10") || (kind.equals("folder") || kind.equals("voc")) && folderShape.channels() == 3;
+    }
+
+    /** The task the kind's targets are for: {@code classification} or {@code segmentation}. */
+    public String task() {
+        return kind.endsWith("-seg") || kind.equals("voc") ? "segmentation" : "classification";
     }
 
     public Path resolvedDir() {
@@ -55,17 +66,19 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
             return dir;
         }
         return switch (kind) {
-            case "fashion-mnist" -> MnistLike.FASHION_MNIST_DIR;
-            case "mnist" -> Path.of("data/mnist");
+            case "fashion-mnist", "fashion-mnist-seg" -> MnistLike.FASHION_MNIST_DIR;
+            case "mnist", "mnist-seg" -> Path.of("data/mnist");
             case "cifar10" -> Path.of("data/cifar10");
+            case "voc" -> throw new UserError("dataset 'voc' needs a directory: pass --data DIR with JPEGImages/ and "
+                    + "SegmentationClass/ (or labelme's SegmentationClassPNG/), as Pascal VOC lays them out");
             default -> throw new UserError("dataset 'folder' needs a directory: pass --data DIR with one sub-folder"
                     + " per class (or DIR/train and DIR/test, each with one sub-folder per class)");
         };
     }
 
     /**
-     * Loads everything. {@code folderShape} is the input size images of a {@code folder} dataset
-     * are converted to (ignored by the other kinds, whose size is fixed).
+     * Loads everything. {@code folderShape} is the input size images of a {@code folder} or
+     * {@code voc} dataset are converted to (ignored by the other kinds, whose size is fixed).
      */
     public Data load(Shape folderShape) {
         return load(folderShape, null);
@@ -91,6 +104,28 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
             case "cifar10":
                 full = Cifar10Reader.load(d, true);
                 test = Cifar10Reader.load(d, false);
+                break;
+            case "fashion-mnist-seg":
+            case "mnist-seg": {
+                MnistLike.Flavor items = kind.equals("mnist-seg") ? MnistLike.Flavor.MNIST
+                        : MnistLike.Flavor.FASHION_MNIST;
+                Dataset[] sets = Canvases.load(MnistLike.load(d, true, items), MnistLike.load(d, false, items),
+                        Canvases.Recipe.DEFAULT, kind, dev.gensynth.model.UserCache.dir().resolve("datasets"));
+                full = sets[0];
+                test = sets[1];
+                break;
+            }
+            case "voc":
+                if (VocSegmentation.hasLists(d)) {
+                    // VOC's val list is what papers report on: it is the test split here
+                    full = VocSegmentation.read(d, folderShape, "train");
+                    test = VocSegmentation.read(d, folderShape, "val");
+                } else {
+                    Split held = Split.of(VocSegmentation.read(d, folderShape, null), validationFraction,
+                            TEST_HOLD_OUT_SEED);
+                    full = held.train();
+                    test = held.validation();
+                }
                 break;
             default:
                 if (Files.isDirectory(d.resolve("train")) && Files.isDirectory(d.resolve("test"))) {

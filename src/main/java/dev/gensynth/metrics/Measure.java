@@ -1,9 +1,15 @@
 package dev.gensynth.metrics;
 
+import dev.gensynth.task.PixelCounts;
+import dev.gensynth.task.Segmentation;
+import dev.gensynth.task.Task;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
 
-/** Measures a trained network fully: cost from its spec, accuracy on data, latency on this CPU. */
+/**
+ * Measures a trained network fully: cost from its spec, quality on data in its task's metrics (top-1,
+ * or mIoU and pixel accuracy), latency on this CPU.
+ */
 public final class Measure {
     public static final int WARMUP = 20;
 
@@ -16,7 +22,10 @@ public final class Measure {
      */
     public static Metrics of(Network net, Dataset data, String split, int latencyRuns) {
         Metrics m = Metrics.fromCost(net.spec().name(), Cost.of(net.spec()));
-        if (data != null) {
+        if (data != null && Task.of(data) instanceof Segmentation) {
+            PixelCounts c = Segmentation.counts(net, data, 256);
+            m = m.withSegmentation(c.meanIoU(), c.pixelAccuracy(), split);
+        } else if (data != null) {
             m = m.withAccuracy(Accuracy.top1(net, data, 256), split);
         }
         if (latencyRuns > 0) {

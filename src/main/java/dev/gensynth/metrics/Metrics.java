@@ -8,50 +8,68 @@ import dev.gensynth.provenance.Provenance;
  * printed by {@code evaluate}. Accuracy-dependent fields are null until the network has been
  * evaluated on data; latency is null until measured.
  *
- * @param top1 top-1 accuracy in percent on {@code evaluatedOn}
- * @param informationDensity top-1 % per million params
+ * @param top1 a classifier's top-1 accuracy in percent on {@code evaluatedOn}
+ * @param informationDensity the primary metric ({@link #quality()}) in percent per million params
+ * @param netScore NetScore with the primary metric as its accuracy term
  * @param latencyMs median batch-1 CPU forward time after warm-up, with {@code latencyThreads}
  * @param modelBytes size of the saved weights file
  * @param onnxLatencyMs the same latency for the ONNX export in ONNX Runtime, when measured
  * @param onnxLatencyThreads the intra-op threads of {@code onnxLatencyMs}: the faster of one and every core
+ * @param meanIoU a segmenter's mean IoU in percent on {@code evaluatedOn} (its primary metric)
+ * @param pixelAccuracy a segmenter's pixel accuracy in percent, reported beside its mIoU
  * @param provenance how the file holding these metrics was made; set when it is written (latency
  *     and accuracy depend on the machine, threads, kernels and versions it names)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Metrics(String network, long params, long macs, long activationBytes, Double top1,
         String evaluatedOn, Double informationDensity, Double netScore, Double latencyMs, Integer latencyThreads,
-        Long modelBytes, Double onnxLatencyMs, Integer onnxLatencyThreads, Provenance provenance) {
+        Long modelBytes, Double onnxLatencyMs, Integer onnxLatencyThreads, Double meanIoU, Double pixelAccuracy,
+        Provenance provenance) {
 
     /** Metrics known from the spec alone. */
     public static Metrics fromCost(String network, Cost cost) {
         return new Metrics(network, cost.params(), cost.macs(), cost.activationBytes(), null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null, null);
+    }
+
+    /** The primary metric in percent: a segmenter's mIoU, else top-1; null before any evaluation. */
+    public Double quality() {
+        return meanIoU != null ? meanIoU : top1;
+    }
+
+    /** A segmenter's figures on {@code split}: mIoU (the primary metric, which the scores use) and pixel accuracy. */
+    public Metrics withSegmentation(double meanIoUPercent, double pixelAccuracyPercent, String split) {
+        return new Metrics(network, params, macs, activationBytes, null, split,
+                Scores.informationDensity(meanIoUPercent, params / 1e6),
+                Scores.netScore(meanIoUPercent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes,
+                onnxLatencyMs, onnxLatencyThreads, meanIoUPercent, pixelAccuracyPercent, provenance);
     }
 
     public Metrics withAccuracy(double top1Percent, String split) {
         return new Metrics(network, params, macs, activationBytes, top1Percent, split,
                 Scores.informationDensity(top1Percent, params / 1e6),
                 Scores.netScore(top1Percent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes,
-                onnxLatencyMs, onnxLatencyThreads, provenance);
+                onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, provenance);
     }
 
     public Metrics withLatency(double ms, int threads) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                ms, threads, modelBytes, onnxLatencyMs, onnxLatencyThreads, provenance);
+                ms, threads, modelBytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, provenance);
     }
 
     public Metrics withModelBytes(long bytes) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                latencyMs, latencyThreads, bytes, onnxLatencyMs, onnxLatencyThreads, provenance);
+                latencyMs, latencyThreads, bytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy,
+                provenance);
     }
 
     public Metrics withOnnxLatency(double ms, int threads) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                latencyMs, latencyThreads, modelBytes, ms, threads, provenance);
+                latencyMs, latencyThreads, modelBytes, ms, threads, meanIoU, pixelAccuracy, provenance);
     }
 
     public Metrics withProvenance(Provenance p) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                latencyMs, latencyThreads, modelBytes, onnxLatencyMs, onnxLatencyThreads, p);
+                latencyMs, latencyThreads, modelBytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, p);
     }
 }
