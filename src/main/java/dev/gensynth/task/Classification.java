@@ -31,10 +31,7 @@ public final class Classification implements Task {
     @Override
     public void checkFits(NetworkSpec spec, Dataset data) {
         Shape out = spec.shapes().get(spec.outputs().get(0));
-        if (!spec.input().equals(data.sampleShape())) {
-            throw new UserError("network '" + spec.name() + "' takes input [" + spec.input() + "] but dataset "
-                    + data.name() + " has samples of [" + data.sampleShape() + "]");
-        }
+        Task.checkInput(spec, data);
         if (!out.equals(Shape.of(data.classes()))) {
             throw new UserError("network '" + spec.name() + "' outputs [" + out + "] but dataset " + data.name()
                     + " has " + data.classes() + " classes; set the last layer's 'out' to " + data.classes());
@@ -74,14 +71,6 @@ public final class Classification implements Task {
             target = target.mul(1 - smoothing).add(smoothing / classes);
         }
         return logp.mul(target).sum(new int[] {1}).mean().neg();
-    }
-
-    @Override
-    public NDArray distillationLoss(NDArray logits, NDArray teacherTargets, double temperature) {
-        NDArray logStudent = logits.div((float) temperature).logSoftmax(1);
-        NDArray logTeacher = teacherTargets.clip(1e-12f, 1f).log();
-        return teacherTargets.mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean()
-                .mul((float) (temperature * temperature));
     }
 
     @Override

@@ -36,10 +36,7 @@ public final class Segmentation implements Task {
     @Override
     public void checkFits(NetworkSpec spec, Dataset data) {
         Targets.Masks m = masks(data);
-        if (!spec.input().equals(data.sampleShape())) {
-            throw new UserError("network '" + spec.name() + "' takes input [" + spec.input() + "] but dataset "
-                    + data.name() + " has samples of [" + data.sampleShape() + "]");
-        }
+        Task.checkInput(spec, data);
         Shape out = spec.shapes().get(spec.outputs().get(0));
         Shape want = Shape.of(data.classes(), m.height(), m.width());
         if (!out.equals(want)) {
@@ -98,15 +95,6 @@ public final class Segmentation implements Task {
         NDArray logp = logits.logSoftmax(1).transpose(0, 2, 3, 1); // [N, H, W, C], as the one-hot
         NDArray perPixel = logp.mul(target).sum(new int[] {3}).neg();
         return perPixel.mul(labelled).sum().div(labelled.sum().maximum(1f));
-    }
-
-    /** Per pixel, averaged over every pixel (the teacher scores the ignored ones too). */
-    @Override
-    public NDArray distillationLoss(NDArray logits, NDArray teacherTargets, double temperature) {
-        NDArray logStudent = logits.div((float) temperature).logSoftmax(1);
-        NDArray logTeacher = teacherTargets.clip(1e-12f, 1f).log();
-        return teacherTargets.mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean()
-                .mul((float) (temperature * temperature));
     }
 
     @Override

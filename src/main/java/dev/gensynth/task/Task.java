@@ -2,6 +2,7 @@ package dev.gensynth.task;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
 import dev.gensynth.djl.Network;
@@ -43,11 +44,25 @@ public interface Task {
     NDArray loss(NDArray output, NDArray targets, int classes, double smoothing);
 
     /**
-     * T² · KL(teacher's softened scores ‖ the student's), averaged as {@link #loss} is; the T² keeps
-     * its gradients on the scale of the label term (Hinton et al.). KL rather than cross-entropy: same
-     * gradients, but the reported loss goes to 0 as the student matches the teacher.
+     * T² · KL(teacher's softened scores ‖ the student's) over the classes (axis 1), averaged over
+     * everything else: the samples, and a segmenter's pixels (the ignored ones too: the teacher scores
+     * them). The T² keeps its gradients on the scale of the label term (Hinton et al.). KL rather than
+     * cross-entropy: same gradients, but the reported loss goes to 0 as the student matches the teacher.
      */
-    NDArray distillationLoss(NDArray output, NDArray teacherTargets, double temperature);
+    default NDArray distillationLoss(NDArray output, NDArray teacherTargets, double temperature) {
+        NDArray logStudent = output.div((float) temperature).logSoftmax(1);
+        NDArray logTeacher = teacherTargets.clip(1e-12f, 1f).log();
+        return teacherTargets.mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean()
+                .mul((float) (temperature * temperature));
+    }
+
+    /** The network must take the data's samples as they are. */
+    static void checkInput(NetworkSpec spec, Dataset data) {
+        if (!spec.input().equals(data.sampleShape())) {
+            throw new UserError("network '" + spec.name() + "' takes input [" + spec.input()
+                    + "] but dataset " + data.name() + " has samples of [" + data.sampleShape() + "]");
+        }
+    }
 
     /** {right, counted} of the arg-max predictions of rows {@code from..from+rows} of a batch. */
     long[] hits(long[] predictions, int[] batch, int from, int rows, Dataset data);
