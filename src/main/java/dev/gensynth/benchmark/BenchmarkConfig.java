@@ -167,8 +167,8 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
                 }
                 ObjectNode req = root.has("requirements") && root.get("requirements").isObject()
                         ? (ObjectNode) root.get("requirements") : root.putObject("requirements");
-                req.put("maxTop1Drop", loosestLevel());
-                req.remove("minTop1");
+                req.remove(java.util.List.of("minTop1", "minQuality", "maxTop1Drop"));
+                req.put("maxQualityDrop", loosestLevel());
                 // the run hands over a generator per level: FermiNet-A, B, ... come from them
                 var lv = root.putArray("levels");
                 levels.forEach(lv::add);

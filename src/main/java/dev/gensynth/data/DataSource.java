@@ -58,7 +58,13 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
 
     /** The task the kind's targets are for: {@code classification} or {@code segmentation}. */
     public String task() {
-        return kind.endsWith("-seg") || kind.equals("voc") ? "segmentation" : "classification";
+        return taskOf(kind);
+    }
+
+    /** The task of dataset kind {@code kind} (any spelling {@link #KINDS} has). */
+    public static String taskOf(String kind) {
+        String k = kind.toLowerCase(Locale.ROOT);
+        return k.endsWith("-seg") || k.equals("voc") ? "segmentation" : "classification";
     }
 
     public Path resolvedDir() {

@@ -142,7 +142,7 @@ public final class Prober {
 
     /** The validation top-1 r asks for (NaN when r sets none). */
     double floor() {
-        return requirements.top1Floor(prototype.validationTop1());
+        return requirements.floor(prototype.validationTop1());
     }
 
     /**

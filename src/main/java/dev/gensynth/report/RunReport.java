@@ -99,9 +99,9 @@ public final class RunReport {
                     + "wall %s; patience %d", b.cycles(), b.candidates(), b.finetuneEpochs(),
                     b.totalFinetuneEpochs() == null ? "3× the prototype's training" : fmt(b.totalFinetuneEpochs())
                     + " epochs", b.wallMinutes() > 0 ? fmt(b.wallMinutes()) + " min" : "unlimited", b.patience());
-            if (proto != null && cfg.requirements().maxTop1Drop() != null) {
+            if (proto != null && cfg.requirements().maxQualityDrop() != null) {
                 req += String.format(Locale.ROOT, " (validation floor %.2f%%)",
-                        cfg.requirements().top1Floor(proto.path("validationTop1").asDouble()));
+                        cfg.requirements().floor(proto.path("validationTop1").asDouble()));
             }
         } catch (RuntimeException e) {
             req = "run.yaml cannot be read: " + e.getMessage();

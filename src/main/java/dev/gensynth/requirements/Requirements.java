@@ -6,24 +6,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Operational requirements r. Every field is optional (null = no such requirement).
+ * Operational requirements r. Every bound is optional (null = no such requirement). The quality
+ * bounds are in the task's primary metric, named by {@code metric}: top-1 for a classifier, mIoU
+ * for a segmenter (config files may still say {@code minTop1} and {@code maxTop1Drop}).
  *
- * @param minTop1 top-1 (%) must be at least this
- * @param maxTop1Drop top-1 may be at most this many points below the prototype's on the same split
+ * @param minQuality the metric (%) must be at least this
+ * @param maxQualityDrop the metric may be at most this many points below the prototype's on the same split
  * @param maxMacs multiply-accumulates per sample at most this
  * @param maxParams learned parameters at most this
  * @param maxLatencyMs batch-1 latency on this CPU at most this
+ * @param metric the name of the metric the quality bounds are in, as messages print it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Requirements(Double minTop1, Double maxTop1Drop, Long maxMacs, Long maxParams, Double maxLatencyMs) {
+public record Requirements(Double minQuality, Double maxQualityDrop, Long maxMacs, Long maxParams,
+        Double maxLatencyMs, String metric) {
+
+    /** Requirements of a classifier (quality in top-1). */
+    public Requirements(Double minQuality, Double maxQualityDrop, Long maxMacs, Long maxParams, Double maxLatencyMs) {
+        this(minQuality, maxQualityDrop, maxMacs, maxParams, maxLatencyMs, "top-1");
+    }
 
     public Requirements {
-        if (minTop1 != null && (minTop1 < 0 || minTop1 > 100)) {
-            throw new UserError("requirement minTop1 must be a percentage in [0, 100], got " + minTop1
-                    + "; no network can reach more than 100 %");
+        if (minQuality != null && (minQuality < 0 || minQuality > 100)) {
+            throw new UserError("requirement minQuality (" + metric + ") must be a percentage in [0, 100], got "
+                    + minQuality + "; no network can reach more than 100 %");
         }
-        if (maxTop1Drop != null && maxTop1Drop < 0) {
-            throw new UserError("requirement maxTop1Drop must be >= 0 points, got " + maxTop1Drop);
+        if (maxQualityDrop != null && maxQualityDrop < 0) {
+            throw new UserError("requirement maxQualityDrop (" + metric + ") must be >= 0 points, got "
+                    + maxQualityDrop);
         }
         if (maxMacs != null && maxMacs < 1 || maxParams != null && maxParams < 1) {
             throw new UserError("requirements maxMacs and maxParams must be positive");
@@ -42,33 +52,38 @@ public record Requirements(Double minTop1, Double maxTop1Drop, Long maxMacs, Lon
         return maxMacs != null || maxParams != null || maxLatencyMs != null;
     }
 
-    /** The accuracy part of r alone. */
-    public Requirements accuracy() {
-        return new Requirements(minTop1, maxTop1Drop, null, null, null);
+    /** The same bounds on quality in the metric named {@code name}. */
+    public Requirements withMetric(String name) {
+        return new Requirements(minQuality, maxQualityDrop, maxMacs, maxParams, maxLatencyMs, name);
     }
 
-    /** The accuracy floor given the prototype's top-1 on the same split, or NaN when there is none. */
-    public double top1Floor(double prototypeTop1) {
+    /** The quality part of r alone. */
+    public Requirements accuracy() {
+        return new Requirements(minQuality, maxQualityDrop, null, null, null, metric);
+    }
+
+    /** The quality floor given the prototype's quality on the same split, or NaN when there is none. */
+    public double floor(double prototypeQuality) {
         double floor = Double.NaN;
-        if (minTop1 != null) {
-            floor = minTop1;
+        if (minQuality != null) {
+            floor = minQuality;
         }
-        if (maxTop1Drop != null) {
-            double rel = prototypeTop1 - maxTop1Drop;
+        if (maxQualityDrop != null) {
+            double rel = prototypeQuality - maxQualityDrop;
             floor = Double.isNaN(floor) ? rel : Math.max(floor, rel);
         }
         return floor;
     }
 
-    /** 1r(N) with reasons; {@code prototypeTop1} is measured on the same split as {@code o}. */
-    public Verdict check(Observation o, double prototypeTop1) {
+    /** 1r(N) with reasons; {@code prototypeQuality} is measured on the same split as {@code o}. */
+    public Verdict check(Observation o, double prototypeQuality) {
         List<String> reasons = new ArrayList<>();
-        double floor = top1Floor(prototypeTop1);
-        // written so that an accuracy that is not a number fails the floor (NaN < floor would pass it)
+        double floor = floor(prototypeQuality);
+        // written so that a quality that is not a number fails the floor (NaN < floor would pass it)
         if (!Double.isNaN(floor) && !(o.top1() >= floor)) {
-            reasons.add(Double.isNaN(o.top1()) ? "top-1 not measured" : String.format("top-1 %.2f%% < %.2f%% required%s",
-                    o.top1(), floor, maxTop1Drop != null ? String.format(" (prototype %.2f%% - %.1f)", prototypeTop1,
-                            maxTop1Drop) : ""));
+            reasons.add(Double.isNaN(o.top1()) ? metric + " not measured" : String.format("%s %.2f%% < %.2f%% required%s",
+                    metric, o.top1(), floor, maxQualityDrop != null ? String.format(" (prototype %.2f%% - %.1f)",
+                            prototypeQuality, maxQualityDrop) : ""));
         }
         if (maxMacs != null && o.macs() > maxMacs) {
             reasons.add(String.format("MACs %,d > %,d allowed", o.macs(), maxMacs));
@@ -86,11 +101,11 @@ public record Requirements(Double minTop1, Double maxTop1Drop, Long maxMacs, Lon
     @Override
     public String toString() {
         List<String> p = new ArrayList<>();
-        if (minTop1 != null) {
-            p.add("top-1 >= " + minTop1 + "%");
+        if (minQuality != null) {
+            p.add(metric + " >= " + minQuality + "%");
         }
-        if (maxTop1Drop != null) {
-            p.add("top-1 >= prototype - " + maxTop1Drop + " points");
+        if (maxQualityDrop != null) {
+            p.add(metric + " >= prototype - " + maxQualityDrop + " points");
         }
         if (maxMacs != null) {
             p.add(String.format("MACs <= %,d", maxMacs));

@@ -200,12 +200,19 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 "prototypeTraining");
 
         JsonNode r = root.path("requirements");
-        only(r, "requirements.", Set.of("minTop1", "maxTop1Drop", "maxMacs", "maxParams", "maxLatencyMs"));
-        Requirements req = new Requirements(dbl(r, "minTop1"), dbl(r, "maxTop1Drop"), lng(r, "maxMacs"),
-                lng(r, "maxParams"), dbl(r, "maxLatencyMs"));
-        if (req.minTop1() == null && req.maxTop1Drop() == null) {
-            throw new UserError("requirements: give an accuracy requirement (minTop1 or maxTop1Drop), or synthesis "
-                    + "would trade all accuracy away");
+        only(r, "requirements.", Set.of("minQuality", "maxQualityDrop", "minTop1", "maxTop1Drop", "maxMacs",
+                "maxParams", "maxLatencyMs", "metric"));
+        String metric = "segmentation".equals(dev.gensynth.data.DataSource.taskOf(root.path("data").path("dataset")
+                .asText("fashion-mnist"))) ? "mIoU" : "top-1";
+        if (r.has("metric") && !r.get("metric").asText().equals(metric)) {
+            throw new UserError("requirements.metric: this data is judged in " + metric + " (got '"
+                    + r.get("metric").asText() + "'); another primary metric is not supported yet");
+        }
+        Requirements req = new Requirements(either(r, "minQuality", "minTop1"), either(r, "maxQualityDrop",
+                "maxTop1Drop"), lng(r, "maxMacs"), lng(r, "maxParams"), dbl(r, "maxLatencyMs"), metric);
+        if (req.minQuality() == null && req.maxQualityDrop() == null) {
+            throw new UserError("requirements: give a quality requirement (minQuality or maxQualityDrop, in " + metric
+                    + "), or synthesis would trade all quality away");
         }
         JsonNode utilityNode = root.get("utility");
         Utilities.parse(utilityNode, "utility");
@@ -313,6 +320,15 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
             throw new UserError("data.imageSize must look like 1x28x28 (channels x height x width), got '" + text + "'");
         }
     }
+
+    /** A quality bound under its name or its classification alias (minTop1, maxTop1Drop), not both. */
+    private static Double either(JsonNode r, String name, String alias) {
+        if (r.has(name) && r.has(alias)) {
+            throw new UserError("requirements: give " + name + " or its older name " + alias + ", not both");
+        }
+        return r.has(name) ? dbl(r, name) : dbl(r, alias);
+    }
+
 
     private static Double dbl(JsonNode n, String f) {
         if (!n.hasNonNull(f)) {

@@ -85,7 +85,7 @@ class BenchmarkTest {
                 "synthesis.yaml")) {
             assertThat(out.resolve(f)).isRegularFile();
         }
-        assertThat(Files.readString(out.resolve("synthesis.yaml"))).contains("maxTop1Drop: 5.0");
+        assertThat(Files.readString(out.resolve("synthesis.yaml"))).contains("maxQualityDrop: 5.0").doesNotContain("maxTop1Drop");
         JsonNode provenance = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("provenance");
         assertThat(provenance.get("djlVersion").asText()).isEqualTo(r.provenance().djlVersion()).isNotBlank();
         assertThat(provenance.get("configHash").asText()).hasSize(12);

@@ -209,6 +209,13 @@ class CliErrorsTest {
                 + "distill: {weight: 1.5}\n").toString(), "--out", out.toString()), "distill: weight", "1.5");
         assertUserError(run("synthesize", "--config", runConfig("requirements: {maxTop1Drop: 1}\n"
                 + "distill: {teacher: big}\n").toString(), "--out", out.toString()), "distill.", "teacher");
+        assertUserError(run("synthesize", "--config", runConfig("requirements: {maxTop1Drop: 1, maxQualityDrop: 1}\n")
+                .toString(), "--out", out.toString()), "maxQualityDrop or its older name maxTop1Drop, not both");
+        assertUserError(run("synthesize", "--config", runConfig("data: {dataset: fashion-mnist-seg}\n"
+                + "requirements: {maxQualityDrop: 1, metric: top-1}\n").toString(), "--out", out.toString()),
+                "requirements.metric", "judged in mIoU");
+        assertUserError(run("synthesize", "--config", runConfig("requirements: {maxMacs: 1000}\n").toString(),
+                "--out", out.toString()), "minQuality or maxQualityDrop, in top-1");
         assertThat(out).doesNotExist();
     }
 

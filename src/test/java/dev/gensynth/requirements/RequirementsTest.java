@@ -22,7 +22,7 @@ class RequirementsTest {
     @Test
     void metWhenAllHoldAndTheStricterAccuracyFloorWins() {
         Requirements r = new Requirements(91.5, 1.0, 1_000_000L, null, null);
-        assertThat(r.top1Floor(92.0)).isEqualTo(91.5);
+        assertThat(r.floor(92.0)).isEqualTo(91.5);
         assertThat(r.check(new Observation(91.6, 10, 999_999, Double.NaN, "test"), 92.0).met()).isTrue();
         assertThat(r.check(new Observation(91.4, 10, 999_999, Double.NaN, "test"), 92.0).reasons())
                 .singleElement().asString().contains("91.40% < 91.50%");
@@ -45,7 +45,7 @@ class RequirementsTest {
     @Test
     void impossibleValuesAreRejected() {
         assertThatThrownBy(() -> new Requirements(101.0, null, null, null, null)).isInstanceOf(UserError.class)
-                .hasMessageContaining("minTop1");
+                .hasMessageContaining("minQuality (top-1)");
         assertThatThrownBy(() -> new Requirements(null, -1.0, null, null, null)).isInstanceOf(UserError.class);
     }
 }
