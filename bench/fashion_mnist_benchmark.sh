@@ -3,13 +3,17 @@
 # and the prototypes, and against uniform width scaling, L1-norm filter pruning and random sampling
 # with the same training budget. Takes hours on a 2-core machine.
 #
-#   bench/fashion_mnist_benchmark.sh [--smoke] [--out OUT] [CONFIG] [OUT]
+#   bench/fashion_mnist_benchmark.sh [--smoke] [--out OUT] [--carry STORE] [CONFIG] [OUT]
 #
 # CONFIG defaults to bench/fashion-mnist.yaml, OUT to bench-out/fashion-mnist. Every step keeps its
 # result in OUT, so running the same command again after an interruption continues where it
 # stopped. At the end it writes the tables (OUT/results.md, .csv, .json), the HTML report
 # (OUT/report.html) and the Fashion-MNIST section of BENCHMARKS.md (machine, date, command,
 # tables, ratios); set BENCHMARKS_MD=FILE to write that elsewhere.
+# --carry STORE: the benchmark takes longer than a 3-hour session on 2 cores; STORE keeps every finished
+# step's row (and the model's spec and metrics, no weights), small enough to commit, and a fresh machine
+# restores them and runs only what is missing (it re-runs the synthesis with the same seed and stops if that
+# does not reproduce the carried one). The committed figures use bench/results/fashion-mnist-steps.
 # --smoke: every step at the smallest size (bench/fashion-mnist-smoke.yaml, on a 3000-image subset of
 # Fashion-MNIST, 1 thread unless GENSYNTH_THREADS says otherwise) into OUT, which must be new or empty
 # (default: a new temporary directory), BENCHMARKS.md included (never the committed one); checks the
@@ -19,12 +23,13 @@ SCRIPT=fashion_mnist_benchmark.sh
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bench/lib/common.sh"
 COMMAND="bench/fashion_mnist_benchmark.sh $*"
-SMOKE=0 CONFIG="" OUT="" POSITIONAL=()
+SMOKE=0 CONFIG="" OUT="" CARRY=() POSITIONAL=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) SMOKE=1; shift ;;
     --out) bench_need_value "$1" $#; OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --carry) bench_need_value "$1" $#; CARRY=(--carry "$2"); shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) bench_die "unknown option $1 — see $SCRIPT --help" ;;
     *) POSITIONAL+=("$1"); shift ;;
   esac
@@ -59,7 +64,7 @@ fi
 COMMAND="bench/fashion_mnist_benchmark.sh $*"
 STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 T0=$(date +%s)
-"$GENSYNTH" benchmark --config "$CONFIG" --out "$OUT"
+"$GENSYNTH" benchmark --config "$CONFIG" --out "$OUT" "${CARRY[@]}"
 SECONDS_USED=$(( $(date +%s) - T0 ))
 
 CPU="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)"

@@ -84,6 +84,7 @@ public final class Benchmark {
     private Metrics protoMetrics;
     private Levels levels;
     private TrainAndMeasure step;
+    private Carry carry;
 
     public Benchmark(BenchmarkConfig cfg, Path dir, Consumer<String> log, Function<String, TrainListener> trainListeners,
             SynthesisListener synthesisListener) {
@@ -94,20 +95,48 @@ public final class Benchmark {
         this.synthesisListener = synthesisListener;
     }
 
-    /** Runs (or continues) every step and writes the results; returns them. */
+    /**
+     * Carries finished steps to {@code store} and back (see {@link Carry}): for a benchmark longer than the
+     * sessions or machines it runs on.
+     */
+    public Benchmark carriedIn(Path store) {
+        this.carry = store == null ? null : new Carry(store);
+        return this;
+    }
+
+    /**
+     * Runs (or continues) every step and writes the results; returns them. The references trained from scratch
+     * come first, since they need neither the synthesis run nor the prototype.
+     */
     public Results run() {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (carry != null) {
+            int n = carry.restore(dir);
+            log.accept("carrying steps to and from " + carry.store() + (n > 0 ? " (" + n + " carried steps restored)" : ""));
+        }
+        SynthesisConfig before = runConfig();
+        data = before.data().load(before.folderShape());
+        step = new TrainAndMeasure(dir, data, cfg.latencyRuns(), null, log, trainListeners, carry);
+        Map<String, Row> fromScratch = new LinkedHashMap<>();
+        for (String name : cfg.references()) {
+            if (!isPrototype(name, before)) {
+                fromScratch.put(name, reference(name, before));
+            }
+        }
         synthesis();
-        data = sc.data().load(sc.folderShape());
         levels = new Levels(sc, proto.path("validationTop1").asDouble(), proto.path("testTop1").asDouble(),
                 cfg.loosestLevel());
-        step = new TrainAndMeasure(dir, data, cfg.latencyRuns(), levels, log, trainListeners);
+        step = step.judgingAt(levels);
         List<Row> rows = new ArrayList<>();
-        List<Row> refs = references();
+        List<Row> refs = new ArrayList<>();
+        for (String name : cfg.references()) {
+            Row r = fromScratch.get(name);
+            refs.add(r != null ? levels.verdict(r, null) : prototypeReference(name));
+        }
         rows.addAll(refs);
         List<Row> fermi = ferminets();
         rows.addAll(fermi);
@@ -156,14 +185,7 @@ public final class Benchmark {
         } else {
             runDir = dir.resolve("run");
             Path yaml = dir.resolve("synthesis.yaml");
-            try {
-                if (!Files.isRegularFile(yaml)) {
-                    AtomicFiles.writeString(yaml, cfg.derivedRunConfig());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            SynthesisConfig c = SynthesisConfig.load(yaml);
+            SynthesisConfig c = runConfig();
             RunDir run = new RunDir(runDir);
             if (run.progress().map(RunDir.Progress::done).orElse(false)) {
                 log.accept("synthesis: done (" + runDir + ")");
@@ -189,6 +211,37 @@ public final class Benchmark {
             throw new UncheckedIOException(e);
         }
         protoMetrics = new ModelDir(runDir.resolve("prototype")).metrics().orElseThrow();
+        if (carry != null) {
+            Map<String, String> lv = new java.util.TreeMap<>();
+            for (int i = 0; i < cfg.levels().size(); i++) {
+                String level = BenchmarkConfig.levelName(i);
+                if (LevelGenerators.has(runDir, level)) {
+                    LevelGenerators.Level l = LevelGenerators.read(runDir, level);
+                    lv.put(level, l.parent() + ", " + l.macs() + " MACs, " + l.finetuneEpochs() + " epochs");
+                }
+            }
+            double epochs = new RunDir(runDir).progress().map(RunDir.Progress::allEpochs).orElse(0.0);
+            carry.checkRun(Carry.RunPrint.of(runDir, proto, epochs, lv));
+        }
+    }
+
+    /**
+     * The synthesis run's config, known before the run is made: the existing run's, or the one derived from the
+     * benchmark config (written once to synthesis.yaml, which the run is started from).
+     */
+    private SynthesisConfig runConfig() {
+        if (cfg.existingRun() != null) {
+            return SynthesisConfig.load(cfg.existingRun().resolve("run.yaml"));
+        }
+        Path yaml = dir.resolve("synthesis.yaml");
+        try {
+            if (!Files.isRegularFile(yaml)) {
+                AtomicFiles.writeString(yaml, cfg.derivedRunConfig());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return SynthesisConfig.load(yaml);
     }
 
     /**
@@ -221,31 +274,36 @@ public final class Benchmark {
 
     // ---------------------------------------------------------------- references
 
-    private List<Row> references() {
-        List<Row> out = new ArrayList<>();
-        for (String name : cfg.references()) {
-            Path d = dir.resolve("references").resolve(name);
-            Row done = Rows.read(d);
-            if (done != null) {
-                out.add(done);
-                continue;
-            }
-            boolean isPrototype = name.equals(sc.prototypeArch()) && sc.prototypeWidth() == 1.0;
-            if (isPrototype) {
-                log.accept("reference " + name + ": the run's prototype (same architecture and recipe), not retrained");
-                ModelDir m = new ModelDir(runDir.resolve("prototype"));
-                NetworkSpec spec = m.spec();
-                out.add(step.measure(spec, m.weights(spec), d, new TrainAndMeasure.Label(name, "reference", "-",
-                        "prototype of the synthesis run", null), proto.path("trainingEpochs").asDouble(),
-                        proto.path("trainingSeconds").asDouble()));
-                continue;
-            }
-            log.accept("reference " + name + ": training from scratch (" + sc.prototypeTraining().epochs() + " epochs)");
-            NetworkSpec spec = dev.gensynth.zoo.Zoo.get(name, data.sampleShape(), data.classes());
-            out.add(step.train(spec, Weights.initial(spec, sc.seed()), sc.prototypeTraining(), null, d,
-                    new TrainAndMeasure.Label(name, "reference", "-", "zoo " + name + ", from scratch", null)));
+    private boolean isPrototype(String name, SynthesisConfig c) {
+        return name.equals(c.prototypeArch()) && c.prototypeWidth() == 1.0;
+    }
+
+    /** A reference network trained from scratch with the recipe (its row judged later, with the prototype known). */
+    private Row reference(String name, SynthesisConfig c) {
+        Path d = dir.resolve("references").resolve(name);
+        Row done = Rows.read(d);
+        if (done != null) {
+            return done;
         }
-        return out;
+        log.accept("reference " + name + ": training from scratch (" + c.prototypeTraining().epochs() + " epochs)");
+        NetworkSpec spec = dev.gensynth.zoo.Zoo.get(name, data.sampleShape(), data.classes());
+        return step.train(spec, Weights.initial(spec, c.seed()), c.prototypeTraining(), null, d,
+                new TrainAndMeasure.Label(name, "reference", "-", "zoo " + name + ", from scratch", null));
+    }
+
+    /** The run's prototype as the reference of its architecture: same architecture and recipe, not retrained. */
+    private Row prototypeReference(String name) {
+        Path d = dir.resolve("references").resolve(name);
+        Row done = Rows.read(d);
+        if (done != null) {
+            return done;
+        }
+        log.accept("reference " + name + ": the run's prototype (same architecture and recipe), not retrained");
+        ModelDir m = new ModelDir(runDir.resolve("prototype"));
+        NetworkSpec spec = m.spec();
+        return step.measure(spec, m.weights(spec), d, new TrainAndMeasure.Label(name, "reference", "-",
+                "prototype of the synthesis run", null), proto.path("trainingEpochs").asDouble(),
+                proto.path("trainingSeconds").asDouble());
     }
 
     // ---------------------------------------------------------------- noise
@@ -396,7 +454,7 @@ public final class Benchmark {
                 if (same != null) {
                     log.accept(name + ": same network as " + same.network() + " (" + k.source() + ")");
                     done = levels.verdict(same.renamed(name, level, 0), drop);
-                    Rows.write(d, done);
+                    step.record(d, done);
                 } else {
                     log.accept(name + ": " + k.source() + " (" + k.macs() + " MACs, " + String.format(Locale.ROOT,
                             "%.2f", k.validationTop1()) + "% validation), fine-tuning " + finetuneRecipe().epochs()

@@ -1,6 +1,7 @@
 package dev.gensynth.benchmark;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.gensynth.provenance.Provenance;
 import java.util.List;
 
 /**
@@ -14,11 +15,14 @@ import java.util.List;
  * @param trainEpochs full passes over the training split spent on it (its own training or fine-tuning only)
  * @param top1 NaN, like the other accuracy-derived fields, when its training diverged: then its one reason
  *     says so, tables show that instead, and it has no model directory
+ * @param provenance how and when this row was made (a benchmark carried over sessions has rows of several
+ *     dates and commits); null in rows written before it was recorded
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Row(String network, String method, String level, String source, double top1, double top1Validation,
         long params, long macs, double informationDensity, double netScore, Double latencyMs, Double onnxLatencyMs,
-        boolean met, List<String> reasons, double trainEpochs, double seconds, String modelDir) {
+        boolean met, List<String> reasons, double trainEpochs, double seconds, String modelDir,
+        Provenance provenance) {
 
     /** Whether it has a top-1 (not when its training diverged). */
     public boolean measured() {
@@ -27,11 +31,11 @@ public record Row(String network, String method, String level, String source, do
 
     public Row renamed(String name, String newLevel, double epochs) {
         return new Row(name, method, newLevel, source, top1, top1Validation, params, macs, informationDensity,
-                netScore, latencyMs, onnxLatencyMs, met, reasons, epochs, seconds, modelDir);
+                netScore, latencyMs, onnxLatencyMs, met, reasons, epochs, seconds, modelDir, provenance);
     }
 
     public Row withVerdict(boolean m, List<String> r) {
         return new Row(network, method, level, source, top1, top1Validation, params, macs, informationDensity,
-                netScore, latencyMs, onnxLatencyMs, m, r, trainEpochs, seconds, modelDir);
+                netScore, latencyMs, onnxLatencyMs, m, r, trainEpochs, seconds, modelDir, provenance);
     }
 }

@@ -11,6 +11,7 @@ import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.Weights;
+import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.Distillation;
@@ -42,15 +43,35 @@ final class TrainAndMeasure {
     private final Levels levels;
     private final Consumer<String> log;
     private final Function<String, TrainListener> trainListeners;
+    private final Carry carry;
 
+    /**
+     * @param levels what rows are judged at; null before the prototype is known (the references trained first):
+     *     such rows are judged when the table is made
+     * @param carry where finished steps are carried to, or null
+     */
     TrainAndMeasure(Path benchmarkDir, DataSource.Data data, int latencyRuns, Levels levels, Consumer<String> log,
-            Function<String, TrainListener> trainListeners) {
+            Function<String, TrainListener> trainListeners, Carry carry) {
         this.benchmarkDir = benchmarkDir;
         this.data = data;
         this.latencyRuns = latencyRuns;
         this.levels = levels;
         this.log = log;
         this.trainListeners = trainListeners;
+        this.carry = carry;
+    }
+
+    /** The same step, judging rows at these levels. */
+    TrainAndMeasure judgingAt(Levels l) {
+        return new TrainAndMeasure(benchmarkDir, data, latencyRuns, l, log, trainListeners, carry);
+    }
+
+    /** Keeps a finished step's row (which marks it done) and carries the step over, when carrying. */
+    void record(Path d, Row row) {
+        Rows.write(d, row);
+        if (carry != null) {
+            carry.keep(benchmarkDir, d);
+        }
     }
 
     /** Trains {@code spec} from {@code init} into step directory {@code d}; a diverged one is a row with its reason. */
@@ -66,8 +87,8 @@ final class TrainAndMeasure {
             Cost cost = Cost.of(spec);
             Row row = new Row(label.name(), label.method(), label.level(), label.source(), Double.NaN, Double.NaN,
                     cost.params(), cost.macs(), Double.NaN, Double.NaN, null, null, false, List.of(e.reason()),
-                    e.epochsRun(), (System.nanoTime() - t0) / 1e9, null);
-            Rows.write(d, row);
+                    e.epochsRun(), (System.nanoTime() - t0) / 1e9, null, Provenance.current());
+            record(d, row);
             return row;
         }
     }
@@ -96,9 +117,11 @@ final class TrainAndMeasure {
         }
         Row row = new Row(label.name(), label.method(), label.level(), label.source(), m.top1(), val, m.params(),
                 m.macs(), m.informationDensity(), m.netScore(), m.latencyMs(), m.onnxLatencyMs(), false, List.of(),
-                epochs, seconds, benchmarkDir.relativize(d.resolve("model")).toString());
-        row = levels.verdict(row, label.drop());
-        Rows.write(d, row);
+                epochs, seconds, benchmarkDir.relativize(d.resolve("model")).toString(), Provenance.current());
+        if (levels != null) {
+            row = levels.verdict(row, label.drop());
+        }
+        record(d, row);
         return row;
     }
 

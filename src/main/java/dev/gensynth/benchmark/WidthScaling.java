@@ -43,7 +43,7 @@ final class WidthScaling implements Alternative {
             String name = "Width-" + level + " (x" + w + ")";
             if (done == null && byWidth.containsKey(w)) {
                 done = c.levels().verdict(byWidth.get(w).renamed(name, level, 0), c.cfg().levels().get(i));
-                Rows.write(d, done);
+                c.step().record(d, done);
             }
             if (done == null) {
                 c.log().accept(name + ": " + c.run().prototypeArch() + " at width " + w + ", from scratch for "

@@ -25,12 +25,17 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Benchmark directory (default: bench-out/<config name>).")
     Path out;
 
+    @Option(names = "--carry", description = "Carry finished steps (rows and small model files, no weights) to this "
+            + "directory and restore them from it, for a benchmark longer than the sessions or machines it runs on; "
+            + "the synthesis is run again with the same seed and must reproduce the carried one.")
+    Path carry;
+
     @Override
     public Integer call() {
         BenchmarkConfig cfg = BenchmarkConfig.load(config);
         Path dir = out != null ? out : Path.of("bench-out", cfg.name());
         Results r = new Benchmark(cfg, dir, LOG::info, name -> new ConsoleProgress(name, true),
-                new SynthesisProgress()).run();
+                new SynthesisProgress()).carriedIn(carry).run();
         System.out.print(r.markdown());
         System.out.println("\nresults: " + dir.resolve("results.md") + ", report: " + dir.resolve("report.html"));
         return 0;

@@ -2,9 +2,6 @@ package dev.gensynth.model;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** Where gensynth keeps what it measured about this machine (the engine self-check, the latency table). */
 public final class UserCache {
@@ -24,11 +21,6 @@ public final class UserCache {
 
     /** A file name for what {@code key} describes: 16 hex digits of its SHA-256. */
     public static String fileName(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return dev.gensynth.provenance.Provenance.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 }

@@ -52,8 +52,10 @@ class BenchmarkTest {
     void runsEveryStepWritesTheTablesAndTheReportAndResumes(@TempDir Path tmp) throws Exception {
         Path cfg = tinyConfig(tmp);
         Path out = tmp.resolve("out");
+        Path store = tmp.resolve("carried");
         Results r = new Benchmark(BenchmarkConfig.load(cfg), out, m -> System.out.println(java.time.LocalTime.now() + " " + m),
-                n -> dev.gensynth.train.TrainListener.SILENT, dev.gensynth.synthesis.SynthesisListener.SILENT).run();
+                n -> dev.gensynth.train.TrainListener.SILENT, dev.gensynth.synthesis.SynthesisListener.SILENT)
+                .carriedIn(store).run();
 
         // a U that weighs latency: the prototype's is measured too, so candidates can beat it (its U was NaN, no
         // parent was ever adopted, and no FermiNet could be picked)
@@ -134,6 +136,24 @@ class BenchmarkTest {
         assertThat(Main.run("benchmark", "--config", cfg.toString(), "--out", out.toString())).isZero();
         assertThat(Files.readString(out.resolve("results.md"))).contains("FermiNet-B");
         assertThat(Files.readString(out.resolve("results.csv"))).contains("kept from the first run");
+
+        // carried to a fresh directory, as on another machine: the synthesis is made again with the same seed and
+        // reproduces the carried one; every step comes from the store, none is trained again
+        Path out2 = tmp.resolve("out2");
+        Results again = new Benchmark(BenchmarkConfig.load(cfg), out2, m -> { }, n -> dev.gensynth.train.TrainListener.SILENT,
+                dev.gensynth.synthesis.SynthesisListener.SILENT).carriedIn(store).run();
+        assertThat(again.rows()).extracting(Row::network, Row::top1, Row::macs)
+                .containsExactlyElementsOf(r.rows().stream().map(x -> org.assertj.core.groups.Tuple.tuple(x.network(),
+                        x.top1(), x.macs())).toList());
+        assertThat(again.prototypeTestTop1()).isEqualTo(r.prototypeTestTop1());
+        try (var files = Files.walk(out2)) {
+            assertThat(files.filter(f -> f.getFileName().toString().equals("weights.npz"))
+                    .map(f -> out2.relativize(f).getName(0).toString()).distinct()).containsOnly("run", "parents");
+        }
+        assertThat(store.resolve("run.json")).isRegularFile();
+        try (var files = Files.walk(store)) {
+            assertThat(files.filter(f -> f.getFileName().toString().equals("weights.npz"))).isEmpty();
+        }
 
         // networks whose training diverges are rejected with their reason and the benchmark goes on: the random
         // networks redone with a fine-tuning recipe (the run's generate recipe) no network survives, in batches

@@ -1,0 +1,137 @@
+package dev.gensynth.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gensynth.UserError;
+import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.model.ModelDir;
+import dev.gensynth.provenance.Provenance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A benchmark carried over several sessions or machines, when it takes longer than one of them lasts: every
+ * finished step's row, with its model's {@code spec.json} and {@code metrics.json} (never its weights), is
+ * copied to a store small enough to commit, and copied back into a fresh benchmark directory, so that those
+ * steps are not run again.
+ *
+ * <p>Steps that start from the synthesis run or the trained prototype (the FermiNets, L1 pruning, random
+ * sampling, the prototype's seed spread) get them by running the synthesis again with the same seed. The
+ * store's {@code run.json} records what that run must reproduce: the digest of the prototype's weights, its
+ * validation and test top-1, the synthesis's epochs and each level generator's parent. A run that does not
+ * reproduce them stops the benchmark, since the carried rows would then compare networks of two different
+ * prototypes.
+ */
+final class Carry {
+    static final String RUN = "run.json";
+    private static final List<String> MODEL_FILES = List.of(ModelDir.SPEC, ModelDir.METRICS);
+
+    private final Path store;
+
+    Carry(Path store) {
+        this.store = store;
+    }
+
+    Path store() {
+        return store;
+    }
+
+    /** Copies every carried step that {@code dir} does not have into it; returns how many. */
+    int restore(Path dir) {
+        if (!Files.isDirectory(store)) {
+            return 0;
+        }
+        int n = 0;
+        try (Stream<Path> s = Files.walk(store)) {
+            for (Path row : s.filter(p -> p.getFileName().toString().equals("row.json")).sorted().toList()) {
+                Path step = store.relativize(row.getParent());
+                if (Rows.read(dir.resolve(step)) == null) {
+                    copyStep(row.getParent(), dir.resolve(step));
+                    n++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore the carried benchmark steps of " + store, e);
+        }
+        return n;
+    }
+
+    /** Copies one finished step of {@code dir} to the store. */
+    void keep(Path dir, Path stepDir) {
+        try {
+            copyStep(stepDir, store.resolve(dir.relativize(stepDir)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot carry benchmark step " + stepDir + " to " + store, e);
+        }
+    }
+
+    /** The model's small files first, the row last: a step whose row exists is complete (see {@link Rows}). */
+    private static void copyStep(Path from, Path to) throws IOException {
+        for (String f : MODEL_FILES) {
+            Path m = from.resolve("model").resolve(f);
+            if (Files.isRegularFile(m)) {
+                AtomicFiles.createDirectories(to.resolve("model"));
+                AtomicFiles.write(to.resolve("model").resolve(f), Files.readAllBytes(m));
+            }
+        }
+        AtomicFiles.createDirectories(to);
+        AtomicFiles.write(to.resolve("row.json"), Files.readAllBytes(from.resolve("row.json")));
+    }
+
+    /**
+     * What a synthesis run must reproduce for carried rows to belong with it.
+     *
+     * @param levels each level generator's parent, MACs and final fine-tuning, by level name
+     */
+    record RunPrint(String prototypeWeightsSha256, double prototypeValidationTop1, double prototypeTestTop1,
+            double synthesisEpochs, Map<String, String> levels) {
+
+        static RunPrint of(Path runDir, JsonNode prototype, double synthesisEpochs, Map<String, String> levels) {
+            return new RunPrint(sha256(new ModelDir(runDir.resolve("prototype")).weightsFile()),
+                    prototype.path("validationTop1").asDouble(), prototype.path("testTop1").asDouble(), synthesisEpochs,
+                    Map.copyOf(levels));
+        }
+    }
+
+    /**
+     * Records this run's print in the store the first time; afterwards stops with a clear error when the run
+     * made here differs from the one the carried rows came from.
+     */
+    void checkRun(RunPrint here) {
+        Path f = store.resolve(RUN);
+        try {
+            if (!Files.isRegularFile(f)) {
+                ObjectNode j = Rows.JSON.createObjectNode();
+                j.set("run", Rows.JSON.valueToTree(here));
+                j.set("provenance", Rows.JSON.valueToTree(Provenance.current()));
+                AtomicFiles.createDirectories(store);
+                AtomicFiles.write(f, Rows.JSON.writeValueAsBytes(j));
+                return;
+            }
+            JsonNode j = Rows.JSON.readTree(f.toFile());
+            RunPrint there = Rows.JSON.treeToValue(j.path("run"), RunPrint.class);
+            if (!there.equals(here)) {
+                throw new UserError("the synthesis run made here differs from the one the carried benchmark steps in "
+                        + store + " were made with (" + j.path("provenance").path("date").asText("date unknown")
+                        + ", commit " + j.path("provenance").path("gitCommit").asText("unknown") + "): here " + here
+                        + ", there " + there + ". Rows of the two cannot share one table; move " + store
+                        + " aside to run every step again, or run on the machine kind and commit it was made with");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + f, e);
+        }
+    }
+
+    static String sha256(Path file) {
+        try {
+            return Provenance.sha256(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

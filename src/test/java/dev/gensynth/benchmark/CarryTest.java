@@ -1,0 +1,59 @@
+package dev.gensynth.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gensynth.UserError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CarryTest {
+
+    private static Row row(String name) {
+        return new Row(name, "width", "A", "x", 90, 91, 1000, 5000, 1, 1, null, 0.1, true, List.of(), 2, 3,
+                "width/A/model", null);
+    }
+
+    @Test
+    void carriesRowsAndSmallModelFilesButNeverWeightsAndRestoresOnlyWhatIsMissing(@TempDir Path tmp) throws Exception {
+        Path bench = tmp.resolve("bench");
+        Path step = bench.resolve("width/A");
+        Files.createDirectories(step.resolve("model"));
+        Files.writeString(step.resolve("model/spec.json"), "{}");
+        Files.writeString(step.resolve("model/metrics.json"), "{\"top1\": 90}");
+        Files.writeString(step.resolve("model/weights.npz"), "big");
+        Rows.write(step, row("Width-A"));
+        Carry carry = new Carry(tmp.resolve("store"));
+        carry.keep(bench, step);
+        assertThat(tmp.resolve("store/width/A/row.json")).isRegularFile();
+        assertThat(tmp.resolve("store/width/A/model/spec.json")).hasContent("{}");
+        assertThat(tmp.resolve("store/width/A/model/weights.npz")).doesNotExist();
+
+        Path fresh = tmp.resolve("fresh");
+        assertThat(carry.restore(fresh)).isEqualTo(1);
+        assertThat(Rows.read(fresh.resolve("width/A"))).isEqualTo(row("Width-A"));
+        assertThat(fresh.resolve("width/A/model/metrics.json")).hasContent("{\"top1\": 90}");
+        // a step the directory already has is its own, not overwritten
+        Rows.write(fresh.resolve("width/A"), row("mine"));
+        assertThat(carry.restore(fresh)).isZero();
+        assertThat(Rows.read(fresh.resolve("width/A")).network()).isEqualTo("mine");
+        assertThat(new Carry(tmp.resolve("nothing")).restore(fresh)).isZero();
+    }
+
+    @Test
+    void aRunThatDoesNotReproduceTheCarriedOneStopsWithTheDifference(@TempDir Path tmp) {
+        Carry carry = new Carry(tmp.resolve("store"));
+        Carry.RunPrint made = new Carry.RunPrint("ab12", 91.5, 90.25, 12.5, Map.of("A", "cycle-002, 600 MACs, 5.0 epochs"));
+        carry.checkRun(made); // the first time: recorded
+        assertThat(tmp.resolve("store/run.json")).isRegularFile();
+        carry.checkRun(made); // the same run again: fine
+        Carry.RunPrint other = new Carry.RunPrint("cd34", 91.5, 90.2, 12.5, made.levels());
+        assertThatThrownBy(() -> carry.checkRun(other)).isInstanceOf(UserError.class)
+                .hasMessageContaining("differs from the one the carried benchmark steps")
+                .hasMessageContaining("cd34").hasMessageContaining("ab12").hasMessageContaining("move");
+    }
+}
