@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
+import dev.gensynth.data.Dataset;
 import dev.gensynth.engine.EngineCheck;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
@@ -66,6 +67,32 @@ public final class Network implements AutoCloseable {
                 NDManager m = model.getNDManager().newSubManager()) {
             NDArray x = m.create(batch, new ai.djl.ndarray.types.Shape(spec().input().withBatch(n)));
             return forward(x).get(0).toFloatArray();
+        }
+    }
+
+    /** One batch of {@link #argMax}: its first sample's index, its size, and the classes. */
+    @FunctionalInterface
+    public interface Classes {
+        void accept(int start, int n, long[] classes);
+    }
+
+    /**
+     * The arg-max over channels of the first output, batch by batch over {@code data} in inference mode: one
+     * class per sample for a classifier, one per pixel (sample-major) for a dense output.
+     */
+    public void argMax(Dataset data, int batchSize, Classes out) {
+        int per = data.sampleElements();
+        try (NativeGate.Region gate = NativeGate.JVM.enter()) {
+            for (int start = 0; start < data.size(); start += batchSize) {
+                NativeGate.JVM.between();
+                int n = Math.min(batchSize, data.size() - start);
+                float[] x = new float[n * per];
+                System.arraycopy(data.x(), start * per, x, 0, n * per);
+                try (NDManager m = model.getNDManager().newSubManager()) {
+                    NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(data.sampleShape().withBatch(n)));
+                    out.accept(start, n, forward(in).get(0).argMax(1).toType(DataType.INT64, false).toLongArray());
+                }
+            }
         }
     }
 

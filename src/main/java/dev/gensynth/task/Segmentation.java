@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
-import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
@@ -122,20 +121,7 @@ public final class Segmentation implements Task {
     public static PixelCounts counts(Network net, Dataset data, int batchSize) {
         Targets.Masks m = masks(data);
         PixelCounts counts = new PixelCounts(data.classes());
-        int per = data.sampleElements();
-        try (NativeGate.Region gate = NativeGate.JVM.enter()) {
-            for (int start = 0; start < data.size(); start += batchSize) {
-                NativeGate.JVM.between();
-                int n = Math.min(batchSize, data.size() - start);
-                float[] x = new float[n * per];
-                System.arraycopy(data.x(), start * per, x, 0, n * per);
-                try (NDManager nm = net.model().getNDManager().newSubManager()) {
-                    NDArray in = nm.create(x, new ai.djl.ndarray.types.Shape(data.sampleShape().withBatch(n)));
-                    long[] pred = net.forward(in).get(0).argMax(1).toType(DataType.INT64, false).toLongArray();
-                    counts.add(m.pixels(), start * m.area(), pred, 0, n * m.area());
-                }
-            }
-        }
+        net.argMax(data, batchSize, (start, n, pred) -> counts.add(m.pixels(), start * m.area(), pred, 0, n * m.area()));
         return counts;
     }
 }
