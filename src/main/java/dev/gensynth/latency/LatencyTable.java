@@ -142,10 +142,7 @@ public final class LatencyTable {
             root.put("overheadMs", over);
             ObjectNode r = root.putObject("rows");
             merged.forEach(r::put);
-            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(root));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            dev.gensynth.model.AtomicFiles.writeShared(file, JSON.writeValueAsBytes(root));
             changed = false;
         } catch (IOException e) {
             System.err.println("gensynth: cannot keep the latency table in " + file + ": " + e.getMessage());

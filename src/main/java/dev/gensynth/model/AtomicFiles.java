@@ -63,6 +63,28 @@ public final class AtomicFiles {
     }
 
     /**
+     * {@link #write} for a file that several processes may write at once, such as a cache under the user's
+     * home: each writes its own uniquely named temporary file, and the last rename wins.
+     */
+    public static void writeShared(Path target, byte[] bytes) throws IOException {
+        Path dir = parent(target);
+        createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), TMP);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
      * Replaces (or creates) the directory {@code target} with one that {@code fill} writes (it
      * gets an empty directory), atomically and durably. An interrupted earlier replacement is
      * recovered first.
