@@ -39,7 +39,9 @@ import java.util.stream.Stream;
 /**
  * The benchmark: FermiNets against reference networks and the usual alternatives, on one dataset
  * and one training recipe. Every expensive step writes its result to the benchmark directory
- * and is skipped when that result exists, so an interrupted benchmark continues where it stopped:
+ * and is skipped when that result exists, so an interrupted benchmark continues where it stopped; with
+ * {@link #carriedIn} the finished steps also outlive the machine (see {@link Carry}). The references trained
+ * from scratch come first (they need no run), then the synthesis, then everything made from it:
  * <pre>
  *   synthesis.yaml        the run config actually used (accuracy requirement = loosest level)
  *   run/                  the synthesis run (resumed if interrupted); run/report.html
