@@ -3,6 +3,7 @@ package dev.gensynth.generator;
 import dev.gensynth.spec.Activation;
 import dev.gensynth.spec.Add;
 import dev.gensynth.spec.BatchNorm;
+import dev.gensynth.spec.Concat;
 import dev.gensynth.spec.Conv;
 import dev.gensynth.spec.Dropout;
 import dev.gensynth.spec.Flatten;
@@ -25,18 +26,23 @@ import java.util.TreeMap;
  * together. A convolution or linear layer opens a new channel space; batch norm, activations,
  * pooling, dropout, upsampling and depthwise convolutions pass their input's space through; a
  * residual add ties the spaces it joins into one group (so channels tied by an add are drawn
- * together). Spaces that meet a concat, slice, channel shuffle or grouped convolution, the
+ * together); a concat lays its inputs' spaces side by side, each still its own group, so the
+ * encoder of a U-Net narrows like any other layer and the decoder's convolution takes the kept
+ * channels of each part. Spaces that meet a slice, channel shuffle or grouped convolution, the
  * network input and the network outputs are frozen: the generator leaves their width alone,
  * which keeps every generated network valid without special cases. Nothing here assumes a
  * classifier: a segmentation head's output space is frozen like a classifier's.
  */
 public final class ChannelGroups {
-    /** A channel space of a tensor: its group, and how many flat features each channel spans. */
-    record Space(int group, int multiplicity) {
+    /**
+     * A run of consecutive channels of a tensor that belong to one space: its group, its channels, and how
+     * many flat features each channel spans. A tensor is one segment, or several after a concat.
+     */
+    record Segment(int group, int channels, int multiplicity) {
     }
 
     private final NetworkSpec spec;
-    private final Map<String, Space> spaceOf = new HashMap<>();
+    private final Map<String, List<Segment>> spaceOf = new HashMap<>();
     private final int[] parent;
     private final boolean[] frozenRaw;
     private final int[] widthRaw;
@@ -53,46 +59,58 @@ public final class ChannelGroups {
             parent[i] = i;
         }
         int next = 0;
-        spaceOf.put(Layer.INPUT, new Space(next, 1));
+        spaceOf.put(Layer.INPUT, List.of(new Segment(next, spec.input().channels(), 1)));
         frozenRaw[next] = true;
         widthRaw[next] = spec.input().channels();
         next++;
         for (Layer l : spec.layers()) {
             Shape out = shapes.get(l.name());
-            Space in = l.inputs().isEmpty() ? null : spaceOf.get(l.inputs().get(0));
-            Space s;
+            List<Segment> in = l.inputs().isEmpty() ? null : spaceOf.get(l.inputs().get(0));
+            List<Segment> s;
             if (l instanceof Conv c && c.style() == Conv.Style.DEPTHWISE && c.out() == 0) {
                 s = in;
-            } else if (l instanceof Conv c) {
-                boolean grouped = c.groupsFor(shapes.get(c.inputs().get(0))) > 1;
+            } else if (l instanceof Conv || l instanceof Linear) {
+                boolean grouped = l instanceof Conv c && c.groupsFor(shapes.get(c.inputs().get(0))) > 1;
                 if (grouped) {
-                    freeze(in.group);
+                    freezeAll(in);
                 }
-                s = new Space(next, 1);
+                s = List.of(new Segment(next, out.channels(), 1));
                 widthRaw[next] = out.channels();
                 frozenRaw[next] = grouped;
-                next++;
-            } else if (l instanceof Linear) {
-                s = new Space(next, 1);
-                widthRaw[next] = out.channels();
                 next++;
             } else if (l instanceof BatchNorm || l instanceof Activation || l instanceof Pool
                     || l instanceof Dropout || l instanceof Upsample || l instanceof GlobalAvgPool) {
                 s = in;
             } else if (l instanceof Flatten) {
                 Shape i = shapes.get(l.inputs().get(0));
-                s = new Space(in.group, in.multiplicity * (int) (i.elements() / i.channels()));
+                int hw = (int) (i.elements() / i.channels());
+                s = in.stream().map(x -> new Segment(x.group(), x.channels(), x.multiplicity() * hw)).toList();
             } else if (l instanceof Add) {
                 for (String x : l.inputs()) {
-                    union(in.group, spaceOf.get(x).group);
+                    List<Segment> other = spaceOf.get(x);
+                    if (sameLayout(in, other)) {
+                        for (int k = 0; k < in.size(); k++) {
+                            union(in.get(k).group(), other.get(k).group());
+                        }
+                    } else {
+                        // the same channel positions hold different parts: nothing can be drawn apart safely
+                        freezeAll(in);
+                        freezeAll(other);
+                    }
                 }
                 s = in;
-            } else {
-                // concat, slice, channel shuffle: channel positions are rearranged; leave them be.
+            } else if (l instanceof Concat) {
+                List<Segment> joined = new ArrayList<>();
                 for (String x : l.inputs()) {
-                    freeze(spaceOf.get(x).group);
+                    joined.addAll(spaceOf.get(x));
                 }
-                s = new Space(next, 1);
+                s = List.copyOf(joined);
+            } else {
+                // slice, channel shuffle: channel positions are rearranged; leave them be.
+                for (String x : l.inputs()) {
+                    freezeAll(spaceOf.get(x));
+                }
+                s = List.of(new Segment(next, out.channels(), 1));
                 widthRaw[next] = out.channels();
                 frozenRaw[next] = true;
                 next++;
@@ -100,12 +118,30 @@ public final class ChannelGroups {
             spaceOf.put(l.name(), s);
         }
         for (String o : spec.outputs()) {
-            freeze(spaceOf.get(o).group);
+            freezeAll(spaceOf.get(o));
         }
         for (int i = 0; i < next; i++) {
             if (find(i) == i && !frozenRaw[i]) {
                 canonical.put(i, canonical.size());
             }
+        }
+    }
+
+    private static boolean sameLayout(List<Segment> a, List<Segment> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int k = 0; k < a.size(); k++) {
+            if (a.get(k).channels() != b.get(k).channels() || a.get(k).multiplicity() != b.get(k).multiplicity()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void freezeAll(List<Segment> segments) {
+        for (Segment x : segments) {
+            freeze(x.group());
         }
     }
 
@@ -149,10 +185,54 @@ public final class ChannelGroups {
         throw new IllegalArgumentException("no group " + g);
     }
 
-    /** Prunable group of a tensor's channels, or -1 when frozen. */
+    /**
+     * Prunable group of a tensor's channels, or -1 when frozen or when the tensor joins several spaces (a
+     * concat's output: see {@link #kept}).
+     */
     public int groupOf(String tensor) {
-        Integer g = canonical.get(find(spaceOf.get(tensor).group));
+        List<Segment> s = spaceOf.get(tensor);
+        return s.size() == 1 ? canonicalGroup(s.get(0)) : -1;
+    }
+
+    private int canonicalGroup(Segment x) {
+        Integer g = canonical.get(find(x.group()));
         return g == null ? -1 : g;
+    }
+
+    /**
+     * The flat feature indices of a tensor that a cut keeping {@code kept[g]} of each group keeps: every
+     * segment's kept channels (all of a frozen one's) at its offset, each spanning its multiplicity; null when
+     * nothing of the tensor can be cut (every part frozen).
+     */
+    public int[] kept(String tensor, int[][] kept) {
+        List<Segment> segments = spaceOf.get(tensor);
+        if (segments.stream().allMatch(x -> canonicalGroup(x) < 0)) {
+            return null;
+        }
+        List<int[]> parts = new ArrayList<>();
+        int offset = 0;
+        int n = 0;
+        for (Segment x : segments) {
+            int g = canonicalGroup(x);
+            int[] channels = g >= 0 ? kept[g] : Slicer.range(x.channels());
+            int m = x.multiplicity();
+            int[] flat = new int[channels.length * m];
+            for (int i = 0; i < channels.length; i++) {
+                for (int k = 0; k < m; k++) {
+                    flat[i * m + k] = offset + channels[i] * m + k;
+                }
+            }
+            parts.add(flat);
+            n += flat.length;
+            offset += x.channels() * m;
+        }
+        int[] out = new int[n];
+        int at = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 
     /** The first layer whose output is in group {@code g}: a name that finds the group in a related spec. */
@@ -163,11 +243,6 @@ public final class ChannelGroups {
             }
         }
         throw new IllegalArgumentException("no group " + g);
-    }
-
-    /** Flat features per channel of a tensor (H·W after a flatten, else 1). */
-    public int multiplicity(String tensor) {
-        return spaceOf.get(tensor).multiplicity;
     }
 
     /** Layers whose outputs open each group (for names in reports). */

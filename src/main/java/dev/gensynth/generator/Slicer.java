@@ -61,11 +61,8 @@ public final class Slicer {
         List<Layer> layers = new ArrayList<>();
         Map<String, Tensor> w = new LinkedHashMap<>();
         for (Layer l : spec.layers()) {
-            int outG = groups.groupOf(l.name());
-            int[] outKeep = outG >= 0 ? kept[outG] : null;
-            String in = l.inputs().get(0);
-            int inG = groups.groupOf(in);
-            int[] inKeep = inG >= 0 ? expand(kept[inG], groups.multiplicity(in)) : null;
+            int[] outKeep = groups.kept(l.name(), kept);
+            int[] inKeep = groups.kept(l.inputs().get(0), kept);
             Layer nl = l;
             if (l instanceof Conv c) {
                 boolean depthwise = c.style() == Conv.Style.DEPTHWISE && c.out() == 0;
@@ -96,20 +93,6 @@ public final class Slicer {
         Weights cutWeights = new Weights(w);
         cutWeights.checkFits(out, "cut from " + spec.name());
         return new Cut(out, cutWeights, kept);
-    }
-
-    /** Channel indices to flat feature indices when each channel spans {@code m} features. */
-    static int[] expand(int[] keep, int m) {
-        if (m == 1) {
-            return keep;
-        }
-        int[] r = new int[keep.length * m];
-        for (int i = 0; i < keep.length; i++) {
-            for (int k = 0; k < m; k++) {
-                r[i * m + k] = keep[i] * m + k;
-            }
-        }
-        return r;
     }
 
     /** Copies tensor {@code key} keeping rows {@code dim0} and columns {@code dim1} (null = all). */
