@@ -12,6 +12,7 @@ import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
 import dev.gensynth.generator.Blocks;
 import dev.gensynth.generator.ChannelGroups;
+import dev.gensynth.task.Task;
 import dev.gensynth.spec.BatchNorm;
 import dev.gensynth.spec.Conv;
 import dev.gensynth.spec.Layer;
@@ -106,16 +107,22 @@ public final class Importance {
         return sum / Math.max(1, n);
     }
 
-    /** The mean cross-entropy of the batch of stimuli at {@code start}, the forward pass in inference mode. */
+    /**
+     * The task's mean loss on the batch of stimuli at {@code start} (cross-entropy per image or per labelled
+     * pixel), the forward pass in inference mode.
+     */
     private static NDArray loss(Network net, NDManager m, Dataset stimuli, int start, int batchSize) {
         int per = (int) stimuli.sampleShape().elements();
         float[] x = new float[batchSize * per];
         System.arraycopy(stimuli.x(), start * per, x, 0, batchSize * per);
-        int[] y = new int[batchSize];
-        System.arraycopy(stimuli.y(), start, y, 0, batchSize);
+        Task task = Task.of(stimuli);
+        int[] targets = new int[batchSize * task.targetsPerSample(stimuli)];
+        for (int i = 0; i < batchSize; i++) {
+            task.copyTargets(stimuli, start + i, targets, i);
+        }
         NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(stimuli.sampleShape().withBatch(batchSize)));
         NDList out = net.block().forward(new ParameterStore(m, false), new NDList(in), false);
-        return dev.gensynth.task.Classification.crossEntropy(out.get(0), m.create(y), stimuli.classes(), 0);
+        return task.loss(out.get(0), task.upload(m, targets, 0, batchSize, stimuli), stimuli.classes(), 0);
     }
 
     /** Adds (Σ w·∂L/∂w over each output channel's slice)² to the channel's importance. */

@@ -6,7 +6,6 @@ import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.generator.Generator;
 import dev.gensynth.generator.Slicer;
 import dev.gensynth.latency.LatencyModel;
-import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.model.Weights;
 import dev.gensynth.prototype.Prototype;
@@ -15,6 +14,8 @@ import dev.gensynth.requirements.Requirements;
 import dev.gensynth.requirements.Verdict;
 import dev.gensynth.seed.Seed;
 import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.task.SampleResults;
+import dev.gensynth.task.Task;
 import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.Distillation;
 import dev.gensynth.train.TrainConfig;
@@ -107,32 +108,16 @@ public final class Prober {
     /** What the final generator {@code g}, aimed at {@code ratio} of its parent's cost, promises ({@link Promise}). */
     public Promise promise(Generator g, double ratio, ProbeListener listener) {
         Probe p = probe(g, 0, listener);
-        boolean[] proto;
+        SampleResults proto;
         try (Network net = Network.create(prototype.spec(), prototype.weights())) {
-            proto = Accuracy.correct(net, validation, 256);
+            proto = Task.of(validation).judge(net, validation, 256);
         }
-        // the standard error of each sample's top-1 minus the prototype's on the same images: the floor is the
-        // prototype's top-1 minus the drop, so this is the noise of the margin
-        double se = p.correct().stream().mapToDouble(c -> pairedError(c, proto)).average().orElse(Double.NaN);
+        // the standard error of each sample's quality minus the prototype's on the same images: the floor is the
+        // prototype's quality minus the drop, so this is the noise of the margin
+        double se = p.results().stream().mapToDouble(c -> c.pairedError(proto)).average().orElse(Double.NaN);
         return Promise.of(ratio, p.records(), floor(), requirements.maxLatencyMs(), requirements.maxMacs(),
                 requirements.maxParams(), validation.size(), se);
     }
-
-    /** Standard error, in points, of the mean per-image difference in correctness of {@code a} and {@code b}. */
-    static double pairedError(boolean[] a, boolean[] b) {
-        int n = a.length;
-        double sum = 0;
-        double sq = 0;
-        for (int i = 0; i < n; i++) {
-            int d = (a[i] ? 1 : 0) - (b[i] ? 1 : 0);
-            sum += d;
-            sq += d * d;
-        }
-        double mean = sum / n;
-        double var = n > 1 ? (sq - n * mean * mean) / (n - 1) : 0;
-        return 100 * Math.sqrt(Math.max(0, var) / n);
-    }
-
 
     /** This prober, recording what {@code model} predicts for each candidate next to what it measures. */
     public Prober withLatencyModel(LatencyModel model) {
@@ -152,14 +137,14 @@ public final class Prober {
      * fails r too.
      */
     public record Probe(List<CandidateRecord> records, List<NetworkSpec> specs, Slicer.Cut bestCut,
-            Weights bestWeights, CandidateRecord best, boolean steppingStone, List<boolean[]> correct) {
+            Weights bestWeights, CandidateRecord best, boolean steppingStone, List<SampleResults> results) {
     }
 
     /** Probes G with this cycle's seeds; every candidate is fine-tuned for the same budget. */
     public Probe probe(Generator g, int cycle, ProbeListener listener) {
         List<CandidateRecord> records = new ArrayList<>();
         List<NetworkSpec> specs = new ArrayList<>();
-        List<boolean[]> correct = new ArrayList<>();
+        List<SampleResults> results = new ArrayList<>();
         List<ParentPolicy.Feasible> feasible = new ArrayList<>();
         List<ParentPolicy.Feasible> accurate = new ArrayList<>();
         for (int i = 0; i < candidates; i++) {
@@ -177,9 +162,9 @@ public final class Prober {
                         distill, listener.training(cycle, i, cut.spec().name()));
                 trained = tr.weights();
                 epochs = tr.epochsRun();
-                boolean[] right = Accuracy.correct(net, validation, 256);
-                correct.add(right);
-                double top1 = Accuracy.percent(right);
+                SampleResults judged = Task.of(validation).judge(net, validation, 256);
+                results.add(judged);
+                double top1 = judged.quality();
                 double ms = Double.NaN;
                 // a prediction is only worth recording next to a measurement
                 int runs = Math.max(latencyRuns(latencyRuns, requirements, utility), latencyModel == null ? 0 : 30);
@@ -214,8 +199,8 @@ public final class Prober {
         if (stone) {
             pick = ParentPolicy.choose(accurate, floor(), validation.size());
         }
-        return pick == null ? new Probe(records, specs, null, null, null, false, correct)
-                : new Probe(records, specs, pick.cut(), pick.weights(), pick.rec(), stone, correct);
+        return pick == null ? new Probe(records, specs, null, null, null, false, results)
+                : new Probe(records, specs, pick.cut(), pick.weights(), pick.rec(), stone, results);
     }
 
     /** What a candidate record lists as its widths: each group's kept count, the groups of left-out blocks too. */

@@ -86,4 +86,42 @@ public final class Classification implements Task {
     public double quality(Network net, Dataset data, int batchSize) {
         return Accuracy.top1(net, data, batchSize);
     }
+
+    @Override
+    public SampleResults judge(Network net, Dataset data, int batchSize) {
+        return new Hits(Accuracy.correct(net, data, batchSize));
+    }
+
+    /** Which images a network classifies right: top-1, and the paired error of a top-1 difference. */
+    public record Hits(boolean[] right) implements SampleResults {
+        @Override
+        public double quality() {
+            return Accuracy.percent(right);
+        }
+
+        @Override
+        public int size() {
+            return right.length;
+        }
+
+        /** The standard error of the mean per-image difference in correctness (0 or ±1). */
+        @Override
+        public double pairedError(SampleResults other) {
+            boolean[] b = ((Hits) other).right;
+            int n = right.length;
+            if (b.length != n) {
+                throw new IllegalArgumentException("paired over " + n + " and " + b.length + " images");
+            }
+            double sum = 0;
+            double sq = 0;
+            for (int i = 0; i < n; i++) {
+                int d = (right[i] ? 1 : 0) - (b[i] ? 1 : 0);
+                sum += d;
+                sq += d * d;
+            }
+            double mean = sum / n;
+            double var = n > 1 ? (sq - n * mean * mean) / (n - 1) : 0;
+            return 100 * Math.sqrt(Math.max(0, var) / n);
+        }
+    }
 }

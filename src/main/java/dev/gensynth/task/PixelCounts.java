@@ -58,17 +58,23 @@ public final class PixelCounts {
         }
     }
 
-    /** These counts and {@code other}'s together. */
-    public PixelCounts plus(PixelCounts other) {
+    /** Adds {@code other}'s counts to these. */
+    public void add(PixelCounts other) {
         if (other.classes() != classes()) {
             throw new IllegalArgumentException(classes() + " classes cannot be added to " + other.classes());
         }
-        PixelCounts sum = new PixelCounts(classes());
         for (int c = 0; c < classes(); c++) {
-            sum.intersection[c] = intersection[c] + other.intersection[c];
-            sum.predicted[c] = predicted[c] + other.predicted[c];
-            sum.labelled[c] = labelled[c] + other.labelled[c];
+            intersection[c] += other.intersection[c];
+            predicted[c] += other.predicted[c];
+            labelled[c] += other.labelled[c];
         }
+    }
+
+    /** These counts and {@code other}'s together. */
+    public PixelCounts plus(PixelCounts other) {
+        PixelCounts sum = new PixelCounts(classes());
+        sum.add(this);
+        sum.add(other);
         return sum;
     }
 

@@ -69,4 +69,7 @@ public interface Task {
 
     /** The primary metric of {@code net} on {@code data}, in percent. */
     double quality(Network net, Dataset data, int batchSize);
+
+    /** What {@code net} got right on each sample of {@code data}, for its metric and paired comparisons. */
+    SampleResults judge(Network net, Dataset data, int batchSize);
 }

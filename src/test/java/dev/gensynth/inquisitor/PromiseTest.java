@@ -56,11 +56,11 @@ class PromiseTest {
         boolean[] b = new boolean[100];
         java.util.Arrays.fill(a, true);
         java.util.Arrays.fill(b, true);
-        assertThat(Prober.pairedError(a, b)).isZero();
+        assertThat(new dev.gensynth.task.Classification.Hits(a).pairedError(new dev.gensynth.task.Classification.Hits(b))).isZero();
         a[0] = false; // one image apart: d = -1 once, 0 elsewhere
         double mean = -0.01;
         double var = (1 - 100 * mean * mean) / 99;
-        assertThat(Prober.pairedError(a, b)).isCloseTo(100 * Math.sqrt(var / 100), within(1e-12));
+        assertThat(new dev.gensynth.task.Classification.Hits(a).pairedError(new dev.gensynth.task.Classification.Hits(b))).isCloseTo(100 * Math.sqrt(var / 100), within(1e-12));
     }
 
     @Test
