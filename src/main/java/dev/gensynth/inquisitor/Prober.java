@@ -157,6 +157,7 @@ public final class Prober {
             Verdict v;
             double epochs;
             Weights trained = null;
+            double margin = Double.NaN;
             try (Network net = Network.create(cut.spec(), cut.weights())) {
                 TrainResult tr = Trainer.train(net, train, null, finetune.withSeed(seed.derive("finetune", 0).value()),
                         distill, listener.training(cycle, i, cut.spec().name()));
@@ -165,6 +166,7 @@ public final class Prober {
                 SampleResults judged = Task.of(validation).judge(net, validation, 256);
                 results.add(judged);
                 double top1 = judged.quality();
+                margin = judged.standardError(floor());
                 double ms = Double.NaN;
                 // a prediction is only worth recording next to a measurement
                 int runs = Math.max(latencyRuns(latencyRuns, requirements, utility), latencyModel == null ? 0 : 30);
@@ -188,16 +190,16 @@ public final class Prober {
             specs.add(cut.spec());
             listener.onCandidate(rec);
             if (v.met()) {
-                feasible.add(new ParentPolicy.Feasible(rec, cut, trained));
+                feasible.add(new ParentPolicy.Feasible(rec, cut, trained, margin));
             } else if (!Double.isNaN(o.top1()) && requirements.boundsCost()
                     && requirements.accuracy().check(o, prototype.validationTop1()).met()) {
-                accurate.add(new ParentPolicy.Feasible(rec, cut, trained));
+                accurate.add(new ParentPolicy.Feasible(rec, cut, trained, margin));
             }
         }
-        ParentPolicy.Feasible pick = ParentPolicy.choose(feasible, floor(), validation.size());
+        ParentPolicy.Feasible pick = ParentPolicy.choose(feasible, floor());
         boolean stone = pick == null;
         if (stone) {
-            pick = ParentPolicy.choose(accurate, floor(), validation.size());
+            pick = ParentPolicy.choose(accurate, floor());
         }
         return pick == null ? new Probe(records, specs, null, null, null, false, results)
                 : new Probe(records, specs, pick.cut(), pick.weights(), pick.rec(), stone, results);

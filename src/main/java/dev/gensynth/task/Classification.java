@@ -104,6 +104,13 @@ public final class Classification implements Task {
             return right.length;
         }
 
+        /** A binomial proportion's, at {@code at} (kept within 1..99 %, where the estimate means something). */
+        @Override
+        public double standardError(double at) {
+            double p = Double.isNaN(at) ? 0.5 : Math.min(0.99, Math.max(0.01, at / 100));
+            return 100 * Math.sqrt(p * (1 - p) / Math.max(1, right.length));
+        }
+
         /** The standard error of the mean per-image difference in correctness (0 or ±1). */
         @Override
         public double pairedError(SampleResults other) {

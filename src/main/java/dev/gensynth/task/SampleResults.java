@@ -14,6 +14,12 @@ public interface SampleResults {
     int size();
 
     /**
+     * The standard error, in points, of the metric measured on these samples for a network near {@code at}
+     * percent: how far above a floor a quality must be to be above it by more than noise.
+     */
+    double standardError(double at);
+
+    /**
      * The standard error, in points, of {@code quality() - other.quality()} when both were measured on the same
      * samples: paired, so two networks that agree on most images show little noise between them.
      */

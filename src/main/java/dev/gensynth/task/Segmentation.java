@@ -163,6 +163,12 @@ public final class Segmentation implements Task {
             return images.size();
         }
 
+        /** The bootstrap spread of this mIoU over resamples of the images (it does not depend on {@code at}). */
+        @Override
+        public double standardError(double at) {
+            return bootstrap(null);
+        }
+
         /**
          * The spread of {@code mIoU(this) - mIoU(other)} over resamples of the images with replacement, the same
          * draws for both (a fixed seed: the same networks always get the same error).
@@ -170,10 +176,15 @@ public final class Segmentation implements Task {
         @Override
         public double pairedError(SampleResults other) {
             List<PixelCounts> b = ((PerImage) other).images;
-            int n = images.size();
-            if (b.size() != n) {
-                throw new IllegalArgumentException("paired over " + n + " and " + b.size() + " images");
+            if (b.size() != images.size()) {
+                throw new IllegalArgumentException("paired over " + images.size() + " and " + b.size() + " images");
             }
+            return bootstrap(b);
+        }
+
+        /** The spread over resamples of this mIoU, minus {@code other}'s on the same draws when it is given. */
+        private double bootstrap(List<PixelCounts> other) {
+            int n = images.size();
             if (n < 2) {
                 return 0;
             }
@@ -190,9 +201,11 @@ public final class Segmentation implements Task {
                 PixelCounts y = new PixelCounts(classes);
                 for (int i : draw) {
                     x.add(images.get(i));
-                    y.add(b.get(i));
+                    if (other != null) {
+                        y.add(other.get(i));
+                    }
                 }
-                double d = x.meanIoU() - y.meanIoU();
+                double d = x.meanIoU() - (other == null ? 0 : y.meanIoU());
                 sum += d;
                 sq += d * d;
             }

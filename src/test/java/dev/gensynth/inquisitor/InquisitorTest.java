@@ -24,13 +24,18 @@ class InquisitorTest {
 
     @Test
     void prefersTheBestParentWithAMarginOverTheBestOnTheEdge() {
-        var edge = new ParentPolicy.Feasible(rec(0, 92.70, 75), null, null);
-        var safe = new ParentPolicy.Feasible(rec(1, 94.00, 74), null, null);
-        // floor 92.63 on 6000 samples: one standard error is about 0.34 points
-        assertThat(ParentPolicy.choose(List.of(edge, safe), 92.63, 6000)).isSameAs(safe);
+        // floor 92.63 on 6000 images: one standard error of a top-1 there is about 0.34 points
+        double se = new dev.gensynth.task.Classification.Hits(new boolean[6000]).standardError(92.63);
+        assertThat(se).isCloseTo(0.337, org.assertj.core.api.Assertions.within(0.001));
+        var edge = new ParentPolicy.Feasible(rec(0, 92.70, 75), null, null, se);
+        var safe = new ParentPolicy.Feasible(rec(1, 94.00, 74), null, null, se);
+        assertThat(ParentPolicy.choose(List.of(edge, safe), 92.63)).isSameAs(safe);
         // with no candidate clear of the noise, the best U still wins
-        assertThat(ParentPolicy.choose(List.of(edge), 92.63, 6000)).isSameAs(edge);
-        assertThat(ParentPolicy.choose(new ArrayList<>(), 92.63, 6000)).isNull();
+        assertThat(ParentPolicy.choose(List.of(edge), 92.63)).isSameAs(edge);
+        assertThat(ParentPolicy.choose(new ArrayList<>(), 92.63)).isNull();
+        // the margin is the metric's own: with an error of two points, 94.00 is on the edge too
+        var noisy = new ParentPolicy.Feasible(rec(1, 94.00, 74), null, null, 2.0);
+        assertThat(ParentPolicy.choose(List.of(edge, noisy), 92.63)).isSameAs(edge);
     }
 
     @Test

@@ -50,6 +50,8 @@ class SampleResultsTest {
         double seLarge = new Segmentation.PerImage(large.get(0)).pairedError(new Segmentation.PerImage(large.get(1)));
         // four times the images, half the error (bootstrap noise and a new draw of images allowing 25 %)
         assertThat(se / seLarge).isCloseTo(2.0, within(0.5));
+        // a network's own error is larger than the paired one of two networks that fail on the same hard images
+        assertThat(a.standardError(Double.NaN)).isGreaterThan(se).isEqualTo(a.standardError(50));
     }
 
     @Test
