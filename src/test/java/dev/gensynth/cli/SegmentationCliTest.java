@@ -53,4 +53,40 @@ class SegmentationCliTest {
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(tmp.resolve("unet.onnx")).isRegularFile();
     }
+
+    /**
+     * Synthesis on a segmentation run, through the command line: a U-Net prototype (whose encoder now narrows
+     * through its skips), candidates judged in mIoU, and networks generated from the run.
+     */
+    @Test
+    void aSegmentationRunSynthesisesAndGenerates() throws Exception {
+        Path cfg = tmp.resolve("seg.yaml");
+        Files.writeString(cfg, """
+                name: seg
+                seed: 4
+                data: {dataset: voc, dir: %s, validationFraction: 0.25, imageSize: 3x32x32}
+                prototype: {arch: unet, width: 0.5}
+                prototypeTraining: {epochs: 2, batchSize: 4, learningRate: 0.05}
+                requirements: {maxQualityDrop: 60}
+                budget: {cycles: 1, candidates: 2, finetuneEpochs: 1, patience: 2}
+                finetune: {batchSize: 4}
+                search: {stimuli: 4, initialPush: 0.6}
+                generate: {epochs: 1, batchSize: 4}
+                """.formatted(voc()));
+        Path run = tmp.resolve("run");
+        CliErrorsTest.Result r = CliErrorsTest.run("synthesize", "--config", cfg.toString(), "--out", run.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode proto = new ObjectMapper().readTree(run.resolve("prototype/prototype.json").toFile());
+        assertThat(proto.path("validationTop1").asDouble()).isBetween(0.0, 100.0);
+        CliErrorsTest.Result g = CliErrorsTest.run("generate", "--run", run.toString(), "--seeds", "1..2", "--out",
+                tmp.resolve("gen").toString());
+        assertThat(g.code()).as(g.err()).isZero();
+        try (var s = Files.walk(tmp.resolve("gen"))) {
+            List<Path> metrics = s.filter(f -> f.getFileName().toString().equals("metrics.json")).toList();
+            assertThat(metrics).hasSize(2);
+            for (Path f : metrics) {
+                assertThat(new ObjectMapper().readTree(f.toFile()).path("meanIoU").isNumber()).as(f.toString()).isTrue();
+            }
+        }
+    }
 }
