@@ -118,9 +118,8 @@ final class TrainAndMeasure {
         Row row = new Row(label.name(), label.method(), label.level(), label.source(), m.top1(), val, m.params(),
                 m.macs(), m.informationDensity(), m.netScore(), m.latencyMs(), m.onnxLatencyMs(), false, List.of(),
                 epochs, seconds, benchmarkDir.relativize(d.resolve("model")).toString(), Provenance.current());
-        if (levels != null) {
-            row = levels.verdict(row, label.drop());
-        }
+        row = levels != null ? levels.verdict(row, label.drop())
+                : row.withVerdict(false, List.of("not judged yet: measured before the prototype was trained"));
         record(d, row);
         return row;
     }
