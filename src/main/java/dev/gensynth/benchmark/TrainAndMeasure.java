@@ -3,7 +3,6 @@ package dev.gensynth.benchmark;
 import dev.gensynth.data.DataSource;
 import dev.gensynth.djl.Network;
 import dev.gensynth.export.OnnxLatency;
-import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Latency;
 import dev.gensynth.metrics.Measure;
@@ -101,7 +100,7 @@ final class TrainAndMeasure {
     }
 
     private Row measure(Network net, Weights w, Path d, Label label, double epochs, double seconds) {
-        double val = Accuracy.top1(net, data.validation(), 256);
+        double val = dev.gensynth.task.Task.of(data.validation()).quality(net, data.validation(), 256);
         Metrics m = Measure.of(net, data.test(), "test", 0);
         Latency.Measurement lat = Latency.measure(net, warmup(), latencyRuns);
         m = m.withLatency(lat.medianMs(), lat.threads());

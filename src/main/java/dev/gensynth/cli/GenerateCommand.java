@@ -50,7 +50,7 @@ final class GenerateCommand implements Callable<Integer> {
                 name -> new ConsoleProgress(name, false));
         Metrics proto = Generation.prototypeMetrics(run);
         boolean predicted = gen.stream().anyMatch(g -> g.predictedLatencyMs() != null);
-        List<String> head = new java.util.ArrayList<>(List.of("network", "seed", "top-1 %", "params", "MACs",
+        List<String> head = new java.util.ArrayList<>(List.of("network", "seed", (proto.meanIoU() != null ? "mIoU" : "top-1") + " %", "params", "MACs",
                 "MACs x fewer", "NetScore", "DJL ms", "ORT ms (threads)"));
         if (predicted) {
             head.add("predicted ms");
@@ -58,7 +58,7 @@ final class GenerateCommand implements Callable<Integer> {
         head.addAll(List.of("U", "r"));
         Table t = new Table(head.toArray(String[]::new));
         List<Object> protoRow = new java.util.ArrayList<>(List.of(proto.network() + " (prototype)", "-",
-                String.format("%.2f", proto.top1()), Table.count(proto.params()), Table.count(proto.macs()), "1.0",
+                String.format("%.2f", proto.quality()), Table.count(proto.params()), Table.count(proto.macs()), "1.0",
                 String.format("%.2f", proto.netScore()), ms(proto.latencyMs()), ort(proto)));
         if (predicted) {
             protoRow.add("-");
@@ -68,9 +68,9 @@ final class GenerateCommand implements Callable<Integer> {
         for (Generation.Generated g : gen) {
             Metrics m = g.metrics();
             String verdict = g.met() ? "met" : String.join("; ", g.reasons());
-            boolean measured = m.top1() != null; // not when its fine-tuning diverged: the reason stands in
+            boolean measured = m.quality() != null; // not when its fine-tuning diverged: the reason stands in
             List<Object> row = new java.util.ArrayList<>(List.of(g.network(), g.seed(),
-                    measured ? String.format("%.2f", m.top1()) : verdict, Table.count(m.params()),
+                    measured ? String.format("%.2f", m.quality()) : verdict, Table.count(m.params()),
                     Table.count(m.macs()), String.format("%.1f", (double) proto.macs() / m.macs()),
                     measured ? String.format("%.2f", m.netScore()) : "-", ms(m.latencyMs()), ort(m)));
             if (predicted) {

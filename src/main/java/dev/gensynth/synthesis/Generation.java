@@ -160,7 +160,7 @@ public final class Generation {
                 // r's latency is the deployment runtime's, as the inquisitor judged candidates by
                 OnnxLatency.Timed ort = OnnxLatency.fastest(cut.spec(), r.weights(), Measure.WARMUP, 50);
                 m = m.withOnnxLatency(ort.ms(), ort.threads());
-                Observation o = new Observation(m.top1(), m.params(), m.macs(), m.onnxLatencyMs(), "test");
+                Observation o = new Observation(m.quality(), m.params(), m.macs(), m.onnxLatencyMs(), "test");
                 Verdict v = judge.check(o, proto.testTop1());
                 m = new ModelDir(dir).save(cut.spec(), r.weights(), m);
                 new TrainingRecord(cfg.data(), data.normalization(), c, r.epochs(), r.seconds(), r.imagesPerSecond())

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gensynth.UserError;
 import dev.gensynth.data.DataSource;
 import dev.gensynth.djl.Network;
-import dev.gensynth.metrics.Accuracy;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.AtomicFiles;
@@ -86,10 +85,10 @@ final class PrototypeStage {
                         r.imagesPerSecond()).save(dir);
             }
             w = net.weights();
-            double val = Accuracy.top1(net, data.validation(), 256);
+            double val = dev.gensynth.task.Task.of(data.validation()).quality(net, data.validation(), 256);
             Metrics m = Measure.of(net, data.test(), "test", 50);
             new ModelDir(dir).save(spec, w, m);
-            Prototype p = new Prototype(spec, w, val, m.top1(), epochs, seconds);
+            Prototype p = new Prototype(spec, w, val, m.quality(), epochs, seconds);
             try {
                 // prototype.json marks the prototype done: everything beside it must be on disk first
                 AtomicFiles.syncTree(dir);

@@ -79,10 +79,10 @@ public final class Synthesis {
         return new Synthesis(cfg, run, listener).execute();
     }
 
-    /** Top-1 of the prototype on {@code images}. */
+    /** The prototype's quality (its task's primary metric) on {@code images}. */
     private static double top1(Prototype p, dev.gensynth.data.Dataset images) {
         try (Network net = Network.create(p.spec(), p.weights())) {
-            return dev.gensynth.metrics.Accuracy.top1(net, images, 256);
+            return dev.gensynth.task.Task.of(images).quality(net, images, 256);
         }
     }
 

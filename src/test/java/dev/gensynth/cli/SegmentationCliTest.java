@@ -20,12 +20,17 @@ class SegmentationCliTest {
 
     /** The sample's three photos, four times each under other names: enough to split off validation and test. */
     Path voc() throws Exception {
+        return voc(4);
+    }
+
+    /** The sample's three photos, {@code copies} times each under other names. */
+    Path voc(int copies) throws Exception {
         assertThat(LABELME).as("labelme-examples is installed (bin/setup installs it)").isDirectory();
         Path root = tmp.resolve("voc");
         Files.createDirectories(root.resolve("JPEGImages"));
         Files.createDirectories(root.resolve("SegmentationClassPNG"));
         for (String n : List.of("2011_000003", "2011_000006", "2011_000025")) {
-            for (int copy = 0; copy < 4; copy++) {
+            for (int copy = 0; copy < copies; copy++) {
                 Files.copy(LABELME.resolve("JPEGImages").resolve(n + ".jpg"),
                         root.resolve("JPEGImages").resolve(copy + "_" + n + ".jpg"));
                 Files.copy(LABELME.resolve("SegmentationClassPNG").resolve(n + ".png"),
@@ -72,7 +77,7 @@ class SegmentationCliTest {
                 finetune: {batchSize: 4}
                 search: {stimuli: 4, initialPush: 0.6}
                 generate: {epochs: 1, batchSize: 4}
-                """.formatted(voc()));
+                """.formatted(voc(30)));
         Path run = tmp.resolve("run");
         CliErrorsTest.Result r = CliErrorsTest.run("synthesize", "--config", cfg.toString(), "--out", run.toString());
         assertThat(r.code()).as(r.err()).isZero();
@@ -87,6 +92,16 @@ class SegmentationCliTest {
             for (Path f : metrics) {
                 assertThat(new ObjectMapper().readTree(f.toFile()).path("meanIoU").isNumber()).as(f.toString()).isTrue();
             }
+            Path first = metrics.get(0).getParent();
+            CliErrorsTest.Result ev = CliErrorsTest.run("evaluate", "--model", first.toString(), "--latency-runs", "2",
+                    "--json", tmp.resolve("eval.json").toString());
+            assertThat(ev.code()).as(ev.err()).isZero();
+            assertThat(new ObjectMapper().readTree(tmp.resolve("eval.json").toFile()).path("meanIoU").isNumber()).isTrue();
+            CliErrorsTest.Result in = CliErrorsTest.run("inspect", first.resolve("spec.json").toString());
+            assertThat(in.code()).as(in.err()).isZero();
         }
+        CliErrorsTest.Result rep = CliErrorsTest.run("report", "--run", run.toString());
+        assertThat(rep.code()).as(rep.err()).isZero();
+        assertThat(Files.readString(run.resolve("report.html"))).contains("mIoU");
     }
 }
