@@ -87,6 +87,8 @@ public final class Benchmark {
     private Levels levels;
     private TrainAndMeasure step;
     private Carry carry;
+    /** The search and the sampling that chose the generators: what synthesis spent before the FermiNets, in epochs. */
+    private double synthEpochs;
 
     public Benchmark(BenchmarkConfig cfg, Path dir, Consumer<String> log, Function<String, TrainListener> trainListeners,
             SynthesisListener synthesisListener) {
@@ -142,8 +144,6 @@ public final class Benchmark {
         rows.addAll(refs);
         List<Row> fermi = ferminets();
         rows.addAll(fermi);
-        // the search and the sampling that chose the generators: what synthesis spent before the FermiNets
-        double synthEpochs = new RunDir(runDir).progress().map(RunDir.Progress::allEpochs).orElse(0.0);
         double fermiEpochs = fermi.stream().mapToDouble(Row::trainEpochs).sum();
         double b = synthEpochs + fermiEpochs;
         double p = proto.path("trainingEpochs").asDouble() > 0 ? proto.path("trainingEpochs").asDouble()
@@ -213,6 +213,7 @@ public final class Benchmark {
             throw new UncheckedIOException(e);
         }
         protoMetrics = new ModelDir(runDir.resolve("prototype")).metrics().orElseThrow();
+        synthEpochs = new RunDir(runDir).progress().map(RunDir.Progress::allEpochs).orElse(0.0);
         if (carry != null) {
             Map<String, String> lv = new java.util.TreeMap<>();
             for (int i = 0; i < cfg.levels().size(); i++) {
@@ -222,8 +223,7 @@ public final class Benchmark {
                     lv.put(level, l.parent() + ", " + l.macs() + " MACs, " + l.finetuneEpochs() + " epochs");
                 }
             }
-            double epochs = new RunDir(runDir).progress().map(RunDir.Progress::allEpochs).orElse(0.0);
-            carry.checkRun(Carry.RunPrint.of(runDir, proto, epochs, lv));
+            carry.checkRun(Carry.RunPrint.of(runDir, proto, synthEpochs, lv));
         }
     }
 

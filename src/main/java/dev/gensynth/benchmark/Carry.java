@@ -75,11 +75,9 @@ final class Carry {
         for (String f : MODEL_FILES) {
             Path m = from.resolve("model").resolve(f);
             if (Files.isRegularFile(m)) {
-                AtomicFiles.createDirectories(to.resolve("model"));
                 AtomicFiles.write(to.resolve("model").resolve(f), Files.readAllBytes(m));
             }
         }
-        AtomicFiles.createDirectories(to);
         AtomicFiles.write(to.resolve("row.json"), Files.readAllBytes(from.resolve("row.json")));
     }
 
@@ -109,7 +107,6 @@ final class Carry {
                 ObjectNode j = Rows.JSON.createObjectNode();
                 j.set("run", Rows.JSON.valueToTree(here));
                 j.set("provenance", Rows.JSON.valueToTree(Provenance.current()));
-                AtomicFiles.createDirectories(store);
                 AtomicFiles.write(f, Rows.JSON.writeValueAsBytes(j));
                 return;
             }

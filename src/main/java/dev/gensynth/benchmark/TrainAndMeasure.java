@@ -100,7 +100,7 @@ final class TrainAndMeasure {
     }
 
     private Row measure(Network net, Weights w, Path d, Label label, double epochs, double seconds) {
-        double val = dev.gensynth.task.Task.of(data.validation()).quality(net, data.validation(), 256);
+        double val = dev.gensynth.task.Task.qualityOf(net, data.validation());
         Metrics m = Measure.of(net, data.test(), "test", 0);
         Latency.Measurement lat = Latency.measure(net, warmup(), latencyRuns);
         m = m.withLatency(lat.medianMs(), lat.threads());

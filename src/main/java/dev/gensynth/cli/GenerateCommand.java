@@ -50,7 +50,8 @@ final class GenerateCommand implements Callable<Integer> {
                 name -> new ConsoleProgress(name, false));
         Metrics proto = Generation.prototypeMetrics(run);
         boolean predicted = gen.stream().anyMatch(g -> g.predictedLatencyMs() != null);
-        List<String> head = new java.util.ArrayList<>(List.of("network", "seed", (proto.meanIoU() != null ? "mIoU" : "top-1") + " %", "params", "MACs",
+        List<String> head = new java.util.ArrayList<>(List.of("network", "seed",
+                (proto.meanIoU() != null ? "mIoU" : "top-1") + " %", "params", "MACs",
                 "MACs x fewer", "NetScore", "DJL ms", "ORT ms (threads)"));
         if (predicted) {
             head.add("predicted ms");

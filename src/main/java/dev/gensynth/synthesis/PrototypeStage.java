@@ -85,7 +85,7 @@ final class PrototypeStage {
                         r.imagesPerSecond()).save(dir);
             }
             w = net.weights();
-            double val = dev.gensynth.task.Task.of(data.validation()).quality(net, data.validation(), 256);
+            double val = dev.gensynth.task.Task.qualityOf(net, data.validation());
             Metrics m = Measure.of(net, data.test(), "test", 50);
             new ModelDir(dir).save(spec, w, m);
             Prototype p = new Prototype(spec, w, val, m.quality(), epochs, seconds);

@@ -82,7 +82,7 @@ public final class Synthesis {
     /** The prototype's quality (its task's primary metric) on {@code images}. */
     private static double top1(Prototype p, dev.gensynth.data.Dataset images) {
         try (Network net = Network.create(p.spec(), p.weights())) {
-            return dev.gensynth.task.Task.of(images).quality(net, images, 256);
+            return dev.gensynth.task.Task.qualityOf(net, images);
         }
     }
 

@@ -70,6 +70,11 @@ public interface Task {
     /** The primary metric of {@code net} on {@code data}, in percent. */
     double quality(Network net, Dataset data, int batchSize);
 
+    /** The primary metric of {@code net} on {@code data}, in percent, in {@code data}'s task, in batches of 256. */
+    static double qualityOf(Network net, Dataset data) {
+        return of(data).quality(net, data, 256);
+    }
+
     /** What {@code net} got right on each sample of {@code data}, for its metric and paired comparisons. */
     SampleResults judge(Network net, Dataset data, int batchSize);
 }
