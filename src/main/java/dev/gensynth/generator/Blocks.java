@@ -32,7 +32,26 @@ public final class Blocks {
      * @param shortcut the tensor the block adds its branch to
      * @param branch the branch's layers in order (the add excluded)
      */
-    public record Block(String name, String shortcut, List<String> branch) {
+    public record Block(String name, String shortcut, List<String> branch) implements StructuralUnit {
+        @Override
+        public String key() {
+            return name;
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.BLOCK;
+        }
+
+        @Override
+        public NetworkSpec applyTo(NetworkSpec spec) {
+            return skip(spec, List.of(name));
+        }
+
+        @Override
+        public Weights inherit(Weights weights, NetworkSpec before, NetworkSpec after) {
+            return keepFor(weights, after);
+        }
     }
 
     /** Every skippable block of {@code spec}, in layer order. */

@@ -3,17 +3,21 @@ package dev.gensynth.generator;
 import dev.gensynth.seed.Seed;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * G(s; θG): a deterministic map from a seed to a concrete network. Each channel of each
  * prunable group of the parent is kept with probability sigmoid(logit), drawn by a PRNG
  * seeded by s in a fixed order; each group's count is then rounded as {@link Widths} says (adding
- * its most likely dropped channels or dropping its least likely kept ones); each block that may
- * be left out ({@link Blocks}) is kept with probability sigmoid(its logit), drawn from a second
- * stream of s so that the channel draws do not depend on how many blocks there are; the parent's
- * trained weights are sliced into the result. Same seed, same network and same initial weights;
+ * its most likely dropped channels or dropping its least likely kept ones); each structural unit
+ * ({@link StructuralUnit}: a block that may be left out, a convolution whose operator may change) is
+ * kept as it is with probability sigmoid(its logit), each kind drawn from a stream of s of its own so
+ * that the channel draws do not depend on how many units there are, nor one kind's on another's; the
+ * parent's trained weights are sliced into the result and carried through the changes. Same seed, same network and same initial weights;
  * different seeds, different networks.
  */
 public final class Generator {
@@ -46,23 +50,31 @@ public final class Generator {
     /** N_s = G(s). */
     public Slicer.Cut generate(Seed seed) {
         return Slicer.cut(groups, state.parentWeights(), sampleKept(seed), state.parent().name().replaceAll(
-                "-s-?\\d+$", "") + "-s" + seed.value()).skipping(sampleSkipped(seed));
+                "-s-?\\d+$", "") + "-s" + seed.value()).changing(sampleChanged(seed));
     }
 
-    /** Which of the parent's blocks N_s leaves out, in the parent's layer order. */
-    public List<String> sampleSkipped(Seed seed) {
-        if (state.blockLogits().isEmpty()) {
+    /**
+     * Which of the parent's structural units N_s changes, by key: blocks first, then operators, each in the
+     * parent's layer order.
+     */
+    public List<String> sampleChanged(Seed seed) {
+        if (state.unitLogits().isEmpty()) {
             return List.of();
         }
-        SplittableRandom rnd = new SplittableRandom(seed.derive("blocks", state.version()).value());
-        List<String> skipped = new ArrayList<>();
-        for (Blocks.Block b : Blocks.of(state.parent())) {
-            Double logit = state.blockLogits().get(b.name());
+        List<String> changed = new ArrayList<>();
+        Map<StructuralUnit.Kind, SplittableRandom> streams = new EnumMap<>(StructuralUnit.Kind.class);
+        for (StructuralUnit u : StructuralUnit.of(state.parent(), EnumSet.allOf(StructuralUnit.Kind.class))) {
+            Double logit = state.unitLogits().get(u.key());
+            if (logit == null && u.kind() != StructuralUnit.Kind.BLOCK) {
+                continue; // blocks draw even without a logit, as they always have, so old runs give the same networks
+            }
+            SplittableRandom rnd = streams.computeIfAbsent(u.kind(),
+                    k -> new SplittableRandom(seed.derive(k.stream, state.version()).value()));
             if (rnd.nextDouble() >= sigmoid(logit == null ? Double.POSITIVE_INFINITY : logit)) {
-                skipped.add(b.name());
+                changed.add(u.key());
             }
         }
-        return skipped;
+        return changed;
     }
 
     /** Which parent channels N_s keeps, per group. */

@@ -32,19 +32,20 @@ public final class Logits {
         return plan(groups, importance, Map.of(), macsRatio, sharpness, widths, CostModel.MACS).channels();
     }
 
-    /** θG's logits: per channel of every group, and per block that may be left out. */
-    public record Plan(double[][] channels, Map<String, Double> blocks) {
+    /** θG's logits: per channel of every group, and per structural unit that may change, by key. */
+    public record Plan(double[][] channels, Map<String, Double> units) {
     }
 
     /**
-     * Channel and block logits aimed together at {@code ratio} of the parent's {@code cost}. A block
-     * competes with channels on price: the loss its absence costs ({@code blockLoss}, measured) per
-     * unit of cost it saves, against the price of the channels at the threshold (a channel's loss is the
-     * square root of its Taylor importance, a first-order estimate of the same quantity). A block
-     * cheaper than those channels is left out more often than not ({@link #BLOCK_SHARPNESS} per
-     * factor e of price). The threshold is searched on the expected network with both in it.
+     * Channel and structural-unit logits aimed together at {@code ratio} of the parent's {@code cost}. A
+     * unit (a block left out, an operator replaced: {@link StructuralUnit}) competes with channels on
+     * price: the loss its change costs ({@code unitLoss}, measured) per unit of cost it saves, against the
+     * price of the channels at the threshold (a channel's loss is the square root of its Taylor importance,
+     * a first-order estimate of the same quantity). A unit cheaper than those channels is changed more
+     * often than not ({@link #UNIT_SHARPNESS} per factor e of price). The threshold is searched on the
+     * expected network with both in it.
      */
-    public static Plan plan(ChannelGroups groups, double[][] importance, Map<String, Double> blockLoss,
+    public static Plan plan(ChannelGroups groups, double[][] importance, Map<String, Double> unitLoss,
             double ratio, double sharpness, Widths widths, CostModel cost) {
         int n = groups.count();
         double parentCost = cost.of(groups.spec());
@@ -88,12 +89,12 @@ public final class Logits {
         double floor = cost.of(Slicer.cutSpec(groups, narrowest));
         double target = Math.max(ratio * parentCost,
                 floor + (cost.ratioOfTotal() ? 0.05 : 0.5) * (parentCost - floor));
-        BlockPrices prices = new BlockPrices(groups, importance, unitCost, units, blockLoss, cost);
+        UnitPrices prices = new UnitPrices(groups, importance, unitCost, units, unitLoss, cost);
         double lo = threshold(groups, units, rank, sharpness, widths, prices, target);
-        // A block that saves more than the push asks for overshoots it whatever the channels do (the
+        // A unit that saves more than the push asks for overshoots it whatever the channels do (the
         // search then keeps every channel and still lands below the target, at every push): keep the
-        // priciest such block for good and search again, until the target can be met.
-        while (lo <= -1 + 1e-9 && prices.dropPriciestSkipped()) {
+        // priciest unit as it is for good and search again, until the target can be met.
+        while (lo <= -1 + 1e-9 && prices.dropPriciest()) {
             lo = threshold(groups, units, rank, sharpness, widths, prices, target);
         }
         double threshold = lo;
@@ -110,7 +111,7 @@ public final class Logits {
 
     /** The highest channel threshold at which the expected network still costs {@code target} (-1 if none). */
     private static double threshold(ChannelGroups groups, List<double[]> units, double[] rank, double sharpness,
-            Widths widths, BlockPrices prices, double target) {
+            Widths widths, UnitPrices prices, double target) {
         double lo = -1;
         double hi = 2;
         for (int iter = 0; iter < 40; iter++) {
@@ -125,75 +126,74 @@ public final class Logits {
         return lo;
     }
 
-    /** Keep-logit change per factor e between a block's price and the marginal channels' price. */
-    static final double BLOCK_SHARPNESS = 2;
+    /** Keep-logit change per factor e between a unit's price and the marginal channels' price. */
+    static final double UNIT_SHARPNESS = 2;
 
-    /** The cost of {@code cut} less what each block saves times the probability that it is left out. */
-    private static double expectedCost(NetworkSpec cut, Map<String, Double> blockLogits, CostModel cost) {
+    /** The cost of {@code cut} less what each unit saves times the probability that it is changed. */
+    private static double expectedCost(NetworkSpec cut, Map<String, Double> unitLogits, CostModel cost) {
         double whole = cost.of(cut);
         double expected = whole;
-        for (Map.Entry<String, Double> e : blockLogits.entrySet()) {
-            double skip = 1 - 1 / (1 + Math.exp(-e.getValue()));
-            expected -= skip * (whole - cost.of(Blocks.skip(cut, List.of(e.getKey()))));
+        for (Map.Entry<String, Double> e : unitLogits.entrySet()) {
+            double change = 1 - 1 / (1 + Math.exp(-e.getValue()));
+            expected -= change * saving(cut, e.getKey(), whole, cost);
         }
         return expected;
     }
 
-    /** Loss per unit of cost of leaving out each block, and of the channels ranked near a threshold. */
-    private static final class BlockPrices {
-        private final Map<String, Double> blockPrice = new LinkedHashMap<>();
+    /** What changing the unit {@code key} of {@code spec} saves (0 when {@code spec} has no such unit). */
+    private static double saving(NetworkSpec spec, String key, double whole, CostModel cost) {
+        StructuralUnit u = StructuralUnit.find(spec, key);
+        return u == null ? 0 : whole - cost.of(u.applyTo(spec));
+    }
+
+    /** Loss per unit of cost of changing each structural unit, and of the channels ranked near a threshold. */
+    private static final class UnitPrices {
+        private final Map<String, Double> unitPrice = new LinkedHashMap<>();
         /** Loss per unit of cost of each ranked channel, in rank order. */
         private final double[] channelPrice;
         private final CostModel cost;
 
-        BlockPrices(ChannelGroups groups, double[][] importance, double[] unitCost, List<double[]> units,
-                Map<String, Double> blockLoss, CostModel cost) {
+        UnitPrices(ChannelGroups groups, double[][] importance, double[] unitCost, List<double[]> units,
+                Map<String, Double> unitLoss, CostModel cost) {
             this.cost = cost;
             channelPrice = new double[units.size()];
             for (int i = 0; i < units.size(); i++) {
                 int g = (int) units.get(i)[1];
                 channelPrice[i] = Math.sqrt(importance[g][(int) units.get(i)[2]]) / unitCost[g];
             }
-            if (blockLoss.isEmpty()) {
-                return;
-            }
-            Map<String, Double> saved = new LinkedHashMap<>();
             double whole = cost.of(groups.spec());
-            for (Blocks.Block b : Blocks.of(groups.spec())) {
-                saved.put(b.name(), whole - cost.of(Blocks.skip(groups.spec(), List.of(b.name()))));
-            }
-            saved.forEach((b, m) -> {
-                Double loss = blockLoss.get(b);
-                if (loss != null && m > 0) {
-                    blockPrice.put(b, Math.max(loss, 0) / m);
+            unitLoss.forEach((key, loss) -> {
+                double saved = saving(groups.spec(), key, whole, cost);
+                if (saved > 0) {
+                    unitPrice.put(key, Math.max(loss, 0) / saved);
                 }
             });
         }
 
-        /** Takes the priciest block off the blocks that may be left out; false when there is none. */
-        boolean dropPriciestSkipped() {
+        /** Takes the priciest unit off the units that may change; false when there is none. */
+        boolean dropPriciest() {
             String priciest = null;
-            for (Map.Entry<String, Double> e : blockPrice.entrySet()) {
-                if (priciest == null || e.getValue() > blockPrice.get(priciest)) {
+            for (Map.Entry<String, Double> e : unitPrice.entrySet()) {
+                if (priciest == null || e.getValue() > unitPrice.get(priciest)) {
                     priciest = e.getKey();
                 }
             }
             if (priciest == null) {
                 return false;
             }
-            blockPrice.remove(priciest);
+            unitPrice.remove(priciest);
             return true;
         }
 
-        /** Block keep-logits when the channel threshold is at rank {@code threshold}. */
+        /** Unit keep-logits when the channel threshold is at rank {@code threshold}. */
         Map<String, Double> logits(double threshold) {
             Map<String, Double> out = new LinkedHashMap<>();
-            if (blockPrice.isEmpty()) {
+            if (unitPrice.isEmpty()) {
                 return out;
             }
             double marginal = marginal(threshold);
-            blockPrice.forEach((b, p) -> out.put(b, marginal > 0
-                    ? clip(BLOCK_SHARPNESS * Math.log(Math.max(p, 1e-30) / marginal)) : CLIP));
+            unitPrice.forEach((b, p) -> out.put(b, marginal > 0
+                    ? clip(UNIT_SHARPNESS * Math.log(Math.max(p, 1e-30) / marginal)) : CLIP));
             return out;
         }
 

@@ -22,25 +22,25 @@ public final class Slicer {
     }
 
     /**
-     * A network cut from a parent, with the parent channels each group kept and the parent's blocks
-     * it leaves out ({@link Blocks}).
+     * A network cut from a parent, with the parent channels each group kept and the parent's structural
+     * units it changed ({@link StructuralUnit}: blocks left out, operators replaced), by key.
      */
-    public record Cut(NetworkSpec spec, Weights weights, int[][] kept, List<String> skipped) {
+    public record Cut(NetworkSpec spec, Weights weights, int[][] kept, List<String> changed) {
         public Cut {
-            skipped = List.copyOf(skipped);
+            changed = List.copyOf(changed);
         }
 
         Cut(NetworkSpec spec, Weights weights, int[][] kept) {
             this(spec, weights, kept, List.of());
         }
 
-        /** This cut without the named blocks too. */
-        Cut skipping(List<String> blocks) {
-            if (blocks.isEmpty()) {
+        /** This cut with the named structural units changed too (blocks first). */
+        Cut changing(List<String> units) {
+            if (units.isEmpty()) {
                 return this;
             }
-            NetworkSpec s = Blocks.skip(spec, blocks);
-            return new Cut(s, weights == null ? null : Blocks.keepFor(weights, s), kept, blocks);
+            StructuralUnit.Changed c = StructuralUnit.apply(spec, weights, units);
+            return new Cut(c.spec(), c.weights(), kept, units);
         }
     }
 

@@ -9,15 +9,17 @@ import java.util.List;
  * @param widths channels of each prunable group of the parent, in network order (the architecture summary;
  *     the groups inside left-out blocks too)
  * @param top1 NaN when the candidate's fine-tuning diverged; its reason says so, and tables show that instead
- * @param skipped the parent's blocks the candidate leaves out, by name
+ * @param changed the parent's structural units the candidate changed (blocks left out, operators replaced), by
+ *     key
  * @param predictedLatencyMs what the latency model predicted before it was measured (NaN: no model in use)
  */
 public record CandidateRecord(int cycle, int index, long seed, String network, List<Integer> widths, long params,
         long macs, double top1, double latencyMs, boolean met, List<String> reasons, double utility,
-        double finetuneEpochs, double seconds, boolean chosen, List<String> skipped,
+        double finetuneEpochs, double seconds, boolean chosen,
+        @com.fasterxml.jackson.annotation.JsonAlias("skipped") List<String> changed,
         Double predictedLatencyMs) {
     public CandidateRecord {
-        skipped = skipped == null ? List.of() : List.copyOf(skipped);
+        changed = changed == null ? List.of() : List.copyOf(changed);
         predictedLatencyMs = predictedLatencyMs == null ? Double.NaN : predictedLatencyMs;
     }
 
@@ -28,6 +30,6 @@ public record CandidateRecord(int cycle, int index, long seed, String network, L
 
     public CandidateRecord asChosen() {
         return new CandidateRecord(cycle, index, seed, network, widths, params, macs, top1, latencyMs, met, reasons,
-                utility, finetuneEpochs, seconds, true, skipped, predictedLatencyMs);
+                utility, finetuneEpochs, seconds, true, changed, predictedLatencyMs);
     }
 }

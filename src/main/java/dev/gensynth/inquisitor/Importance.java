@@ -10,7 +10,7 @@ import ai.djl.training.ParameterStore;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
-import dev.gensynth.generator.Blocks;
+import dev.gensynth.generator.StructuralUnit;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.task.Task;
 import dev.gensynth.spec.BatchNorm;
@@ -72,21 +72,22 @@ public final class Importance {
     }
 
     /**
-     * How much each skippable block matters: the rise of the mean loss on the stimuli when the
-     * network runs without it (its weights otherwise unchanged, batch norm in inference mode).
-     * Measured, not a first-order estimate: leaving out a whole block is no small perturbation.
+     * How much each structural unit of the given kinds matters: the rise of the mean loss on the stimuli
+     * when the network runs with that one unit changed (a block left out, an operator replaced by its
+     * inherited approximation; all other weights unchanged, batch norm in inference mode). Measured, not a
+     * first-order estimate: such a change is no small perturbation.
      */
-    public static java.util.Map<String, Double> blockLoss(NetworkSpec spec, dev.gensynth.model.Weights weights,
-            Dataset stimuli, int batchSize) {
+    public static java.util.Map<String, Double> unitLoss(NetworkSpec spec, dev.gensynth.model.Weights weights,
+            java.util.Set<StructuralUnit.Kind> kinds, Dataset stimuli, int batchSize) {
         java.util.Map<String, Double> out = new java.util.TreeMap<>();
-        List<Blocks.Block> blocks = Blocks.of(spec);
-        if (blocks.isEmpty()) {
+        List<StructuralUnit> units = StructuralUnit.of(spec, kinds);
+        if (units.isEmpty()) {
             return out;
         }
         double base = meanLoss(spec, weights, stimuli, batchSize);
-        for (Blocks.Block b : blocks) {
-            NetworkSpec without = Blocks.skip(spec, List.of(b.name()));
-            out.put(b.name(), meanLoss(without, Blocks.keepFor(weights, without), stimuli, batchSize) - base);
+        for (StructuralUnit u : units) {
+            StructuralUnit.Changed c = StructuralUnit.apply(spec, weights, List.of(u.key()));
+            out.put(u.key(), meanLoss(c.spec(), c.weights(), stimuli, batchSize) - base);
         }
         return out;
     }

@@ -51,12 +51,12 @@ public final class Inquisitor {
         ChannelGroups groups = new ChannelGroups(proto.spec());
         Reactions.Observed o = Reactions.observe(proto.spec(), proto.weights(), groups, units, stimuli);
         observedOut[0] = o;
-        return state(proto.spec(), proto.weights(), units.plan(groups, o.importance(), o.blockLoss(), push), 0);
+        return state(proto.spec(), proto.weights(), units.plan(groups, o.importance(), o.unitLoss(), push), 0);
     }
 
     private static GeneratorState state(NetworkSpec parent, Weights weights, Logits.Plan plan,
             int version) {
-        return new GeneratorState(parent, weights, plan.channels(), plan.blocks(), version);
+        return new GeneratorState(parent, weights, plan.channels(), plan.units(), version);
     }
 
     /**
@@ -75,7 +75,7 @@ public final class Inquisitor {
             double ratio = promise.latencyIsWeaker() ? 0.8 : 1.0;
             GeneratorState other = finalGenerator(g, ratio);
             if (java.util.Arrays.deepEquals(other.logits(), fin.logits())
-                    && other.blockLogits().equals(fin.blockLogits())) {
+                    && other.unitLogits().equals(fin.unitLogits())) {
                 // the same generator: its networks would be the same ones
                 return new Final(fin, promise, promise.finetuneEpochs());
             }
@@ -127,9 +127,9 @@ public final class Inquisitor {
         List<double[]> obs = new ArrayList<>(state.observations());
         for (int i = 0; i < probe.records().size(); i++) {
             CandidateRecord r = probe.records().get(i);
-            // a diverged candidate says nothing about how accuracy falls with cost, nor one that left out a
-            // block: what it lost came with its depth, and would hold the push back for channels
-            if (r.measured() && r.skipped().isEmpty()) {
+            // a diverged candidate says nothing about how accuracy falls with cost, nor one that changed a
+            // structural unit: what it lost came with its architecture, and would hold the push back for channels
+            if (r.measured() && r.changed().isEmpty()) {
                 obs.add(new double[] {Math.log10(cost.of(probe.specs().get(i))), r.top1()});
             }
         }
@@ -159,12 +159,12 @@ public final class Inquisitor {
         }
         Reactions.Observed fresh = Reactions.observe(base.parent(), base.parentWeights(), groups, units, stimuli);
         double[][] blended = Reactions.blend(previous, fresh.importance());
-        Map<String, Double> blockLoss = Reactions.penalise(Reactions.blendBlocks(state.blockLoss(),
-                fresh.blockLoss()), probe.records());
-        Logits.Plan plan = units.plan(groups, blended, blockLoss, push);
+        Map<String, Double> unitLoss = Reactions.penalise(Reactions.blendUnits(state.unitLoss(),
+                fresh.unitLoss()), probe.records());
+        Logits.Plan plan = units.plan(groups, blended, unitLoss, push);
         state = new InquisitorState(push, blended, obs,
                 improved ? probe.best().utility() : state.parentUtility(),
-                improved ? probe.best().top1() : state.parentTop1(), improved ? 0 : state.stale() + 1, blockLoss,
+                improved ? probe.best().top1() : state.parentTop1(), improved ? 0 : state.stale() + 1, unitLoss,
                 improved ? !probe.steppingStone() : state.parentMeetsR());
         return state(base.parent(), base.parentWeights(), plan, old.version() + 1);
     }

@@ -16,19 +16,20 @@ import java.util.TreeMap;
  * @param parentUtility U of the current parent (the best feasible network so far)
  * @param parentTop1 validation top-1 of the current parent
  * @param stale cycles since the generator last improved
- * @param blockLoss running loss rise of the parent without each of its skippable blocks, by block name
+ * @param unitLoss running loss rise of the parent with each of its structural units changed, by key
  * @param parentMeetsR whether the parent meets r (null, as in runs from before it was kept: it does); one
  *     that does not is the prototype or a stepping stone (see {@link Prober.Probe})
  */
 public record InquisitorState(double push, double[][] importance, List<double[]> observations,
-        double parentUtility, double parentTop1, int stale, Map<String, Double> blockLoss, Boolean parentMeetsR) {
+        double parentUtility, double parentTop1, int stale,
+        @com.fasterxml.jackson.annotation.JsonAlias("blockLoss") Map<String, Double> unitLoss, Boolean parentMeetsR) {
     public InquisitorState {
         observations = List.copyOf(observations);
-        blockLoss = blockLoss == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(blockLoss));
+        unitLoss = unitLoss == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(unitLoss));
         parentMeetsR = parentMeetsR == null || parentMeetsR;
     }
 
-    /** A state that has observed no blocks, its parent meeting r. */
+    /** A state that has observed no structural units, its parent meeting r. */
     public InquisitorState(double push, double[][] importance, List<double[]> observations, double parentUtility,
             double parentTop1, int stale) {
         this(push, importance, observations, parentUtility, parentTop1, stale, Map.of(), true);

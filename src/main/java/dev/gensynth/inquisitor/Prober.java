@@ -185,7 +185,7 @@ public final class Prober {
             CandidateRecord rec = new CandidateRecord(cycle, i, seed.value(), cut.spec().name(),
                     widths(cut), cost.params(), cost.macs(), o.top1(),
                     o.latencyMs(), v.met(), v.reasons(), utility.score(o), epochs, (System.nanoTime() - t0) / 1e9,
-                    false, cut.skipped(), predicted);
+                    false, cut.changed(), predicted);
             records.add(rec);
             specs.add(cut.spec());
             listener.onCandidate(rec);

@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * The reactions Y of a parent to stimuli X that θI keeps: how much each channel matters (first-order
- * Taylor importance) and what leaving out each block costs (the loss rise, measured), and how a
+ * Taylor importance) and what changing each structural unit costs (the loss rise, measured: a block
+ * left out, an operator replaced), and how a
  * cycle's observations are carried over to the next parent and blended into the running estimate.
  */
 public final class Reactions {
@@ -23,18 +24,17 @@ public final class Reactions {
     private Reactions() {
     }
 
-    /** What the inquisitor observed of a parent: its channels' importance and its blocks' loss. */
-    public record Observed(double[][] importance, Map<String, Double> blockLoss) {
+    /** What the inquisitor observed of a parent: its channels' importance and its structural units' loss. */
+    public record Observed(double[][] importance, Map<String, Double> unitLoss) {
     }
 
-    /** The reactions of a network to the stimuli: the blocks' only when θG has blocks. */
+    /** The reactions of a network to the stimuli: its units' only for the kinds θG has. */
     static Observed observe(NetworkSpec spec, Weights weights, ChannelGroups groups, Units units, Dataset stimuli) {
         double[][] imp;
         try (Network net = Network.create(spec, weights)) {
             imp = Importance.taylor(net, groups, stimuli, batch(stimuli));
         }
-        return new Observed(imp, units.blocks() ? Importance.blockLoss(spec, weights, stimuli, batch(stimuli))
-                : Map.of());
+        return new Observed(imp, Importance.unitLoss(spec, weights, units.kinds(), stimuli, batch(stimuli)));
     }
 
     /**
@@ -53,28 +53,28 @@ public final class Reactions {
         return r;
     }
 
-    /** How much dearer a block becomes each time a candidate that left it out fails r. */
-    static final double BLOCK_PENALTY = 2;
+    /** How much dearer a unit becomes each time a candidate that changed it fails r. */
+    static final double UNIT_PENALTY = 2;
 
     /**
-     * The measured loss of leaving a block out, before fine-tuning, is all G knows of its price at
-     * first; a candidate that left it out and then failed r says it costs more than that (the loss
-     * rise outlived fine-tuning), so that block's price rises by {@link #BLOCK_PENALTY}.
+     * The measured loss of changing a unit, before fine-tuning, is all G knows of its price at first; a
+     * candidate that changed it and then failed r says it costs more than that (the loss rise outlived
+     * fine-tuning), so that unit's price rises by {@link #UNIT_PENALTY}.
      */
-    static Map<String, Double> penalise(Map<String, Double> blockLoss, List<CandidateRecord> records) {
-        Map<String, Double> r = new TreeMap<>(blockLoss);
+    static Map<String, Double> penalise(Map<String, Double> unitLoss, List<CandidateRecord> records) {
+        Map<String, Double> r = new TreeMap<>(unitLoss);
         for (CandidateRecord c : records) {
             if (!c.met()) {
-                for (String b : c.skipped()) {
-                    r.computeIfPresent(b, (k, v) -> Math.max(v, 1e-6) * BLOCK_PENALTY);
+                for (String b : c.changed()) {
+                    r.computeIfPresent(b, (k, v) -> Math.max(v, 1e-6) * UNIT_PENALTY);
                 }
             }
         }
         return r;
     }
 
-    /** The running loss of each block the parent still has: fresh and previous observations weighed alike. */
-    static Map<String, Double> blendBlocks(Map<String, Double> old, Map<String, Double> fresh) {
+    /** The running loss of each unit the parent still has: fresh and previous observations weighed alike. */
+    static Map<String, Double> blendUnits(Map<String, Double> old, Map<String, Double> fresh) {
         Map<String, Double> r = new TreeMap<>();
         fresh.forEach((b, f) -> {
             Double o = old.get(b);
@@ -86,7 +86,7 @@ public final class Reactions {
     /**
      * Each group's scale normalised to mean 1 before blending, so old and new weigh alike, and the
      * blend put back on the fresh observation's scale: logits read importance relative to its
-     * group, but blocks are priced against channels in the loss units of a Taylor estimate.
+     * group, but structural units are priced against channels in the loss units of a Taylor estimate.
      */
     static double[][] blend(double[][] old, double[][] fresh) {
         double[][] r = new double[fresh.length][];

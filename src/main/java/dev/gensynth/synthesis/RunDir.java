@@ -240,7 +240,7 @@ public record RunDir(Path dir) {
         n.put("version", g.version());
         n.set("parent", SpecIO.toTree(g.parent()));
         n.set("logits", JSON.valueToTree(g.logits()));
-        n.set("blockLogits", JSON.valueToTree(g.blockLogits()));
+        n.set("unitLogits", JSON.valueToTree(g.unitLogits()));
         JSON.writeValue(folder.resolve("generator.json").toFile(), n);
         g.parentWeights().save(folder.resolve("parent.npz"));
     }
@@ -253,9 +253,11 @@ public record RunDir(Path dir) {
             double[][] logits = JSON.treeToValue(n.get("logits"), double[][].class);
             Weights w = Weights.load(folder.resolve("parent.npz"));
             w.checkFits(parent, folder.resolve("parent.npz").toString());
-            Map<String, Double> blocks = n.has("blockLogits")
-                    ? JSON.convertValue(n.get("blockLogits"), new TypeReference<Map<String, Double>>() { }) : Map.of();
-            return new GeneratorState(parent, w, logits, blocks, n.get("version").asInt());
+            // runs from before operator units were kept their block logits as blockLogits
+            JsonNode units = n.has("unitLogits") ? n.get("unitLogits") : n.get("blockLogits");
+            Map<String, Double> unitLogits = units == null ? Map.of()
+                    : JSON.convertValue(units, new TypeReference<Map<String, Double>>() { });
+            return new GeneratorState(parent, w, logits, unitLogits, n.get("version").asInt());
         } catch (IOException e) {
             throw new UserError("generator state in " + folder + " cannot be read (" + e.getMessage() + ")");
         }
@@ -285,14 +287,14 @@ public record RunDir(Path dir) {
 
     private void writeCandidatesCsv(int upToCycle) throws IOException {
         StringBuilder sb = new StringBuilder(
-                "cycle,index,seed,network,widths,skipped_blocks,params,macs,top1_validation,latency_ms,"
+                "cycle,index,seed,network,widths,changed_units,params,macs,top1_validation,latency_ms,"
                         + "predicted_latency_ms,meets_r,reasons,"
                         + "utility,"
                         + "finetune_epochs,seconds,chosen\n");
         for (CycleSummary cs : committedCycles(upToCycle)) {
             for (CandidateRecord r : cs.candidates()) {
                 sb.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%s,\"%s\",\"%s\",%d,%d,%s,%s,%s,%s,\"%s\",%s,%.3f,%.1f,%s%n",
-                        r.cycle(), r.index(), r.seed(), r.network(), r.widths(), String.join(" ", r.skipped()),
+                        r.cycle(), r.index(), r.seed(), r.network(), r.widths(), String.join(" ", r.changed()),
                         r.params(), r.macs(),
                         csvNumber(r.top1(), "%.2f"), csvNumber(r.latencyMs(), "%.3f"),
                         csvNumber(r.predictedLatencyMs(), "%.3f"), r.met(),

@@ -156,7 +156,7 @@ public final class Synthesis {
             Observation po = Prober.observeParent(yard, Prober.latencyRuns(cfg.search().latencyRuns(),
                     cfg.requirements(), cfg.utility()));
             iState = new InquisitorState(cfg.search().initialPush(), observed[0].importance(), List.of(),
-                    cfg.utility().score(po), yard.validationTop1(), 0, observed[0].blockLoss(),
+                    cfg.utility().score(po), yard.validationTop1(), 0, observed[0].unitLoss(),
                     cfg.requirements().check(po, yard.validationTop1()).met());
             cycle = 0;
             epochsUsed = 0;

@@ -61,6 +61,8 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      * @param minChannels every group keeps at least this many channels
      * @param widthMultiple generated widths are rounded to a multiple of this (1: any width; see {@link Widths})
      * @param skipBlocks whether generated networks may leave out residual blocks ({@link Blocks})
+     * @param operators whether generated networks may replace standard convolutions by depthwise-separable
+     *     pairs and kernels of 5 or more by smaller ones ({@link dev.gensynth.generator.Operators})
      * @param stimuli validation samples fed to each parent to observe channel importance
      * @param latencyRuns timed batch-1 passes per candidate (0: only when a requirement or U needs it)
      * @param aim what G aims at: {@code macs}, {@code latency} (predicted by the per-layer table, {@code
@@ -71,7 +73,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      *     {@link #PROMISE_FRACTION} of a split under {@link #SMALL_VALIDATION} images, none of a larger one)
      */
     public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple,
-            boolean skipBlocks, int stimuli, int latencyRuns, String aim, int promiseSamples, Double promiseFraction) {
+            boolean skipBlocks, boolean operators, int stimuli, int latencyRuns, String aim, int promiseSamples, Double promiseFraction) {
         /**
          * Below this many validation images, selecting parents on them over many cycles makes them optimistic:
          * 180 images came out 7 points above the test split after ten cycles (bench/results/small_data.md).
@@ -100,7 +102,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
 
         /** The structural units of θG and how sharply they follow importance (aiming at MACs). */
         public Units units() {
-            return new Units(sharpness, widths(), skipBlocks);
+            return new Units(sharpness, widths(), skipBlocks, operators, dev.gensynth.metrics.CostModel.Aim.MACS);
         }
     }
 
@@ -236,11 +238,12 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 .withEpochs(budget.finetuneEpochs()).withSeed(seed), root.get("finetune"), "finetune");
 
         JsonNode s = root.path("search");
-        only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "skipBlocks", "stimuli",
+        only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "skipBlocks", "operators",
+                "stimuli",
                 "latencyRuns", "aim", "promiseSamples", "promiseFraction"));
         Search search = new Search(s.path("initialPush").asDouble(0.6), s.path("sharpness").asDouble(12),
                 s.path("minChannels").asInt(2), s.path("widthMultiple").asInt(Widths.DEFAULT_MULTIPLE),
-                bool(s, "skipBlocks", true, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0),
+                bool(s, "skipBlocks", true, "search."), bool(s, "operators", false, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0),
                 s.path("aim").asText("auto"), s.path("promiseSamples").asInt(3),
                 s.hasNonNull("promiseFraction") ? s.get("promiseFraction").asDouble() : null);
         if (search.promiseFraction() != null && !(search.promiseFraction() >= 0 && search.promiseFraction() < 1)) {

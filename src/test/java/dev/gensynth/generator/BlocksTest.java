@@ -81,10 +81,11 @@ class BlocksTest {
     }
 
     @Test
-    void blockLossIsMeasuredAndTheGeneratorLeavesOutCheapBlocks() throws Exception {
+    void unitLossIsMeasuredAndTheGeneratorLeavesOutCheapBlocks() throws Exception {
         NetworkSpec spec = Zoo.get("resnet", IN, 10, 0.25);
         Dataset data = MnistLike.load(TinyData.write(tmp, 128, 4, 2), true, MnistLike.Flavor.MNIST);
-        Map<String, Double> loss = Importance.blockLoss(spec, Weights.initial(spec, 3), data, 64);
+        Map<String, Double> loss = Importance.unitLoss(spec, Weights.initial(spec, 3),
+                java.util.Set.of(dev.gensynth.generator.StructuralUnit.Kind.BLOCK), data, 64);
         assertThat(loss).containsOnlyKeys("s1b2_add", "s2b2_add", "s3b2_add");
         assertThat(loss.values()).allMatch(Double::isFinite);
 
@@ -96,10 +97,10 @@ class BlocksTest {
         Widths widths = Widths.atLeast(2);
         // a block that costs nothing to leave out, and one that costs a thousand times a channel
         Logits.Plan plan = Logits.plan(groups, imp, Map.of("s1b2_add", 0.0, "s2b2_add", 1e3), 0.5, 12, widths, CostModel.MACS);
-        assertThat(plan.blocks().get("s1b2_add")).isNegative();
-        assertThat(plan.blocks().get("s2b2_add")).isPositive();
-        assertThat(plan.blocks()).doesNotContainKey("s3b2_add"); // not observed: always kept
-        Generator g = new Generator(new GeneratorState(spec, Weights.initial(spec, 1), plan.channels(), plan.blocks(),
+        assertThat(plan.units().get("s1b2_add")).isNegative();
+        assertThat(plan.units().get("s2b2_add")).isPositive();
+        assertThat(plan.units()).doesNotContainKey("s3b2_add"); // not observed: always kept
+        Generator g = new Generator(new GeneratorState(spec, Weights.initial(spec, 1), plan.channels(), plan.units(),
                 0), widths);
         long target = Cost.of(spec).macs() / 2;
         double mean = 0;
@@ -107,8 +108,8 @@ class BlocksTest {
         for (int s = 0; s < 16; s++) {
             Slicer.Cut c = g.generate(new Seed(s));
             mean += Cost.of(c.spec()).macs() / 16.0;
-            skipped += c.skipped().contains("s1b2_add") ? 1 : 0;
-            assertThat(c.skipped()).doesNotContain("s2b2_add", "s3b2_add");
+            skipped += c.changed().contains("s1b2_add") ? 1 : 0;
+            assertThat(c.changed()).doesNotContain("s2b2_add", "s3b2_add");
             c.weights().checkFits(c.spec(), "generated");
         }
         assertThat(skipped).isGreaterThan(12);
@@ -128,12 +129,12 @@ class BlocksTest {
         // free to leave out, but each saves far more than 5 % of the MACs: a gentle push keeps them all
         Map<String, Double> free = Map.of("s1b2_add", 0.0, "s2b2_add", 0.0, "s3b2_add", 0.0);
         Logits.Plan gentle = Logits.plan(groups, imp, free, 0.95, 12, Widths.atLeast(2), CostModel.MACS);
-        assertThat(gentle.blocks()).isEmpty();
+        assertThat(gentle.units()).isEmpty();
         Generator g = new Generator(new GeneratorState(spec, Weights.initial(spec, 1), gentle.channels(),
-                gentle.blocks(), 0), Widths.atLeast(2));
-        assertThat(g.generate(new Seed(3)).skipped()).isEmpty();
+                gentle.units(), 0), Widths.atLeast(2));
+        assertThat(g.generate(new Seed(3)).changed()).isEmpty();
         // a hard push leaves some out
-        assertThat(Logits.plan(groups, imp, free, 0.3, 12, Widths.atLeast(2), CostModel.MACS).blocks().values())
+        assertThat(Logits.plan(groups, imp, free, 0.3, 12, Widths.atLeast(2), CostModel.MACS).units().values())
                 .anyMatch(l -> l < 0);
     }
 }

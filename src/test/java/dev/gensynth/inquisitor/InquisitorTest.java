@@ -111,13 +111,13 @@ class InquisitorTest {
             int o = old.groupOf(now.anyLayer(g));
             assertThat(r[g]).containsExactly(100 * o + 1, 100 * o + 3);
         }
-        assertThat(Reactions.blendBlocks(java.util.Map.of("a", 1.0, "gone", 5.0), java.util.Map.of("a", 3.0, "b", 4.0)))
+        assertThat(Reactions.blendUnits(java.util.Map.of("a", 1.0, "gone", 5.0), java.util.Map.of("a", 3.0, "b", 4.0)))
                 .containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of("a", 2.0, "b", 4.0)));
         // shapes weigh alike whatever the scale, and the blend keeps the fresh observation's scale
         CandidateRecord failed = new CandidateRecord(1, 0, 0, "n", List.of(8), 100, 1000, 80, Double.NaN, false,
                 List.of("too low"), 1, 1, 1, false, List.of("a"), null);
         assertThat(Reactions.penalise(java.util.Map.of("a", 0.1, "b", 0.2), List.of(failed, rec(1, 90, 1))))
-                .containsEntry("a", 0.1 * Reactions.BLOCK_PENALTY).containsEntry("b", 0.2);
+                .containsEntry("a", 0.1 * Reactions.UNIT_PENALTY).containsEntry("b", 0.2);
         double[][] blended = Reactions.blend(new double[][] {{1, 3}}, new double[][] {{30, 10}});
         assertThat(blended[0]).containsExactly(20.0, 20.0);
     }

@@ -122,7 +122,7 @@ class LatencyModelTest {
 
     /** Expected number of blocks left out under a plan's block logits. */
     private static double skipped(Logits.Plan plan) {
-        return plan.blocks().values().stream().mapToDouble(l -> 1 - 1 / (1 + Math.exp(-l))).sum();
+        return plan.units().values().stream().mapToDouble(l -> 1 - 1 / (1 + Math.exp(-l))).sum();
     }
 
     private static List<String> names(List<Segments.Segment> segs) {
