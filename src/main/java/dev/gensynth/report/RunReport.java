@@ -315,8 +315,11 @@ public final class RunReport {
             }
         }
         Widths.section(h, names, specs, 6);
-        h.note("Output channels of every conv and linear layer; in brackets the share of the prototype's width; "
-                + "'-': the network does not have that layer (the generator left out its block).");
+        h.note("Output channels of every conv and linear layer; in round brackets the share of the prototype's "
+                + "width, in square brackets the operator (kernel, 'dw' depthwise, '/2' stride 2) where it differs from "
+                + "the prototype's: a convolution made depthwise-separable keeps its name for the 1×1 part, after its "
+                + "depthwise part '" + dev.gensynth.generator.Operators.DEPTHWISE_SUFFIX + "'; '-': the network does "
+                + "not have that layer (the generator left out its block).");
     }
 
     private static long seedOf(Path p) {

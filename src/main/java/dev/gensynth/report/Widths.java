@@ -27,9 +27,24 @@ public final class Widths {
         return m;
     }
 
+    /** The operator of each conv/linear layer, by layer name: "3×3", "dw 3×3", "1×1", "linear". */
+    public static Map<String, String> operators(NetworkSpec spec) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Layer l : spec.layers()) {
+            if (l instanceof Conv c) {
+                m.put(l.name(), (c.style() == Conv.Style.DEPTHWISE ? "dw " : c.groups() > 1 ? "g" + c.groups() + " " : "")
+                        + c.kernel() + "×" + c.kernel() + (c.stride() > 1 ? "/" + c.stride() : ""));
+            } else if (l instanceof Linear) {
+                m.put(l.name(), "linear");
+            }
+        }
+        return m;
+    }
+
     /**
      * Adds a table (layers as rows, networks as columns; the first network is the yardstick and
-     * each other cell shows its width and the share of the yardstick's) and a grouped bar chart
+     * each other cell shows its width and the share of the yardstick's, and its operator in brackets where
+     * it differs from the yardstick's) and a grouped bar chart
      * of at most {@code maxBars} networks.
      */
     public static void section(Html h, List<String> names, List<NetworkSpec> specs, int maxBars) {
@@ -38,12 +53,17 @@ public final class Widths {
             return;
         }
         List<Map<String, Integer>> w = specs.stream().map(Widths::of).toList();
+        List<Map<String, String>> ops = specs.stream().map(Widths::operators).toList();
+        // a layer the yardstick lacks (the depthwise part of a convolution made separable) goes where its
+        // network has it: after the layer that precedes it there
         List<String> layers = new ArrayList<>(w.get(0).keySet());
         for (Map<String, Integer> m : w) {
+            int at = -1;
             for (String l : m.keySet()) {
                 if (!layers.contains(l)) {
-                    layers.add(l);
+                    layers.add(at + 1, l);
                 }
+                at = layers.indexOf(l);
             }
         }
         List<String> header = new ArrayList<>();
@@ -56,12 +76,14 @@ public final class Widths {
             Integer base = w.get(0).get(l);
             for (int i = 0; i < w.size(); i++) {
                 Integer v = w.get(i).get(l);
+                String op = ops.get(i).get(l);
+                String mark = v != null && (i == 0 || !op.equals(ops.get(0).get(l))) ? " [" + op + "]" : "";
                 if (v == null) {
                     row.add("-");
                 } else if (i == 0 || base == null || base == 0) {
-                    row.add(String.valueOf(v));
+                    row.add(v + mark);
                 } else {
-                    row.add(String.format("%d (%.0f%%)", v, 100.0 * v / base));
+                    row.add(String.format("%d (%.0f%%)%s", v, 100.0 * v / base, mark));
                 }
             }
             rows.add(row);
