@@ -131,19 +131,22 @@ public final class Logits {
 
     /** The cost of {@code cut} less what each unit saves times the probability that it is changed. */
     private static double expectedCost(NetworkSpec cut, Map<String, Double> unitLogits, CostModel cost) {
+        if (unitLogits.isEmpty()) {
+            return cost.of(cut);
+        }
         double whole = cost.of(cut);
         double expected = whole;
+        Map<String, StructuralUnit> units = StructuralUnit.byKey(cut);
         for (Map.Entry<String, Double> e : unitLogits.entrySet()) {
             double change = 1 - 1 / (1 + Math.exp(-e.getValue()));
-            expected -= change * saving(cut, e.getKey(), whole, cost);
+            expected -= change * saving(cut, units.get(e.getKey()), whole, cost);
         }
         return expected;
     }
 
-    /** What changing the unit {@code key} of {@code spec} saves (0 when {@code spec} has no such unit). */
-    private static double saving(NetworkSpec spec, String key, double whole, CostModel cost) {
-        StructuralUnit u = StructuralUnit.find(spec, key);
-        return u == null ? 0 : whole - cost.of(u.applyTo(spec));
+    /** What changing {@code unit} of {@code spec} saves (0 when {@code spec} has no such unit: null). */
+    private static double saving(NetworkSpec spec, StructuralUnit unit, double whole, CostModel cost) {
+        return unit == null ? 0 : whole - cost.of(unit.applyTo(spec));
     }
 
     /** Loss per unit of cost of changing each structural unit, and of the channels ranked near a threshold. */
@@ -162,8 +165,9 @@ public final class Logits {
                 channelPrice[i] = Math.sqrt(importance[g][(int) units.get(i)[2]]) / unitCost[g];
             }
             double whole = cost.of(groups.spec());
+            Map<String, StructuralUnit> byKey = unitLoss.isEmpty() ? Map.of() : StructuralUnit.byKey(groups.spec());
             unitLoss.forEach((key, loss) -> {
-                double saved = saving(groups.spec(), key, whole, cost);
+                double saved = saving(groups.spec(), byKey.get(key), whole, cost);
                 if (saved > 0) {
                     unitPrice.put(key, Math.max(loss, 0) / saved);
                 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The operator choices a generated network may make per convolution, each inheriting the parent's
@@ -46,18 +47,11 @@ public final class Operators {
 
         @Override
         public NetworkSpec applyTo(NetworkSpec spec) {
-            List<Layer> layers = new ArrayList<>();
-            for (Layer l : spec.layers()) {
-                if (l.name().equals(layer) && l instanceof Conv c) {
-                    String dw = layer + DEPTHWISE_SUFFIX;
-                    layers.add(new Conv(dw, c.inputs(), Conv.Style.DEPTHWISE, 0, c.kernel(), c.stride(), c.padding(),
-                            c.dilation(), 0, false));
-                    layers.add(new Conv(layer, List.of(dw), Conv.Style.POINTWISE, c.out(), 1, 1, 0, 1, 1, c.bias()));
-                } else {
-                    layers.add(l);
-                }
-            }
-            return spec.withLayers(layers);
+            String dw = layer + DEPTHWISE_SUFFIX;
+            return replace(spec, layer, c -> List.of(
+                    new Conv(dw, c.inputs(), Conv.Style.DEPTHWISE, 0, c.kernel(), c.stride(), c.padding(), c.dilation(),
+                            0, false),
+                    new Conv(layer, List.of(dw), Conv.Style.POINTWISE, c.out(), 1, 1, 0, 1, 1, c.bias())));
         }
 
         @Override
@@ -115,16 +109,8 @@ public final class Operators {
 
         @Override
         public NetworkSpec applyTo(NetworkSpec spec) {
-            List<Layer> layers = new ArrayList<>();
-            for (Layer l : spec.layers()) {
-                if (l.name().equals(layer) && l instanceof Conv c) {
-                    layers.add(new Conv(c.name(), c.inputs(), c.style(), c.out(), c.kernel() - 2, c.stride(),
-                            c.padding() - c.dilation(), c.dilation(), c.groups(), c.bias()));
-                } else {
-                    layers.add(l);
-                }
-            }
-            return spec.withLayers(layers);
+            return replace(spec, layer, c -> List.of(new Conv(c.name(), c.inputs(), c.style(), c.out(), c.kernel() - 2,
+                    c.stride(), c.padding() - c.dilation(), c.dilation(), c.groups(), c.bias())));
         }
 
         @Override
@@ -143,6 +129,19 @@ public final class Operators {
             out.put(layer + ".weight", new Tensor(new long[] {w.shape()[0], w.shape()[1], s, s}, d));
             return new Weights(out);
         }
+    }
+
+    /** {@code spec} with the convolution {@code layer} replaced by what {@code by} makes of it. */
+    private static NetworkSpec replace(NetworkSpec spec, String layer, Function<Conv, List<Layer>> by) {
+        List<Layer> layers = new ArrayList<>();
+        for (Layer l : spec.layers()) {
+            if (l.name().equals(layer) && l instanceof Conv c) {
+                layers.addAll(by.apply(c));
+            } else {
+                layers.add(l);
+            }
+        }
+        return spec.withLayers(layers);
     }
 
     /**

@@ -4,7 +4,9 @@ import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -53,12 +55,16 @@ public sealed interface StructuralUnit permits Blocks.Block, Operators.Separable
 
     /** The unit of {@code spec} with this key, or null when {@code spec} has none (any more). */
     static StructuralUnit find(NetworkSpec spec, String key) {
+        return byKey(spec).get(key);
+    }
+
+    /** Every unit of {@code spec}, by key. */
+    static Map<String, StructuralUnit> byKey(NetworkSpec spec) {
+        Map<String, StructuralUnit> m = new LinkedHashMap<>();
         for (StructuralUnit u : of(spec, Set.of(Kind.values()))) {
-            if (u.key().equals(key)) {
-                return u;
-            }
+            m.put(u.key(), u);
         }
-        return null;
+        return m;
     }
 
     /** A network and its weights after structural changes (weights null when only the spec is wanted). */
