@@ -241,6 +241,9 @@ public final class SpecBlock extends AbstractBlock {
             }
             return sum;
         }
+        if (l instanceof dev.gensynth.spec.Mul) {
+            return x.mul(in.get(1)); // a C×1×1 gate broadcasts over height and width
+        }
         if (l instanceof Concat) {
             return NDArrays.concat(new NDList(in), 1);
         }

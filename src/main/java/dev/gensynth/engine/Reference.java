@@ -115,6 +115,16 @@ public final class Reference {
             }
             return y;
         }
+        if (l instanceof dev.gensynth.spec.Mul) {
+            double[] g = values.get(l.inputs().get(1));
+            int per = (int) (out.elements() / out.channels()); // pixels per channel
+            boolean gate = g.length == n * out.channels();
+            double[] y = x.clone();
+            for (int i = 0; i < y.length; i++) {
+                y[i] *= g[gate ? i / per : i];
+            }
+            return y;
+        }
         if (l instanceof Concat) {
             double[] y = new double[(int) (n * out.elements())];
             int offset = 0;

@@ -66,7 +66,7 @@ public final class OnnxExporter {
     /** Layer kinds (as written in spec files) this exporter can translate. */
     public static final Set<String> SUPPORTED_KINDS = Set.of("conv", "depthwise_conv", "pointwise_conv", "batchnorm",
             "relu", "relu6", "hardswish", "sigmoid", "maxpool", "avgpool", "global_avgpool", "add", "concat",
-            "channel_shuffle", "slice", "upsample", "flatten", "linear", "dropout");
+            "channel_shuffle", "slice", "upsample", "mul", "flatten", "linear", "dropout");
 
     private OnnxExporter() {
     }
@@ -187,6 +187,8 @@ public final class OnnxExporter {
             g.addNode(n);
         } else if (l instanceof GlobalAvgPool) {
             g.addNode(node("GlobalAveragePool", name, x));
+        } else if (l instanceof dev.gensynth.spec.Mul) {
+            g.addNode(node("Mul", name, l.inputs().get(0), l.inputs().get(1))); // ONNX broadcasts the gate
         } else if (l instanceof Add) {
             g.addNode(node(l.inputs().size() == 2 ? "Add" : "Sum", name, l.inputs().toArray(String[]::new)));
         } else if (l instanceof Concat) {

@@ -85,7 +85,7 @@ public final class ChannelGroups {
                 Shape i = shapes.get(l.inputs().get(0));
                 int hw = (int) (i.elements() / i.channels());
                 s = in.stream().map(x -> new Segment(x.group(), x.channels(), x.multiplicity() * hw)).toList();
-            } else if (l instanceof Add) {
+            } else if (l instanceof Add || l instanceof dev.gensynth.spec.Mul) {
                 for (String x : l.inputs()) {
                     List<Segment> other = spaceOf.get(x);
                     if (sameLayout(in, other)) {

@@ -9,7 +9,7 @@ import java.util.Map;
  * output shape, its parameters and its multiply-accumulates: the spec is the single source
  * of truth for every metric, the DJL network and the exports.
  */
-public sealed interface Layer permits Conv, BatchNorm, Activation, Pool, GlobalAvgPool, Add, Concat,
+public sealed interface Layer permits Conv, BatchNorm, Activation, Pool, GlobalAvgPool, Add, Mul, Concat,
         ChannelShuffle, ChannelSlice, Upsample, Flatten, Linear, Dropout {
 
     /** Name of the network's input tensor, usable in any layer's {@code inputs}. */

@@ -35,7 +35,7 @@ public final class SpecIO {
 
     private static final Set<String> KINDS = new TreeSet<>(List.of("conv", "depthwise_conv", "pointwise_conv",
             "batchnorm", "relu", "relu6", "hardswish", "sigmoid", "maxpool", "avgpool", "global_avgpool", "add",
-            "concat", "channel_shuffle", "slice", "upsample", "flatten", "linear", "dropout"));
+            "concat", "channel_shuffle", "slice", "upsample", "mul", "flatten", "linear", "dropout"));
 
     private SpecIO() {
     }
@@ -165,6 +165,8 @@ public final class SpecIO {
                 return new GlobalAvgPool(name, inputs);
             case "add":
                 return new Add(name, inputs);
+            case "mul":
+                return new Mul(name, inputs);
             case "concat":
                 return new Concat(name, inputs);
             case "channel_shuffle":

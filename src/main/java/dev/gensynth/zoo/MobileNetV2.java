@@ -15,9 +15,9 @@ import dev.gensynth.spec.Shape;
  */
 final class MobileNetV2 {
     /** {expansion t, out channels c, repeats n, first stride s}, as in the paper's table 2 (truncated). */
-    private static final int[][] STAGES = {
+    static final int[][] STAGES = {
         {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 2, 1}, {6, 96, 2, 2}};
-    private static final int STEM = 32;
+    static final int STEM = 32;
     private static final int HEAD = 320;
 
     private MobileNetV2() {
@@ -42,7 +42,7 @@ final class MobileNetV2 {
     }
 
     /** Expansion 1 has no expand conv, as in the paper: it would be a second pointwise of the same width. */
-    private static void invertedResidual(SpecBuilder b, String name, int in, int out, int t, int stride) {
+    static void invertedResidual(SpecBuilder b, String name, int in, int out, int t, int stride) {
         String x = b.current();
         if (t != 1) {
             b.pointwise(name + "_expand", in * t).bn().relu6();

@@ -12,6 +12,7 @@ import dev.gensynth.spec.Flatten;
 import dev.gensynth.spec.GlobalAvgPool;
 import dev.gensynth.spec.Layer;
 import dev.gensynth.spec.Linear;
+import dev.gensynth.spec.Mul;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Pool;
 import dev.gensynth.spec.Shape;
@@ -101,6 +102,11 @@ public final class SpecBuilder {
         return named(new Add(name, List.of(tensors)));
     }
 
+    /** {@code x} times {@code gate} (of x's shape, or its channels at 1×1). */
+    public SpecBuilder mul(String name, String x, String gate) {
+        return named(new Mul(name, List.of(x, gate)));
+    }
+
     /** Channel concatenation of the given tensors, in order. */
     public SpecBuilder concat(String name, String... tensors) {
         return named(new Concat(name, List.of(tensors)));
@@ -117,6 +123,10 @@ public final class SpecBuilder {
 
     public SpecBuilder relu() {
         return follow("relu", n -> new Activation(n, List.of(current), Activation.Function.RELU));
+    }
+
+    public SpecBuilder sigmoid() {
+        return follow("sigmoid", n -> new Activation(n, List.of(current), Activation.Function.SIGMOID));
     }
 
     public SpecBuilder relu6() {

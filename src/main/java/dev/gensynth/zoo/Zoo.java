@@ -38,9 +38,11 @@ public final class Zoo {
         ARCHITECTURES.put("shufflenet_v2", ShuffleNetV2::build);
         ARCHITECTURES.put("unet", UNet::build);
         ARCHITECTURES.put("fcn_resnet", FcnResNet::build);
+        ARCHITECTURES.put("lraspp_mobilenet_v2", LrAspp::build);
         ARCHITECTURES.keySet().forEach(n -> TASKS.put(n, "classification"));
         TASKS.put("unet", "segmentation");
         TASKS.put("fcn_resnet", "segmentation");
+        TASKS.put("lraspp_mobilenet_v2", "segmentation");
     }
 
     private Zoo() {

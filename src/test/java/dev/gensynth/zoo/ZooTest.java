@@ -35,8 +35,8 @@ class ZooTest {
     @Test
     void namesAreFixed() {
         assertThat(Zoo.names()).containsExactly("resnet", "plain", "mobilenet_v1", "mobilenet_v2", "shufflenet_v2",
-                "unet", "fcn_resnet");
-        assertThat(Zoo.names("segmentation")).containsExactly("unet", "fcn_resnet");
+                "unet", "fcn_resnet", "lraspp_mobilenet_v2");
+        assertThat(Zoo.names("segmentation")).containsExactly("unet", "fcn_resnet", "lraspp_mobilenet_v2");
         assertThat(Zoo.task("resnet")).isEqualTo("classification");
         assertThatThrownBy(() -> Zoo.task("segnet")).isInstanceOf(UserError.class).hasMessageContaining("unet");
     }
@@ -58,6 +58,16 @@ class ZooTest {
         }
         // the prototype's size on the default canvases (64x64, background + 10 classes)
         assertThat(Cost.of(Zoo.get("unet", Shape.of(1, 64, 64), 11)).macs()).isBetween(20_000_000L, 80_000_000L);
+    }
+
+    @Test
+    void lrAsppIsTheLightSegmenterAndItsGateNarrowsWithTheFeaturesItScales() {
+        Shape canvas = Shape.of(1, 64, 64);
+        NetworkSpec lr = Zoo.get("lraspp_mobilenet_v2", canvas, 11);
+        assertThat(Cost.of(lr).macs()).isLessThan(Cost.of(Zoo.get("unet", canvas, 11)).macs() / 2);
+        assertThat(lr.shapes().get("aspp_mul")).isEqualTo(Shape.of(128, 4, 4)); // 1/16 of the canvas
+        dev.gensynth.generator.ChannelGroups groups = new dev.gensynth.generator.ChannelGroups(lr);
+        assertThat(groups.groupOf("aspp_gate")).isNotNegative().isEqualTo(groups.groupOf("aspp_conv"));
     }
 
     @Test
