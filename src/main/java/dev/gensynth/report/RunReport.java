@@ -72,6 +72,7 @@ public final class RunReport {
         candidates(h, cands);
         h.h2("Generated networks");
         generatedTable(h, protoMetrics, generated);
+        Segmentations.section(h, run, problems);
         h.h2("Architectures: per-layer widths");
         widths(h, run);
         if (!problems.isEmpty()) {

@@ -102,6 +102,7 @@ class SegmentationCliTest {
         }
         CliErrorsTest.Result rep = CliErrorsTest.run("report", "--run", run.toString());
         assertThat(rep.code()).as(rep.err()).isZero();
-        assertThat(Files.readString(run.resolve("report.html"))).contains("mIoU");
+        assertThat(Files.readString(run.resolve("report.html"))).contains("mIoU")
+                .contains("Segmentations of the first test images", "alt=\"the first test images, their true masks");
     }
 }

@@ -1,0 +1,131 @@
+package dev.gensynth.report;
+
+import dev.gensynth.data.DataSource;
+import dev.gensynth.data.Dataset;
+import dev.gensynth.data.Targets;
+import dev.gensynth.djl.Network;
+import dev.gensynth.model.ModelDir;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.synthesis.RunDir;
+import dev.gensynth.synthesis.SynthesisConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What a segmentation run's networks see: the first test images with their true masks, the prototype's and
+ * up to three generated networks' predictions beside them ({@link MaskPictures}), each network run on them
+ * in inference mode. A classification run has no such section.
+ */
+final class Segmentations {
+    static final int IMAGES = 4;
+    static final int NETWORKS = 3;
+
+    private Segmentations() {
+    }
+
+    /** Adds the section when the run segments; notes in {@code problems} what could not be shown. */
+    static void section(Html h, RunDir run, List<String> problems) {
+        Dataset test;
+        try {
+            SynthesisConfig cfg = SynthesisConfig.load(run.config());
+            if (!cfg.data().task().equals("segmentation")) {
+                return;
+            }
+            DataSource.Data data = cfg.data().load(cfg.folderShape());
+            test = data.test().head(IMAGES);
+        } catch (RuntimeException e) {
+            problems.add("segmentation pictures left out: the run's data cannot be loaded (" + e.getMessage() + ")");
+            return;
+        }
+        if (!(test.targets() instanceof Targets.Masks truth)) {
+            return;
+        }
+        List<String> columns = new ArrayList<>(List.of("image", "truth"));
+        List<Path> models = new ArrayList<>();
+        models.add(run.prototypeDir());
+        columns.add("prototype");
+        for (Path d : generated(run)) {
+            models.add(d);
+            columns.add(d.getFileName().toString());
+        }
+        int area = truth.area();
+        List<List<int[]>> masks = new ArrayList<>();
+        for (int i = 0; i < test.size(); i++) {
+            int[] t = new int[area];
+            for (int p = 0; p < area; p++) {
+                t[p] = truth.at(i, p);
+            }
+            masks.add(new ArrayList<>(List.of(t)));
+        }
+        for (Path m : models) {
+            if (!Files.isRegularFile(m.resolve("weights.npz"))) {
+                continue;
+            }
+            try {
+                ModelDir dir = new ModelDir(m);
+                NetworkSpec spec = dir.spec();
+                try (Network net = Network.create(spec, dir.weights(spec))) {
+                    net.argMax(test, IMAGES, (start, n, classes) -> {
+                        for (int i = 0; i < n; i++) {
+                            int[] mask = new int[area];
+                            for (int p = 0; p < area; p++) {
+                                mask[p] = (int) classes[i * area + p];
+                            }
+                            masks.get(start + i).add(mask);
+                        }
+                    });
+                }
+            } catch (RuntimeException e) {
+                problems.add("segmentation pictures: " + m.getFileName() + " cannot be run (" + e.getMessage() + ")");
+                return;
+            }
+        }
+        List<MaskPictures.Row> rows = new ArrayList<>();
+        int channels = test.sampleShape().channels();
+        for (int i = 0; i < test.size(); i++) {
+            rows.add(new MaskPictures.Row(unitRange(test.sample(i)), channels, masks.get(i)));
+        }
+        int side = Math.max(truth.height(), truth.width());
+        h.h2("Segmentations of the first test images");
+        h.img(MaskPictures.png("the first test images, their true masks and each network's", columns, rows,
+                truth.height(), truth.width(), test.classNames(), Math.max(1, 128 / side)));
+        h.note("Each network's arg-max class per pixel in inference mode; colours follow Pascal VOC's map (class 0, "
+                + "the background, black; ignored pixels white).");
+    }
+
+    /** Up to {@link #NETWORKS} generated networks, by seed. */
+    private static List<Path> generated(RunDir run) {
+        Path gen = run.generatedDir();
+        if (!Files.isDirectory(gen)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(gen)) {
+            return s.filter(p -> p.getFileName().toString().matches("seed-\\d+"))
+                    .sorted(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(5))))
+                    .limit(NETWORKS).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** A normalised image stretched back to [0, 1] for display. */
+    private static float[] unitRange(float[] x) {
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (float v : x) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        float[] out = new float[x.length];
+        float span = hi > lo ? hi - lo : 1;
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (x[i] - lo) / span;
+        }
+        return out;
+    }
+}
