@@ -183,7 +183,7 @@ public final class Prober {
                 epochs = e.epochsRun();
             }
             CandidateRecord rec = new CandidateRecord(cycle, i, seed.value(), cut.spec().name(),
-                    widths(cut), cost.params(), cost.macs(), o.top1(),
+                    widths(cut), cost.params(), cost.macs(), o.quality(),
                     o.latencyMs(), v.met(), v.reasons(), utility.score(o), epochs, (System.nanoTime() - t0) / 1e9,
                     false, cut.changed(), predicted);
             records.add(rec);
@@ -191,7 +191,7 @@ public final class Prober {
             listener.onCandidate(rec);
             if (v.met()) {
                 feasible.add(new ParentPolicy.Feasible(rec, cut, trained, margin));
-            } else if (!Double.isNaN(o.top1()) && requirements.boundsCost()
+            } else if (!Double.isNaN(o.quality()) && requirements.boundsCost()
                     && requirements.accuracy().check(o, prototype.validationTop1()).met()) {
                 accurate.add(new ParentPolicy.Feasible(rec, cut, trained, margin));
             }

@@ -80,9 +80,9 @@ public record Requirements(Double minQuality, Double maxQualityDrop, Long maxMac
         List<String> reasons = new ArrayList<>();
         double floor = floor(prototypeQuality);
         // written so that a quality that is not a number fails the floor (NaN < floor would pass it)
-        if (!Double.isNaN(floor) && !(o.top1() >= floor)) {
-            reasons.add(Double.isNaN(o.top1()) ? metric + " not measured" : String.format("%s %.2f%% < %.2f%% required%s",
-                    metric, o.top1(), floor, maxQualityDrop != null ? String.format(" (prototype %.2f%% - %.1f)",
+        if (!Double.isNaN(floor) && !(o.quality() >= floor)) {
+            reasons.add(Double.isNaN(o.quality()) ? metric + " not measured" : String.format("%s %.2f%% < %.2f%% required%s",
+                    metric, o.quality(), floor, maxQualityDrop != null ? String.format(" (prototype %.2f%% - %.1f)",
                             prototypeQuality, maxQualityDrop) : ""));
         }
         if (maxMacs != null && o.macs() > maxMacs) {

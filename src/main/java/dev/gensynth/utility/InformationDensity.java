@@ -7,7 +7,7 @@ import dev.gensynth.requirements.Observation;
 public record InformationDensity() implements Utility {
     @Override
     public double score(Observation o) {
-        return Scores.informationDensity(o.top1(), o.paramsMillions());
+        return Scores.informationDensity(o.quality(), o.paramsMillions());
     }
 
     @Override

@@ -7,7 +7,7 @@ import dev.gensynth.requirements.Observation;
 public record NetScore() implements Utility {
     @Override
     public double score(Observation o) {
-        return Scores.netScore(o.top1(), o.paramsMillions(), o.macsMillions());
+        return Scores.netScore(o.quality(), o.paramsMillions(), o.macsMillions());
     }
 
     @Override

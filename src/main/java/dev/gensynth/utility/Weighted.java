@@ -10,7 +10,7 @@ import dev.gensynth.requirements.Observation;
 public record Weighted(double accuracy, double params, double macs, double latency) implements Utility {
     @Override
     public double score(Observation o) {
-        double u = accuracy * Math.log10(o.top1()) - params * Math.log10(o.paramsMillions())
+        double u = accuracy * Math.log10(o.quality()) - params * Math.log10(o.paramsMillions())
                 - macs * Math.log10(o.macsMillions());
         if (latency != 0) {
             u -= latency * Math.log10(o.latencyMs());
