@@ -78,7 +78,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
          * Below this many validation images, selecting parents on them over many cycles makes them optimistic:
          * 180 images came out 7 points above the test split after ten cycles (bench/results/small_data.md).
          */
-        public static final int SMALL_VALIDATION = 2000;
+        public static final int SMALL_VALIDATION = dev.gensynth.train.Trainer.SELECTION_MIN_IMAGES;
         public static final double PROMISE_FRACTION = 0.2;
 
         /** The share of a validation split of {@code size} images that the promise is stated on alone. */

@@ -69,6 +69,30 @@ class TrainerTest {
     }
 
     @Test
+    void aValidationSplitTooSmallToSelectOnKeepsTheLastEpochAndALargeOneTheBest() {
+        NetworkSpec spec = SpecIO.parse(TINY, true, "tiny");
+        Dataset train = quadrants(256, 1);
+        // a learning rate high enough that validation top-1 goes up and down from epoch to epoch
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(8).withBatchSize(32).withLearningRate(0.8)
+                .withWarmupEpochs(0);
+        Dataset small = quadrants(Trainer.SELECTION_MIN_IMAGES - 1, 2);
+        Dataset large = quadrants(Trainer.SELECTION_MIN_IMAGES, 2);
+        TrainResult onLarge;
+        try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
+            onLarge = Trainer.train(net, train, large, cfg, TrainListener.SILENT);
+            double best = onLarge.epochs().stream().mapToDouble(TrainResult.EpochStats::validationTop1).max().orElseThrow();
+            assertThat(onLarge.bestValidationTop1()).isEqualTo(best);
+            assertThat(onLarge.bestEpoch()).isLessThan(8); // this recipe's best epoch is not its last
+        }
+        try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
+            TrainResult r = Trainer.train(net, train, small, cfg, TrainListener.SILENT);
+            assertThat(r.bestEpoch()).isEqualTo(8);
+            assertThat(r.bestValidationTop1()).isEqualTo(r.epochs().get(7).validationTop1());
+            assertThat(r.weights()).isEqualTo(net.weights());
+        }
+    }
+
+    @Test
     void reportsOneEntryPerEpochWhenBatchesDoNotDivideTheSplit() {
         NetworkSpec spec = SpecIO.parse(TINY, true, "tiny");
         Dataset train = quadrants(120, 1);
