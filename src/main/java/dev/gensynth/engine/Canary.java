@@ -118,6 +118,14 @@ public final class Canary {
                   - {name: sum, kind: add, inputs: [a, b, input]}
                   - {name: cat, kind: concat, inputs: [sum, a]}
                 """));
+        c.add(parse("mul: gate and product", 13, 7, 4, true, """
+                  - {name: a, kind: conv, out: 13, kernel: 3, padding: 1}
+                  - {name: gap, kind: global_avgpool, inputs: [input]}
+                  - {name: g, kind: pointwise_conv, out: 13}
+                  - {name: s, kind: sigmoid}
+                  - {name: gated, kind: mul, inputs: [a, s]}
+                  - {name: same, kind: mul, inputs: [gated, a]}
+                """));
         for (int width : new int[] {24, 45}) {
             c.add(parse("residual block " + width, width, 14, 8, true, """
                       - {name: c1, kind: conv, out: %1$d, kernel: 3, stride: 2, padding: 1}

@@ -141,13 +141,16 @@ class LayerCostTest {
                 new ChannelSlice("a", List.of(Layer.INPUT), ChannelSlice.Half.FIRST, 0, 0),
                 new ChannelSlice("b", List.of(Layer.INPUT), ChannelSlice.Half.NONE, 4, -1),
                 new Add("sum", List.of("a", "b")),
-                new Concat("cat", List.of("sum", "b")),
+                new GlobalAvgPool("gate", List.of("b")),
+                new Mul("gated", List.of("sum", "gate")), // a product is not a multiply-accumulate either
+                new Concat("cat", List.of("gated", "b")),
                 new ChannelShuffle("shuf", List.of("cat"), 2),
                 new Upsample("up", List.of("shuf"), 2),
                 new Dropout("drop", List.of("up"), 0.3),
                 new Flatten("flat", List.of("drop")));
         assertThat(s.shapes().get("flat")).isEqualTo(Shape.of(8 * 8 * 8));
-        for (String n : List.of("a", "b", "sum", "cat", "shuf", "up", "drop", "flat")) {
+        assertThat(s.shapes().get("gated")).isEqualTo(Shape.of(4, 4, 4));
+        for (String n : List.of("a", "b", "sum", "gated", "cat", "shuf", "up", "drop", "flat")) {
             assertThat(cost(s, n)).as(n).containsExactly(0, 0);
         }
     }
@@ -169,7 +172,7 @@ class LayerCostTest {
         graphAndReshapingLayersAreFree();
         assertThat(covered).containsExactlyInAnyOrder(Layer.class.getPermittedSubclasses());
         assertThat(kinds).containsExactlyInAnyOrder("conv", "depthwise_conv", "pointwise_conv", "batchnorm",
-                "relu", "relu6", "hardswish", "sigmoid", "maxpool", "avgpool", "global_avgpool", "add", "concat",
-                "channel_shuffle", "slice", "upsample", "flatten", "linear", "dropout");
+                "relu", "relu6", "hardswish", "sigmoid", "maxpool", "avgpool", "global_avgpool", "add", "mul",
+                "concat", "channel_shuffle", "slice", "upsample", "flatten", "linear", "dropout");
     }
 }
