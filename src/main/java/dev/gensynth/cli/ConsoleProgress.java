@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A progress bar per training on stderr (ASCII when not on a terminal, so logs stay
- * readable) with loss, training top-1 and images/s, and one log line per epoch.
+ * readable) with loss, the training batches' share of hits (top-1, or pixel accuracy) and images/s, and one
+ * log line per epoch with the task's metric on validation.
  */
 public final class ConsoleProgress implements TrainListener {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleProgress.class);
@@ -17,6 +18,8 @@ public final class ConsoleProgress implements TrainListener {
     private final boolean logEpochs;
     private ProgressBar bar;
     private String network;
+    private String trainingMetric = "top-1";
+    private String validationMetric = "top-1";
 
     public ConsoleProgress(String label, boolean logEpochs) {
         this.label = label;
@@ -30,6 +33,12 @@ public final class ConsoleProgress implements TrainListener {
     }
 
     @Override
+    public void onMetrics(String training, String validation) {
+        trainingMetric = training;
+        validationMetric = validation;
+    }
+
+    @Override
     public void onStart(String net, long totalUpdates) {
         this.network = net;
         bar = builder(label, totalUpdates).build();
@@ -38,14 +47,15 @@ public final class ConsoleProgress implements TrainListener {
     @Override
     public void onBatch(long update, double loss, double top1, double imagesPerSecond) {
         bar.stepTo(update);
-        bar.setExtraMessage(String.format(" loss %.3f top-1 %.1f%% %.0f img/s", loss, top1, imagesPerSecond));
+        bar.setExtraMessage(String.format(" loss %.3f %s %.1f%% %.0f img/s", loss, trainingMetric, top1,
+                imagesPerSecond));
     }
 
     @Override
     public void onEpoch(int epoch, double trainLoss, double validationTop1) {
         if (logEpochs) {
-            LOG.info("{} epoch {}: train loss {}, validation top-1 {}", network, epoch,
-                    String.format("%.4f", trainLoss),
+            LOG.info("{} epoch {}: train loss {}, validation {} {}", network, epoch, String.format("%.4f", trainLoss),
+                    validationMetric,
                     Double.isNaN(validationTop1) ? "n/a" : String.format("%.2f%%", validationTop1));
         }
     }

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 final class SynthesisProgress implements SynthesisListener {
     private static final Logger LOG = LoggerFactory.getLogger("gensynth");
     private ProgressBar cycleBar;
+    private String metric = "top-1";
 
     @Override
     public TrainListener prototypeTraining(String network) {
@@ -30,11 +31,16 @@ final class SynthesisProgress implements SynthesisListener {
     }
 
     @Override
+    public void onMetric(String name) {
+        metric = name;
+    }
+
+    @Override
     public void onCandidate(CandidateRecord c) {
         String verdict = c.met() ? "meets r" : "rejected: " + String.join("; ", c.reasons());
         LOG.info(c.measured()
-                ? String.format("  cycle %d candidate %d (seed %d): top-1 %.2f%%, %,d MACs, %,d params, U %.2f, %s",
-                        c.cycle(), c.index() + 1, c.seed(), c.top1(), c.macs(), c.params(), c.utility(), verdict)
+                ? String.format("  cycle %d candidate %d (seed %d): %s %.2f%%, %,d MACs, %,d params, U %.2f, %s",
+                        c.cycle(), c.index() + 1, c.seed(), metric, c.top1(), c.macs(), c.params(), c.utility(), verdict)
                 : String.format("  cycle %d candidate %d (seed %d): %,d MACs, %,d params, %s", c.cycle(),
                         c.index() + 1, c.seed(), c.macs(), c.params(), verdict));
         if (cycleBar != null) {
@@ -47,8 +53,8 @@ final class SynthesisProgress implements SynthesisListener {
         if (cycleBar != null) {
             cycleBar.close();
         }
-        LOG.info(String.format("cycle %d: best U %.2f, %d/%d feasible, best %,d MACs at %.2f%% top-1%s; next push %.2f;"
-                + " RSS %.0f MB", s.cycle(), s.bestUtility(), s.feasible(), s.probed(), s.bestMacs(), s.bestTop1(),
+        LOG.info(String.format("cycle %d: best U %.2f, %d/%d feasible, best %,d MACs at %.2f%% %s%s; next push %.2f;"
+                + " RSS %.0f MB", s.cycle(), s.bestUtility(), s.feasible(), s.probed(), s.bestMacs(), s.bestTop1(), metric,
                 s.improved() ? " (new parent)" : " (parent kept)", s.push(), Memory.residentBytes() / 1e6));
     }
 

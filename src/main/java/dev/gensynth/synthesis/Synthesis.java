@@ -98,13 +98,15 @@ public final class Synthesis {
         RunDir.Progress previous = run.progress().orElse(null);
         double previousSeconds = previous == null ? 0 : previous.seconds();
         DataSource.Data data = cfg.data().load(cfg.folderShape());
+        String metric = dev.gensynth.task.Task.of(data.test()).metric();
+        listener.onMetric(metric);
         NetworkSpec protoSpec = PrototypeStage.spec(cfg, data.sampleShape(), data.classes());
         Preflight.check(cfg, protoSpec);
         Prototype proto = PrototypeStage.prepare(cfg, run, data, protoSpec,
                 listener.prototypeTraining(protoSpec.name()));
         Cost protoCost = Cost.of(protoSpec);
-        listener.onMessage(String.format("prototype %s: %.2f%% validation / %.2f%% test top-1, %,d params, %,d MACs"
-                + "%s", protoSpec.name(), proto.validationTop1(), proto.testTop1(), protoCost.params(),
+        listener.onMessage(String.format("prototype %s: %.2f%% validation / %.2f%% test %s, %,d params, %,d MACs"
+                + "%s", protoSpec.name(), proto.validationTop1(), proto.testTop1(), metric, protoCost.params(),
                 protoCost.macs(), proto.trainingEpochs() > 0 ? String.format(", trained %.1f epochs in %.0f s",
                         proto.trainingEpochs(), proto.trainingSeconds()) : ""));
         // the promise is stated on validation images the search never selects parents on; the search judges on

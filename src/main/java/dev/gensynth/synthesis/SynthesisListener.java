@@ -8,6 +8,10 @@ public interface SynthesisListener extends ProbeListener {
     SynthesisListener SILENT = new SynthesisListener() {
     };
 
+    /** Before anything is trained: the name of the task's metric candidates are judged by (top-1, mIoU). */
+    default void onMetric(String metric) {
+    }
+
     default TrainListener prototypeTraining(String network) {
         return TrainListener.SILENT;
     }

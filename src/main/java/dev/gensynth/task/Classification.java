@@ -27,6 +27,11 @@ public final class Classification implements Task {
         return "top-1";
     }
 
+    @Override
+    public String hitsMetric() {
+        return "top-1";
+    }
+
     /** A classifier's output must have one score per class of the data, and its input the data's shape. */
     @Override
     public void checkFits(NetworkSpec spec, Dataset data) {

@@ -34,6 +34,11 @@ public final class Segmentation implements Task {
     }
 
     @Override
+    public String hitsMetric() {
+        return "pixel acc";
+    }
+
+    @Override
     public void checkFits(NetworkSpec spec, Dataset data) {
         Targets.Masks m = masks(data);
         Task.checkInput(spec, data);

@@ -25,6 +25,9 @@ public interface Task {
     /** The primary metric, in percent, that requirements, utilities and the best epoch are read in. */
     String metric();
 
+    /** What {@link #hits} counts, as a share of the training batches shown while training runs. */
+    String hitsMetric();
+
     /** Checks that the network's first output fits the data; a clear error naming what to change otherwise. */
     void checkFits(NetworkSpec spec, Dataset data);
 

@@ -5,14 +5,18 @@ public interface TrainListener {
     TrainListener SILENT = new TrainListener() {
     };
 
+    /** Before {@link #onStart}: what the batches' share of hits is and what validation measures, by name. */
+    default void onMetrics(String training, String validation) {
+    }
+
     default void onStart(String network, long totalUpdates) {
     }
 
-    /** After each update: running mean loss and top-1 (%) on the training batches, throughput. */
+    /** After each update: running mean loss and share of hits (%) on the training batches, throughput. */
     default void onBatch(long update, double loss, double top1, double imagesPerSecond) {
     }
 
-    /** After each full pass and at the end; {@code validationTop1} is NaN without validation data. */
+    /** After each full pass and at the end: the task's metric on validation, NaN without validation data. */
     default void onEpoch(int epoch, double trainLoss, double validationTop1) {
     }
 

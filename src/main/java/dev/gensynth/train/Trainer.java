@@ -83,6 +83,7 @@ public final class Trainer {
         // the teacher scores per batch
         boolean scoreEachBatch = distill != null && (distill.targets() == null
                 || Augment.changes(shape, cfg.cropPadding(), cfg.horizontalFlip()));
+        listener.onMetrics(task.hitsMetric(), task.metric());
         listener.onStart(net.spec().name(), totalUpdates);
         Shards.LossFunction lossFn = (logits, labels, softTargets) -> {
             NDArray loss = task.loss(logits, labels, train.classes(), cfg.labelSmoothing());
