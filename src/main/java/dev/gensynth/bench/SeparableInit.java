@@ -77,8 +77,10 @@ public final class SeparableInit {
         NetworkSpec proto = SpecIO.read(protoDir.resolve("spec.json"));
         Weights protoWeights = Weights.load(protoDir.resolve("weights.npz"));
         String pattern = layers;
-        List<String> keys = Operators.of(proto).stream().filter(u -> u instanceof Operators.Separable s
-                && s.layer().matches(pattern)).map(StructuralUnit::key).toList();
+        List<Operators.Separable> units = Operators.of(proto).stream()
+                .filter(u -> u instanceof Operators.Separable s && s.layer().matches(pattern))
+                .map(u -> (Operators.Separable) u).toList();
+        List<String> keys = units.stream().map(StructuralUnit::key).toList();
         if (keys.isEmpty()) {
             throw a.error("no convolution of " + proto.name() + " that could be made separable matches --layers '"
                     + layers + "'");
@@ -101,7 +103,7 @@ public final class SeparableInit {
         Map<String, List<Double>> after = new LinkedHashMap<>();
         for (long seed : seeds) {
             for (String arm : List.of("factorised", "fresh")) {
-                Weights w = arm.equals("factorised") ? factored.weights() : fresh(factored.weights(), spec, keys,
+                Weights w = arm.equals("factorised") ? factored.weights() : fresh(factored.weights(), spec, units,
                         seed);
                 double before;
                 double tuned;
@@ -137,12 +139,11 @@ public final class SeparableInit {
     }
 
     /** {@code inherited} with the depthwise and pointwise parts of each changed convolution drawn afresh. */
-    private static Weights fresh(Weights inherited, NetworkSpec spec, List<String> keys, long seed) {
+    private static Weights fresh(Weights inherited, NetworkSpec spec, List<Operators.Separable> units, long seed) {
         Weights init = Weights.initial(spec, seed);
         Map<String, Tensor> t = new LinkedHashMap<>(inherited.tensors());
-        for (String k : keys) {
-            String layer = k.substring(0, k.lastIndexOf(':'));
-            for (String name : List.of(layer + Operators.DEPTHWISE_SUFFIX + ".weight", layer + ".weight")) {
+        for (Operators.Separable u : units) {
+            for (String name : List.of(u.layer() + Operators.DEPTHWISE_SUFFIX + ".weight", u.layer() + ".weight")) {
                 t.put(name, init.get(name));
             }
         }
