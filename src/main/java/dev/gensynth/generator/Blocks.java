@@ -49,7 +49,7 @@ public final class Blocks {
         }
 
         @Override
-        public Weights inherit(Weights weights, NetworkSpec before, NetworkSpec after) {
+        public Weights inherit(Weights weights, NetworkSpec after) {
             return keepFor(weights, after);
         }
     }

@@ -55,7 +55,7 @@ public final class Operators {
         }
 
         @Override
-        public Weights inherit(Weights weights, NetworkSpec before, NetworkSpec after) {
+        public Weights inherit(Weights weights, NetworkSpec after) {
             Tensor w = weights.get(layer + ".weight");
             int o = (int) w.shape()[0];
             int c = (int) w.shape()[1];
@@ -114,7 +114,7 @@ public final class Operators {
         }
 
         @Override
-        public Weights inherit(Weights weights, NetworkSpec before, NetworkSpec after) {
+        public Weights inherit(Weights weights, NetworkSpec after) {
             Tensor w = weights.get(layer + ".weight");
             int k = (int) w.shape()[2];
             int rows = (int) (w.shape()[0] * w.shape()[1]);

@@ -38,8 +38,23 @@ public sealed interface StructuralUnit permits Blocks.Block, Operators.Separable
     /** {@code spec} with this change made; {@code spec} must have the unit (see {@link #of}). */
     NetworkSpec applyTo(NetworkSpec spec);
 
-    /** The weights of {@code after} ({@link #applyTo} of {@code before}), inherited from {@code before}'s. */
-    Weights inherit(Weights weights, NetworkSpec before, NetworkSpec after);
+    /** The weights of {@code after} (what {@link #applyTo} made), inherited from those of the spec it changed. */
+    Weights inherit(Weights weights, NetworkSpec after);
+
+    /**
+     * {@code spec} (and {@code weights}, when not null) with this one unit changed; always valid: fails here,
+     * naming the layer, if the change missed a reader, or the unit if its weights do not fit.
+     */
+    default Changed change(NetworkSpec spec, Weights weights) {
+        NetworkSpec next = applyTo(spec);
+        next.shapes();
+        if (weights == null) {
+            return new Changed(next, null);
+        }
+        Weights inherited = inherit(weights, next);
+        inherited.checkFits(next, "after changing " + key() + " of " + spec.name());
+        return new Changed(next, inherited);
+    }
 
     /** Every unit of {@code spec} of the given kinds, in layer order within each kind. */
     static List<StructuralUnit> of(NetworkSpec spec, Set<Kind> kinds) {
@@ -89,13 +104,9 @@ public sealed interface StructuralUnit permits Blocks.Block, Operators.Separable
                 }
                 continue;
             }
-            NetworkSpec next = u.applyTo(s);
-            next.shapes(); // always valid: fail here, naming the layer, if a change missed a reader
-            w = w == null ? null : u.inherit(w, s, next);
-            s = next;
-        }
-        if (w != null) {
-            w.checkFits(s, "after structural changes to " + spec.name());
+            Changed c = u.change(s, w);
+            s = c.spec();
+            w = c.weights();
         }
         return new Changed(s, w);
     }

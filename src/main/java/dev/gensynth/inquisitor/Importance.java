@@ -86,7 +86,7 @@ public final class Importance {
         }
         double base = meanLoss(spec, weights, stimuli, batchSize);
         for (StructuralUnit u : units) {
-            StructuralUnit.Changed c = StructuralUnit.apply(spec, weights, List.of(u.key()));
+            StructuralUnit.Changed c = u.change(spec, weights);
             out.put(u.key(), meanLoss(c.spec(), c.weights(), stimuli, batchSize) - base);
         }
         return out;

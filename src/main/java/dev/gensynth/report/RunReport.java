@@ -304,16 +304,12 @@ public final class RunReport {
         List<NetworkSpec> specs = new ArrayList<>();
         addSpec(run.prototypeDir(), "prototype", names, specs);
         addSpec(run.bestDir(), "best", names, specs);
-        Path gen = run.generatedDir();
-        if (Files.isDirectory(gen)) {
-            try (Stream<Path> s = Files.list(gen)) {
-                for (Path d : s.filter(p -> p.getFileName().toString().startsWith("seed-")).sorted(
-                        java.util.Comparator.comparingLong(RunReport::seedOf)).toList()) {
-                    addSpec(d, d.getFileName().toString(), names, specs);
-                }
-            } catch (IOException e) {
-                h.note("generated/ cannot be listed: " + e.getMessage());
+        try {
+            for (Path d : generatedModels(run)) {
+                addSpec(d, d.getFileName().toString(), names, specs);
             }
+        } catch (IOException e) {
+            h.note("generated/ cannot be listed: " + e.getMessage());
         }
         Widths.section(h, names, specs, 6);
         h.note("Output channels of every conv and linear layer; in round brackets the share of the prototype's "
@@ -321,6 +317,18 @@ public final class RunReport {
                 + "the prototype's: a convolution made depthwise-separable keeps its name for the 1×1 part, after its "
                 + "depthwise part '" + dev.gensynth.generator.Operators.DEPTHWISE_SUFFIX + "'; '-': the network does "
                 + "not have that layer (the generator left out its block).");
+    }
+
+    /** The run's generated model directories ({@code generated/seed-N}), by seed. */
+    static List<Path> generatedModels(RunDir run) throws IOException {
+        Path gen = run.generatedDir();
+        if (!Files.isDirectory(gen)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(gen)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("seed-"))
+                    .sorted(java.util.Comparator.comparingLong(RunReport::seedOf)).toList();
+        }
     }
 
     private static long seedOf(Path p) {

@@ -12,9 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * What a segmentation run's networks see: the first test images with their true masks, the prototype's and
@@ -100,14 +98,8 @@ final class Segmentations {
 
     /** Up to {@link #NETWORKS} generated networks, by seed. */
     private static List<Path> generated(RunDir run) {
-        Path gen = run.generatedDir();
-        if (!Files.isDirectory(gen)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(gen)) {
-            return s.filter(p -> p.getFileName().toString().matches("seed-\\d+"))
-                    .sorted(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(5))))
-                    .limit(NETWORKS).toList();
+        try {
+            return RunReport.generatedModels(run).stream().limit(NETWORKS).toList();
         } catch (IOException e) {
             return List.of();
         }
