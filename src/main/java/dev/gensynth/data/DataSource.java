@@ -14,15 +14,23 @@ import java.util.Locale;
  *
  * <p>Classification: {@code fashion-mnist}, {@code mnist}, {@code cifar10}, {@code folder}.
  * Segmentation: {@code fashion-mnist-seg} and {@code mnist-seg}, canvases composed from the items of
- * those sets ({@link Canvases}, the default recipe), and {@code voc}, a folder in the Pascal VOC
+ * those sets ({@link Canvases}: the default recipe, or {@code canvases}), and {@code voc}, a folder in the Pascal VOC
  * segmentation layout ({@link VocSegmentation}).
  *
  * @param kind one of {@link #KINDS}
  * @param dir where the files are; null means the default place for the kind
+ * @param canvases how a composed kind ({@link #COMPOSED}) is composed; null: {@link Canvases.Recipe#DEFAULT}
  */
-public record DataSource(String kind, Path dir, double validationFraction, long seed) {
+public record DataSource(String kind, Path dir, double validationFraction, long seed, Canvases.Recipe canvases) {
     public static final List<String> KINDS = List.of("fashion-mnist", "mnist", "cifar10", "folder",
             "fashion-mnist-seg", "mnist-seg", "voc");
+    /** The kinds whose samples are canvases composed from another set's items. */
+    public static final List<String> COMPOSED = List.of("fashion-mnist-seg", "mnist-seg");
+
+    /** A source read as its kind's default: composed kinds with the default recipe. */
+    public DataSource(String kind, Path dir, double validationFraction, long seed) {
+        this(kind, dir, validationFraction, seed, null);
+    }
 
     public DataSource {
         kind = kind == null ? "fashion-mnist" : kind.toLowerCase(Locale.ROOT);
@@ -116,7 +124,7 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
                 MnistLike.Flavor items = kind.equals("mnist-seg") ? MnistLike.Flavor.MNIST
                         : MnistLike.Flavor.FASHION_MNIST;
                 Dataset[] sets = Canvases.load(MnistLike.load(d, true, items), MnistLike.load(d, false, items),
-                        Canvases.Recipe.DEFAULT, kind, dev.gensynth.model.UserCache.dir().resolve("datasets"));
+                        canvases == null ? Canvases.Recipe.DEFAULT : canvases, kind, dev.gensynth.model.UserCache.dir().resolve("datasets"));
                 full = sets[0];
                 test = sets[1];
                 break;

@@ -7,6 +7,7 @@ import dev.gensynth.UserError;
 import dev.gensynth.generator.Blocks;
 import dev.gensynth.generator.Units;
 import dev.gensynth.generator.Widths;
+import dev.gensynth.data.Canvases;
 import dev.gensynth.data.DataSource;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
@@ -166,11 +167,12 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         long seed = root.path("seed").asLong(1);
 
         JsonNode d = root.path("data");
-        only(d, "data.", Set.of("dataset", "dir", "validationFraction", "seed", "imageSize"));
+        only(d, "data.", Set.of("dataset", "dir", "validationFraction", "seed", "imageSize", "canvases"));
         Shape folderShape = parseShape(d.path("imageSize").asText("1x28x28"));
-        DataSource data = new DataSource(d.path("dataset").asText("fashion-mnist"),
-                d.hasNonNull("dir") ? base.resolve(d.get("dir").asText()) : null,
-                d.path("validationFraction").asDouble(0.1), d.path("seed").asLong(seed));
+        String kind = d.path("dataset").asText("fashion-mnist");
+        DataSource data = new DataSource(kind, d.hasNonNull("dir") ? base.resolve(d.get("dir").asText()) : null,
+                d.path("validationFraction").asDouble(0.1), d.path("seed").asLong(seed),
+                canvases(d.path("canvases"), kind));
 
         JsonNode p = root.path("prototype");
         only(p, "prototype.", Set.of("arch", "width", "spec", "model"));
@@ -325,6 +327,41 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
     }
 
     /** A quality bound under its name or its classification alias (minTop1, maxTop1Drop), not both. */
+    /**
+     * {@code data.canvases}: how a composed segmentation set is made, each field defaulting to {@link
+     * Canvases.Recipe#DEFAULT}'s; null when absent.
+     */
+    private static Canvases.Recipe canvases(JsonNode c, String kind) {
+        if (c.isMissingNode() || c.isNull()) {
+            return null;
+        }
+        if (!DataSource.COMPOSED.contains(kind.toLowerCase(java.util.Locale.ROOT))) {
+            throw new UserError("data.canvases describes composed canvases, but dataset '" + kind + "' is not "
+                    + "composed; remove it, or use dataset " + String.join(" or ", DataSource.COMPOSED));
+        }
+        only(c, "data.canvases.", Set.of("size", "minItems", "maxItems", "maxOverlap", "threshold", "train", "test"));
+        Canvases.Recipe d = Canvases.Recipe.DEFAULT;
+        return new Canvases.Recipe(integer(c, "size", d.size()), integer(c, "minItems", d.minItems()),
+                integer(c, "maxItems", d.maxItems()), orDefault(dbl(c, "maxOverlap"), d.maxOverlap()),
+                orDefault(dbl(c, "threshold"), d.threshold()), integer(c, "train", d.train()),
+                integer(c, "test", d.test()));
+    }
+
+    private static int integer(JsonNode n, String f, int absent) {
+        Double v = dbl(n, f);
+        if (v == null) {
+            return absent;
+        }
+        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+            throw new UserError("field '" + f + "' must be a whole number, got " + n.get(f));
+        }
+        return v.intValue();
+    }
+
+    private static double orDefault(Double v, double absent) {
+        return v == null ? absent : v;
+    }
+
     private static Double either(JsonNode r, String name, String alias) {
         if (r.has(name) && r.has(alias)) {
             throw new UserError("requirements: give " + name + " or its older name " + alias + ", not both");

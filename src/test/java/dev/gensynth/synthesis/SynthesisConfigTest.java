@@ -1,0 +1,44 @@
+package dev.gensynth.synthesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gensynth.UserError;
+import dev.gensynth.data.Canvases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SynthesisConfigTest {
+    @TempDir
+    Path tmp;
+
+    private SynthesisConfig load(String data) throws Exception {
+        Path f = tmp.resolve("run.yaml");
+        Files.writeString(f, "data: " + data + "\nprototype: {arch: unet}\nrequirements: {maxQualityDrop: 1}\n"
+                + "utility: netscore\nbudget: {cycles: 1, candidates: 1, finetuneEpochs: 0.1}\n");
+        return SynthesisConfig.load(f);
+    }
+
+    @Test
+    void composedCanvasesTakeTheGivenFieldsAndTheDefaultRecipeForTheRest() throws Exception {
+        assertThat(load("{dataset: fashion-mnist-seg}").data().canvases()).isNull();
+        Canvases.Recipe r = load("{dataset: fashion-mnist-seg, canvases: {size: 32, maxItems: 2, train: 600, "
+                + "test: 100}}").data().canvases();
+        Canvases.Recipe d = Canvases.Recipe.DEFAULT;
+        assertThat(r).isEqualTo(new Canvases.Recipe(32, d.minItems(), 2, d.maxOverlap(), d.threshold(), 600, 100));
+    }
+
+    @Test
+    void canvasesOutsideTheirRulesOrOnDataThatIsNotComposedAreRefusedByName() {
+        assertThatThrownBy(() -> load("{dataset: fashion-mnist, canvases: {size: 32}}")).isInstanceOf(UserError.class)
+                .hasMessageContaining("data.canvases").hasMessageContaining("'fashion-mnist' is not composed");
+        assertThatThrownBy(() -> load("{dataset: mnist-seg, canvases: {side: 32}}")).isInstanceOf(UserError.class)
+                .hasMessageContaining("data.canvases.side");
+        assertThatThrownBy(() -> load("{dataset: mnist-seg, canvases: {train: 10.5}}")).isInstanceOf(UserError.class)
+                .hasMessageContaining("'train' must be a whole number");
+        assertThatThrownBy(() -> load("{dataset: mnist-seg, canvases: {size: 20}}")).isInstanceOf(UserError.class)
+                .hasMessageContaining("data.canvases: size must be at least 28");
+    }
+}
