@@ -106,7 +106,7 @@ if promise:
                      promise["probability"] * len(syn), len(syn), len(syn_ok),
                      sum(tested) / len(tested) if tested else float("nan"),
                      json.load(open(os.path.join(work, "run", "prototype", "prototype.json")))
-                     .get("validationTop1", float("nan")), proto["top1"]))
+                     .get("validationQuality", float("nan")), proto["top1"]))
     lines.append("")
 if best_width:
     lines.append("Smallest width-scaled network meeting the floor: %s at %s MACs." % (best_width[0], format(best_width[1], ",")))

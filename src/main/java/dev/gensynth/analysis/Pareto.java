@@ -19,21 +19,21 @@ public final class Pareto {
     }
 
     /** A network as a point: its cost (MACs, or latency in ms) and top-1 (%). */
-    public record Point(String name, double cost, double top1) {
+    public record Point(String name, double cost, double quality) {
     }
 
     /** The non-dominated points, sorted by cost ascending (so top-1 ascending too). */
     public static List<Point> front(List<Point> points) {
-        List<Point> sorted = new ArrayList<>(points.stream().filter(p -> p.cost() > 0 && Double.isFinite(p.top1()))
+        List<Point> sorted = new ArrayList<>(points.stream().filter(p -> p.cost() > 0 && Double.isFinite(p.quality()))
                 .toList());
-        sorted.sort(Comparator.comparingDouble(Point::cost).thenComparing(Comparator.comparingDouble(Point::top1)
+        sorted.sort(Comparator.comparingDouble(Point::cost).thenComparing(Comparator.comparingDouble(Point::quality)
                 .reversed()));
         List<Point> out = new ArrayList<>();
         double best = Double.NEGATIVE_INFINITY;
         for (Point p : sorted) {
-            if (p.top1() > best) {
+            if (p.quality() > best) {
                 out.add(p);
-                best = p.top1();
+                best = p.quality();
             }
         }
         return out;
@@ -46,10 +46,10 @@ public final class Pareto {
         double prev = 0;
         for (Point p : front(points)) {
             double x = Math.log10(p.cost());
-            if (x >= xr || p.top1() <= 0) {
+            if (x >= xr || p.quality() <= 0) {
                 continue;
             }
-            double a = p.top1();
+            double a = p.quality();
             if (a > prev) {
                 hv += (xr - x) * (a - prev);
                 prev = a;
@@ -64,12 +64,12 @@ public final class Pareto {
      * {@code a}, which a yes/no verdict would hide.
      */
     public static List<Point> undominated(List<Point> a, List<Point> b) {
-        return b.stream().filter(q -> a.stream().noneMatch(p -> p.cost() <= q.cost() && p.top1() >= q.top1()))
+        return b.stream().filter(q -> a.stream().noneMatch(p -> p.cost() <= q.cost() && p.quality() >= q.quality()))
                 .toList();
     }
 
     /** The front as (cost, top-1) pairs for a chart. */
     public static List<double[]> xy(List<Point> points) {
-        return points.stream().map(p -> new double[] {p.cost(), p.top1()}).toList();
+        return points.stream().map(p -> new double[] {p.cost(), p.quality()}).toList();
     }
 }

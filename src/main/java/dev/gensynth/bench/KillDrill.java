@@ -181,7 +181,7 @@ public final class KillDrill {
         InquisitorState i = run.inquisitorState();
         RunDir.CycleSummary last = cycles.isEmpty() ? null : cycles.get(cycles.size() - 1);
         boolean agree = states.equals(List.of(state.getFileName().toString())) && g.version() == p.cycles()
-                && (last == null || (i.parentUtility() == last.bestUtility() && i.parentTop1() == last.bestTop1()));
+                && (last == null || (i.parentUtility() == last.bestUtility() && i.parentQuality() == last.bestQuality()));
         report(agree, "progress.json and state agree", "state " + state.getFileName() + " (state dirs: " + states
                 + "), generator version " + g.version() + " = cycles " + p.cycles() + ", parent U " + i.parentUtility()
                 + " = last cycle's " + (last == null ? "-" : last.bestUtility()));
@@ -203,7 +203,7 @@ public final class KillDrill {
         Weights bw = best.weights(bs);
         Metrics bm = best.metrics().orElseThrow();
         boolean same = SpecIO.toJson(bs).equals(SpecIO.toJson(g.parent())) && sameWeights(bw, g.parentWeights())
-                && bm.top1() != null && bm.top1() == i.parentTop1();
+                && bm.top1() != null && bm.top1() == i.parentQuality();
         report(same, "best/ is the current parent", bs.name() + ", " + bm.macs() + " MACs, " + bm.top1()
                 + " % validation");
 
@@ -231,7 +231,7 @@ public final class KillDrill {
         report(fin.version() == p.cycles() + 1 && SpecIO.toJson(fin.parent()).equals(SpecIO.toJson(g.parent())),
                 "generator/", "learned generator loads, version " + fin.version());
         JsonNode prototype = JSON.readTree(dir.resolve("prototype/prototype.json").toFile());
-        report(prototype.has("testTop1"), "prototype/", "prototype.json: " + prototype.path("testTop1").asDouble()
+        report(prototype.has("testQuality"), "prototype/", "prototype.json: " + prototype.path("testQuality").asDouble()
                 + " % test");
         return ok;
     }

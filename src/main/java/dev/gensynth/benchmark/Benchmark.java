@@ -13,6 +13,7 @@ import dev.gensynth.seed.Seed;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.Weights;
+import dev.gensynth.prototype.Prototype;
 import dev.gensynth.report.RunReport;
 import dev.gensynth.requirements.Observation;
 import dev.gensynth.spec.NetworkSpec;
@@ -72,6 +73,9 @@ import java.util.stream.Stream;
  * in all: each of its L networks is trained from scratch for (P + B)/L epochs.
  */
 public final class Benchmark {
+    /** The source of the reference row that is the run's own prototype, not a network trained again. */
+    static final String PROTOTYPE_SOURCE = "prototype of the synthesis run";
+
     private final BenchmarkConfig cfg;
     private final Path dir;
     private final Consumer<String> log;
@@ -82,7 +86,7 @@ public final class Benchmark {
     private Distillation teacher;
     private DataSource.Data data;
     private Path runDir;
-    private JsonNode proto;
+    private Prototype proto;
     private Metrics protoMetrics;
     private Levels levels;
     private TrainAndMeasure step;
@@ -132,7 +136,7 @@ public final class Benchmark {
             }
         }
         synthesis();
-        levels = new Levels(sc, proto.path("validationTop1").asDouble(), proto.path("testTop1").asDouble(),
+        levels = new Levels(sc, proto.validationQuality(), proto.testQuality(),
                 cfg.loosestLevel());
         step = step.judgingAt(levels);
         List<Row> rows = new ArrayList<>();
@@ -146,7 +150,7 @@ public final class Benchmark {
         rows.addAll(fermi);
         double fermiEpochs = fermi.stream().mapToDouble(Row::trainEpochs).sum();
         double b = synthEpochs + fermiEpochs;
-        double p = proto.path("trainingEpochs").asDouble() > 0 ? proto.path("trainingEpochs").asDouble()
+        double p = proto.trainingEpochs() > 0 ? proto.trainingEpochs()
                 : sc.prototypeTraining().epochs();
         Map<String, Double> methodEpochs = new LinkedHashMap<>();
         methodEpochs.put("gensynth", b);
@@ -164,8 +168,9 @@ public final class Benchmark {
         ModelDir pm = new ModelDir(runDir.resolve("prototype"));
         // the reference point of the latency fronts: the prototype, timed as every row is
         OnnxLatency.Timed protoMs = step.onnxLatency(pm.spec(), pm.weights(pm.spec()));
-        Results r = Results.of(cfg, sc, protoMetrics, proto.path("validationTop1").asDouble(),
-                proto.path("testTop1").asDouble(), runDir, rows, budget, noise, protoMs == null ? null : protoMs.ms());
+        Results r = Results.of(cfg, sc, dev.gensynth.task.Task.of(data.test()).metric(), protoMetrics,
+                proto.validationQuality(),
+                proto.testQuality(), runDir, rows, budget, noise, protoMs == null ? null : protoMs.ms());
         r.write(dir);
         BenchmarkReport.write(r, dir.resolve("report.html"));
         log.accept("benchmark results in " + dir + " (results.md, results.csv, results.json, report.html)");
@@ -195,7 +200,7 @@ public final class Benchmark {
                 log.accept("synthesis: resuming " + runDir);
                 Synthesis.resume(runDir, synthesisListener);
             } else {
-                log.accept("synthesis: starting " + runDir + " at the loosest level (top-1 >= prototype - "
+                log.accept("synthesis: starting " + runDir + " at the loosest level (quality >= prototype - "
                         + cfg.loosestLevel() + ")");
                 Synthesis.start(yaml, c, runDir, true, synthesisListener);
             }
@@ -208,7 +213,7 @@ public final class Benchmark {
         }
         sc = SynthesisConfig.load(runDir.resolve("run.yaml"));
         try {
-            proto = Rows.JSON.readTree(runDir.resolve("prototype/prototype.json").toFile());
+            proto = Prototype.read(runDir.resolve("prototype/prototype.json"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -265,8 +270,8 @@ public final class Benchmark {
                     for (String f : List.of(ModelDir.SPEC, ModelDir.WEIGHTS, ModelDir.METRICS)) {
                         Files.copy(source.resolve(f), tmp.resolve(f));
                     }
-                    Rows.JSON.writeValue(tmp.resolve("parent.json").toFile(), Map.of("cycle", s.cycle(), "validationTop1",
-                            s.bestTop1(), "macs", s.bestMacs(), "utility", s.bestUtility()));
+                    Rows.JSON.writeValue(tmp.resolve("parent.json").toFile(), Map.of("cycle", s.cycle(), "validationQuality",
+                            s.bestQuality(), "macs", s.bestMacs(), "utility", s.bestUtility()));
                 });
             }
         } catch (IOException e) {
@@ -304,14 +309,14 @@ public final class Benchmark {
         ModelDir m = new ModelDir(runDir.resolve("prototype"));
         NetworkSpec spec = m.spec();
         return step.measure(spec, m.weights(spec), d, new TrainAndMeasure.Label(name, "reference", "-",
-                "prototype of the synthesis run", null), proto.path("trainingEpochs").asDouble(),
-                proto.path("trainingSeconds").asDouble());
+                PROTOTYPE_SOURCE, null), proto.trainingEpochs(),
+                proto.trainingSeconds());
     }
 
     // ---------------------------------------------------------------- noise
 
     /**
-     * The spread of test top-1 over seeds of the same recipe: the prototype trained again from scratch, and
+     * The spread of test quality over seeds of the same recipe: the prototype trained again from scratch, and
      * the first width-scaled network, each with {@code noiseSeeds - 1} further seeds (initial weights and batch
      * order); the first seed is the network already in the table.
      */
@@ -321,11 +326,11 @@ public final class Benchmark {
             return out;
         }
         ModelDir pm = new ModelDir(runDir.resolve("prototype"));
-        out.add(seeds("prototype", proto.path("testTop1").asDouble(), pm.spec(), sc.prototypeTraining()));
+        out.add(seeds("prototype", proto.testQuality(), pm.spec(), sc.prototypeTraining()));
         rows.stream().filter(r -> r.method().equals("width") && r.measured() && r.modelDir() != null).findFirst()
                 .ifPresent(w -> {
                     ModelDir m = new ModelDir(dir.resolve(w.modelDir()));
-                    out.add(seeds(w.network(), w.top1(), m.spec(), sc.prototypeTraining().withEpochs(w.trainEpochs())));
+                    out.add(seeds(w.network(), w.quality(), m.spec(), sc.prototypeTraining().withEpochs(w.trainEpochs())));
                 });
         return out;
     }
@@ -343,7 +348,7 @@ public final class Benchmark {
                         new TrainAndMeasure.Label(label, "noise", "-", "seed spread of " + name, null));
             }
             if (done.measured()) {
-                top1.add(done.top1());
+                top1.add(done.quality());
             }
         }
         return Results.Noise.of(name, top1);
@@ -351,8 +356,8 @@ public final class Benchmark {
 
     // ---------------------------------------------------------------- FermiNets
 
-    /** A trained network the synthesis produced, with its validation top-1 (and latency, when U weighs it). */
-    record Kept(String source, Path modelDir, double validationTop1, long params, long macs, double latencyMs) {
+    /** A trained network the synthesis produced, with its validation quality (and latency, when U weighs it). */
+    record Kept(String source, Path modelDir, double validationQuality, long params, long macs, double latencyMs) {
     }
 
     private List<Kept> kept() {
@@ -363,7 +368,9 @@ public final class Benchmark {
                 for (Path p : s.filter(x -> Files.isRegularFile(x.resolve("parent.json"))).sorted().toList()) {
                     JsonNode j = Rows.JSON.readTree(p.resolve("parent.json").toFile());
                     Metrics m = new ModelDir(p).metrics().orElseThrow();
-                    k.add(new Kept("parent of " + p.getFileName(), p, j.path("validationTop1").asDouble(), m.params(),
+                    // named validationTop1 in parents kept before the task's metric was named
+                    double q = j.path(j.has("validationQuality") ? "validationQuality" : "validationTop1").asDouble();
+                    k.add(new Kept("parent of " + p.getFileName(), p, q, m.params(),
                             m.macs(), keptLatency(p)));
                 }
             } catch (IOException e) {
@@ -371,11 +378,11 @@ public final class Benchmark {
             }
         }
         Metrics best = new ModelDir(runDir.resolve("best")).metrics().orElse(null);
-        if (best != null && best.top1() != null) {
-            k.add(new Kept("best of the run", runDir.resolve("best"), best.top1(), best.params(), best.macs(),
+        if (best != null && best.quality() != null) {
+            k.add(new Kept("best of the run", runDir.resolve("best"), best.quality(), best.params(), best.macs(),
                     keptLatency(runDir.resolve("best"))));
         }
-        k.add(new Kept("prototype", runDir.resolve("prototype"), proto.path("validationTop1").asDouble(),
+        k.add(new Kept("prototype", runDir.resolve("prototype"), proto.validationQuality(),
                 protoMetrics.params(), protoMetrics.macs(), keptLatency(runDir.resolve("prototype"))));
         return k;
     }
@@ -446,10 +453,10 @@ public final class Benchmark {
                 done = fromLevelGenerator(level, i, name, drop, d);
             }
             if (done == null) {
-                Kept k = levels.pick(kept, x -> new Observation(x.validationTop1(), x.params(), x.macs(), x.latencyMs(),
+                Kept k = levels.pick(kept, x -> new Observation(x.validationQuality(), x.params(), x.macs(), x.latencyMs(),
                         "validation"), drop);
                 if (k == null) {
-                    throw new UserError("no network of the synthesis meets level " + level + " (top-1 >= prototype - "
+                    throw new UserError("no network of the synthesis meets level " + level + " (quality >= prototype - "
                             + drop + ") on validation, not even the prototype; check the run's other requirements");
                 }
                 Row same = bySource.get(k.source());
@@ -459,7 +466,7 @@ public final class Benchmark {
                     step.record(d, done);
                 } else {
                     log.accept(name + ": " + k.source() + " (" + k.macs() + " MACs, " + String.format(Locale.ROOT,
-                            "%.2f", k.validationTop1()) + "% validation), fine-tuning " + finetuneRecipe().epochs()
+                            "%.2f", k.validationQuality()) + "% validation), fine-tuning " + finetuneRecipe().epochs()
                             + " epochs");
                     ModelDir m = new ModelDir(k.modelDir());
                     NetworkSpec spec = m.spec().withName(name);

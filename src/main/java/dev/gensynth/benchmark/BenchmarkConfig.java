@@ -26,7 +26,7 @@ import java.util.Set;
  *   recipe: {epochs: 10}                # optional: replaces fields of the run config's prototypeTraining recipe;
  *                                       # references are trained with the same recipe
  *   references: [mobilenet_v1, mobilenet_v2, shufflenet_v2, resnet, plain]
- *   levels: [0.5, 1.0, 1.5, 2.0]        # top-1 drops (points below the prototype) of FermiNet-A, B, C, D
+ *   levels: [0.5, 1.0, 1.5, 2.0]        # quality drops (points of the task's metric below the prototype) of FermiNet-A, B, C, D
  *   finetuneEpochs: 1.0                 # final fine-tuning of each FermiNet (default: the run's generate recipe)
  *   randomSamples: 8                    # networks of the random-sampling alternative
  *   latencyRuns: 50                     # timed batch-1 passes (DJL and ONNX Runtime), after min(20, this) warm-up
@@ -115,7 +115,7 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
             levels.addAll(List.of(0.5, 1.0, 1.5, 2.0));
         }
         if (levels.isEmpty() || levels.size() > 26 || levels.stream().anyMatch(l -> !(l >= 0))) {
-            throw new UserError("levels must be a non-empty list of top-1 drops >= 0 (points below the prototype)");
+            throw new UserError("levels must be a non-empty list of quality drops >= 0 (points of the task's metric below the prototype)");
         }
         Double ft = root.hasNonNull("finetuneEpochs") ? root.get("finetuneEpochs").asDouble() : null;
         if (ft != null && !(ft > 0)) {

@@ -4,6 +4,7 @@ import dev.gensynth.analysis.Pareto;
 import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.report.Charts;
 import dev.gensynth.report.Html;
+import dev.gensynth.report.Segmentations;
 import dev.gensynth.report.Widths;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;
@@ -33,14 +34,17 @@ public final class BenchmarkReport {
 
     static String render(Results r, Path benchDir) {
         Html h = new Html("Benchmark " + r.name());
+        String q = r.metric();
+        boolean seg = r.segmentation();
         List<String[]> kv = new ArrayList<>();
         kv.add(new String[] {"dataset", r.dataset()});
         kv.add(new String[] {"recipe (references, prototype)", r.recipe()});
         kv.add(new String[] {"prototype", String.format(Locale.ROOT, "%s: %,d params, %,d MACs, %.2f%% validation / "
-                + "%.2f%% test top-1", r.prototype().network(), r.prototype().params(), r.prototype().macs(),
-                r.prototypeValidationTop1(), r.prototypeTestTop1())});
+                + "%.2f%% test %s%s", r.prototype().network(), r.prototype().params(), r.prototype().macs(),
+                r.prototypeValidationQuality(), r.prototypeTestQuality(), q, seg && r.prototype().pixelAccuracy() != null
+                        ? String.format(Locale.ROOT, ", pixel accuracy %.2f%%", r.prototype().pixelAccuracy()) : "")});
         kv.add(new String[] {"synthesis requirements", r.requirements() + " (the loosest level)"});
-        kv.add(new String[] {"levels (top-1 drop, points)", r.levelsText()});
+        kv.add(new String[] {"levels (" + q + " drop, points)", r.levelsText()});
         kv.add(new String[] {"utility U", r.utility()});
         kv.add(new String[] {"training budget", String.format(Locale.ROOT, "P = %.2f epochs (prototype), B = %.2f "
                 + "(synthesis %.2f + final fine-tuning %.2f); each alternative gets B (width scaling: P + B in all, "
@@ -53,11 +57,11 @@ public final class BenchmarkReport {
         h.raw("<p><a href=\"run/report.html\">Report of the synthesis run</a> (when the run is inside the benchmark "
                 + "directory).</p>\n");
 
-        h.h2("Accuracy versus MACs, per method");
-        h.img(Charts.scatter("Test top-1 versus MACs", "MACs (log scale)", "top-1 % (test)",
+        h.h2("Quality versus MACs, per method");
+        h.img(Charts.scatter("Test " + q + " versus MACs", "MACs (log scale)", q + " % (test)",
                 fronts(m -> Results.points(r.rows(), m)), true));
         h.note(String.format(Locale.ROOT, "Lines join each method's non-dominated networks. Hypervolume: area "
-                + "dominated in (top-1 %%, log10 MACs) against (0 %%, log10 %,d = prototype MACs).",
+                + "dominated in (%s %%, log10 MACs) against (0 %%, log10 %,d = prototype MACs).", q,
                 r.hypervolumeReferenceMacs()));
         List<List<String>> hv = new ArrayList<>();
         for (Map.Entry<String, Double> e : r.hypervolume().entrySet()) {
@@ -66,8 +70,8 @@ public final class BenchmarkReport {
         h.table(List.of("method", "hypervolume", "@FermiNet front dominates it"), hv);
 
         if (!r.latencyHypervolume().isEmpty()) {
-            h.h2("Accuracy versus latency, per method");
-            h.img(Charts.scatter("Test top-1 versus ONNX Runtime batch-1 latency", "ms (log scale)", "top-1 % (test)",
+            h.h2("Quality versus latency, per method");
+            h.img(Charts.scatter("Test " + q + " versus ONNX Runtime batch-1 latency", "ms (log scale)", q + " % (test)",
                     fronts(m -> Results.latencyPoints(r.rows(), m)), true));
             List<List<String>> lhv = new ArrayList<>();
             for (Map.Entry<String, Double> e : r.latencyHypervolume().entrySet()) {
@@ -75,7 +79,7 @@ public final class BenchmarkReport {
                 lhv.add(List.of(e.getKey(), String.format(Locale.ROOT, "%.2f", e.getValue()), left == null ? "-"
                         : left.isEmpty() ? "yes" : "no: not " + String.join(", ", left)));
             }
-            h.table(List.of("method", "hypervolume (top-1 %, log10 ms)", "@FermiNet front dominates it"), lhv);
+            h.table(List.of("method", "hypervolume (" + q + " %, log10 ms)", "@FermiNet front dominates it"), lhv);
         }
 
         h.h2("Same target: each alternative beside the nearest FermiNet");
@@ -84,52 +88,73 @@ public final class BenchmarkReport {
         } else {
             List<List<String>> nz = new ArrayList<>();
             for (Results.Noise n : r.noise()) {
-                nz.add(List.of(n.network(), String.join(", ", n.top1().stream().map(BenchmarkReport::f2).toList()),
+                nz.add(List.of(n.network(), String.join(", ", n.quality().stream().map(BenchmarkReport::f2).toList()),
                         f2(n.spread())));
             }
-            h.table(List.of("network", "@test top-1 % per seed", "spread (sd)"), nz);
+            h.table(List.of("network", "@test " + q + " % per seed", "spread (sd)"), nz);
             h.note(Double.isFinite(r.tie()) ? String.format(Locale.ROOT, "A difference within %.2f points (twice the "
                     + "largest spread) is a tie.", r.tie()) : "No spread could be measured.");
         }
         List<List<String>> same = new ArrayList<>();
         for (Results.SameTarget t : r.sameTarget()) {
-            same.add(List.of(t.network(), f2(t.top1()), String.format(Locale.ROOT, "%,d", t.macs()), t.byMacs(),
+            same.add(List.of(t.network(), f2(t.quality()), String.format(Locale.ROOT, "%,d", t.macs()), t.byMacs(),
                     String.format(Locale.ROOT, "%+.2f", t.byMacsDifference()), t.byMacsVerdict(),
                     t.byLatency() == null ? "-" : t.byLatency(), t.byLatencyDifference() == null ? "-"
                             : String.format(Locale.ROOT, "%+.2f", t.byLatencyDifference()),
                     t.byLatencyVerdict() == null ? "-" : t.byLatencyVerdict()));
         }
-        h.table(List.of("network", "top-1 %", "MACs", "@nearest FermiNet (MACs)", "top-1 ±", "@verdict",
-                "@nearest FermiNet (latency)", "top-1 ±", "@verdict"), same);
+        h.table(List.of("network", q + " %", "MACs", "@nearest FermiNet (MACs)", q + " ±", "@verdict",
+                "@nearest FermiNet (latency)", q + " ±", "@verdict"), same);
 
         h.h2("Networks");
         List<List<String>> rows = new ArrayList<>();
         List<String> cls = new ArrayList<>();
         for (Row x : r.rows()) {
             // a diverged network has no accuracy: its reason stands in
-            rows.add(List.of(x.network(), x.method(), x.level(), x.source(),
-                    x.measured() ? f2(x.top1()) : String.join("; ", x.reasons()), f2(x.top1Validation()),
+            List<String> row = new ArrayList<>(List.of(x.network(), x.method(), x.level(), x.source(),
+                    x.measured() ? f2(x.quality()) : String.join("; ", x.reasons()), f2(x.validationQuality()),
                     String.format(Locale.ROOT, "%,d", x.params()), String.format(Locale.ROOT, "%,d", x.macs()),
                     x.measured() ? String.format(Locale.ROOT, "%.1f", x.informationDensity()) : "-", f2(x.netScore()),
                     x.latencyMs() == null ? "-" : String.format(Locale.ROOT, "%.3f", x.latencyMs()),
                     x.onnxLatencyMs() == null ? "-" : String.format(Locale.ROOT, "%.3f", x.onnxLatencyMs()),
                     f2(x.trainEpochs()), x.met() ? "meets r" : String.join("; ", x.reasons())));
+            if (seg) {
+                row.add(6, x.pixelAccuracy() == null ? "-" : f2(x.pixelAccuracy()));
+            }
+            rows.add(row);
             cls.add((x.method().equals("gensynth") ? "hl " : "") + (x.met() ? "ok" : "bad"));
         }
-        h.table(List.of("network", "@method", "@level", "@source", "top-1 % test", "top-1 % val", "params", "MACs",
-                "info density", "NetScore", "DJL ms", "ORT ms", "epochs", "@r"), rows, cls, 13);
-        h.note("Information density: top-1 % per million params. Latency: batch 1, median after warm-up.");
+        List<String> header = new ArrayList<>(List.of("network", "@method", "@level", "@source", q + " % test",
+                q + " % val", "params", "MACs", "info density", "NetScore", "DJL ms", "ORT ms", "epochs", "@r"));
+        if (seg) {
+            header.add(6, "pixel acc % test");
+        }
+        h.table(header, rows, cls, header.size() - 1);
+        h.note("Information density: " + q + " % per million params; NetScore on " + q + ". Latency: batch 1, "
+                + "median after warm-up.");
 
         h.h2("FermiNets against the references");
         List<List<String>> rat = new ArrayList<>();
         for (Results.Ratio x : r.ratios()) {
-            rat.add(List.of(x.ferminet(), x.reference(), String.format(Locale.ROOT, "%.2f×", x.informationDensityRatio()),
+            List<String> row = new ArrayList<>(List.of(x.ferminet(), x.reference(),
+                    String.format(Locale.ROOT, "%.2f×", x.informationDensityRatio()),
                     String.format(Locale.ROOT, "%.2f×", x.macsRatio()), Double.isFinite(x.netScoreDifference())
                             ? String.format(Locale.ROOT, "%+.2f", x.netScoreDifference()) : "-",
-                    String.format(Locale.ROOT, "%+.2f", x.top1Difference())));
+                    String.format(Locale.ROOT, "%+.2f", x.qualityDifference())));
+            if (seg) {
+                boolean p = x.pixelAccuracyDifference() != null;
+                row.add(p ? String.format(Locale.ROOT, "%.2f×", x.pixelInformationDensityRatio()) : "-");
+                row.add(p ? String.format(Locale.ROOT, "%+.2f", x.pixelNetScoreDifference()) : "-");
+                row.add(p ? String.format(Locale.ROOT, "%+.2f", x.pixelAccuracyDifference()) : "-");
+            }
+            rat.add(row);
         }
-        h.table(List.of("FermiNet", "@reference", "info density ×", "MACs × fewer", "NetScore +", "top-1 ± points"),
-                rat);
+        List<String> ratHeader = new ArrayList<>(List.of("FermiNet", "@reference", "info density ×", "MACs × fewer",
+                "NetScore +", q + " ± points"));
+        if (seg) {
+            ratHeader.addAll(List.of("info density × (pixel acc)", "NetScore + (pixel acc)", "pixel acc ± points"));
+        }
+        h.table(ratHeader, rat);
 
         h.h2("Training budget");
         List<List<String>> bud = new ArrayList<>();
@@ -149,6 +174,21 @@ public final class BenchmarkReport {
             }
         }
         Widths.section(h, names, specs, 5);
+
+        // a segmentation benchmark shows what its networks see: the prototype, each FermiNet and each reference
+        List<String> shown = new ArrayList<>(List.of("prototype"));
+        List<Path> models = new ArrayList<>(List.of(Path.of(r.runDir()).resolve("prototype")));
+        for (Row x : r.rows()) {
+            if ((x.method().equals("gensynth") || x.method().equals("reference")) && x.modelDir() != null
+                    && benchDir != null && !shown.contains(x.network())
+                    && !x.source().equals(Benchmark.PROTOTYPE_SOURCE)) {
+                shown.add(x.network());
+                models.add(benchDir.resolve(x.modelDir()));
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        Segmentations.pictures(h, Path.of(r.runDir()).resolve("run.yaml"), shown, models, problems);
+        problems.forEach(h::note);
         return h.end();
     }
 

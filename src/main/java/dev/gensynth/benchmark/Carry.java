@@ -1,10 +1,12 @@
 package dev.gensynth.benchmark;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gensynth.UserError;
 import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.model.ModelDir;
+import dev.gensynth.prototype.Prototype;
 import dev.gensynth.provenance.Provenance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +25,7 @@ import java.util.stream.Stream;
  * <p>Steps that start from the synthesis run or the trained prototype (the FermiNets, L1 pruning, random
  * sampling, the prototype's seed spread) get them by running the synthesis again with the same seed. The
  * store's {@code run.json} records what that run must reproduce: the digest of the prototype's weights, its
- * validation and test top-1, the synthesis's epochs and each level generator's parent. A run that does not
+ * validation and test quality, the synthesis's epochs and each level generator's parent. A run that does not
  * reproduce them stops the benchmark, since the carried rows would then compare networks of two different
  * prototypes.
  */
@@ -86,13 +88,14 @@ final class Carry {
      *
      * @param levels each level generator's parent, MACs and final fine-tuning, by level name
      */
-    record RunPrint(String prototypeWeightsSha256, double prototypeValidationTop1, double prototypeTestTop1,
-            double synthesisEpochs, Map<String, String> levels) {
+    record RunPrint(String prototypeWeightsSha256,
+            @JsonAlias("prototypeValidationTop1") double prototypeValidationQuality,
+            @JsonAlias("prototypeTestTop1") double prototypeTestQuality, double synthesisEpochs,
+            Map<String, String> levels) {
 
-        static RunPrint of(Path runDir, JsonNode prototype, double synthesisEpochs, Map<String, String> levels) {
+        static RunPrint of(Path runDir, Prototype prototype, double synthesisEpochs, Map<String, String> levels) {
             return new RunPrint(sha256(new ModelDir(runDir.resolve("prototype")).weightsFile()),
-                    prototype.path("validationTop1").asDouble(), prototype.path("testTop1").asDouble(), synthesisEpochs,
-                    Map.copyOf(levels));
+                    prototype.validationQuality(), prototype.testQuality(), synthesisEpochs, Map.copyOf(levels));
         }
     }
 

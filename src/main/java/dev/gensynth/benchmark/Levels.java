@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The benchmark's requirement levels: "top-1 at least the prototype's minus d" for each d, with the
+ * The benchmark's requirement levels: "quality (the task's metric) at least the prototype's minus d" for each d, with the
  * run's other requirements. A network is picked for a level on the validation split and judged at
- * it on the test split, each against the prototype's top-1 on the same split.
+ * it on the test split, each against the prototype's quality on the same split.
  *
- * @param prototypeValidationTop1 the prototype's top-1 on the validation split
- * @param prototypeTestTop1 the prototype's top-1 on the test split
+ * @param prototypeValidationQuality the prototype's quality on the validation split
+ * @param prototypeTestQuality the prototype's quality on the test split
  * @param loosest the loosest level's drop, for rows that belong to no level
  */
-record Levels(SynthesisConfig run, double prototypeValidationTop1, double prototypeTestTop1, double loosest) {
+record Levels(SynthesisConfig run, double prototypeValidationQuality, double prototypeTestQuality, double loosest) {
 
     /** The run's requirements at this level; its latency bound only where the latency was measured alike. */
     Requirements at(double drop, boolean withLatency) {
@@ -33,7 +33,7 @@ record Levels(SynthesisConfig run, double prototypeValidationTop1, double protot
         double bu = Double.NEGATIVE_INFINITY;
         for (T t : items) {
             Observation o = obs.apply(t);
-            if (req.check(o, prototypeValidationTop1).met() && u.score(o) > bu) {
+            if (req.check(o, prototypeValidationQuality).met() && u.score(o) > bu) {
                 bu = u.score(o);
                 best = t;
             }
@@ -50,8 +50,8 @@ record Levels(SynthesisConfig run, double prototypeValidationTop1, double protot
             return r;
         }
         Double ms = r.onnxLatencyMs() != null ? r.onnxLatencyMs() : r.latencyMs();
-        Verdict v = at(drop == null ? loosest : drop, true).check(new Observation(r.top1(), r.params(), r.macs(),
-                ms == null ? Double.NaN : ms, "test"), prototypeTestTop1);
+        Verdict v = at(drop == null ? loosest : drop, true).check(new Observation(r.quality(), r.params(), r.macs(),
+                ms == null ? Double.NaN : ms, "test"), prototypeTestQuality);
         return r.withVerdict(v.met(), v.reasons());
     }
 }

@@ -59,7 +59,7 @@ final class RandomSampling implements Alternative {
         // the level picks: best U meeting each level on validation
         List<Row> picks = new ArrayList<>();
         for (int i = 0; i < c.cfg().levels().size(); i++) {
-            Row p = c.levels().pick(out, r -> new Observation(r.top1Validation(), r.params(), r.macs(),
+            Row p = c.levels().pick(out, r -> new Observation(r.validationQuality(), r.params(), r.macs(),
                     r.onnxLatencyMs() == null ? Double.NaN : r.onnxLatencyMs(), "validation"), c.cfg().levels().get(i));
             if (p != null) {
                 picks.add(c.levels().verdict(p.renamed(p.network() + " = Random-" + BenchmarkConfig.levelName(i),

@@ -3,6 +3,7 @@ package dev.gensynth.benchmark;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.gensynth.analysis.Pareto;
 import dev.gensynth.metrics.Metrics;
+import dev.gensynth.metrics.Scores;
 import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.provenance.Provenance;
 import dev.gensynth.synthesis.RunDir;
@@ -23,35 +24,37 @@ import java.util.Map;
  * {@link Pareto} for the reference point), and whether the FermiNet front dominates each
  * alternative's.
  *
+ * @param metric the task's primary metric every quality figure is in ({@code top-1}, {@code mIoU}); a
+ *     segmenter's rows carry its pixel accuracy beside it
  * @param provenance how the results were made (machine, versions, threads, kernels, date), with the
  *     seed and config hash of the synthesis run every method's networks derive from
  */
-public record Results(String name, String dataset, String recipe, String requirements, String utility,
-        List<Double> levels, Provenance provenance, Metrics prototype, double prototypeValidationTop1,
-        double prototypeTestTop1, String runDir, List<Row> rows, Budget budget, List<Ratio> ratios,
+public record Results(String name, String dataset, String metric, String recipe, String requirements,
+        String utility, List<Double> levels, Provenance provenance, Metrics prototype,
+        double prototypeValidationQuality, double prototypeTestQuality, String runDir, List<Row> rows, Budget budget, List<Ratio> ratios,
         Map<String, Double> hypervolume, Map<String, List<String>> notDominatedByFermiNets,
         long hypervolumeReferenceMacs, List<Noise> noise, List<SameTarget> sameTarget,
         Map<String, Double> latencyHypervolume, Map<String, List<String>> notDominatedByLatency,
         Double latencyReferenceMs) {
 
     /**
-     * The spread of test top-1 over seeds of one recipe: the same network trained again with other seeds
+     * The spread of test quality over seeds of one recipe: the same network trained again with other seeds
      * (weights and batch order). What a difference between two networks must exceed to be more than noise.
      */
-    public record Noise(String network, List<Double> top1, double spread) {
-        static Noise of(String network, List<Double> top1) {
-            double m = top1.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            double ss = top1.stream().mapToDouble(t -> (t - m) * (t - m)).sum();
-            double sd = top1.size() < 2 ? Double.NaN : Math.sqrt(ss / (top1.size() - 1));
-            return new Noise(network, List.copyOf(top1), sd);
+    public record Noise(String network, List<Double> quality, double spread) {
+        static Noise of(String network, List<Double> quality) {
+            double m = quality.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double ss = quality.stream().mapToDouble(t -> (t - m) * (t - m)).sum();
+            double sd = quality.size() < 2 ? Double.NaN : Math.sqrt(ss / (quality.size() - 1));
+            return new Noise(network, List.copyOf(quality), sd);
         }
     }
 
     /**
      * An alternative network beside the FermiNet nearest to it in MACs and the one nearest in ONNX Runtime
-     * latency (log scale), with the top-1 differences (FermiNet minus alternative) and their verdicts.
+     * latency (log scale), with the quality differences (FermiNet minus alternative) and their verdicts.
      */
-    public record SameTarget(String network, String method, double top1, long macs, Double onnxLatencyMs,
+    public record SameTarget(String network, String method, double quality, long macs, Double onnxLatencyMs,
             String byMacs, long byMacsMacs, double byMacsDifference, String byMacsVerdict, String byLatency,
             Double byLatencyMs, Double byLatencyDifference, String byLatencyVerdict) {
     }
@@ -67,15 +70,33 @@ public record Results(String name, String dataset, String recipe, String require
             double totalB, Map<String, Double> methodEpochs) {
     }
 
-    /** A FermiNet against a reference: information density ×, MACs × fewer, NetScore + points. */
+    /**
+     * A FermiNet against a reference: information density ×, MACs × fewer, NetScore + points, all on the primary
+     * metric; for segmenters the same on pixel accuracy beside them (the original work compared on it), else null.
+     */
     public record Ratio(String ferminet, String reference, double informationDensityRatio, double macsRatio,
-            double netScoreDifference, double top1Difference) {
+            double netScoreDifference, double qualityDifference, Double pixelInformationDensityRatio,
+            Double pixelNetScoreDifference, Double pixelAccuracyDifference) {
+        static Ratio of(Row f, Row r) {
+            Double pd = null;
+            Double pn = null;
+            Double pa = null;
+            if (f.pixelAccuracy() != null && r.pixelAccuracy() != null) {
+                pd = Scores.informationDensity(f.pixelAccuracy(), f.params() / 1e6)
+                        / Scores.informationDensity(r.pixelAccuracy(), r.params() / 1e6);
+                pn = Scores.netScore(f.pixelAccuracy(), f.params() / 1e6, f.macs() / 1e6)
+                        - Scores.netScore(r.pixelAccuracy(), r.params() / 1e6, r.macs() / 1e6);
+                pa = f.pixelAccuracy() - r.pixelAccuracy();
+            }
+            return new Ratio(f.network(), r.network(), f.informationDensity() / r.informationDensity(),
+                    (double) r.macs() / f.macs(), f.netScore() - r.netScore(), f.quality() - r.quality(), pd, pn, pa);
+        }
     }
 
     static final List<String> METHODS = List.of("gensynth", "reference", "width", "l1-prune", "random");
 
-    static Results of(BenchmarkConfig cfg, SynthesisConfig sc, Metrics proto, double protoVal, double protoTest,
-            Path runDir, List<Row> rows, Budget budget, List<Noise> noise, Double refMs) {
+    static Results of(BenchmarkConfig cfg, SynthesisConfig sc, String metric, Metrics proto, double protoVal,
+            double protoTest, Path runDir, List<Row> rows, Budget budget, List<Noise> noise, Double refMs) {
         List<Ratio> ratios = new ArrayList<>();
         for (Row f : rows) {
             if (!f.method().equals("gensynth") || !f.measured()) {
@@ -83,8 +104,7 @@ public record Results(String name, String dataset, String recipe, String require
             }
             for (Row r : rows) {
                 if (r.method().equals("reference") && r.measured()) {
-                    ratios.add(new Ratio(f.network(), r.network(), f.informationDensity() / r.informationDensity(),
-                            (double) r.macs() / f.macs(), f.netScore() - r.netScore(), f.top1() - r.top1()));
+                    ratios.add(Ratio.of(f, r));
                 }
             }
         }
@@ -99,7 +119,7 @@ public record Results(String name, String dataset, String recipe, String require
             hv.put(m, Pareto.hypervolume(pts, proto.macs()));
             if (!m.equals("gensynth")) {
                 dom.put(m, Pareto.undominated(fermi, Pareto.front(pts)).stream().map(p -> String.format(Locale.ROOT,
-                        "%s (%.2f %%, %,d MACs)", p.name(), p.top1(), (long) p.cost())).toList());
+                        "%s (%.2f %%, %,d MACs)", p.name(), p.quality(), (long) p.cost())).toList());
             }
         }
         Map<String, Double> latHv = new LinkedHashMap<>();
@@ -114,7 +134,7 @@ public record Results(String name, String dataset, String recipe, String require
                 latHv.put(m, Pareto.hypervolume(pts, refMs));
                 if (!m.equals("gensynth")) {
                     latDom.put(m, Pareto.undominated(fermiLat, Pareto.front(pts)).stream().map(p -> String.format(
-                            Locale.ROOT, "%s (%.2f %%, %.3f ms)", p.name(), p.top1(), p.cost())).toList());
+                            Locale.ROOT, "%s (%.2f %%, %.3f ms)", p.name(), p.quality(), p.cost())).toList());
                 }
             }
         }
@@ -125,12 +145,12 @@ public record Results(String name, String dataset, String recipe, String require
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Results(cfg.name(), sc.data().kind(), recipeText(sc), sc.requirements().toString(),
+        return new Results(cfg.name(), sc.data().kind(), metric, recipeText(sc), sc.requirements().toString(),
                 sc.utility().name(), cfg.levels(), provenance, proto, protoVal, protoTest, runDir.toString(), rows,
                 budget, ratios, hv, dom, proto.macs(), noise, same, latHv, latDom, refMs);
     }
 
-    /** Two top-1 figures closer than this are a tie: twice the largest spread over seeds measured (NaN: none). */
+    /** Two quality figures closer than this are a tie: twice the largest spread over seeds measured (NaN: none). */
     static double tieThreshold(List<Noise> noise) {
         return 2 * noise.stream().mapToDouble(Noise::spread).filter(Double::isFinite).max().orElse(Double.NaN);
     }
@@ -155,10 +175,11 @@ public record Results(String name, String dataset, String recipe, String require
             Row l = a.onnxLatencyMs() == null ? null
                     : nearest(fermi.stream().filter(f -> f.onnxLatencyMs() != null).toList(), Row::onnxLatencyMs,
                             a.onnxLatencyMs());
-            out.add(new SameTarget(a.network(), a.method(), a.top1(), a.macs(), a.onnxLatencyMs(), m.network(),
-                    m.macs(), m.top1() - a.top1(), verdict(m.top1() - a.top1(), tie), l == null ? null : l.network(),
-                    l == null ? null : l.onnxLatencyMs(), l == null ? null : l.top1() - a.top1(),
-                    l == null ? null : verdict(l.top1() - a.top1(), tie)));
+            out.add(new SameTarget(a.network(), a.method(), a.quality(), a.macs(), a.onnxLatencyMs(), m.network(),
+                    m.macs(), m.quality() - a.quality(), verdict(m.quality() - a.quality(), tie),
+                    l == null ? null : l.network(),
+                    l == null ? null : l.onnxLatencyMs(), l == null ? null : l.quality() - a.quality(),
+                    l == null ? null : verdict(l.quality() - a.quality(), tie)));
         }
         return out;
     }
@@ -183,7 +204,7 @@ public record Results(String name, String dataset, String recipe, String require
 
     static List<Pareto.Point> latencyPoints(List<Row> rows, String method) {
         return rows.stream().filter(r -> r.method().equals(method) && !r.network().contains(" = ") && r.measured()
-                && r.onnxLatencyMs() != null).map(r -> new Pareto.Point(r.network(), r.onnxLatencyMs(), r.top1()))
+                && r.onnxLatencyMs() != null).map(r -> new Pareto.Point(r.network(), r.onnxLatencyMs(), r.quality()))
                 .toList();
     }
 
@@ -191,7 +212,7 @@ public record Results(String name, String dataset, String recipe, String require
         // level picks of random sampling are duplicates of networks already in the list; a diverged network
         // has no accuracy to place
         return rows.stream().filter(r -> r.method().equals(method) && !r.network().contains(" = ") && r.measured())
-                .map(r -> new Pareto.Point(r.network(), r.macs(), r.top1())).toList();
+                .map(r -> new Pareto.Point(r.network(), r.macs(), r.quality())).toList();
     }
 
     private static String recipeText(SynthesisConfig sc) {
@@ -215,13 +236,17 @@ public record Results(String name, String dataset, String recipe, String require
         }
     }
 
+    /** The table, its quality columns named after the metric ({@code top1_test}, {@code miou_test}). */
     public String csv() {
-        StringBuilder sb = new StringBuilder("network,method,level,source,top1_test,top1_validation,params,macs,"
+        String q = segmentation() ? "miou" : "top1";
+        StringBuilder sb = new StringBuilder("network,method,level,source," + q + "_test," + q + "_validation,"
+                + (segmentation() ? "pixel_accuracy_test," : "") + "params,macs,"
                 + "information_density,netscore,djl_latency_ms,ort_latency_ms,meets_r,reasons,train_epochs,seconds\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%s,%s,%s,\"%s\",%s,%s,%d,%d,%s,%s,%s,%s,%s,\"%s\",%.3f,%.1f%n",
+            sb.append(String.format(Locale.ROOT, "%s,%s,%s,\"%s\",%s,%s,%s%d,%d,%s,%s,%s,%s,%s,\"%s\",%.3f,%.1f%n",
                     r.network(), r.method(), r.level(), r.source().replace("\"", "'"),
-                    RunDir.csvNumber(r.top1(), "%.2f"), RunDir.csvNumber(r.top1Validation(), "%.2f"), r.params(),
+                    RunDir.csvNumber(r.quality(), "%.2f"), RunDir.csvNumber(r.validationQuality(), "%.2f"),
+                    segmentation() ? num(r.pixelAccuracy()) + "," : "", r.params(),
                     r.macs(), RunDir.csvNumber(r.informationDensity(), "%.2f"), RunDir.csvNumber(r.netScore(), "%.3f"),
                     num(r.latencyMs()),
                     num(r.onnxLatencyMs()), r.met(), String.join("; ", r.reasons()).replace("\"", "'"),
@@ -234,50 +259,69 @@ public record Results(String name, String dataset, String recipe, String require
         return d == null ? "" : RunDir.csvNumber(d, "%.3f");
     }
 
-    /** The tables as Markdown: networks, ratios, hypervolumes and dominance, budget. */
+    /** Whether these are a segmentation benchmark's: rows carry pixel accuracy beside the mIoU. */
+    @JsonIgnore
+    public boolean segmentation() {
+        return "mIoU".equals(metric);
+    }
+
+    private static String pct(Double d) {
+        return d == null || !Double.isFinite(d) ? "-" : String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    /** The tables as Markdown: networks, ratios, hypervolumes and dominance, budget; figures in the task's metric. */
     public String markdown() {
         StringBuilder sb = new StringBuilder();
+        boolean seg = segmentation();
         sb.append(String.format(Locale.ROOT, "Dataset: %s. Recipe (references, prototype): %s. Utility: %s. "
-                + "Prototype %s: %.2f%% validation / %.2f%% test top-1. Levels (top-1 drop below the prototype, "
-                + "points): %s.%n%n", dataset, recipe, utility, prototype.network(), prototypeValidationTop1,
-                prototypeTestTop1, levelsText()));
-        sb.append("| network | method | level | source | top-1 % | params | MACs | info density | NetScore | DJL ms "
-                + "| ORT ms | r met | epochs |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+                + "Prototype %s: %.2f%% validation / %.2f%% test %s%s. Levels (%s drop below the prototype, "
+                + "points): %s.%n%n", dataset, recipe, utility, prototype.network(), prototypeValidationQuality,
+                prototypeTestQuality, metric, seg ? " (pixel accuracy " + pct(prototype.pixelAccuracy()) + " %)" : "",
+                metric, levelsText()));
+        sb.append("| network | method | level | source | " + metric + " % | " + (seg ? "pixel acc % | " : "")
+                + "params | MACs | info density | NetScore | DJL ms | ORT ms | r met | epochs |\n"
+                + "|---|---|---|---|---:|" + (seg ? "---:|" : "") + "---:|---:|---:|---:|---:|---:|---|---:|\n");
         for (Row r : rows) {
             String reasons = String.join("; ", r.reasons()).replace("|", "/");
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %,d | %,d | %s | %s | %s | %s | %s "
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s%,d | %,d | %s | %s | %s | %s | %s "
                     + "| %.2f |%n", r.network(), r.method(), r.level(), r.source().replace("|", "/"),
-                    r.measured() ? String.format(Locale.ROOT, "%.2f", r.top1()) : reasons, r.params(), r.macs(),
+                    r.measured() ? String.format(Locale.ROOT, "%.2f", r.quality()) : reasons,
+                    seg ? pct(r.pixelAccuracy()) + " | " : "", r.params(), r.macs(),
                     r.measured() ? String.format(Locale.ROOT, "%.1f", r.informationDensity()) : "-",
                     Double.isFinite(r.netScore()) ? String.format(Locale.ROOT, "%.2f", r.netScore()) : "-",
                     num(r.latencyMs()),
                     num(r.onnxLatencyMs()), r.met() ? "yes" : "no: " + reasons, r.trainEpochs()));
         }
-        sb.append("\nInformation density: top-1 % per million params. Latency: batch 1, median after warm-up; DJL "
-                + "(PyTorch engine) and ONNX Runtime on the CPU above. r: the level's accuracy floor on the test split"
-                + " (prototype test top-1 minus the drop) and the run's other requirements; networks without a level "
-                + "are judged at the loosest level. Top-1 on the test split.\n\n");
+        sb.append("\nInformation density: " + metric + " % per million params; NetScore with " + metric + " as its "
+                + "accuracy term. Latency: batch 1, median after warm-up; DJL "
+                + "(PyTorch engine) and ONNX Runtime on the CPU above. r: the level's floor on the test split"
+                + " (prototype test " + metric + " minus the drop) and the run's other requirements; networks without"
+                + " a level are judged at the loosest level. " + capital(metric) + " on the test split.\n\n");
         sb.append("### FermiNets against the references\n\n| FermiNet | reference | info density × | MACs × fewer | "
-                + "NetScore + | top-1 ± points |\n|---|---|---:|---:|---:|---:|\n");
+                + "NetScore + | " + metric + " ± points |" + (seg ? " on pixel acc: info density × | NetScore + "
+                + "| pixel acc ± points |" : "") + "\n|---|---|---:|---:|---:|---:|" + (seg ? "---:|---:|---:|" : "")
+                + "\n");
         for (Ratio x : ratios) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f× | %.2f× | %s | %+.2f |%n", x.ferminet(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f× | %.2f× | %s | %+.2f |%s%n", x.ferminet(),
                     x.reference(), x.informationDensityRatio(), x.macsRatio(), Double.isFinite(x.netScoreDifference())
                             ? String.format(Locale.ROOT, "%+.2f", x.netScoreDifference()) : "-",
-                    x.top1Difference()));
+                    x.qualityDifference(), !seg ? "" : x.pixelAccuracyDifference() == null ? " - | - | - |"
+                            : String.format(Locale.ROOT, " %.2f× | %+.2f | %+.2f |", x.pixelInformationDensityRatio(),
+                                    x.pixelNetScoreDifference(), x.pixelAccuracyDifference())));
         }
-        sb.append(String.format(Locale.ROOT, "%n### Accuracy-vs-MACs fronts%n%nHypervolume in the plane (top-1 %%, "
+        sb.append(String.format(Locale.ROOT, "%n### Quality-vs-MACs fronts%n%nHypervolume in the plane (%s %%, "
                 + "log10 MACs), reference point (0 %%, log10 %,d = prototype MACs); unit: points × decades; higher "
-                + "is better. Test top-1.%n%n| method | hypervolume | FermiNet front dominates it |%n|---|---:|---|%n",
-                hypervolumeReferenceMacs));
+                + "is better. Test %s.%n%n| method | hypervolume | FermiNet front dominates it |%n|---|---:|---|%n",
+                metric, hypervolumeReferenceMacs, metric));
         for (Map.Entry<String, Double> e : hypervolume.entrySet()) {
             sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", e.getKey(), e.getValue(),
                     dominanceText(e.getKey()).replace("|", "/")));
         }
         if (!latencyHypervolume.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%n### Accuracy-vs-latency fronts%n%nHypervolume in the plane (top-1 "
+            sb.append(String.format(Locale.ROOT, "%n### Quality-vs-latency fronts%n%nHypervolume in the plane (%s "
                     + "%%, log10 ONNX Runtime batch-1 ms), reference point (0 %%, log10 %.3f ms = the prototype's). "
-                    + "Test top-1.%n%n| method | hypervolume | FermiNet front dominates it |%n|---|---:|---|%n",
-                    latencyReferenceMs));
+                    + "Test %s.%n%n| method | hypervolume | FermiNet front dominates it |%n|---|---:|---|%n",
+                    metric, latencyReferenceMs, metric));
             for (Map.Entry<String, Double> e : latencyHypervolume.entrySet()) {
                 List<String> left = notDominatedByLatency.get(e.getKey());
                 sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", e.getKey(), e.getValue(), left == null
@@ -288,23 +332,23 @@ public record Results(String name, String dataset, String recipe, String require
         if (noise.isEmpty()) {
             sb.append("Not measured (noiseSeeds: 0); differences below are not judged against noise.\n");
         } else {
-            sb.append("| network | test top-1 % per seed | spread (sd, points) |\n|---|---|---:|\n");
+            sb.append("| network | test " + metric + " % per seed | spread (sd, points) |\n|---|---|---:|\n");
             for (Noise n : noise) {
                 sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", n.network(), String.join(", ",
-                        n.top1().stream().map(t -> String.format(Locale.ROOT, "%.2f", t)).toList()),
+                        n.quality().stream().map(t -> String.format(Locale.ROOT, "%.2f", t)).toList()),
                         RunDir.csvNumber(n.spread(), "%.2f")));
             }
-            sb.append(Double.isFinite(tie()) ? String.format(Locale.ROOT, "%nA top-1 difference within %.2f points "
-                    + "(twice the largest spread) is a tie.%n", tie()) : "\nNo spread could be measured.\n");
+            sb.append(Double.isFinite(tie()) ? String.format(Locale.ROOT, "%nA %s difference within %.2f points "
+                    + "(twice the largest spread) is a tie.%n", metric, tie()) : "\nNo spread could be measured.\n");
         }
         if (!sameTarget.isEmpty()) {
-            sb.append("\n### Same target: each alternative beside the nearest FermiNet\n\n| network | top-1 % | MACs "
-                    + "| ORT ms | FermiNet nearest in MACs | its MACs | top-1 ± | verdict "
+            sb.append("\n### Same target: each alternative beside the nearest FermiNet\n\n| network | " + metric
+                    + " % | MACs | ORT ms | FermiNet nearest in MACs | its MACs | " + metric + " ± | verdict "
                     + "| FermiNet nearest in latency "
-                    + "| its ms | top-1 ± | verdict |\n|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---|\n");
+                    + "| its ms | " + metric + " ± | verdict |\n|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---|\n");
             for (SameTarget t : sameTarget) {
                 sb.append(String.format(Locale.ROOT, "| %s | %.2f | %,d | %s | %s | %,d | %+.2f | %s | %s | %s | %s "
-                        + "| %s |%n", t.network(), t.top1(), t.macs(), num(t.onnxLatencyMs()), t.byMacs(),
+                        + "| %s |%n", t.network(), t.quality(), t.macs(), num(t.onnxLatencyMs()), t.byMacs(),
                         t.byMacsMacs(), t.byMacsDifference(), t.byMacsVerdict(), t.byLatency() == null ? "-"
                                 : t.byLatency(), num(t.byLatencyMs()), t.byLatencyDifference() == null ? "-"
                                 : String.format(Locale.ROOT, "%+.2f", t.byLatencyDifference()),
@@ -333,6 +377,10 @@ public record Results(String name, String dataset, String recipe, String require
             return "-";
         }
         return left.isEmpty() ? "yes" : "no: not " + String.join(", ", left);
+    }
+
+    static String capital(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     String levelsText() {

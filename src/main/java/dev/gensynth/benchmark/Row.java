@@ -1,5 +1,6 @@
 package dev.gensynth.benchmark;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gensynth.provenance.Provenance;
 import java.util.List;
@@ -9,33 +10,36 @@ import java.util.List;
  *
  * @param method {@code gensynth}, {@code reference}, {@code width}, {@code l1-prune} or {@code random}
  * @param level the requirement level it was made or picked for (A, B, ...), or "-"
- * @param informationDensity top-1 % per million params
- * @param met whether it meets r on the test split: its level's accuracy floor (prototype test top-1 minus the
+ * @param quality the task's primary metric on the test split, in percent (top-1, or a segmenter's mIoU); NaN,
+ *     like the other quality-derived fields, when its training diverged: then its one reason says so, tables
+ *     show that instead, and it has no model directory
+ * @param pixelAccuracy a segmenter's pixel accuracy on the test split, beside its mIoU; null for classifiers
+ * @param informationDensity quality % per million params
+ * @param met whether it meets r on the test split: its level's accuracy floor (prototype test quality minus the
  *     level's drop) and the run's other requirements; for networks without a level, the loosest level
  * @param trainEpochs full passes over the training split spent on it (its own training or fine-tuning only)
- * @param top1 NaN, like the other accuracy-derived fields, when its training diverged: then its one reason
- *     says so, tables show that instead, and it has no model directory
  * @param provenance how and when this row was made (a benchmark carried over sessions has rows of several
  *     dates and commits); null in rows written before it was recorded
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Row(String network, String method, String level, String source, double top1, double top1Validation,
+public record Row(String network, String method, String level, String source,
+        @JsonAlias("top1") double quality, @JsonAlias("top1Validation") double validationQuality, Double pixelAccuracy,
         long params, long macs, double informationDensity, double netScore, Double latencyMs, Double onnxLatencyMs,
         boolean met, List<String> reasons, double trainEpochs, double seconds, String modelDir,
         Provenance provenance) {
 
-    /** Whether it has a top-1 (not when its training diverged). */
+    /** Whether it has a quality (not when its training diverged). */
     public boolean measured() {
-        return !Double.isNaN(top1);
+        return !Double.isNaN(quality);
     }
 
     public Row renamed(String name, String newLevel, double epochs) {
-        return new Row(name, method, newLevel, source, top1, top1Validation, params, macs, informationDensity,
+        return new Row(name, method, newLevel, source, quality, validationQuality, pixelAccuracy, params, macs, informationDensity,
                 netScore, latencyMs, onnxLatencyMs, met, reasons, epochs, seconds, modelDir, provenance);
     }
 
     public Row withVerdict(boolean m, List<String> r) {
-        return new Row(network, method, level, source, top1, top1Validation, params, macs, informationDensity,
+        return new Row(network, method, level, source, quality, validationQuality, pixelAccuracy, params, macs, informationDensity,
                 netScore, latencyMs, onnxLatencyMs, m, r, trainEpochs, seconds, modelDir, provenance);
     }
 }

@@ -27,8 +27,8 @@ import java.util.function.Function;
 
 /**
  * The one step every network of the benchmark goes through, FermiNets, references and alternatives
- * alike: train (or fine-tune) it on the training split, measure it (validation top-1 for picking;
- * test top-1, cost and batch-1 latency in DJL and ONNX Runtime for the table), save its model
+ * alike: train (or fine-tune) it on the training split, measure it (validation quality, the task's metric, for picking;
+ * test quality (and a segmenter's pixel accuracy), cost and batch-1 latency in DJL and ONNX Runtime for the table), save its model
  * directory and its row, judged at its level.
  */
 final class TrainAndMeasure {
@@ -85,7 +85,7 @@ final class TrainAndMeasure {
             log.accept(label.name() + ": " + e.reason() + "; rejected");
             Cost cost = Cost.of(spec);
             Row row = new Row(label.name(), label.method(), label.level(), label.source(), Double.NaN, Double.NaN,
-                    cost.params(), cost.macs(), Double.NaN, Double.NaN, null, null, false, List.of(e.reason()),
+                    null, cost.params(), cost.macs(), Double.NaN, Double.NaN, null, null, false, List.of(e.reason()),
                     e.epochsRun(), (System.nanoTime() - t0) / 1e9, null, Provenance.current());
             record(d, row);
             return row;
@@ -114,7 +114,8 @@ final class TrainAndMeasure {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Row row = new Row(label.name(), label.method(), label.level(), label.source(), m.top1(), val, m.params(),
+        Row row = new Row(label.name(), label.method(), label.level(), label.source(), m.quality(), val,
+                m.pixelAccuracy(), m.params(),
                 m.macs(), m.informationDensity(), m.netScore(), m.latencyMs(), m.onnxLatencyMs(), false, List.of(),
                 epochs, seconds, benchmarkDir.relativize(d.resolve("model")).toString(), Provenance.current());
         row = levels != null ? levels.verdict(row, label.drop())

@@ -52,11 +52,11 @@ public final class ConsoleProgress implements TrainListener {
     }
 
     @Override
-    public void onEpoch(int epoch, double trainLoss, double validationTop1) {
+    public void onEpoch(int epoch, double trainLoss, double validationQuality) {
         if (logEpochs) {
             LOG.info("{} epoch {}: train loss {}, validation {} {}", network, epoch, String.format("%.4f", trainLoss),
                     validationMetric,
-                    Double.isNaN(validationTop1) ? "n/a" : String.format("%.2f%%", validationTop1));
+                    Double.isNaN(validationQuality) ? "n/a" : String.format("%.2f%%", validationQuality));
         }
     }
 

@@ -40,7 +40,7 @@ final class SynthesisProgress implements SynthesisListener {
         String verdict = c.met() ? "meets r" : "rejected: " + String.join("; ", c.reasons());
         LOG.info(c.measured()
                 ? String.format("  cycle %d candidate %d (seed %d): %s %.2f%%, %,d MACs, %,d params, U %.2f, %s",
-                        c.cycle(), c.index() + 1, c.seed(), metric, c.top1(), c.macs(), c.params(), c.utility(), verdict)
+                        c.cycle(), c.index() + 1, c.seed(), metric, c.quality(), c.macs(), c.params(), c.utility(), verdict)
                 : String.format("  cycle %d candidate %d (seed %d): %,d MACs, %,d params, %s", c.cycle(),
                         c.index() + 1, c.seed(), c.macs(), c.params(), verdict));
         if (cycleBar != null) {
@@ -54,7 +54,7 @@ final class SynthesisProgress implements SynthesisListener {
             cycleBar.close();
         }
         LOG.info(String.format("cycle %d: best U %.2f, %d/%d feasible, best %,d MACs at %.2f%% %s%s; next push %.2f;"
-                + " RSS %.0f MB", s.cycle(), s.bestUtility(), s.feasible(), s.probed(), s.bestMacs(), s.bestTop1(), metric,
+                + " RSS %.0f MB", s.cycle(), s.bestUtility(), s.feasible(), s.probed(), s.bestMacs(), s.bestQuality(), metric,
                 s.improved() ? " (new parent)" : " (parent kept)", s.push(), Memory.residentBytes() / 1e6));
     }
 

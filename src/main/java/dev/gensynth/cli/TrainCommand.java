@@ -74,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
             new TrainingRecord(source, d.normalization(), cfg, r.epochs(), r.seconds(), r.imagesPerSecond()).save(dir);
             LOG.info("trained {} in {} s ({} img/s); best validation {} {}% at epoch {}", spec.name(),
                     String.format("%.0f", r.seconds()), String.format("%.0f", r.imagesPerSecond()), task.metric(),
-                    String.format("%.2f", r.bestValidationTop1()), r.bestEpoch());
+                    String.format("%.2f", r.bestValidationQuality()), r.bestEpoch());
             System.out.print(EvaluateCommand.table(m));
             System.out.println("saved to " + dir);
         }

@@ -8,13 +8,13 @@ import java.util.List;
  *
  * @param widths channels of each prunable group of the parent, in network order (the architecture summary;
  *     the groups inside left-out blocks too)
- * @param top1 NaN when the candidate's fine-tuning diverged; its reason says so, and tables show that instead
+ * @param quality the task's primary metric on the validation split, in percent; NaN when the candidate's fine-tuning diverged; its reason says so, and tables show that instead
  * @param changed the parent's structural units the candidate changed (blocks left out, operators replaced), by
  *     key
  * @param predictedLatencyMs what the latency model predicted before it was measured (NaN: no model in use)
  */
 public record CandidateRecord(int cycle, int index, long seed, String network, List<Integer> widths, long params,
-        long macs, double top1, double latencyMs, boolean met, List<String> reasons, double utility,
+        long macs, @com.fasterxml.jackson.annotation.JsonAlias("top1") double quality, double latencyMs, boolean met, List<String> reasons, double utility,
         double finetuneEpochs, double seconds, boolean chosen,
         @com.fasterxml.jackson.annotation.JsonAlias("skipped") List<String> changed,
         Double predictedLatencyMs) {
@@ -25,11 +25,11 @@ public record CandidateRecord(int cycle, int index, long seed, String network, L
 
     /** Whether it has a top-1: one whose fine-tuning diverged has only the reason it was rejected. */
     public boolean measured() {
-        return !Double.isNaN(top1);
+        return !Double.isNaN(quality);
     }
 
     public CandidateRecord asChosen() {
-        return new CandidateRecord(cycle, index, seed, network, widths, params, macs, top1, latencyMs, met, reasons,
+        return new CandidateRecord(cycle, index, seed, network, widths, params, macs, quality, latencyMs, met, reasons,
                 utility, finetuneEpochs, seconds, true, changed, predictedLatencyMs);
     }
 }

@@ -130,20 +130,20 @@ public final class Inquisitor {
             // a diverged candidate says nothing about how accuracy falls with cost, nor one that changed a
             // structural unit: what it lost came with its architecture, and would hold the push back for channels
             if (r.measured() && r.changed().isEmpty()) {
-                obs.add(new double[] {Math.log10(cost.of(probe.specs().get(i))), r.top1()});
+                obs.add(new double[] {Math.log10(cost.of(probe.specs().get(i))), r.quality()});
             }
         }
         double floor = prober.floor();
         // the push follows accuracy: a candidate accurate enough that fails only a cost bound asks for a harder
         // push, not a softer one
         long accurate = probe.records().stream()
-                .filter(r -> r.measured() && (Double.isNaN(floor) || r.top1() >= floor)).count();
+                .filter(r -> r.measured() && (Double.isNaN(floor) || r.quality() >= floor)).count();
         // a stepping stone replaces only a parent that fails r too
         boolean improved = probe.best() != null && probe.best().utility() > state.parentUtility()
                 && (!probe.steppingStone() || !state.parentMeetsR());
 
         double margin = probe.best() == null || Double.isNaN(floor) ? Double.POSITIVE_INFINITY
-                : probe.best().top1() - floor;
+                : probe.best().quality() - floor;
         double push = PushPolicy.after(state.push(), (double) accurate / probe.records().size(), margin, obs, floor,
                 cost.of(improved ? probe.bestCut().spec() : old.parent()));
 
@@ -164,7 +164,7 @@ public final class Inquisitor {
         Logits.Plan plan = units.plan(groups, blended, unitLoss, push);
         state = new InquisitorState(push, blended, obs,
                 improved ? probe.best().utility() : state.parentUtility(),
-                improved ? probe.best().top1() : state.parentTop1(), improved ? 0 : state.stale() + 1, unitLoss,
+                improved ? probe.best().quality() : state.parentQuality(), improved ? 0 : state.stale() + 1, unitLoss,
                 improved ? !probe.steppingStone() : state.parentMeetsR());
         return state(base.parent(), base.parentWeights(), plan, old.version() + 1);
     }

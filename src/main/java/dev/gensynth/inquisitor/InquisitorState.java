@@ -14,14 +14,15 @@ import java.util.TreeMap;
  * @param importance running Taylor importance per channel of the parent's groups
  * @param observations {log10 MACs, top-1 %} of every candidate probed
  * @param parentUtility U of the current parent (the best feasible network so far)
- * @param parentTop1 validation top-1 of the current parent
+ * @param parentQuality validation quality (the task's metric) of the current parent
  * @param stale cycles since the generator last improved
  * @param unitLoss running loss rise of the parent with each of its structural units changed, by key
  * @param parentMeetsR whether the parent meets r (null, as in runs from before it was kept: it does); one
  *     that does not is the prototype or a stepping stone (see {@link Prober.Probe})
  */
 public record InquisitorState(double push, double[][] importance, List<double[]> observations,
-        double parentUtility, double parentTop1, int stale,
+        double parentUtility,
+        @com.fasterxml.jackson.annotation.JsonAlias("parentTop1") double parentQuality, int stale,
         @com.fasterxml.jackson.annotation.JsonAlias("blockLoss") Map<String, Double> unitLoss, Boolean parentMeetsR) {
     public InquisitorState {
         observations = List.copyOf(observations);
@@ -31,7 +32,7 @@ public record InquisitorState(double push, double[][] importance, List<double[]>
 
     /** A state that has observed no structural units, its parent meeting r. */
     public InquisitorState(double push, double[][] importance, List<double[]> observations, double parentUtility,
-            double parentTop1, int stale) {
-        this(push, importance, observations, parentUtility, parentTop1, stale, Map.of(), true);
+            double parentQuality, int stale) {
+        this(push, importance, observations, parentUtility, parentQuality, stale, Map.of(), true);
     }
 }

@@ -31,7 +31,7 @@ final class ParentPolicy {
             if (best == null || f.rec.utility() > best.rec.utility()) {
                 best = f;
             }
-            boolean safe = Double.isNaN(floor) || f.rec.top1() - floor >= (Double.isFinite(f.error) ? f.error : 0);
+            boolean safe = Double.isNaN(floor) || f.rec.quality() - floor >= (Double.isFinite(f.error) ? f.error : 0);
             if (safe && (bestSafe == null || f.rec.utility() > bestSafe.rec.utility())) {
                 bestSafe = f;
             }

@@ -127,7 +127,7 @@ public final class Prober {
 
     /** The validation top-1 r asks for (NaN when r sets none). */
     double floor() {
-        return requirements.floor(prototype.validationTop1());
+        return requirements.floor(prototype.validationQuality());
     }
 
     /**
@@ -174,7 +174,7 @@ public final class Prober {
                     ms = latency(cut.spec(), trained, runs);
                 }
                 o = new Observation(top1, cost.params(), cost.macs(), ms, "validation");
-                v = requirements.check(o, prototype.validationTop1());
+                v = requirements.check(o, prototype.validationQuality());
             } catch (DivergedException e) {
                 // its weights are not numbers, so there is nothing to measure: rejected with the reason, and
                 // the probe goes on with the next seed
@@ -192,7 +192,7 @@ public final class Prober {
             if (v.met()) {
                 feasible.add(new ParentPolicy.Feasible(rec, cut, trained, margin));
             } else if (!Double.isNaN(o.quality()) && requirements.boundsCost()
-                    && requirements.accuracy().check(o, prototype.validationTop1()).met()) {
+                    && requirements.accuracy().check(o, prototype.validationQuality()).met()) {
                 accurate.add(new ParentPolicy.Feasible(rec, cut, trained, margin));
             }
         }
@@ -220,7 +220,7 @@ public final class Prober {
         if (latencyRuns > 0) {
             ms = latency(proto.spec(), proto.weights(), latencyRuns);
         }
-        return new Observation(proto.validationTop1(), c.params(), c.macs(), ms, "validation");
+        return new Observation(proto.validationQuality(), c.params(), c.macs(), ms, "validation");
     }
 
     /**

@@ -46,8 +46,8 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
         double alive = samples.isEmpty() ? 0 : (double) measured.stream()
                 .filter(r -> (maxMacs == null || r.macs() <= maxMacs) && (maxParams == null || r.params() <= maxParams))
                 .count() / samples.size();
-        double mean = measured.stream().mapToDouble(CandidateRecord::top1).average().orElse(Double.NaN);
-        double spread = spread(measured.stream().mapToDouble(CandidateRecord::top1).toArray());
+        double mean = measured.stream().mapToDouble(CandidateRecord::quality).average().orElse(Double.NaN);
+        double spread = spread(measured.stream().mapToDouble(CandidateRecord::quality).toArray());
         double pTop1 = 1;
         if (!Double.isNaN(floor)) {
             double p = Math.max(0, Math.min(1, mean / 100));

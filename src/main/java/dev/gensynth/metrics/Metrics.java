@@ -38,11 +38,16 @@ public record Metrics(String network, long params, long macs, long activationByt
     }
 
     /** A segmenter's figures on {@code split}: mIoU (the primary metric, which the scores use) and pixel accuracy. */
-    public Metrics withSegmentation(double meanIoUPercent, double pixelAccuracyPercent, String split) {
+    public Metrics withSegmentation(double meanIoUPercent, Double pixelAccuracyPercent, String split) {
         return new Metrics(network, params, macs, activationBytes, null, split,
                 Scores.informationDensity(meanIoUPercent, params / 1e6),
                 Scores.netScore(meanIoUPercent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes,
                 onnxLatencyMs, onnxLatencyThreads, meanIoUPercent, pixelAccuracyPercent, provenance);
+    }
+
+    /** The primary metric alone, named as a task names it ({@code top-1} or {@code mIoU}), in percent on {@code split}. */
+    public Metrics withQuality(String metric, double percent, String split) {
+        return metric.equals("mIoU") ? withSegmentation(percent, null, split) : withAccuracy(percent, split);
     }
 
     public Metrics withAccuracy(double top1Percent, String split) {

@@ -62,16 +62,17 @@ public final class RunReport {
         JsonNode generated = readJson(run.generatedDir().resolve("generated.json"), problems);
         String name = runDir.toAbsolutePath().normalize().getFileName().toString();
 
+        String metric = metricName(protoMetrics);
         Html h = new Html("Synthesis run " + name);
-        summary(h, run, proto, protoMetrics, progress, cycles, cands, generated);
-        h.h2("Accuracy versus MACs");
-        scatter(h, proto, protoMetrics, cands, generated);
+        summary(h, run, proto, protoMetrics, progress, cycles, cands, generated, metric);
+        h.h2("Quality versus MACs");
+        scatter(h, proto, protoMetrics, cands, generated, metric);
         h.h2("Per cycle");
-        curves(h, cycles);
+        curves(h, cycles, metric);
         h.h2("Candidates (" + cands.size() + ")");
-        candidates(h, cands);
+        candidates(h, cands, metric);
         h.h2("Generated networks");
-        generatedTable(h, protoMetrics, generated);
+        generatedTable(h, protoMetrics, generated, metric);
         Segmentations.section(h, run, problems);
         h.h2("Architectures: per-layer widths");
         widths(h, run);
@@ -85,7 +86,7 @@ public final class RunReport {
     }
 
     private static void summary(Html h, RunDir run, JsonNode proto, JsonNode protoMetrics, JsonNode progress,
-            List<RunDir.CycleSummary> cycles, List<CandidateRecord> cands, JsonNode generated) {
+            List<RunDir.CycleSummary> cycles, List<CandidateRecord> cands, JsonNode generated, String metric) {
         List<String[]> kv = new ArrayList<>();
         kv.add(new String[] {"run directory", run.dir().toAbsolutePath().normalize().toString()});
         String req = "?";
@@ -102,7 +103,7 @@ public final class RunReport {
                     + " epochs", b.wallMinutes() > 0 ? fmt(b.wallMinutes()) + " min" : "unlimited", b.patience());
             if (proto != null && cfg.requirements().maxQualityDrop() != null) {
                 req += String.format(Locale.ROOT, " (validation floor %.2f%%)",
-                        cfg.requirements().floor(proto.path("validationTop1").asDouble()));
+                        cfg.requirements().floor(protoValidation(proto)));
             }
         } catch (RuntimeException e) {
             req = "run.yaml cannot be read: " + e.getMessage();
@@ -121,10 +122,12 @@ public final class RunReport {
         }
         if (protoMetrics != null) {
             kv.add(new String[] {"prototype φ", String.format(Locale.ROOT, "%s: %s params, %s MACs, %s%% validation / "
-                    + "%s%% test top-1, NetScore %s%s", protoMetrics.path("network").asText(),
+                    + "%s%% test %s%s, NetScore %s%s", protoMetrics.path("network").asText(),
                     count(protoMetrics.path("params").asLong()), count(protoMetrics.path("macs").asLong()),
-                    proto == null ? "?" : fmt(proto.path("validationTop1").asDouble()),
-                    fmt(protoMetrics.path("top1").asDouble()), fmt(protoMetrics.path("netScore").asDouble()),
+                    proto == null ? "?" : fmt(protoValidation(proto)), fmt(quality(protoMetrics)), metric,
+                    protoMetrics.hasNonNull("pixelAccuracy") ? String.format(Locale.ROOT, " (pixel accuracy %.2f%%)",
+                            protoMetrics.path("pixelAccuracy").asDouble()) : "",
+                    fmt(protoMetrics.path("netScore").asDouble()),
                     proto != null && proto.path("trainingEpochs").asDouble() > 0
                             ? String.format(Locale.ROOT, "; trained %.2f epochs in %.0f s",
                                     proto.path("trainingEpochs").asDouble(), proto.path("trainingSeconds").asDouble())
@@ -137,8 +140,8 @@ public final class RunReport {
                 + " met r on validation"});
         if (!cycles.isEmpty()) {
             RunDir.CycleSummary last = cycles.get(cycles.size() - 1);
-            kv.add(new String[] {"best so far", String.format(Locale.ROOT, "U %.3f, %s MACs, %.2f%% validation top-1",
-                    last.bestUtility(), count(last.bestMacs()), last.bestTop1())});
+            kv.add(new String[] {"best so far", String.format(Locale.ROOT, "U %.3f, %s MACs, %.2f%% validation %s",
+                    last.bestUtility(), count(last.bestMacs()), last.bestQuality(), metric)});
         }
         if (generated != null && generated.isArray()) {
             int met = 0;
@@ -160,20 +163,20 @@ public final class RunReport {
     }
 
     private static void scatter(Html h, JsonNode proto, JsonNode protoMetrics, List<CandidateRecord> cands,
-            JsonNode generated) {
+            JsonNode generated, String metric) {
         List<double[]> ok = new ArrayList<>();
         List<double[]> bad = new ArrayList<>();
         List<Pareto.Point> all = new ArrayList<>();
         for (CandidateRecord c : cands) {
-            (c.met() ? ok : bad).add(new double[] {c.macs(), c.top1()});
-            all.add(new Pareto.Point(c.network(), c.macs(), c.top1()));
+            (c.met() ? ok : bad).add(new double[] {c.macs(), c.quality()});
+            all.add(new Pareto.Point(c.network(), c.macs(), c.quality()));
         }
         List<Charts.Points> series = new ArrayList<>();
         series.add(Charts.Points.of("candidates meeting r (validation)", ok, false, 2));
         series.add(Charts.Points.of("rejected candidates (validation)", bad, false, 5));
         if (protoMetrics != null && proto != null) {
             long macs = protoMetrics.path("macs").asLong();
-            double val = proto.path("validationTop1").asDouble();
+            double val = protoValidation(proto);
             series.add(Charts.Points.of("prototype (validation)", List.<double[]>of(new double[] {macs, val}), false,
                     0));
             all.add(new Pareto.Point("prototype", macs, val));
@@ -182,27 +185,27 @@ public final class RunReport {
         if (generated != null && generated.isArray()) {
             List<double[]> g = new ArrayList<>();
             for (JsonNode n : generated) {
-                g.add(new double[] {n.path("metrics").path("macs").asDouble(), n.path("metrics").path("top1")
-                        .asDouble(Double.NaN)});
+                g.add(new double[] {n.path("metrics").path("macs").asDouble(), quality(n.path("metrics"))});
             }
             series.add(Charts.Points.of("generated networks (test)", g, false, 1));
             if (protoMetrics != null) {
                 series.add(Charts.Points.of("prototype (test)", List.<double[]>of(new double[] {
-                    protoMetrics.path("macs").asDouble(), protoMetrics.path("top1").asDouble(Double.NaN)}), false, 3));
+                    protoMetrics.path("macs").asDouble(), quality(protoMetrics)}), false, 3));
             }
         }
-        Charts.Png png = Charts.scatter("Top-1 versus MACs", "MACs (log scale)", "top-1 %", series, true);
+        Charts.Png png = Charts.scatter(capital(metric) + " versus MACs", "MACs (log scale)", metric + " %", series,
+                true);
         if (png == null) {
             h.p("Nothing measured yet.");
         } else {
             h.img(png);
             h.note("Candidates are measured on the validation split after their short fine-tuning; generated "
                     + "networks on the test split after the generate step's fine-tuning. The front joins the "
-                    + "non-dominated points (highest top-1 for fewest MACs) of the candidates and the prototype.");
+                    + "non-dominated points (highest " + metric + " for fewest MACs) of the candidates and the prototype.");
         }
     }
 
-    private static void curves(Html h, List<RunDir.CycleSummary> cycles) {
+    private static void curves(Html h, List<RunDir.CycleSummary> cycles, String metric) {
         if (cycles.isEmpty()) {
             h.p("No finished cycle yet.");
             return;
@@ -211,8 +214,8 @@ public final class RunReport {
         List<Charts.Png> pngs = new ArrayList<>();
         pngs.add(Charts.lines("Best U (parent)", "cycle", "U", List.of(new Charts.Points("best U", x,
                 cycles.stream().map(RunDir.CycleSummary::bestUtility).toList(), true, 0))));
-        pngs.add(Charts.lines("Top-1 of the best (validation)", "cycle", "top-1 %", List.of(new Charts.Points(
-                "best top-1", x, cycles.stream().map(RunDir.CycleSummary::bestTop1).toList(), true, 2))));
+        pngs.add(Charts.lines(capital(metric) + " of the best (validation)", "cycle", metric + " %",
+                List.of(new Charts.Points("best " + metric, x, cycles.stream().map(RunDir.CycleSummary::bestQuality).toList(), true, 2))));
         pngs.add(Charts.lines("MACs of the best", "cycle", "MACs (millions)", List.of(new Charts.Points("best MACs",
                 x, cycles.stream().map(c -> c.bestMacs() / 1e6).toList(), true, 1))));
         pngs.add(Charts.lines("Feasible fraction of the candidates", "cycle", "meets r", List.of(new Charts.Points(
@@ -221,15 +224,15 @@ public final class RunReport {
         h.images(pngs.stream().filter(p -> p != null).toList());
         List<List<String>> rows = new ArrayList<>();
         for (RunDir.CycleSummary c : cycles) {
-            rows.add(List.of(String.valueOf(c.cycle()), fmt(c.bestUtility()), count(c.bestMacs()), fmt(c.bestTop1()),
+            rows.add(List.of(String.valueOf(c.cycle()), fmt(c.bestUtility()), count(c.bestMacs()), fmt(c.bestQuality()),
                     c.feasible() + "/" + c.probed(), fmt(c.push()), c.improved() ? "yes" : "no",
                     fmt(c.finetuneEpochs()), String.format(Locale.ROOT, "%.0f", c.seconds())));
         }
-        h.table(List.of("cycle", "best U", "best MACs", "best top-1 %", "feasible", "push", "@improved",
+        h.table(List.of("cycle", "best U", "best MACs", "best " + metric + " %", "feasible", "push", "@improved",
                 "fine-tune epochs", "seconds"), rows);
     }
 
-    private static void candidates(Html h, List<CandidateRecord> cands) {
+    private static void candidates(Html h, List<CandidateRecord> cands, String metric) {
         if (cands.isEmpty()) {
             h.p("No candidates yet.");
             return;
@@ -239,17 +242,17 @@ public final class RunReport {
         for (CandidateRecord c : cands) {
             rows.add(List.of(c.network(), String.valueOf(c.cycle()), String.valueOf(c.index()), String.valueOf(c.seed()),
                     c.widths().toString(), count(c.params()), count(c.macs()),
-                    c.measured() ? fmt(c.top1()) : String.join("; ", c.reasons()),
+                    c.measured() ? fmt(c.quality()) : String.join("; ", c.reasons()),
                     Double.isNaN(c.latencyMs()) ? "-" : String.format(Locale.ROOT, "%.3f", c.latencyMs()),
                     fmt(c.utility()), fmt(c.finetuneEpochs()), c.chosen() ? "parent" : "",
                     c.met() ? "meets r" : String.join("; ", c.reasons())));
             cls.add(c.chosen() ? "hl " + (c.met() ? "ok" : "bad") : c.met() ? "ok" : "bad");
         }
-        h.table(List.of("network", "cycle", "#", "seed", "@widths", "params", "MACs", "top-1 % (val)", "latency ms",
+        h.table(List.of("network", "cycle", "#", "seed", "@widths", "params", "MACs", metric + " % (val)", "latency ms",
                 "U", "epochs", "@chosen", "@verdict"), rows, cls, 12);
     }
 
-    private static void generatedTable(Html h, JsonNode protoMetrics, JsonNode generated) {
+    private static void generatedTable(Html h, JsonNode protoMetrics, JsonNode generated, String metric) {
         if (generated == null || !generated.isArray() || generated.isEmpty()) {
             h.p("No generated networks yet (gensynth generate --run DIR --seeds ...).");
             return;
@@ -269,31 +272,76 @@ public final class RunReport {
                     fmt(g.path("utility").asDouble()), met ? "meets r" : String.join("; ", reasons)));
             cls.add(met ? "ok" : "bad");
         }
-        h.table(List.of("network", "seed", "top-1 % (test)", "params", "MACs", "MACs × fewer", "info density",
-                "NetScore", "latency ms", "U", "@r"), withRatio(rows, protoMetrics), cls, 10);
-        h.note("Information density: top-1 % per million params. Latency: batch 1, median after warm-up, DJL on "
+        List<String> header = new ArrayList<>(List.of("network", "seed", metric + " % (test)", "params", "MACs",
+                "MACs × fewer", "info density", "NetScore", "latency ms", "U", "@r"));
+        boolean pixels = pixelAccuracy(protoMetrics, generated);
+        if (pixels) {
+            header.add(3, "pixel acc % (test)");
+        }
+        rows = rows.stream().map(x -> {
+            List<String> c = new ArrayList<>(x);
+            String p = c.remove(c.size() - 1);
+            if (pixels) {
+                c.add(3, p);
+            }
+            return (List<String>) c;
+        }).toList();
+        h.table(header, withRatio(rows, protoMetrics, header.indexOf("MACs × fewer")), cls, 10);
+        h.note("Information density: " + metric + " % per million params. Latency: batch 1, median after warm-up, DJL on "
                 + "this CPU.");
     }
 
-    /** A network without top-1 (its fine-tuning diverged) shows its verdict, the reason, in its place. */
+    /**
+     * A network without a quality (its fine-tuning diverged) shows its verdict, the reason, in its place. The last
+     * cell is a segmenter's pixel accuracy (or "-"), which the table moves beside its mIoU when it shows it.
+     */
     private static List<String> metricsRow(String name, String seed, JsonNode m, String u, String verdict) {
-        return List.of(name, seed, m.hasNonNull("top1") ? fmt(m.path("top1").asDouble()) : verdict,
+        double q = quality(m);
+        return List.of(name, seed, Double.isNaN(q) ? verdict : fmt(q),
                 count(m.path("params").asLong()),
                 count(m.path("macs").asLong()), String.valueOf(m.path("macs").asLong()),
                 fmt1(m.path("informationDensity").asDouble(Double.NaN)),
                 fmt(m.path("netScore").asDouble(Double.NaN)),
                 m.hasNonNull("latencyMs") ? String.format(Locale.ROOT, "%.3f", m.path("latencyMs").asDouble()) : "-",
-                u, verdict);
+                u, verdict, m.hasNonNull("pixelAccuracy") ? fmt(m.path("pixelAccuracy").asDouble()) : "-");
     }
 
-    /** Replaces the raw MACs placeholder column (index 5) with the ratio to the prototype. */
-    private static List<List<String>> withRatio(List<List<String>> rows, JsonNode protoMetrics) {
+    /** Whether any of these networks has a pixel accuracy (a segmentation run's do). */
+    private static boolean pixelAccuracy(JsonNode protoMetrics, JsonNode generated) {
+        boolean any = protoMetrics != null && protoMetrics.hasNonNull("pixelAccuracy");
+        for (JsonNode g : generated) {
+            any |= g.path("metrics").hasNonNull("pixelAccuracy");
+        }
+        return any;
+    }
+
+    /** The run's primary metric as its files name it: a segmenter's metrics carry its mIoU. */
+    private static String metricName(JsonNode protoMetrics) {
+        return protoMetrics != null && protoMetrics.hasNonNull("meanIoU") ? "mIoU" : "top-1";
+    }
+
+    private static String capital(String metric) {
+        return Character.toUpperCase(metric.charAt(0)) + metric.substring(1);
+    }
+
+    /** A metrics.json's primary metric: a segmenter's mIoU, else top-1; NaN when it has none. */
+    private static double quality(JsonNode m) {
+        return (m.hasNonNull("meanIoU") ? m.path("meanIoU") : m.path("top1")).asDouble(Double.NaN);
+    }
+
+    /** prototype.json's validation quality (named validationTop1 in runs from before the task's metric was named). */
+    private static double protoValidation(JsonNode proto) {
+        return proto.path(proto.has("validationQuality") ? "validationQuality" : "validationTop1").asDouble();
+    }
+
+    /** Replaces the raw MACs placeholder column ({@code col}) with the ratio to the prototype. */
+    private static List<List<String>> withRatio(List<List<String>> rows, JsonNode protoMetrics, int col) {
         long pm = protoMetrics == null ? 0 : protoMetrics.path("macs").asLong();
         List<List<String>> out = new ArrayList<>();
         for (List<String> r : rows) {
             List<String> c = new ArrayList<>(r);
-            long macs = Long.parseLong(c.get(5));
-            c.set(5, pm > 0 && macs > 0 ? String.format(Locale.ROOT, "%.1f", (double) pm / macs) : "-");
+            long macs = Long.parseLong(c.get(col));
+            c.set(col, pm > 0 && macs > 0 ? String.format(Locale.ROOT, "%.1f", (double) pm / macs) : "-");
             out.add(c);
         }
         return out;

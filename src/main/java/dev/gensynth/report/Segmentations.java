@@ -17,9 +17,10 @@ import java.util.List;
 /**
  * What a segmentation run's networks see: the first test images with their true masks, the prototype's and
  * up to three generated networks' predictions beside them ({@link MaskPictures}), each network run on them
- * in inference mode. A classification run has no such section.
+ * in inference mode (the benchmark's report shows its networks the same way). A classification run has no such
+ * section.
  */
-final class Segmentations {
+public final class Segmentations {
     static final int IMAGES = 4;
     static final int NETWORKS = 3;
 
@@ -28,9 +29,23 @@ final class Segmentations {
 
     /** Adds the section when the run segments; notes in {@code problems} what could not be shown. */
     static void section(Html h, RunDir run, List<String> problems) {
+        List<String> names = new ArrayList<>(List.of("prototype"));
+        List<Path> models = new ArrayList<>(List.of(run.prototypeDir()));
+        for (Path d : generated(run)) {
+            models.add(d);
+            names.add(d.getFileName().toString());
+        }
+        pictures(h, run.config(), names, models, problems);
+    }
+
+    /**
+     * Adds the section when the run whose config is {@code runYaml} segments: its first test images, their true
+     * masks and each of {@code models} (a model directory each, shown under its name) predicting them.
+     */
+    public static void pictures(Html h, Path runYaml, List<String> names, List<Path> models, List<String> problems) {
         Dataset test;
         try {
-            SynthesisConfig cfg = SynthesisConfig.load(run.config());
+            SynthesisConfig cfg = SynthesisConfig.load(runYaml);
             if (!cfg.data().task().equals("segmentation")) {
                 return;
             }
@@ -44,13 +59,6 @@ final class Segmentations {
             return;
         }
         List<String> columns = new ArrayList<>(List.of("image", "truth"));
-        List<Path> models = new ArrayList<>();
-        models.add(run.prototypeDir());
-        columns.add("prototype");
-        for (Path d : generated(run)) {
-            models.add(d);
-            columns.add(d.getFileName().toString());
-        }
         int area = truth.area();
         List<List<int[]>> masks = new ArrayList<>();
         for (int i = 0; i < test.size(); i++) {
@@ -60,10 +68,12 @@ final class Segmentations {
             }
             masks.add(new ArrayList<>(List.of(t)));
         }
-        for (Path m : models) {
+        for (int k = 0; k < models.size(); k++) {
+            Path m = models.get(k);
             if (!Files.isRegularFile(m.resolve("weights.npz"))) {
                 continue;
             }
+            columns.add(names.get(k));
             try {
                 ModelDir dir = new ModelDir(m);
                 NetworkSpec spec = dir.spec();

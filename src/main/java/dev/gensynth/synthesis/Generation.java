@@ -161,7 +161,7 @@ public final class Generation {
                 OnnxLatency.Timed ort = OnnxLatency.fastest(cut.spec(), r.weights(), Measure.WARMUP, 50);
                 m = m.withOnnxLatency(ort.ms(), ort.threads());
                 Observation o = new Observation(m.quality(), m.params(), m.macs(), m.onnxLatencyMs(), "test");
-                Verdict v = judge.check(o, proto.testTop1());
+                Verdict v = judge.check(o, proto.testQuality());
                 m = new ModelDir(dir).save(cut.spec(), r.weights(), m);
                 new TrainingRecord(cfg.data(), data.normalization(), c, r.epochs(), r.seconds(), r.imagesPerSecond())
                         .save(dir);

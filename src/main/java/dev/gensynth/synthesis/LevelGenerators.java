@@ -37,24 +37,25 @@ public final class LevelGenerators {
      * What a level's generator is: its drop, the parent it narrows (prototype or cycle-NNN), and its final
      * fine-tuning.
      */
-    public record Level(String name, double drop, String parent, long macs, double validationTop1,
+    public record Level(String name, double drop, String parent, long macs,
+            @com.fasterxml.jackson.annotation.JsonAlias("validationTop1") double validationQuality,
             double finetuneEpochs) {
     }
 
-    private record Candidate(String name, NetworkSpec spec, Weights weights, double validationTop1) {
+    private record Candidate(String name, NetworkSpec spec, Weights weights, double validationQuality) {
     }
 
     /** Computes every level's generator and promise; {@link #write} saves them. */
     static List<Made> make(RunDir run, SynthesisConfig cfg, Prototype proto, Inquisitor inq, ProbeListener listener,
             Consumer<String> log) {
         List<Candidate> parents = new ArrayList<>();
-        parents.add(new Candidate("prototype", proto.spec(), proto.weights(), proto.validationTop1()));
+        parents.add(new Candidate("prototype", proto.spec(), proto.weights(), proto.validationQuality()));
         for (RunDir.CycleSummary s : run.cycles()) {
             Path d = run.parentDir(s.cycle());
             if (s.improved() && Files.isDirectory(d)) {
                 ModelDir m = new ModelDir(d);
                 NetworkSpec spec = m.spec();
-                parents.add(new Candidate(d.getFileName().toString(), spec, m.weights(spec), s.bestTop1()));
+                parents.add(new Candidate(d.getFileName().toString(), spec, m.weights(spec), s.bestQuality()));
             }
         }
         Requirements r = cfg.requirements();
@@ -76,8 +77,8 @@ public final class LevelGenerators {
             for (int i = 0; i < parents.size(); i++) {
                 Candidate c = parents.get(i);
                 Cost cost = Cost.of(c.spec());
-                Observation o = new Observation(c.validationTop1(), cost.params(), cost.macs(), ms[i], "validation");
-                if (level.check(o, proto.validationTop1()).met() && u.score(o) > bestU) {
+                Observation o = new Observation(c.validationQuality(), cost.params(), cost.macs(), ms[i], "validation");
+                if (level.check(o, proto.validationQuality()).met() && u.score(o) > bestU) {
                     bestU = u.score(o);
                     best = c;
                 }
@@ -93,9 +94,9 @@ public final class LevelGenerators {
             TrainConfig recipe = cfg.generateFinetune().withEpochs(epochs);
             Inquisitor.Final f = inq.levelGenerator(best.spec(), best.weights(), level, recipe,
                     cfg.search().promiseSamples(), listener);
-            Level lv = new Level(name, drop, best.name(), macs, best.validationTop1(), epochs);
+            Level lv = new Level(name, drop, best.name(), macs, best.validationQuality(), epochs);
             log.accept(String.format("level %s (top-1 >= prototype - %.1f): from %s (%,d MACs, %.2f%% validation),"
-                    + " final fine-tuning %.2f epochs%s", name, drop, best.name(), macs, best.validationTop1(), epochs,
+                    + " final fine-tuning %.2f epochs%s", name, drop, best.name(), macs, best.validationQuality(), epochs,
                     f.promise() == null ? "" : "; " + f.promise().describe()));
             out.add(new Made(lv, f));
         }

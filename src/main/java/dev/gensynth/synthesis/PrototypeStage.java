@@ -58,9 +58,9 @@ final class PrototypeStage {
         if (Files.isRegularFile(info)) {
             ModelDir m = new ModelDir(dir);
             try {
-                Prototype p = JSON.readValue(info.toFile(), Prototype.class);
+                Prototype p = Prototype.read(info);
                 NetworkSpec s = m.spec();
-                return new Prototype(s, m.weights(s), p.validationTop1(), p.testTop1(), p.trainingEpochs(),
+                return new Prototype(s, m.weights(s), p.validationQuality(), p.testQuality(), p.trainingEpochs(),
                         p.trainingSeconds());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

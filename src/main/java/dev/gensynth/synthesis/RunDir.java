@@ -76,7 +76,8 @@ public record RunDir(Path dir) {
     }
 
     /** One finished cycle. */
-    public record CycleSummary(int cycle, double bestUtility, long bestMacs, double bestTop1, int feasible,
+    public record CycleSummary(int cycle, double bestUtility, long bestMacs,
+            @com.fasterxml.jackson.annotation.JsonAlias("bestTop1") double bestQuality, int feasible,
             int probed, double push, boolean improved, double finetuneEpochs, double seconds,
             List<CandidateRecord> candidates) {
     }
@@ -296,7 +297,7 @@ public record RunDir(Path dir) {
                 sb.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%s,\"%s\",\"%s\",%d,%d,%s,%s,%s,%s,\"%s\",%s,%.3f,%.1f,%s%n",
                         r.cycle(), r.index(), r.seed(), r.network(), r.widths(), String.join(" ", r.changed()),
                         r.params(), r.macs(),
-                        csvNumber(r.top1(), "%.2f"), csvNumber(r.latencyMs(), "%.3f"),
+                        csvNumber(r.quality(), "%.2f"), csvNumber(r.latencyMs(), "%.3f"),
                         csvNumber(r.predictedLatencyMs(), "%.3f"), r.met(),
                         String.join("; ", r.reasons()).replace("\"", "'"), csvNumber(r.utility(), "%.4f"),
                         r.finetuneEpochs(), r.seconds(), r.chosen()));

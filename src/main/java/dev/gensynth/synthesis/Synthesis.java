@@ -47,6 +47,9 @@ public final class Synthesis {
     private final RunDir run;
     private final SynthesisListener listener;
 
+    /** The task's primary metric, which parents' metrics are recorded in: known once the data is loaded. */
+    private String metric;
+
     private Synthesis(SynthesisConfig cfg, RunDir run, SynthesisListener listener) {
         this.cfg = cfg;
         this.run = run;
@@ -80,7 +83,7 @@ public final class Synthesis {
     }
 
     /** The prototype's quality (its task's primary metric) on {@code images}. */
-    private static double top1(Prototype p, dev.gensynth.data.Dataset images) {
+    private static double quality(Prototype p, dev.gensynth.data.Dataset images) {
         try (Network net = Network.create(p.spec(), p.weights())) {
             return dev.gensynth.task.Task.qualityOf(net, images);
         }
@@ -98,7 +101,7 @@ public final class Synthesis {
         RunDir.Progress previous = run.progress().orElse(null);
         double previousSeconds = previous == null ? 0 : previous.seconds();
         DataSource.Data data = cfg.data().load(cfg.folderShape());
-        String metric = dev.gensynth.task.Task.of(data.test()).metric();
+        metric = dev.gensynth.task.Task.of(data.test()).metric();
         listener.onMetric(metric);
         NetworkSpec protoSpec = PrototypeStage.spec(cfg, data.sampleShape(), data.classes());
         Preflight.check(cfg, protoSpec);
@@ -106,7 +109,7 @@ public final class Synthesis {
                 listener.prototypeTraining(protoSpec.name()));
         Cost protoCost = Cost.of(protoSpec);
         listener.onMessage(String.format("prototype %s: %.2f%% validation / %.2f%% test %s, %,d params, %,d MACs"
-                + "%s", protoSpec.name(), proto.validationTop1(), proto.testTop1(), metric, protoCost.params(),
+                + "%s", protoSpec.name(), proto.validationQuality(), proto.testQuality(), metric, protoCost.params(),
                 protoCost.macs(), proto.trainingEpochs() > 0 ? String.format(", trained %.1f epochs in %.0f s",
                         proto.trainingEpochs(), proto.trainingSeconds()) : ""));
         // the promise is stated on validation images the search never selects parents on; the search judges on
@@ -118,11 +121,11 @@ public final class Synthesis {
         if (held > 0) {
             Split s = Split.of(data.validation(), held, cfg.seed() ^ 0x9e3779b9L);
             searchVal = s.train();
-            yard = proto.withValidationTop1(top1(proto, searchVal));
-            holdout = new Prober.Holdout(s.validation(), proto.withValidationTop1(top1(proto, s.validation())));
+            yard = proto.withValidationQuality(quality(proto, searchVal));
+            holdout = new Prober.Holdout(s.validation(), proto.withValidationQuality(quality(proto, s.validation())));
             listener.onMessage(String.format("promise: %d of %d validation images held out from the search (prototype"
                     + " %.2f%% on them; %.2f%% on the %d the search judges on)", s.validation().size(),
-                    data.validation().size(), holdout.prototype().validationTop1(), yard.validationTop1(),
+                    data.validation().size(), holdout.prototype().validationQuality(), yard.validationQuality(),
                     searchVal.size()));
         }
         var stimuli = searchVal.head(cfg.search().stimuli());
@@ -145,11 +148,11 @@ public final class Synthesis {
             epochsUsed = previous.finetuneEpochs();
             // best/ and parents/ follow the commit, so a crash may have left them one checkpoint behind
             if (iState.parentMeetsR()) {
-                saveBest(gState, iState.parentTop1());
+                saveBest(gState, iState.parentQuality());
             }
             List<RunDir.CycleSummary> committed = run.cycles();
             if (!committed.isEmpty() && committed.get(committed.size() - 1).improved() && !Files.isDirectory(run.parentDir(cycle))) {
-                keepParent(cycle, gState, iState.parentTop1());
+                keepParent(cycle, gState, iState.parentQuality());
             }
             listener.onMessage("resuming after cycle " + cycle);
         } else {
@@ -158,12 +161,12 @@ public final class Synthesis {
             Observation po = Prober.observeParent(yard, Prober.latencyRuns(cfg.search().latencyRuns(),
                     cfg.requirements(), cfg.utility()));
             iState = new InquisitorState(cfg.search().initialPush(), observed[0].importance(), List.of(),
-                    cfg.utility().score(po), yard.validationTop1(), 0, observed[0].unitLoss(),
-                    cfg.requirements().check(po, yard.validationTop1()).met());
+                    cfg.utility().score(po), yard.validationQuality(), 0, observed[0].unitLoss(),
+                    cfg.requirements().check(po, yard.validationQuality()).met());
             cycle = 0;
             epochsUsed = 0;
             run.checkpoint(gState, iState, null, new RunDir.Progress(0, 0, 0, null, false, provenance()));
-            saveBest(gState, yard.validationTop1());
+            saveBest(gState, yard.validationQuality());
         }
         double totalBudget = cfg.budget().totalFinetuneEpochs() != null ? cfg.budget().totalFinetuneEpochs()
                 : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
@@ -207,15 +210,15 @@ public final class Synthesis {
             }
             int feasible = (int) recs.stream().filter(CandidateRecord::met).count();
             RunDir.CycleSummary summary = new RunDir.CycleSummary(cycle, inq.state().parentUtility(),
-                    Cost.of(gState.parent()).macs(), inq.state().parentTop1(), feasible, recs.size(),
+                    Cost.of(gState.parent()).macs(), inq.state().parentQuality(), feasible, recs.size(),
                     inq.state().push(), improved, epochs, (System.nanoTime() - t0) / 1e9, recs);
             run.checkpoint(gState, inq.state(), summary, new RunDir.Progress(cycle, epochsUsed,
                     previousSeconds + (System.nanoTime() - started) / 1e9, null, false, provenance()));
             if (improved) {
                 if (inq.state().parentMeetsR()) { // best/ holds the best network that meets r
-                    saveBest(gState, probe.best().top1());
+                    saveBest(gState, probe.best().quality());
                 }
-                keepParent(cycle, gState, probe.best().top1());
+                keepParent(cycle, gState, probe.best().quality());
             }
             listener.onCycleEnd(summary);
             if (latencyModel != null) {
@@ -233,7 +236,7 @@ public final class Synthesis {
             @Override
             public void onCandidate(CandidateRecord r) {
                 listener.onMessage(String.format("  generator sample %d: %s, %,d MACs%s, %s", r.index() + 1,
-                        r.measured() ? String.format("top-1 %.2f%%", r.top1()) : "not measured", r.macs(),
+                        r.measured() ? String.format("%s %.2f%%", metric, r.quality()) : "not measured", r.macs(),
                         Double.isNaN(r.latencyMs()) ? "" : String.format(", %.3f ms", r.latencyMs()),
                         r.met() ? "meets r" : "misses r: " + String.join("; ", r.reasons())));
             }
@@ -324,18 +327,18 @@ public final class Synthesis {
     }
 
     /** Every parent the run adopts stays available (parents/cycle-NNN), e.g. for picking one per requirement level. */
-    private void keepParent(int cycle, GeneratorState g, double validationTop1) {
-        saveModel(run.parentDir(cycle), g, validationTop1);
+    private void keepParent(int cycle, GeneratorState g, double validationQuality) {
+        saveModel(run.parentDir(cycle), g, validationQuality);
     }
 
-    private void saveBest(GeneratorState g, double validationTop1) {
-        saveModel(run.bestDir(), g, validationTop1);
+    private void saveBest(GeneratorState g, double validationQuality) {
+        saveModel(run.bestDir(), g, validationQuality);
     }
 
-    /** The parent of {@code g} as a model directory, with its validation top-1 (a parent that fails r too). */
-    private static void saveModel(Path dir, GeneratorState g, double validationTop1) {
+    /** The parent of {@code g} as a model directory, with its validation quality (a parent that fails r too). */
+    private void saveModel(Path dir, GeneratorState g, double validationQuality) {
         try (Network net = Network.create(g.parent(), g.parentWeights())) {
-            var m = Measure.of(net, null, null, 0).withAccuracy(validationTop1, "validation");
+            var m = Measure.of(net, null, null, 0).withQuality(metric, validationQuality, "validation");
             AtomicFiles.replaceDirectory(dir, d -> new ModelDir(d).save(g.parent(), g.parentWeights(), m));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -17,7 +17,7 @@ public interface TrainListener {
     }
 
     /** After each full pass and at the end: the task's metric on validation, NaN without validation data. */
-    default void onEpoch(int epoch, double trainLoss, double validationTop1) {
+    default void onEpoch(int epoch, double trainLoss, double validationQuality) {
     }
 
     default void onEnd() {

@@ -9,9 +9,10 @@ import java.util.List;
  * the task's metric (top-1 of a classifier, mIoU of a segmenter), the training ones the share of
  * the batches' samples (or labelled pixels) predicted right, in percent.
  */
-public record TrainResult(Weights weights, double bestValidationTop1, int bestEpoch, List<EpochStats> epochs,
+public record TrainResult(Weights weights, double bestValidationQuality, int bestEpoch, List<EpochStats> epochs,
         double epochsRun, double imagesPerSecond, double seconds) {
 
-    public record EpochStats(int epoch, double trainLoss, double trainTop1, double validationTop1) {
+    public record EpochStats(int epoch, double trainLoss, double trainTop1,
+            @com.fasterxml.jackson.annotation.JsonAlias("validationTop1") double validationQuality) {
     }
 }

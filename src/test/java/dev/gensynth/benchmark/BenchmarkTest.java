@@ -74,11 +74,11 @@ class BenchmarkTest {
                 org.assertj.core.api.Assertions.within(2 * 32.0 / 120));
         BenchmarkConfig bc = BenchmarkConfig.load(cfg);
         assertThat(r.rows()).allSatisfy(x -> {
-            assertThat(x.top1()).isBetween(0.0, 100.0);
+            assertThat(x.quality()).isBetween(0.0, 100.0);
             assertThat(x.latencyMs()).isNotNull();
             // judged on the test split at its own level (the loosest when it has none), like the tables say
             double drop = x.level().equals("-") ? bc.loosestLevel() : bc.levels().get(x.level().charAt(0) - 'A');
-            boolean meets = x.top1() >= r.prototypeTestTop1() - drop;
+            boolean meets = x.quality() >= r.prototypeTestQuality() - drop;
             assertThat(x.met()).as(x.network()).isEqualTo(meets);
             assertThat(x.reasons()).as(x.network()).hasSize(meets ? 0 : 1);
         });
@@ -104,7 +104,7 @@ class BenchmarkTest {
         String md = Files.readString(out.resolve("results.md"));
         assertThat(md).contains("FermiNet-A").contains("| plain |").contains("hypervolume");
         // the noise that decides ties: the prototype and the first width-scaled network over 3 seeds
-        assertThat(r.noise()).hasSize(2).allSatisfy(n -> assertThat(n.top1()).hasSize(3));
+        assertThat(r.noise()).hasSize(2).allSatisfy(n -> assertThat(n.quality()).hasSize(3));
         assertThat(r.noise().get(0).network()).isEqualTo("prototype");
         assertThat(out.resolve("noise")).isDirectory();
         // every alternative network beside the FermiNet nearest in MACs and the one nearest in latency
@@ -142,10 +142,10 @@ class BenchmarkTest {
         Path out2 = tmp.resolve("out2");
         Results again = new Benchmark(BenchmarkConfig.load(cfg), out2, m -> { }, n -> dev.gensynth.train.TrainListener.SILENT,
                 dev.gensynth.synthesis.SynthesisListener.SILENT).carriedIn(store).run();
-        assertThat(again.rows()).extracting(Row::network, Row::top1, Row::macs)
+        assertThat(again.rows()).extracting(Row::network, Row::quality, Row::macs)
                 .containsExactlyElementsOf(r.rows().stream().map(x -> org.assertj.core.groups.Tuple.tuple(x.network(),
-                        x.top1(), x.macs())).toList());
-        assertThat(again.prototypeTestTop1()).isEqualTo(r.prototypeTestTop1());
+                        x.quality(), x.macs())).toList());
+        assertThat(again.prototypeTestQuality()).isEqualTo(r.prototypeTestQuality());
         try (var files = Files.walk(out2)) {
             assertThat(files.filter(f -> f.getFileName().toString().equals("weights.npz"))
                     .map(f -> out2.relativize(f).getName(0).toString()).distinct()).containsOnly("run", "parents");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CarryTest {
 
     private static Row row(String name) {
-        return new Row(name, "width", "A", "x", 90, 91, 1000, 5000, 1, 1, null, 0.1, true, List.of(), 2, 3,
+        return new Row(name, "width", "A", "x", 90, 91, null, 1000, 5000, 1, 1, null, 0.1, true, List.of(), 2, 3,
                 "width/A/model", null);
     }
 
@@ -55,5 +55,20 @@ class CarryTest {
         assertThatThrownBy(() -> carry.checkRun(other)).isInstanceOf(UserError.class)
                 .hasMessageContaining("differs from the one the carried benchmark steps")
                 .hasMessageContaining("cd34").hasMessageContaining("ab12").hasMessageContaining("move");
+    }
+
+    @Test
+    void rowsCarriedFromBeforeTheTasksMetricWasNamedStillLoad(@TempDir Path tmp) throws Exception {
+        Path step = tmp.resolve("references/mobilenet_v1");
+        Files.createDirectories(step);
+        Files.writeString(step.resolve("row.json"), "{\"network\":\"mobilenet_v1\",\"method\":\"reference\",\"level\":\"-\","
+                + "\"source\":\"zoo\",\"top1\":93.24,\"top1Validation\":93.7,\"params\":205066,\"macs\":15530000,"
+                + "\"informationDensity\":454.7,\"netScore\":80.1,\"met\":true,\"reasons\":[],\"trainEpochs\":10,"
+                + "\"seconds\":1320}");
+        Row r = Rows.read(step);
+        assertThat(r.quality()).isEqualTo(93.24);
+        assertThat(r.validationQuality()).isEqualTo(93.7);
+        assertThat(r.pixelAccuracy()).isNull();
+        assertThat(r.measured()).isTrue();
     }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResultsTest {
-    private static Row row(String name, String method, double top1, long macs, Double ms) {
-        return new Row(name, method, "-", "x", top1, top1, 1000, macs, 1, 1, null, ms, true, List.of(), 1, 1, null, null);
+    private static Row row(String name, String method, double quality, long macs, Double ms) {
+        return new Row(name, method, "-", "x", quality, quality, null, 1000, macs, 1, 1, null, ms, true, List.of(), 1, 1, null, null);
     }
 
     @Test

@@ -82,7 +82,7 @@ class SegmentationCliTest {
         CliErrorsTest.Result r = CliErrorsTest.run("synthesize", "--config", cfg.toString(), "--out", run.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode proto = new ObjectMapper().readTree(run.resolve("prototype/prototype.json").toFile());
-        assertThat(proto.path("validationTop1").asDouble()).isBetween(0.0, 100.0);
+        assertThat(proto.path("validationQuality").asDouble()).isBetween(0.0, 100.0);
         CliErrorsTest.Result g = CliErrorsTest.run("generate", "--run", run.toString(), "--seeds", "1..2", "--out",
                 tmp.resolve("gen").toString());
         assertThat(g.code()).as(g.err()).isZero();

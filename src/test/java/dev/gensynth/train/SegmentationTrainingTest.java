@@ -80,7 +80,7 @@ class SegmentationTrainingTest {
             assertThat(after.meanIoU()).isGreaterThan(80).isGreaterThan(before + 30);
             assertThat(after.pixelAccuracy()).isGreaterThan(90);
             assertThat(after.labelled()).isEqualTo(128 * 63); // one ignored pixel per image
-            assertThat(r.bestValidationTop1()).isEqualTo(after.meanIoU());
+            assertThat(r.bestValidationQuality()).isEqualTo(after.meanIoU());
             assertThat(r.epochs().get(5).trainTop1()).isGreaterThan(80); // per-pixel accuracy of the batches
         }
     }

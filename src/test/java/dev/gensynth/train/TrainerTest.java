@@ -62,7 +62,7 @@ class TrainerTest {
             TrainResult r = Trainer.train(net, train, val, cfg, TrainListener.SILENT);
             double after = Accuracy.top1(net, val, 64);
             assertThat(after).isGreaterThan(80).isGreaterThan(before + 30);
-            assertThat(r.bestValidationTop1()).isEqualTo(after);
+            assertThat(r.bestValidationQuality()).isEqualTo(after);
             assertThat(r.epochs()).hasSize(6);
             assertThat(r.weights()).isEqualTo(net.weights());
         }
@@ -80,14 +80,14 @@ class TrainerTest {
         TrainResult onLarge;
         try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
             onLarge = Trainer.train(net, train, large, cfg, TrainListener.SILENT);
-            double best = onLarge.epochs().stream().mapToDouble(TrainResult.EpochStats::validationTop1).max().orElseThrow();
-            assertThat(onLarge.bestValidationTop1()).isEqualTo(best);
+            double best = onLarge.epochs().stream().mapToDouble(TrainResult.EpochStats::validationQuality).max().orElseThrow();
+            assertThat(onLarge.bestValidationQuality()).isEqualTo(best);
             assertThat(onLarge.bestEpoch()).isLessThan(8); // this recipe's best epoch is not its last
         }
         try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
             TrainResult r = Trainer.train(net, train, small, cfg, TrainListener.SILENT);
             assertThat(r.bestEpoch()).isEqualTo(8);
-            assertThat(r.bestValidationTop1()).isEqualTo(r.epochs().get(7).validationTop1());
+            assertThat(r.bestValidationQuality()).isEqualTo(r.epochs().get(7).validationQuality());
             assertThat(r.weights()).isEqualTo(net.weights());
         }
     }
