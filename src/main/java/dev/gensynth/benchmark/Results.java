@@ -296,7 +296,7 @@ public record Results(String name, String dataset, String metric, String recipe,
                 + "accuracy term. Latency: batch 1, median after warm-up; DJL "
                 + "(PyTorch engine) and ONNX Runtime on the CPU above. r: the level's floor on the test split"
                 + " (prototype test " + metric + " minus the drop) and the run's other requirements; networks without"
-                + " a level are judged at the loosest level. " + capital(metric) + " on the test split.\n\n");
+                + " a level are judged at the loosest level. Quality (" + metric + ") on the test split.\n\n");
         sb.append("### FermiNets against the references\n\n| FermiNet | reference | info density × | MACs × fewer | "
                 + "NetScore + | " + metric + " ± points |" + (seg ? " on pixel acc: info density × | NetScore + "
                 + "| pixel acc ± points |" : "") + "\n|---|---|---:|---:|---:|---:|" + (seg ? "---:|---:|---:|" : "")
@@ -377,10 +377,6 @@ public record Results(String name, String dataset, String metric, String recipe,
             return "-";
         }
         return left.isEmpty() ? "yes" : "no: not " + String.join(", ", left);
-    }
-
-    static String capital(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     String levelsText() {

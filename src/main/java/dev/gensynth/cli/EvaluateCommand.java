@@ -50,7 +50,7 @@ final class EvaluateCommand implements Callable<Integer> {
         DataSource source = rec != null ? rec.data() : new DataSource("fashion-mnist", null, 0.1, 42);
         if (dataset != null || dataDir != null) {
             source = new DataSource(dataset != null ? dataset : source.kind(), dataDir != null ? dataDir : source.dir(),
-                    source.validationFraction(), source.seed());
+                    source.validationFraction(), source.seed(), source.canvases());
         }
         Dataset test = source.load(spec.input(), rec == null ? null : rec.normalization()).test();
         if (!test.sampleShape().equals(spec.input())) {

@@ -24,7 +24,9 @@ import java.util.Map;
  *
  * @param file the model file's name (the card sits beside it)
  * @param inputs graph inputs; the batch dimension is the string {@code "N"}
- * @param top1 top-1 accuracy in percent, when the network was evaluated
+ * @param top1 a classifier's top-1 accuracy in percent, when the network was evaluated
+ * @param meanIoU a segmenter's mIoU in percent (its primary metric), when evaluated
+ * @param pixelAccuracy a segmenter's pixel accuracy in percent, beside its mIoU
  * @param verification the ONNX Runtime vs DJL comparison, when one was run
  * @param latency ONNX Runtime batch-1 latency, when measured
  * @param provenance how the export was made (null in cards written before it was recorded)
@@ -32,7 +34,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelCard(String file, String format, long bytes, int opset, int irVersion, String producer,
         String network, List<TensorInfo> inputs, List<TensorInfo> outputs, long params, long macs, Double top1,
-        String evaluatedOn, Double netScore, Double informationDensity, Verification verification,
+        Double meanIoU, Double pixelAccuracy, String evaluatedOn, Double netScore, Double informationDensity, Verification verification,
         Latency latency, Provenance provenance) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -75,7 +77,8 @@ public record ModelCard(String file, String format, long bytes, int opset, int i
         }
         return new ModelCard(onnxFile.getFileName().toString(), "onnx", bytes, OnnxExporter.OPSET,
                 OnnxExporter.IR_VERSION, OnnxExporter.PRODUCER, spec.name(), List.of(info(Layer.INPUT, spec.input())),
-                outs, m.params(), m.macs(), m.top1(), m.evaluatedOn(), m.netScore(), m.informationDensity(),
+                outs, m.params(), m.macs(), m.top1(), m.meanIoU(),
+                m.pixelAccuracy(), m.evaluatedOn(), m.netScore(), m.informationDensity(),
                 verification == null ? null : Verification.of(verification), latency, Provenance.current());
     }
 

@@ -193,7 +193,7 @@ public final class RunReport {
                     protoMetrics.path("macs").asDouble(), quality(protoMetrics)}), false, 3));
             }
         }
-        Charts.Png png = Charts.scatter(capital(metric) + " versus MACs", "MACs (log scale)", metric + " %", series,
+        Charts.Png png = Charts.scatter(metric + " versus MACs", "MACs (log scale)", metric + " %", series,
                 true);
         if (png == null) {
             h.p("Nothing measured yet.");
@@ -214,7 +214,7 @@ public final class RunReport {
         List<Charts.Png> pngs = new ArrayList<>();
         pngs.add(Charts.lines("Best U (parent)", "cycle", "U", List.of(new Charts.Points("best U", x,
                 cycles.stream().map(RunDir.CycleSummary::bestUtility).toList(), true, 0))));
-        pngs.add(Charts.lines(capital(metric) + " of the best (validation)", "cycle", metric + " %",
+        pngs.add(Charts.lines("Best " + metric + " (validation)", "cycle", metric + " %",
                 List.of(new Charts.Points("best " + metric, x, cycles.stream().map(RunDir.CycleSummary::bestQuality).toList(), true, 2))));
         pngs.add(Charts.lines("MACs of the best", "cycle", "MACs (millions)", List.of(new Charts.Points("best MACs",
                 x, cycles.stream().map(c -> c.bestMacs() / 1e6).toList(), true, 1))));
@@ -286,7 +286,7 @@ public final class RunReport {
             }
             return (List<String>) c;
         }).toList();
-        h.table(header, withRatio(rows, protoMetrics, header.indexOf("MACs × fewer")), cls, 10);
+        h.table(header, withRatio(rows, protoMetrics, header.indexOf("MACs × fewer")), cls, header.indexOf("@r"));
         h.note("Information density: " + metric + " % per million params. Latency: batch 1, median after warm-up, DJL on "
                 + "this CPU.");
     }
@@ -318,10 +318,6 @@ public final class RunReport {
     /** The run's primary metric as its files name it: a segmenter's metrics carry its mIoU. */
     private static String metricName(JsonNode protoMetrics) {
         return protoMetrics != null && protoMetrics.hasNonNull("meanIoU") ? "mIoU" : "top-1";
-    }
-
-    private static String capital(String metric) {
-        return Character.toUpperCase(metric.charAt(0)) + metric.substring(1);
     }
 
     /** A metrics.json's primary metric: a segmenter's mIoU, else top-1; NaN when it has none. */

@@ -95,7 +95,7 @@ public final class LevelGenerators {
             Inquisitor.Final f = inq.levelGenerator(best.spec(), best.weights(), level, recipe,
                     cfg.search().promiseSamples(), listener);
             Level lv = new Level(name, drop, best.name(), macs, best.validationQuality(), epochs);
-            log.accept(String.format("level %s (top-1 >= prototype - %.1f): from %s (%,d MACs, %.2f%% validation),"
+            log.accept(String.format("level %s (quality >= prototype - %.1f): from %s (%,d MACs, %.2f%% validation),"
                     + " final fine-tuning %.2f epochs%s", name, drop, best.name(), macs, best.validationQuality(), epochs,
                     f.promise() == null ? "" : "; " + f.promise().describe()));
             out.add(new Made(lv, f));

@@ -59,8 +59,9 @@ public record RunDir(Path dir) {
      */
     /**
      * @param finetuneEpochs the candidates' fine-tuning, cycle by cycle (what the search budget counts)
-     * @param sampledEpochs the fine-tuning of the networks the final and level generators were judged by
-     *     (their promises), once the run is done (null in runs from before it was kept: none)
+     * @param sampledEpochs the fine-tuning of the networks the run judged by rather than searched with: the
+     *     yardstick's copies of the prototype on a small validation split, and the networks the final and level
+     *     generators' promises were measured on; set once the run is done (null in runs from before it was kept)
      */
     public record Progress(int cycles, double finetuneEpochs, double seconds, String stopReason, boolean done,
             Provenance provenance, Double sampledEpochs) {

@@ -2,6 +2,7 @@ package dev.gensynth.synthesis;
 
 import dev.gensynth.UserError;
 import dev.gensynth.data.DataSource;
+import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Split;
 import dev.gensynth.djl.Network;
 import dev.gensynth.generator.ChannelGroups;
@@ -27,6 +28,7 @@ import dev.gensynth.requirements.Observation;
 import dev.gensynth.seed.Seed;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;
+import dev.gensynth.train.Distillation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -128,8 +130,26 @@ public final class Synthesis {
                     data.validation().size(), holdout.prototype().validationQuality(), yard.validationQuality(),
                     searchVal.size()));
         }
-        var stimuli = searchVal.head(cfg.search().stimuli());
         Seed seed = new Seed(cfg.seed());
+        Distillation teacher = cfg.teacher(proto.spec(), proto.weights(), data.train());
+        // measured once, when the run starts (a run resumed from before it was kept goes on without one)
+        Yardstick.Measured ys = Yardstick.read(run.dir());
+        if (ys == null && previous == null && Yardstick.applies(data.validation().size())) {
+            List<Dataset> splits = holdout == null ? List.of(searchVal) : List.of(searchVal, holdout.images());
+            ys = Yardstick.measure(proto, data.train(), splits, cfg.finetune(), teacher, seed);
+            Yardstick.write(run.dir(), ys);
+            listener.onMessage(String.format("yardstick: on %d validation images the prototype's %s is %.2f%% as "
+                    + "trained and %.2f%% averaged with %d copies fine-tuned as candidates are (%.2f epochs); the floor "
+                    + "is measured from the average", searchVal.size(), metric, yard.validationQuality(),
+                    ys.quality()[0], Yardstick.COPIES, ys.epochs()));
+        }
+        if (ys != null) {
+            yard = proto.withValidationQuality(ys.quality()[0]);
+            if (holdout != null) {
+                holdout = new Prober.Holdout(holdout.images(), proto.withValidationQuality(ys.quality()[1]));
+            }
+        }
+        var stimuli = searchVal.head(cfg.search().stimuli());
         // the aim is fixed when a run starts: a resumed run aims at latency exactly when it kept a latency model,
         // whatever its config says now (its observations of accuracy against cost are in that unit)
         boolean aimLatency = previous != null ? Files.isRegularFile(run.dir().resolve(LATENCY_MODEL))
@@ -171,7 +191,7 @@ public final class Synthesis {
         double totalBudget = cfg.budget().totalFinetuneEpochs() != null ? cfg.budget().totalFinetuneEpochs()
                 : 3 * Math.max(proto.trainingEpochs(), cfg.prototypeTraining().epochs());
         Prober prober = new Prober(cfg.requirements(), cfg.utility(), yard, data.train(), searchVal,
-                cfg.finetune(), cfg.teacher(proto.spec(), proto.weights(), data.train()), cfg.budget().candidates(),
+                cfg.finetune(), teacher, cfg.budget().candidates(),
                 cfg.search().latencyRuns(), seed);
         if (holdout != null) {
             prober = prober.withHoldout(holdout);
@@ -226,7 +246,7 @@ public final class Synthesis {
             }
         }
         Generator last = new Generator(gState, cfg.search().widths());
-        double sampled = 0;
+        double sampled = ys == null ? 0 : ys.epochs(); // the yardstick's copies: fine-tuning spent judging, not searching
         ProbeListener samples = new ProbeListener() {
             @Override
             public dev.gensynth.train.TrainListener training(int c, int index, String network) {

@@ -35,8 +35,9 @@ final class FakeRun {
                 """);
         NetworkSpec proto = Zoo.get("resnet", IN, 10, 0.5);
         model(run.resolve("prototype"), proto, 90.0);
+        // named as runs from before the task's metric was named wrote it: the report reads both
         Files.writeString(run.resolve("prototype/prototype.json"),
-                "{\"validationQuality\":90.5,\"testQuality\":90.0,\"trainingEpochs\":1.0,\"trainingSeconds\":12.0}");
+                "{\"validationTop1\":90.5,\"testTop1\":90.0,\"trainingEpochs\":1.0,\"trainingSeconds\":12.0}");
         model(run.resolve("best"), Zoo.get("resnet", IN, 10, 0.375).withName("resnet_x0.5-s7"), 89.9);
         List<String> names = new ArrayList<>();
         Files.createDirectories(run.resolve("cycles"));

@@ -62,6 +62,7 @@ public class RunReportTest {
             assertThat(html).contains(n);
         }
         assertThat(html).contains("meets r").contains("&lt;x&gt;").contains("seed-100").contains("prototype");
+        assertThat(html).contains("90.50% validation / 90.00% test top-1");
     }
 
     @Test
