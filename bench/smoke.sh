@@ -64,7 +64,7 @@ smoke kill_drill.sh --smoke
 smoke step_profile.sh --smoke
 smoke train_throughput.sh --smoke
 smoke width_multiple.sh --smoke
-smoke small_data.sh --smoke
+smoke small_data.sh --smoke --seeds "1 2"
 smoke separable_init.sh --smoke
 # Scripts that a smoke run above runs itself: bench/torch_train.py, the Python side of train_throughput.sh.
 RUN_INSIDE=(torch_train.py)
