@@ -168,9 +168,12 @@ public final class Benchmark {
         ModelDir pm = new ModelDir(runDir.resolve("prototype"));
         // the reference point of the latency fronts: the prototype, timed as every row is
         OnnxLatency.Timed protoMs = step.onnxLatency(pm.spec(), pm.weights(pm.spec()));
+        NetworkSpec least = dev.gensynth.zoo.Zoo.trivial(data.sampleShape(), data.classes(), sc.data().task());
+        OnnxLatency.Timed floorMs = step.onnxLatency(least, Weights.initial(least, sc.seed()));
         Results r = Results.of(cfg, sc, dev.gensynth.task.Task.of(data.test()).metric(), protoMetrics,
                 proto.validationQuality(),
-                proto.testQuality(), runDir, rows, budget, noise, protoMs == null ? null : protoMs.ms());
+                proto.testQuality(), runDir, rows, budget, noise, protoMs == null ? null : protoMs.ms(),
+                floorMs == null ? null : floorMs.ms());
         r.write(dir);
         BenchmarkReport.write(r, dir.resolve("report.html"));
         log.accept("benchmark results in " + dir + " (results.md, results.csv, results.json, report.html)");

@@ -82,6 +82,22 @@ public final class BenchmarkReport {
             h.table(List.of("method", "hypervolume (" + q + " %, log10 ms)", "@FermiNet front dominates it"), lhv);
         }
 
+        if (!r.speed().isEmpty()) {
+            h.h2("Latency against MACs");
+            List<List<String>> sp = new ArrayList<>();
+            for (Results.Speed x : r.speed()) {
+                sp.add(List.of(x.ferminet(), f2(x.macsReduction()), String.format(Locale.ROOT, "%.3f", x.ms()),
+                        f2(x.speedup()), f2(x.share()), x.verdict()));
+            }
+            h.table(List.of("FermiNet", "MACs × fewer", "ORT ms", "speed-up ×", "share of the reduction", "@verdict"),
+                    sp);
+            h.note(String.format(Locale.ROOT, "ONNX Runtime batch-1 latency; the prototype %.3f ms, the least network "
+                    + "with the same input and output %s ms (no network of this shape runs faster there). Follows MACs:"
+                    + " a speed-up of at least %.1f of the reduction; at the floor: within %.1f× of it.",
+                    r.latencyReferenceMs(), r.latencyFloorMs() == null ? "?" : String.format(Locale.ROOT, "%.3f",
+                            r.latencyFloorMs()), Results.Speed.FOLLOWS, Results.Speed.NEAR_FLOOR));
+        }
+
         h.h2("Same target: each alternative beside the nearest FermiNet");
         if (r.noise().isEmpty()) {
             h.note("Noise not measured (noiseSeeds: 0): the verdicts do not account for it.");

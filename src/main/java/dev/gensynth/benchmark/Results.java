@@ -26,6 +26,9 @@ import java.util.Map;
  *
  * @param metric the task's primary metric every quality figure is in ({@code top-1}, {@code mIoU}); a
  *     segmenter's rows carry its pixel accuracy beside it
+ * @param latencyFloorMs ONNX Runtime batch-1 latency of the least network with the same input and output
+ *     ({@code Zoo.trivial}): what no network of this shape runs faster than there
+ * @param speed each FermiNet's speed-up over the prototype in ONNX Runtime beside its MACs reduction
  * @param provenance how the results were made (machine, versions, threads, kernels, date), with the
  *     seed and config hash of the synthesis run every method's networks derive from
  */
@@ -35,7 +38,7 @@ public record Results(String name, String dataset, String metric, String recipe,
         Map<String, Double> hypervolume, Map<String, List<String>> notDominatedByFermiNets,
         long hypervolumeReferenceMacs, List<Noise> noise, List<SameTarget> sameTarget,
         Map<String, Double> latencyHypervolume, Map<String, List<String>> notDominatedByLatency,
-        Double latencyReferenceMs) {
+        Double latencyReferenceMs, Double latencyFloorMs, List<Speed> speed) {
 
     /**
      * The spread of test quality over seeds of one recipe: the same network trained again with other seeds
@@ -93,10 +96,34 @@ public record Results(String name, String dataset, String metric, String recipe,
         }
     }
 
+    /**
+     * Whether a FermiNet's MACs turned into speed: its ONNX Runtime speed-up over the prototype, the share of its
+     * MACs reduction that is, and its latency against the runtime's floor.
+     *
+     * @param verdict "follows MACs" (share at least {@link #FOLLOWS}), "at the floor" (within {@link #NEAR_FLOOR}×
+     *     of the floor), else "behind MACs"
+     */
+    public record Speed(String ferminet, double macsReduction, double speedup, double share, double ms,
+            double floorMs, String verdict) {
+        static final double FOLLOWS = 0.6;
+        static final double NEAR_FLOOR = 1.5;
+
+        static Speed of(Row f, long protoMacs, double protoMs, Double floorMs) {
+            double reduction = (double) protoMacs / f.macs();
+            double speedup = protoMs / f.onnxLatencyMs();
+            double share = speedup / reduction;
+            double floor = floorMs == null ? Double.NaN : floorMs;
+            String v = share >= FOLLOWS ? "follows MACs" : f.onnxLatencyMs() <= NEAR_FLOOR * floor ? "at the floor"
+                    : "behind MACs";
+            return new Speed(f.network(), reduction, speedup, share, f.onnxLatencyMs(), floor, v);
+        }
+    }
+
     static final List<String> METHODS = List.of("gensynth", "reference", "width", "l1-prune", "random");
 
     static Results of(BenchmarkConfig cfg, SynthesisConfig sc, String metric, Metrics proto, double protoVal,
-            double protoTest, Path runDir, List<Row> rows, Budget budget, List<Noise> noise, Double refMs) {
+            double protoTest, Path runDir, List<Row> rows, Budget budget, List<Noise> noise, Double refMs,
+            Double floorMs) {
         List<Ratio> ratios = new ArrayList<>();
         for (Row f : rows) {
             if (!f.method().equals("gensynth") || !f.measured()) {
@@ -139,6 +166,12 @@ public record Results(String name, String dataset, String metric, String recipe,
             }
         }
         List<SameTarget> same = sameTarget(rows, tieThreshold(noise));
+        List<Speed> speed = new ArrayList<>();
+        for (Row f : rows) {
+            if (f.method().equals("gensynth") && f.measured() && f.onnxLatencyMs() != null && refMs != null) {
+                speed.add(Speed.of(f, proto.macs(), refMs, floorMs));
+            }
+        }
         Provenance provenance;
         try {
             provenance = Provenance.current().forRun(sc.seed(), Files.readString(runDir.resolve("run.yaml")));
@@ -147,7 +180,7 @@ public record Results(String name, String dataset, String metric, String recipe,
         }
         return new Results(cfg.name(), sc.data().kind(), metric, recipeText(sc), sc.requirements().toString(),
                 sc.utility().name(), cfg.levels(), provenance, proto, protoVal, protoTest, runDir.toString(), rows,
-                budget, ratios, hv, dom, proto.macs(), noise, same, latHv, latDom, refMs);
+                budget, ratios, hv, dom, proto.macs(), noise, same, latHv, latDom, refMs, floorMs, speed);
     }
 
     /** Two quality figures closer than this are a tie: twice the largest spread over seeds measured (NaN: none). */
@@ -326,6 +359,19 @@ public record Results(String name, String dataset, String metric, String recipe,
                 List<String> left = notDominatedByLatency.get(e.getKey());
                 sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", e.getKey(), e.getValue(), left == null
                         ? "-" : left.isEmpty() ? "yes" : "no: not " + String.join(", ", left).replace("|", "/")));
+            }
+        }
+        if (!speed.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%n### Latency against MACs%n%nEach FermiNet's ONNX Runtime batch-1 "
+                    + "speed-up over the prototype (%.3f ms) beside its MACs reduction; the runtime's floor, the least "
+                    + "network with the same input and output, takes %s ms. Verdict: follows MACs when the speed-up is at "
+                    + "least %.1f of the reduction, at the floor within %.1f× of it.%n%n| FermiNet | MACs × fewer | "
+                    + "ORT ms | speed-up × | share of the reduction | verdict |%n|---|---:|---:|---:|---:|---|%n",
+                    latencyReferenceMs, latencyFloorMs == null ? "?" : String.format(Locale.ROOT, "%.3f", latencyFloorMs),
+                    Speed.FOLLOWS, Speed.NEAR_FLOOR));
+            for (Speed x : speed) {
+                sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %.2f | %.2f | %s |%n", x.ferminet(),
+                        x.macsReduction(), x.ms(), x.speedup(), x.share(), x.verdict()));
             }
         }
         sb.append("\n### Noise: the same recipe over seeds\n\n");

@@ -108,6 +108,21 @@ public final class Zoo {
     }
 
     /**
+     * The least network with {@code input} and a task's output: global average pooling and one linear layer for
+     * a classifier, one 1x1 convolution for a segmenter. Its batch-1 latency is the floor a runtime puts under
+     * any network of that shape, which a small network's speed-up is judged against.
+     */
+    public static NetworkSpec trivial(Shape input, int classes, String task) {
+        SpecBuilder b = new SpecBuilder(input);
+        if (task.equals("segmentation")) {
+            b.classifier("score", classes);
+        } else {
+            b.globalAvgPool().flatten().linear("fc", classes);
+        }
+        return b.build("trivial");
+    }
+
+    /**
      * A layer's channel count at a width multiplier: rounded to a multiple of 8, because
      * vectorised CPU kernels run fastest on such widths and it keeps ShuffleNet's halves
      * even, and never below 8, so a heavily narrowed network still has usable layers.

@@ -202,4 +202,14 @@ class ZooTest {
             assertThat(ratio).as(name).isBetween(0.2, 0.35);
         }
     }
+
+    @Test
+    void theLeastNetworkOfATaskHasItsInputAndOutputAndAlmostNoCost() {
+        NetworkSpec c = Zoo.trivial(Shape.of(1, 28, 28), 10, "classification");
+        assertThat(c.shapes().get(c.outputs().get(0))).isEqualTo(Shape.of(10));
+        assertThat(Cost.of(c).macs()).isLessThan(1000);
+        NetworkSpec s = Zoo.trivial(Shape.of(1, 64, 64), 11, "segmentation");
+        assertThat(s.shapes().get(s.outputs().get(0))).isEqualTo(Shape.of(11, 64, 64));
+        assertThat(Cost.of(s).macs()).isEqualTo(11L * 64 * 64);
+    }
 }
