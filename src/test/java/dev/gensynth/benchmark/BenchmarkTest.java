@@ -117,7 +117,10 @@ class BenchmarkTest {
             assertThat(t.byMacsVerdict()).isIn("tie", "FermiNet ahead", "alternative ahead");
         });
         assertThat(r.latencyHypervolume()).containsKeys("gensynth", "width");
-        assertThat(md).contains("Same target").contains("Accuracy-vs-latency fronts").contains("Noise");
+        // each FermiNet's speed-up beside its MACs reduction, against the runtime's floor
+        assertThat(r.latencyFloorMs()).isPositive();
+        assertThat(r.speed()).extracting(Results.Speed::ferminet).containsExactly("FermiNet-A", "FermiNet-B");
+        assertThat(md).contains("Same target").contains("Quality-vs-latency fronts").contains("Latency against MACs").contains("Noise");
         assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + r.rows().size());
         String html = Files.readString(out.resolve("report.html"));
         RunReportTest.parse(html);
