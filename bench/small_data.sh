@@ -120,8 +120,8 @@ for seed in run_seeds.split():
                "Prototype: %s, %.2f %% test top-1, %s MACs; floor %.2f %%. Synthesis: %d cycles (%s), %.1f epochs of"
                " fine-tuning%s." % (proto["network"], proto["top1"], format(proto["macs"], ","), floor,
                                     progress["cycles"], progress.get("stopReason", ""), progress["finetuneEpochs"],
-                                    "; the floor's yardstick on validation %.2f %% (the prototype and %d fine-tuned"
-                                    " copies)" % (ys["quality"][0], 3) if ys else ""), "",
+                                    "; the floor's yardstick on validation %.2f %% (the prototype and %d copies trained"
+                                    " again from scratch)" % (ys["quality"][0], 3) if ys else ""), "",
                "| network | MACs | params | test top-1 % | meets the floor |", "|---|---:|---:|---:|---|"]
     for r in rows + syn:
         lines_s.append("| %s | %s | %s | %s | %s |" % (r[0], format(r[1], ","), format(r[2], ","),

@@ -134,14 +134,14 @@ public final class Synthesis {
         Distillation teacher = cfg.teacher(proto.spec(), proto.weights(), data.train());
         // measured once, when the run starts (a run resumed from before it was kept goes on without one)
         Yardstick.Measured ys = Yardstick.read(run.dir());
-        if (ys == null && previous == null && Yardstick.applies(data.validation().size())) {
+        if (ys == null && previous == null && Yardstick.applies(data.validation().size()) && proto.trainingEpochs() > 0) {
             List<Dataset> splits = holdout == null ? List.of(searchVal) : List.of(searchVal, holdout.images());
-            ys = Yardstick.measure(proto, data.train(), splits, cfg.finetune(), teacher, seed);
+            ys = Yardstick.measure(proto, data.train(), data.validation(), splits, cfg.prototypeTraining(), seed);
             Yardstick.write(run.dir(), ys);
-            listener.onMessage(String.format("yardstick: on %d validation images the prototype's %s is %.2f%% as "
-                    + "trained and %.2f%% averaged with %d copies fine-tuned as candidates are (%.2f epochs); the floor "
-                    + "is measured from the average", searchVal.size(), metric, yard.validationQuality(),
-                    ys.quality()[0], Yardstick.COPIES, ys.epochs()));
+            listener.onMessage(String.format("yardstick: on %d validation images the prototype's %s is %.2f%%, and "
+                    + "%.2f%% averaged with %d copies trained again from scratch (%.2f epochs); the floor is measured "
+                    + "from the average", searchVal.size(), metric, yard.validationQuality(), ys.quality()[0],
+                    Yardstick.COPIES, ys.epochs()));
         }
         if (ys != null) {
             yard = proto.withValidationQuality(ys.quality()[0]);
