@@ -91,6 +91,13 @@ public final class Synthesis {
         }
     }
 
+    /** What the prototype got right on each of {@code images}. */
+    private static dev.gensynth.task.SampleResults judged(Prototype p, Dataset images) {
+        try (Network net = Network.create(p.spec(), p.weights())) {
+            return dev.gensynth.task.Task.of(images).judge(net, images, 256);
+        }
+    }
+
     /** What the final generator promises, beside it in {@code generator/}. */
     public static final String PROMISE = "promise.json";
 
@@ -134,7 +141,7 @@ public final class Synthesis {
         Distillation teacher = cfg.teacher(proto.spec(), proto.weights(), data.train());
         // measured once, when the run starts (a run resumed from before it was kept goes on without one)
         Yardstick.Measured ys = Yardstick.read(run.dir());
-        if (ys == null && previous == null && Yardstick.applies(data.validation().size()) && proto.trainingEpochs() > 0) {
+        if (ys == null && previous == null && proto.trainingEpochs() > 0 && Yardstick.applies(judged(yard, searchVal))) {
             List<Dataset> splits = holdout == null ? List.of(searchVal) : List.of(searchVal, holdout.images());
             ys = Yardstick.measure(proto, data.train(), data.validation(), splits, cfg.prototypeTraining(), seed);
             Yardstick.write(run.dir(), ys);
