@@ -91,7 +91,7 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
         if (Double.isNaN(meanTop1)) {
             sb.append("; none could be measured: every fine-tuning diverged");
         } else if (!Double.isNaN(floor)) {
-            sb.append(String.format("; top-1 %.2f %% ± %.2f against the floor %.2f %%", meanTop1, spreadTop1, floor));
+            sb.append(String.format("; quality %.2f %% ± %.2f against the floor %.2f %%", meanTop1, spreadTop1, floor));
         }
         if (maxLatencyMs != null && !Double.isNaN(meanLatencyMs)) {
             sb.append(String.format("; latency %.3f ms against %.3f ms", meanLatencyMs, maxLatencyMs));
