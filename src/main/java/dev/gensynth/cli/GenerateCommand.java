@@ -53,6 +53,11 @@ final class GenerateCommand implements Callable<Integer> {
         List<String> head = new java.util.ArrayList<>(List.of("network", "seed",
                 (proto.meanIoU() != null ? "mIoU" : "top-1") + " %", "params", "MACs",
                 "MACs x fewer", "NetScore", "DJL ms", "ORT ms (threads)"));
+        // a segmenter's pixel accuracy beside its mIoU
+        boolean pixels = proto.pixelAccuracy() != null;
+        if (pixels) {
+            head.add(3, "pixel acc %");
+        }
         if (predicted) {
             head.add("predicted ms");
         }
@@ -61,6 +66,9 @@ final class GenerateCommand implements Callable<Integer> {
         List<Object> protoRow = new java.util.ArrayList<>(List.of(proto.network() + " (prototype)", "-",
                 String.format("%.2f", proto.quality()), Table.count(proto.params()), Table.count(proto.macs()), "1.0",
                 String.format("%.2f", proto.netScore()), ms(proto.latencyMs()), ort(proto)));
+        if (pixels) {
+            protoRow.add(3, String.format("%.2f", proto.pixelAccuracy()));
+        }
         if (predicted) {
             protoRow.add("-");
         }
@@ -74,6 +82,9 @@ final class GenerateCommand implements Callable<Integer> {
                     measured ? String.format("%.2f", m.quality()) : verdict, Table.count(m.params()),
                     Table.count(m.macs()), String.format("%.1f", (double) proto.macs() / m.macs()),
                     measured ? String.format("%.2f", m.netScore()) : "-", ms(m.latencyMs()), ort(m)));
+            if (pixels) {
+                row.add(3, m.pixelAccuracy() == null ? "-" : String.format("%.2f", m.pixelAccuracy()));
+            }
             if (predicted) {
                 row.add(ms(g.predictedLatencyMs()));
             }
