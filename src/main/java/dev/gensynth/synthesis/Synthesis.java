@@ -127,10 +127,13 @@ public final class Synthesis {
         Prober.Holdout holdout = null;
         var searchVal = data.validation();
         Prototype yard = proto;
+        // what the prototype got right on the search split, when it had to be judged there anyway
+        dev.gensynth.task.SampleResults onSearch = null;
         if (held > 0) {
             Split s = Split.of(data.validation(), held, cfg.seed() ^ 0x9e3779b9L);
             searchVal = s.train();
-            yard = proto.withValidationQuality(quality(proto, searchVal));
+            onSearch = judged(proto, searchVal);
+            yard = proto.withValidationQuality(onSearch.quality());
             holdout = new Prober.Holdout(s.validation(), proto.withValidationQuality(quality(proto, s.validation())));
             listener.onMessage(String.format("promise: %d of %d validation images held out from the search (prototype"
                     + " %.2f%% on them; %.2f%% on the %d the search judges on)", s.validation().size(),
@@ -141,7 +144,8 @@ public final class Synthesis {
         Distillation teacher = cfg.teacher(proto.spec(), proto.weights(), data.train());
         // measured once, when the run starts (a run resumed from before it was kept goes on without one)
         Yardstick.Measured ys = Yardstick.read(run.dir());
-        if (ys == null && previous == null && proto.trainingEpochs() > 0 && Yardstick.applies(judged(yard, searchVal))) {
+        if (ys == null && previous == null && proto.trainingEpochs() > 0
+                && Yardstick.applies(onSearch != null ? onSearch : judged(proto, searchVal))) {
             List<Dataset> splits = holdout == null ? List.of(searchVal) : List.of(searchVal, holdout.images());
             ys = Yardstick.measure(proto, data.train(), data.validation(), splits, cfg.prototypeTraining(), seed);
             Yardstick.write(run.dir(), ys);
