@@ -102,8 +102,13 @@ public final class RunReport {
                     b.totalFinetuneEpochs() == null ? "3× the prototype's training" : fmt(b.totalFinetuneEpochs())
                     + " epochs", b.wallMinutes() > 0 ? fmt(b.wallMinutes()) + " min" : "unlimited", b.patience());
             if (proto != null && cfg.requirements().maxQualityDrop() != null) {
-                req += String.format(Locale.ROOT, " (validation floor %.2f%%)",
-                        cfg.requirements().floor(protoValidation(proto)));
+                var yard = run.yardstick();
+                req += String.format(Locale.ROOT, " (validation floor %.2f%%%s)",
+                        cfg.requirements().floor(yard.orElse(protoValidation(proto))), yard.isPresent()
+                                ? String.format(Locale.ROOT, ", measured from %.2f%%: the prototype's figure averaged "
+                                        + "with copies trained again from scratch, the split being noisy",
+                                        yard.getAsDouble())
+                                : "");
             }
         } catch (RuntimeException e) {
             req = "run.yaml cannot be read: " + e.getMessage();

@@ -289,7 +289,7 @@ public record RunDir(Path dir) {
 
     private void writeCandidatesCsv(int upToCycle) throws IOException {
         StringBuilder sb = new StringBuilder(
-                "cycle,index,seed,network,widths,changed_units,params,macs,top1_validation,latency_ms,"
+                "cycle,index,seed,network,widths,changed_units,params,macs," + qualityColumn() + ",latency_ms,"
                         + "predicted_latency_ms,meets_r,reasons,"
                         + "utility,"
                         + "finetune_epochs,seconds,chosen\n");
@@ -305,6 +305,26 @@ public record RunDir(Path dir) {
             }
         }
         AtomicFiles.writeString(dir.resolve("candidates.csv"), sb.toString());
+    }
+
+    /** The validation quality's column, named after the task's metric: a segmenter's prototype has a mean IoU. */
+    private String qualityColumn() {
+        Path m = prototypeDir().resolve("metrics.json");
+        try {
+            return Files.isRegularFile(m) && JSON.readTree(m.toFile()).hasNonNull("meanIoU") ? "miou_validation"
+                    : "top1_validation";
+        } catch (IOException e) {
+            return "top1_validation";
+        }
+    }
+
+    /**
+     * The prototype's quality the search's floor was measured from where it is not prototype.json's: on a noisy
+     * validation split, the mean over the prototype and its copies ({@link Yardstick}); empty otherwise.
+     */
+    public java.util.OptionalDouble yardstick() {
+        Yardstick.Measured m = Yardstick.read(dir);
+        return m == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(m.quality()[0]);
     }
 
     /**

@@ -63,6 +63,16 @@ public class RunReportTest {
         }
         assertThat(html).contains("meets r").contains("&lt;x&gt;").contains("seed-100").contains("prototype");
         assertThat(html).contains("90.50% validation / 90.00% test top-1");
+        assertThat(html).contains("validation floor 89.50%)");
+    }
+
+    @Test
+    void theFloorOfARunOnANoisySplitComesFromItsYardstick(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        FakeRun.write(run, 1, false);
+        Files.writeString(run.resolve("yardstick.json"), "{\"quality\": [88.25], \"epochs\": 30.0}");
+        String html = Files.readString(RunReport.write(run));
+        assertThat(html).contains("validation floor 87.25%, measured from 88.25%");
     }
 
     @Test

@@ -67,6 +67,17 @@ class RunDirTest {
     }
 
     @Test
+    void candidatesCsvNamesTheTasksMetric(@TempDir Path tmp) throws Exception {
+        RunDir r = run(tmp.resolve("run"));
+        assertThat(Files.readAllLines(r.dir().resolve("candidates.csv")).get(0)).contains(",top1_validation,");
+        Files.createDirectories(r.prototypeDir());
+        Files.writeString(r.prototypeDir().resolve("metrics.json"), "{\"top1\": 91.0, \"meanIoU\": 55.5}");
+        r.checkpoint(g(3), i(3), cycle(3), progress(3));
+        assertThat(Files.readAllLines(r.dir().resolve("candidates.csv")).get(0)).contains(",miou_validation,")
+                .doesNotContain("top1");
+    }
+
+    @Test
     void killedBeforeTheCommitTheRunResumesFromThePreviousCheckpoint(@TempDir Path tmp) throws Exception {
         RunDir r = run(tmp.resolve("run"));
         Path d = r.dir();
