@@ -1,21 +1,14 @@
 package dev.gensynth.data;
 
 import dev.gensynth.UserError;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * A semantic-segmentation set composed from real single-item images, in the manner of M2NIST: square
@@ -37,13 +30,14 @@ import java.util.zip.GZIPOutputStream;
  *       only; the draws are seeded, so the same recipe always gives the same canvases.</li>
  * </ul>
  * Composing a set takes seconds; it is still kept in the user cache, keyed by the recipe and the
- * source, so that every run reads the same bytes.
+ * source, so that every run reads the same bytes. {@link DetectionCanvases} composes detection canvases by
+ * the same rules (the shared parts are in {@link Composer}).
  */
 public final class Canvases {
     /** Placements tried per item before a canvas keeps fewer items. */
-    static final int ATTEMPTS = 100;
+    static final int ATTEMPTS = Composer.ATTEMPTS;
     /** Side of a source item. */
-    static final int ITEM = 28;
+    static final int ITEM = Composer.ITEM;
     /** Seed of the draws: fixed (not a run's seed), so that every run on a recipe sees the same canvases. */
     static final long SEED = 0x5e6L;
     private static final int FORMAT = 1;
@@ -100,10 +94,7 @@ public final class Canvases {
      * [0, 1]), drawn with {@code seed}.
      */
     public static Dataset compose(Dataset items, Recipe r, int count, long seed, String name) {
-        if (!items.sampleShape().equals(dev.gensynth.spec.Shape.of(1, ITEM, ITEM))) {
-            throw new UserError("canvases are composed of 1x28x28 items (Fashion-MNIST or MNIST); " + items.name()
-                    + " has samples of " + items.sampleShape());
-        }
+        Composer.requireItems(items);
         int area = r.size() * r.size();
         float[] x = new float[Math.multiplyExact(count, area)];
         byte[] masks = new byte[Math.multiplyExact(count, area)];
@@ -112,27 +103,25 @@ public final class Canvases {
         int[][] boxes = new int[items.size()][];
         SplittableRandom rnd = new SplittableRandom(seed);
         for (int i = 0; i < count; i++) {
-            int n = r.minItems() + rnd.nextInt(r.maxItems() - r.minItems() + 1);
-            List<int[]> placed = new ArrayList<>();
-            for (int k = 0; k < n; k++) {
-                for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                    int item = rnd.nextInt(items.size());
-                    int top = rnd.nextInt(r.size() - ITEM + 1);
-                    int left = rnd.nextInt(r.size() - ITEM + 1);
-                    if (boxes[item] == null) {
-                        boxes[item] = tightBox(items.x(), item, r.threshold());
-                    }
-                    int[] b = boxes[item];
-                    if (b.length == 0) {
-                        continue; // nothing brighter than the threshold: not an item to place
-                    }
-                    int[] box = {b[0] + top, b[1] + left, b[2] + top, b[3] + left};
-                    if (placed.stream().allMatch(p -> iou(p, box) <= r.maxOverlap())) {
-                        placed.add(box);
-                        paint(items, item, r, top, left, x, masks, i);
-                        break;
-                    }
+            // an item, then its place; {item, top, left} is what is painted
+            List<Composer.Placed<int[]>> placed = Composer.place(rnd, r.minItems(), r.maxItems(), r.maxOverlap(), g -> {
+                int item = g.nextInt(items.size());
+                int top = g.nextInt(r.size() - ITEM + 1);
+                int left = g.nextInt(r.size() - ITEM + 1);
+                if (boxes[item] == null) {
+                    boxes[item] = tightBox(items.x(), item, r.threshold());
                 }
+                int[] b = boxes[item];
+                if (b.length == 0) {
+                    return null; // nothing brighter than the threshold: not an item to place
+                }
+                return new Composer.Placed<>(new int[] {item, top, left},
+                        new int[] {b[0] + top, b[1] + left, b[2] + top, b[3] + left});
+            });
+            for (Composer.Placed<int[]> p : placed) {
+                int item = p.what()[0];
+                Composer.paint(items.x(), item * ITEM * ITEM, ITEM, ITEM, r.threshold(), x, i * area, r.size(),
+                        p.what()[1], p.what()[2], masks, (byte) (items.y()[item] + 1));
             }
         }
         Targets.Masks m = new Targets.Masks(masks, r.size(), r.size());
@@ -145,47 +134,13 @@ public final class Canvases {
 
     /** {top, left, bottom, right} (exclusive) of the item's pixels above the threshold; empty if none. */
     static int[] tightBox(float[] x, int item, double threshold) {
-        int top = ITEM;
-        int left = ITEM;
-        int bottom = -1;
-        int right = -1;
         int base = item * ITEM * ITEM;
-        for (int r = 0; r < ITEM; r++) {
-            for (int c = 0; c < ITEM; c++) {
-                if (x[base + r * ITEM + c] > threshold) {
-                    top = Math.min(top, r);
-                    left = Math.min(left, c);
-                    bottom = Math.max(bottom, r + 1);
-                    right = Math.max(right, c + 1);
-                }
-            }
-        }
-        return bottom < 0 ? new int[0] : new int[] {top, left, bottom, right};
+        return Composer.tightBox(ITEM, ITEM, threshold, (row, col) -> x[base + row * ITEM + col]);
     }
 
     /** Intersection over union of two {top, left, bottom, right} boxes. */
     static double iou(int[] a, int[] b) {
-        long ih = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-        long iw = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-        long inter = ih * iw;
-        long union = (long) (a[2] - a[0]) * (a[3] - a[1]) + (long) (b[2] - b[0]) * (b[3] - b[1]) - inter;
-        return union == 0 ? 0 : (double) inter / union;
-    }
-
-    private static void paint(Dataset items, int item, Recipe r, int top, int left, float[] x, byte[] masks,
-            int canvas) {
-        int base = item * ITEM * ITEM;
-        int label = items.y()[item] + 1;
-        for (int row = 0; row < ITEM; row++) {
-            for (int col = 0; col < ITEM; col++) {
-                float v = items.x()[base + row * ITEM + col];
-                if (v > r.threshold()) {
-                    int p = canvas * r.size() * r.size() + (top + row) * r.size() + left + col;
-                    x[p] = v;
-                    masks[p] = (byte) label;
-                }
-            }
-        }
+        return Composer.iou(a, b);
     }
 
     /**
@@ -194,87 +149,55 @@ public final class Canvases {
      * (a cache that cannot be written is only a lost shortcut).
      */
     public static Dataset[] load(Dataset trainItems, Dataset testItems, Recipe r, String name, Path cacheDir) {
-        String key = FORMAT + "|" + name + "|" + r.key() + "|" + fingerprint(trainItems) + "|" + fingerprint(testItems);
-        Path file = cacheDir.resolve("canvases-" + dev.gensynth.model.UserCache.fileName(key) + ".bin.gz");
-        if (Files.isRegularFile(file)) {
-            try {
-                return read(file, r, trainItems, name);
-            } catch (IOException | RuntimeException e) {
-                System.err.println("composed data set cache " + file + " is unreadable (" + e.getMessage()
-                        + "); composing it again");
-            }
-        }
-        Dataset[] sets = {compose(trainItems, r, r.train(), SEED, name + "/train"),
-            compose(testItems, r, r.test(), SEED + 1, name + "/test")};
-        try {
-            write(file, sets);
-        } catch (IOException e) {
-            System.err.println("could not keep the composed data set in " + file + " (" + e.getMessage() + ")");
-        }
-        return sets;
+        String key = FORMAT + "|" + name + "|" + r.key() + "|" + Composer.fingerprint(trainItems) + "|"
+                + Composer.fingerprint(testItems);
+        return Composer.cached(Composer.cacheFile(cacheDir, "canvases", key), in -> read(in, r, trainItems, name),
+                () -> new Dataset[] {compose(trainItems, r, r.train(), SEED, name + "/train"),
+                    compose(testItems, r, r.test(), SEED + 1, name + "/test")},
+                Canvases::write);
     }
 
-    /** Size, class count and a sum of pixels of a source split: a changed file composes anew. */
-    private static String fingerprint(Dataset d) {
-        double sum = 0;
-        for (float v : d.x()) {
-            sum += v;
-        }
-        long labels = 0;
-        for (int v : d.y()) {
-            labels = labels * 31 + v;
-        }
-        return d.size() + ":" + d.classes() + ":" + sum + ":" + labels;
-    }
-
-    private static void write(Path file, Dataset[] sets) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream gz = new GZIPOutputStream(bytes); DataOutputStream out = new DataOutputStream(gz)) {
-            for (Dataset d : sets) {
-                Targets.Masks m = (Targets.Masks) d.targets();
-                out.writeInt(d.size());
-                byte[] pixels = new byte[d.x().length];
-                for (int i = 0; i < pixels.length; i++) {
-                    pixels[i] = (byte) Math.round(d.x()[i] * 255f);
-                    if (DataFiles.UNIT_BYTE[pixels[i] & 0xFF] != d.x()[i]) {
-                        throw new IOException("its items are not 8-bit images (k / 255), which the cache keeps");
-                    }
+    private static void write(DataOutputStream out, Dataset[] sets) throws IOException {
+        for (Dataset d : sets) {
+            Targets.Masks m = (Targets.Masks) d.targets();
+            out.writeInt(d.size());
+            byte[] pixels = new byte[d.x().length];
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (byte) Math.round(d.x()[i] * 255f);
+                if (DataFiles.UNIT_BYTE[pixels[i] & 0xFF] != d.x()[i]) {
+                    throw new IOException("its items are not 8-bit images (k / 255), which the cache keeps");
                 }
-                out.write(pixels);
-                out.write(m.pixels());
             }
+            out.write(pixels);
+            out.write(m.pixels());
         }
-        dev.gensynth.model.AtomicFiles.writeShared(file, bytes.toByteArray());
     }
 
-    private static Dataset[] read(Path file, Recipe r, Dataset items, String name) throws IOException {
+    private static Dataset[] read(DataInputStream in, Recipe r, Dataset items, String name) throws IOException {
         int area = r.size() * r.size();
         int classes = items.classes() + 1;
         Dataset[] sets = new Dataset[2];
-        try (InputStream gz = new GZIPInputStream(new ByteArrayInputStream(Files.readAllBytes(file)));
-                DataInputStream in = new DataInputStream(gz)) {
-            for (int s = 0; s < 2; s++) {
-                int n = in.readInt();
-                if (n != (s == 0 ? r.train() : r.test())) {
-                    throw new IOException("holds " + n + " canvases where the recipe makes " + (s == 0 ? r.train()
-                            : r.test()));
-                }
-                byte[] pixels = new byte[Math.multiplyExact(n, area)];
-                in.readFully(pixels);
-                byte[] masks = new byte[pixels.length];
-                in.readFully(masks);
-                float[] x = new float[pixels.length];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = DataFiles.UNIT_BYTE[pixels[i] & 0xFF];
-                }
-                Targets.Masks m = new Targets.Masks(masks, r.size(), r.size());
-                int[] y = new int[n];
-                for (int i = 0; i < n; i++) {
-                    y[i] = m.mostFrequent(i, classes);
-                }
-                sets[s] = new Dataset(name + (s == 0 ? "/train" : "/test"), dev.gensynth.spec.Shape.of(1, r.size(),
-                        r.size()), x, y, classes, classNames(items.classNames()), m);
+        for (int s = 0; s < 2; s++) {
+            int n = in.readInt();
+            if (n != (s == 0 ? r.train() : r.test())) {
+                throw new IOException("holds " + n + " canvases where the recipe makes " + (s == 0 ? r.train()
+                        : r.test()));
             }
+            byte[] pixels = new byte[Math.multiplyExact(n, area)];
+            in.readFully(pixels);
+            byte[] masks = new byte[pixels.length];
+            in.readFully(masks);
+            float[] x = new float[pixels.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = DataFiles.UNIT_BYTE[pixels[i] & 0xFF];
+            }
+            Targets.Masks m = new Targets.Masks(masks, r.size(), r.size());
+            int[] y = new int[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = m.mostFrequent(i, classes);
+            }
+            sets[s] = new Dataset(name + (s == 0 ? "/train" : "/test"), dev.gensynth.spec.Shape.of(1, r.size(),
+                    r.size()), x, y, classes, classNames(items.classNames()), m);
         }
         return sets;
     }

@@ -13,6 +13,11 @@
  *       {@code COCOeval} computes them for boxes (github.com/cocodataset/cocoapi,
  *       {@code PythonAPI/pycocotools/cocoeval.py} and {@code common/maskApi.c}), crowds included; the tests
  *       reproduce torchmetrics' {@code MeanAveragePrecision} documentation example.</li>
+ *   <li>{@link dev.gensynth.task.detection.CenterNetTargets} and {@link dev.gensynth.task.detection.CenterNetDecoder}:
+ *       the anchor-free head's training targets (a Gaussian per object on its class's centre heatmap, box size
+ *       and centre offset at stride 4) and the one decoding of its maps into scored boxes (3×3 max-pool peaks,
+ *       top-k, no NMS), as xingyizhou/CenterNet's {@code ctdet.py}, {@code image.py} and {@code decode.py}
+ *       do.</li>
  * </ul>
  * Boxes are {@link dev.gensynth.task.detection.Box}es by their corners; whether a corner is a pixel included
  * in the box (VOC: width = x2 − x1 + 1) or a point of the plane (COCO: width = x2 − x1) is an
