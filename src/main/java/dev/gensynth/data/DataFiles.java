@@ -5,7 +5,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /** File helpers shared by the readers, turning I/O failures into {@link UserError}s. */
@@ -61,5 +65,38 @@ final class DataFiles {
 
     static int bigEndianInt(byte[] b, int off) {
         return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+    }
+
+    /** The file's lines, as UTF-8. */
+    static List<String> lines(Path f) {
+        try {
+            return Files.readAllLines(f, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError("cannot read " + f + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * The names listed in {@code file}, one per line, blank lines left out: VOC's {@code ImageSets} lists.
+     *
+     * @param layout where the layout keeps its lists, for the error when the file is missing
+     */
+    static List<String> listed(Path file, String layout) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("image list " + file + " does not exist; VOC lists its images in " + layout
+                    + ", one name per line.");
+        }
+        return lines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** The names, sorted and without {@code extension}, of the files in {@code dir} ending in it (not hidden ones). */
+    static List<String> stems(Path dir, String extension) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")
+                    && n.toLowerCase(Locale.ROOT).endsWith(extension))
+                    .map(n -> n.substring(0, n.length() - extension.length())).sorted().toList();
+        } catch (IOException e) {
+            throw new UserError("cannot list " + dir + " (" + e.getMessage() + "); check its permissions.", e);
+        }
     }
 }

@@ -5,15 +5,15 @@ import dev.gensynth.task.detection.Box;
 import dev.gensynth.task.detection.GroundTruth;
 import dev.gensynth.task.detection.IouConvention;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
+
 import java.util.Set;
-import java.util.stream.Stream;
+
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
@@ -73,7 +73,9 @@ public final class VocDetection {
             }
         }
         List<String> classes = classNames(root);
-        List<String> names = list == null ? everyAnnotation(annotations) : listed(listFile(root, list));
+        List<String> names = list == null ? DataFiles.stems(annotations, ".xml")
+                : DataFiles.listed(listFile(root, list),
+                        "ImageSets/Main/train.txt, val.txt, trainval.txt and test.txt");
         if (names.isEmpty()) {
             throw new UserError("VOC detection set " + root + " has no " + (list == null ? "XML files in "
                     + annotations : "names in " + listFile(root, list)) + "; add some.");
@@ -103,7 +105,7 @@ public final class VocDetection {
             return VOC_CLASSES;
         }
         Set<String> names = new LinkedHashSet<>();
-        for (String line : lines(f)) {
+        for (String line : DataFiles.lines(f)) {
             String n = line.strip();
             if (!n.isEmpty() && !NOT_CLASSES.contains(n) && !names.add(n)) {
                 throw new UserError(f + " names class '" + n + "' twice; each class goes on one line, once.");
@@ -200,29 +202,6 @@ public final class VocDetection {
                 + " has none of " + new LinkedHashSet<>(tried) + "; add the image or remove the annotation.");
     }
 
-    private static List<String> everyAnnotation(Path annotations) {
-        try (Stream<Path> s = Files.list(annotations)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")
-                    && n.toLowerCase(Locale.ROOT).endsWith(".xml")).map(n -> n.substring(0, n.length() - 4)).sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UserError("cannot list " + annotations + " (" + e.getMessage() + "); check its permissions.", e);
-        }
-    }
 
-    private static List<String> listed(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new UserError("image list " + file + " does not exist; VOC lists its images in ImageSets/Main/"
-                    + "train.txt, val.txt, trainval.txt and test.txt, one name per line.");
-        }
-        return lines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    }
 
-    private static List<String> lines(Path f) {
-        try {
-            return Files.readAllLines(f, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UserError("cannot read " + f + " (" + e.getMessage() + ")", e);
-        }
-    }
 }

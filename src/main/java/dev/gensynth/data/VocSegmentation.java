@@ -6,13 +6,13 @@ import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
+
+
 import javax.imageio.ImageIO;
 
 /**
@@ -69,7 +69,8 @@ public final class VocSegmentation {
         }
         Path masks = maskDir(root);
         List<String> classNames = classNames(root);
-        List<String> names = list == null ? everyMask(masks) : listed(lists(root).resolve(list + ".txt"));
+        List<String> names = list == null ? DataFiles.stems(masks, ".png")
+                : DataFiles.listed(lists(root).resolve(list + ".txt"), "ImageSets/Segmentation/train.txt and val.txt");
         if (names.isEmpty()) {
             throw new UserError("VOC segmentation set " + root + " has no " + (list == null ? "masks in " + masks
                     : "names in " + lists(root).resolve(list + ".txt")) + "; add some.");
@@ -109,7 +110,7 @@ public final class VocSegmentation {
     private static Path maskDir(Path root) {
         for (String d : List.of("SegmentationClass", "SegmentationClassPNG")) {
             Path p = root.resolve(d);
-            if (Files.isDirectory(p) && !everyMask(p).isEmpty()) {
+            if (Files.isDirectory(p) && !DataFiles.stems(p, ".png").isEmpty()) {
                 return p;
             }
         }
@@ -124,7 +125,7 @@ public final class VocSegmentation {
             return VOC_CLASSES;
         }
         List<String> names = new ArrayList<>();
-        for (String line : lines(f)) {
+        for (String line : DataFiles.lines(f)) {
             if (!line.isBlank()) {
                 names.add(line.strip());
             }
@@ -136,31 +137,8 @@ public final class VocSegmentation {
         return names;
     }
 
-    private static List<String> everyMask(Path masks) {
-        try (Stream<Path> s = Files.list(masks)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")
-                    && n.toLowerCase(Locale.ROOT).endsWith(".png")).map(n -> n.substring(0, n.length() - 4)).sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UserError("cannot list " + masks + " (" + e.getMessage() + "); check its permissions.", e);
-        }
-    }
 
-    private static List<String> listed(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new UserError("image list " + file + " does not exist; VOC lists its images in "
-                    + "ImageSets/Segmentation/train.txt and val.txt, one name per line.");
-        }
-        return lines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    }
 
-    private static List<String> lines(Path f) {
-        try {
-            return Files.readAllLines(f, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UserError("cannot read " + f + " (" + e.getMessage() + ")", e);
-        }
-    }
 
     private static Path image(Path images, String name) {
         for (String ext : List.of(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG")) {
