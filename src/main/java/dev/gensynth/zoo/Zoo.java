@@ -39,10 +39,14 @@ public final class Zoo {
         ARCHITECTURES.put("unet", UNet::build);
         ARCHITECTURES.put("fcn_resnet", FcnResNet::build);
         ARCHITECTURES.put("lraspp_mobilenet_v2", LrAspp::build);
+        ARCHITECTURES.put("centernet_resnet", CenterNetResNet::build);
+        ARCHITECTURES.put("centernet_mobilenet_v2", CenterNetMobileNetV2::build);
         ARCHITECTURES.keySet().forEach(n -> TASKS.put(n, "classification"));
         TASKS.put("unet", "segmentation");
         TASKS.put("fcn_resnet", "segmentation");
         TASKS.put("lraspp_mobilenet_v2", "segmentation");
+        TASKS.put("centernet_resnet", "detection");
+        TASKS.put("centernet_mobilenet_v2", "detection");
     }
 
     private Zoo() {
@@ -53,7 +57,10 @@ public final class Zoo {
         return List.copyOf(ARCHITECTURES.keySet());
     }
 
-    /** The architectures for {@code task} ({@code classification} or {@code segmentation}), prototype first. */
+    /**
+     * The architectures for {@code task} ({@code classification}, {@code segmentation} or {@code detection}),
+     * prototype first.
+     */
     public static List<String> names(String task) {
         return ARCHITECTURES.keySet().stream().filter(n -> TASKS.get(n).equals(task)).toList();
     }

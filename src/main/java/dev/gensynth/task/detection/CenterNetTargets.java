@@ -26,7 +26,7 @@ import java.util.List;
  * object given is encoded, so which ones to give (COCO crowds, VOC difficult ones) is the caller's choice.
  *
  * @param classes K, the heatmap's channels
- * @param height H, the output map's rows: ⌊input height / R⌋
+ * @param height H, the output map's rows: ⌈input height / R⌉, as the networks make it
  * @param width W, its columns
  * @param heatmap K·H·W values, class by class, row by row ({@code hm})
  * @param index per slot, the position of the object's integer centre, y·W + x ({@code ind})
@@ -55,8 +55,10 @@ public record CenterNetTargets(int classes, int height, int width, float[] heatm
                     + inputWidth);
         }
         int k = classNames.size();
-        int h = inputHeight / stride; // output_h = input_h // down_ratio
-        int w = inputWidth / stride;
+        // the reference's output_h = input_h // down_ratio assumes inputs padded to a multiple of 32; our networks take
+        // any size, and each stride-2 convolution (3x3, padding 1) rounds up, so the maps are ceil(input / stride)
+        int h = Math.floorDiv(inputHeight + stride - 1, stride);
+        int w = Math.floorDiv(inputWidth + stride - 1, stride);
         CenterNetTargets t = new CenterNetTargets(k, h, w, new float[k * h * w], new int[maxObjects],
                 new float[2 * maxObjects], new float[2 * maxObjects], new byte[maxObjects]);
         for (int slot = 0; slot < Math.min(objects.size(), maxObjects); slot++) {
