@@ -45,9 +45,12 @@ public final class LevelGenerators {
     private record Candidate(String name, NetworkSpec spec, Weights weights, double validationQuality) {
     }
 
-    /** Computes every level's generator and promise; {@link #write} saves them. */
+    /**
+     * Computes every level's generator and promise, each kept in {@code handover} as soon as it is made (and taken
+     * from there when it was made before the run was interrupted); {@link #write} saves them.
+     */
     static List<Made> make(RunDir run, SynthesisConfig cfg, Prototype proto, Inquisitor inq, ProbeListener listener,
-            Consumer<String> log) {
+            Consumer<String> log, Handover handover) {
         List<Candidate> parents = new ArrayList<>();
         parents.add(new Candidate("prototype", proto.spec(), proto.weights(), proto.validationQuality()));
         for (RunDir.CycleSummary s : run.cycles()) {
@@ -71,6 +74,13 @@ public final class LevelGenerators {
         for (int l = 0; l < cfg.levels().size(); l++) {
             double drop = cfg.levels().get(l);
             String name = SynthesisConfig.levelName(l);
+            Made kept = handover.level(name);
+            if (kept != null) {
+                log.accept(String.format("level %s: as made before the run was interrupted, from %s", name,
+                        kept.level().parent()));
+                out.add(kept);
+                continue;
+            }
             Requirements level = new Requirements(null, drop, r.maxMacs(), r.maxParams(), r.maxLatencyMs());
             Candidate best = null;
             double bestU = Double.NEGATIVE_INFINITY;
@@ -95,10 +105,12 @@ public final class LevelGenerators {
             Inquisitor.Final f = inq.levelGenerator(best.spec(), best.weights(), level, recipe,
                     cfg.search().promiseSamples(), listener);
             Level lv = new Level(name, drop, best.name(), macs, best.validationQuality(), epochs);
+            Made made = new Made(lv, f);
+            handover.keepLevel(made);
             log.accept(String.format("level %s (quality >= prototype - %.1f): from %s (%,d MACs, %.2f%% validation),"
                     + " final fine-tuning %.2f epochs%s", name, drop, best.name(), macs, best.validationQuality(), epochs,
                     f.promise() == null ? "" : "; " + f.promise().describe()));
-            out.add(new Made(lv, f));
+            out.add(made);
         }
         return out;
     }

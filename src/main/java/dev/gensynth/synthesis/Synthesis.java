@@ -274,9 +274,17 @@ public final class Synthesis {
         };
         GeneratorState fin;
         Promise promise = null;
+        Handover handover = new Handover(run.dir(), cycle, provenance().configHash());
         if (cfg.search().promiseSamples() > 0) {
-            Inquisitor.Final f = inq.promisedGenerator(last, cfg.generateFinetune(), cfg.search().promiseSamples(),
-                    samples, listener::onMessage);
+            Inquisitor.Final f = handover.finalGenerator();
+            if (f == null) {
+                f = inq.promisedGenerator(last, cfg.generateFinetune(), cfg.search().promiseSamples(), samples,
+                        listener::onMessage);
+                handover.keepFinal(f);
+            } else {
+                listener.onMessage("final generator, as made before the run was interrupted: "
+                        + f.promise().describe());
+            }
             fin = f.generator();
             promise = f.promise();
             sampled += f.sampledEpochs(); // spent choosing the generator, so part of what synthesis cost
@@ -284,7 +292,8 @@ public final class Synthesis {
             fin = inq.finalGenerator(last);
         }
         Promise promised = promise;
-        List<LevelGenerators.Made> levels = LevelGenerators.make(run, cfg, yard, inq, samples, listener::onMessage);
+        List<LevelGenerators.Made> levels = LevelGenerators.make(run, cfg, yard, inq, samples, listener::onMessage,
+                handover);
         for (LevelGenerators.Made m : levels) {
             sampled += m.generator().sampledEpochs();
         }
@@ -305,6 +314,7 @@ public final class Synthesis {
         RunDir.Progress done = new RunDir.Progress(cycle, epochsUsed,
                 previousSeconds + (System.nanoTime() - started) / 1e9, stop, true, provenance(), sampled);
         run.checkpoint(gState, inq.state(), null, done);
+        handover.clear();
         listener.onMessage("synthesis stopped: " + stop);
         return done;
     }

@@ -69,6 +69,54 @@ class SynthesisTest {
     }
 
     @Test
+    void aRunKilledWhileHandingOverItsGeneratorsKeepsTheOnesAlreadyMade(@TempDir Path tmp) throws Exception {
+        Path cfg = config(tmp, 1, "levels: [1.0, 5.0]");
+        // killed once level A's generator is made, after the final one: both are kept, B is not made yet
+        Path run = tmp.resolve("run");
+        SynthesisListener killedAtLevelA = new SynthesisListener() {
+            @Override
+            public void onMessage(String message) {
+                if (message.startsWith("level A (")) {
+                    throw new Crash();
+                }
+            }
+        };
+        assertThatThrownBy(() -> Synthesis.start(cfg, SynthesisConfig.load(cfg), run, false, killedAtLevelA))
+                .isInstanceOf(Crash.class);
+        assertThat(run.resolve("handover/final/promise.json")).exists();
+        assertThat(run.resolve("handover/levels/A/level.json")).exists();
+        assertThat(run.resolve("handover/levels/B")).doesNotExist();
+        List<String> said = new java.util.ArrayList<>();
+        RunDir.Progress done = Synthesis.resume(run, new SynthesisListener() {
+            @Override
+            public void onMessage(String message) {
+                said.add(message);
+            }
+        });
+        assertThat(said).anyMatch(m -> m.startsWith("final generator, as made before the run was interrupted"))
+                .anyMatch(m -> m.startsWith("level A: as made before the run was interrupted"))
+                .anyMatch(m -> m.startsWith("level B (")).noneMatch(m -> m.startsWith("final generator: "));
+        assertThat(run.resolve(Handover.DIR)).doesNotExist();
+
+        // what an uninterrupted run of the same config hands over, to the byte, with the same sampling counted
+        Path whole = tmp.resolve("whole");
+        RunDir.Progress uninterrupted = Synthesis.start(cfg, SynthesisConfig.load(cfg), whole, false,
+                SynthesisListener.SILENT);
+        assertThat(done.sampledEpochs()).isPositive().isEqualTo(uninterrupted.sampledEpochs());
+        for (String f : List.of("promise.json", "generator.json", "levels/A/promise.json", "levels/A/level.json",
+                "levels/B/promise.json", "levels/B/generator.json")) {
+            assertThat(run.resolve("generator").resolve(f)).as(f).hasSameTextualContentAs(
+                    whole.resolve("generator").resolve(f));
+        }
+        // a run resumed to search further makes its generators afresh: kept ones were for the search that ended
+        Handover stale = new Handover(whole, 1, "abc");
+        stale.keepFinal(new dev.gensynth.inquisitor.Inquisitor.Final(RunDir.loadGenerator(whole.resolve("generator")),
+                null, 1.0));
+        assertThat(new Handover(whole, 1, "abc").finalGenerator()).isNotNull();
+        assertThat(new Handover(whole, 2, "abc").finalGenerator()).isNull();
+    }
+
+    @Test
     void runsResumesAfterACrashAndGenerates(@TempDir Path tmp) throws Exception {
         // the prototype teaches the candidates and the generated networks
         Path cfg = config(tmp, 2, "distill: {weight: 0.5, temperature: 3}\nlevels: [1.0, 5.0]");
