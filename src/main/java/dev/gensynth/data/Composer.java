@@ -52,6 +52,16 @@ final class Composer {
         void write(DataOutputStream out, T value) throws IOException;
     }
 
+    /** What is wrong with the fields both canvas recipes have, or null. */
+    static String badRecipe(int minItems, int maxItems, double maxOverlap, double threshold, int train, int test) {
+        return minItems < 1 || maxItems < minItems ? "items must satisfy 1 <= minItems <= maxItems, got "
+                + minItems + " and " + maxItems
+                : !(maxOverlap >= 0 && maxOverlap <= 1) ? "maxOverlap is a box IoU in [0, 1], got " + maxOverlap
+                : !(threshold >= 0 && threshold < 1) ? "threshold is a pixel value in [0, 1), got " + threshold
+                : train < 1 || test < 1 ? "train and test need at least one canvas each, got " + train + " and " + test
+                : null;
+    }
+
     /** Refuses a source whose samples are not single-channel 28×28 items. */
     static void requireItems(Dataset items) {
         if (!items.sampleShape().equals(dev.gensynth.spec.Shape.of(1, ITEM, ITEM))) {

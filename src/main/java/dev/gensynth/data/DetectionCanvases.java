@@ -76,13 +76,7 @@ public final class DetectionCanvases {
                     : side(minScale) < 1 ? "minScale " + minScale + " leaves no pixel of a 28x28 item"
                     : size < side(maxScale) ? "size must be at least " + side(maxScale)
                             + " (an item's largest side), got " + size
-                    : minItems < 1 || maxItems < minItems ? "items must satisfy 1 <= minItems <= maxItems, got "
-                            + minItems + " and " + maxItems
-                    : !(maxOverlap >= 0 && maxOverlap <= 1) ? "maxOverlap is a box IoU in [0, 1], got " + maxOverlap
-                    : !(threshold >= 0 && threshold < 1) ? "threshold is a pixel value in [0, 1), got " + threshold
-                    : train < 1 || test < 1 ? "train and test need at least one canvas each, got " + train + " and "
-                            + test
-                    : null;
+                    : Composer.badRecipe(minItems, maxItems, maxOverlap, threshold, train, test);
             if (bad != null) {
                 throw new UserError("detection canvases: " + bad);
             }
