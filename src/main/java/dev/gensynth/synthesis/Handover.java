@@ -1,6 +1,7 @@
 package dev.gensynth.synthesis;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.inquisitor.Inquisitor;
 import dev.gensynth.inquisitor.Promise;
 import dev.gensynth.model.AtomicFiles;
@@ -100,16 +101,24 @@ final class Handover {
         }
     }
 
+    /**
+     * A handed-over generator as {@code generate} reads it, in {@code folder}: θG, its promise when it has one, and
+     * what level it is for when it is a level's.
+     */
+    static void save(Path folder, GeneratorState g, Promise promise, LevelGenerators.Level level) throws IOException {
+        RunDir.saveGenerator(g, folder);
+        if (promise != null) {
+            RunDir.JSON.writeValue(folder.resolve(Synthesis.PROMISE).toFile(), promise);
+        }
+        if (level != null) {
+            RunDir.JSON.writeValue(folder.resolve(LevelGenerators.LEVEL).toFile(), level);
+        }
+    }
+
     private static void write(Path d, Inquisitor.Final f, LevelGenerators.Level level) {
         try {
             AtomicFiles.replaceDirectory(d, tmp -> {
-                RunDir.saveGenerator(f.generator(), tmp);
-                if (f.promise() != null) {
-                    RunDir.JSON.writeValue(tmp.resolve(Synthesis.PROMISE).toFile(), f.promise());
-                }
-                if (level != null) {
-                    RunDir.JSON.writeValue(tmp.resolve(LevelGenerators.LEVEL).toFile(), level);
-                }
+                save(tmp, f.generator(), f.promise(), level);
                 ObjectNode n = RunDir.JSON.createObjectNode();
                 n.put("sampledEpochs", f.sampledEpochs());
                 RunDir.JSON.writeValue(tmp.resolve(SAMPLED).toFile(), n);

@@ -124,11 +124,7 @@ public final class LevelGenerators {
         for (Made m : made) {
             Path d = generatorDir.resolve(DIR).resolve(m.level().name());
             Files.createDirectories(d);
-            RunDir.saveGenerator(m.generator().generator(), d);
-            RunDir.JSON.writeValue(d.resolve(LEVEL).toFile(), m.level());
-            if (m.generator().promise() != null) {
-                RunDir.JSON.writeValue(d.resolve(Synthesis.PROMISE).toFile(), m.generator().promise());
-            }
+            Handover.save(d, m.generator().generator(), m.generator().promise(), m.level());
         }
     }
 

@@ -302,10 +302,7 @@ public final class Synthesis {
         }
         try {
             AtomicFiles.replaceDirectory(run.dir().resolve("generator"), d -> {
-                RunDir.saveGenerator(fin, d);
-                if (promised != null) {
-                    RunDir.JSON.writeValue(d.resolve(PROMISE).toFile(), promised);
-                }
+                Handover.save(d, fin, promised, null);
                 LevelGenerators.write(levels, d);
             });
         } catch (IOException e) {
