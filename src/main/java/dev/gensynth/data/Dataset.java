@@ -9,8 +9,9 @@ import java.util.List;
  * <p>{@code x} holds {@code size() * sampleShape.elements()} floats, sample-major in NCHW order
  * (sample 0's channel 0 row by row, then its channel 1, ..., then sample 1). {@code y} holds one
  * class index per sample: a classifier's label, and for other tasks the class a split is stratified
- * by (for a mask, its most frequent labelled class). {@code targets} is what the task learns: the
- * labels {@code y} themselves for classification, or a {@link Targets.Masks mask} per sample.
+ * by (for a mask or a set of boxes, its most frequent labelled class). {@code targets} is what the task
+ * learns: the labels {@code y} themselves for classification, a {@link Targets.Masks mask} per sample, or
+ * {@link Targets.Boxes boxes}.
  *
  * <p>The arrays are <em>not</em> copied, because a training split can be hundreds of megabytes;
  * treat them as read-only. Every method that changes data ({@link #subset}, {@link #normalized})
@@ -78,6 +79,31 @@ public record Dataset(String name, Shape sampleShape, float[] x, int[] y, int cl
                 }
             }
         }
+        if (targets instanceof Targets.Boxes b) {
+            checkBoxes(name, sampleShape, classes, b);
+        }
+    }
+
+    private static void checkBoxes(String name, Shape sampleShape, int classes, Targets.Boxes b) {
+        if (!sampleShape.isMap()) {
+            throw new IllegalArgumentException("dataset " + name + ": boxes need images, not samples of " + sampleShape);
+        }
+        for (int i = 0; i < b.size(); i++) {
+            for (int j = b.first()[i]; j < b.first()[i + 1]; j++) {
+                double[] c = b.corners();
+                if (b.classes()[j] < 0 || b.classes()[j] >= classes) {
+                    throw new IllegalArgumentException("dataset " + name + ": object " + (j - b.first()[i])
+                            + " of sample " + i + " has class " + b.classes()[j] + ", outside [0, " + classes + ")");
+                }
+                if (!(c[4 * j] >= 0 && c[4 * j + 1] >= 0 && c[4 * j + 2] <= sampleShape.width()
+                        && c[4 * j + 3] <= sampleShape.height() && c[4 * j + 2] > c[4 * j]
+                        && c[4 * j + 3] > c[4 * j + 1])) {
+                    throw new IllegalArgumentException("dataset " + name + ": object " + (j - b.first()[i])
+                            + " of sample " + i + " has box " + b.box(j) + ", not a box of positive size within its "
+                            + sampleShape.width() + "x" + sampleShape.height() + " image");
+                }
+            }
+        }
     }
 
     /** This dataset with other images of the same samples (same labels and targets). */
@@ -139,6 +165,7 @@ public record Dataset(String name, Shape sampleShape, float[] x, int[] y, int cl
     @Override
     public String toString() {
         return "Dataset[" + name + ": " + size() + " x " + sampleShape + ", " + classes + " classes"
-                + (targets instanceof Targets.Masks m ? ", " + m.height() + "x" + m.width() + " masks" : "") + "]";
+                + (targets instanceof Targets.Masks m ? ", " + m.height() + "x" + m.width() + " masks"
+                        : targets instanceof Targets.Boxes b ? ", " + b.classes().length + " boxes" : "") + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.gensynth.data;
 
 import dev.gensynth.UserError;
+import dev.gensynth.spec.Shape;
 import dev.gensynth.task.detection.Box;
 import dev.gensynth.task.detection.GroundTruth;
 import java.io.DataInputStream;
@@ -137,6 +138,24 @@ public final class DetectionCanvases {
         /** Canvas {@code i}'s objects as ground truths. */
         public List<GroundTruth> truths(int i) {
             return objects.get(i).stream().map(Placement::truth).toList();
+        }
+
+        /**
+         * The canvases as a dataset to train and evaluate on: one channel, values k/255, each canvas's objects as
+         * {@link Targets.Boxes} (none difficult), each canvas stratified by its most frequent class.
+         */
+        public Dataset dataset() {
+            float[] x = new float[pixels.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = DataFiles.UNIT_BYTE[pixels[i] & 0xFF];
+            }
+            Targets.Boxes boxes = Targets.Boxes.of(objects.stream().map(o -> o.stream()
+                    .map(p -> new Targets.Boxes.Labelled(p.classIndex(), p.truth().box(), false)).toList()).toList());
+            int[] y = new int[objects.size()];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = boxes.mostFrequent(i, classes.size());
+            }
+            return new Dataset(name, Shape.of(1, size, size), x, y, classes.size(), classes, boxes);
         }
 
         /** Every canvas's objects, canvas by canvas. */

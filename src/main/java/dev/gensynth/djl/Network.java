@@ -81,6 +81,32 @@ public final class Network implements AutoCloseable {
      * class per sample for a classifier, one per pixel (sample-major) for a dense output.
      */
     public void argMax(Dataset data, int batchSize, Classes out) {
+        batches(data, batchSize, (start, n, outputs) ->
+                out.accept(start, n, outputs.get(0).argMax(1).toType(DataType.INT64, false).toLongArray()));
+    }
+
+    /** One batch of {@link #outputs}: its first sample's index, its size, and every output's values, in order. */
+    @FunctionalInterface
+    public interface Outputs {
+        void accept(int start, int n, float[][] outputs);
+    }
+
+    /** Every output's values, batch by batch over {@code data} in inference mode (a detector's maps, say). */
+    public void outputs(Dataset data, int batchSize, Outputs out) {
+        batches(data, batchSize, (start, n, outputs) -> {
+            float[][] values = new float[outputs.size()][];
+            for (int o = 0; o < values.length; o++) {
+                values[o] = outputs.get(o).toFloatArray();
+            }
+            out.accept(start, n, values);
+        });
+    }
+
+    private interface Batch {
+        void accept(int start, int n, NDList outputs);
+    }
+
+    private void batches(Dataset data, int batchSize, Batch out) {
         int per = data.sampleElements();
         try (NativeGate.Region gate = NativeGate.JVM.enter()) {
             for (int start = 0; start < data.size(); start += batchSize) {
@@ -90,7 +116,7 @@ public final class Network implements AutoCloseable {
                 System.arraycopy(data.x(), start * per, x, 0, n * per);
                 try (NDManager m = model.getNDManager().newSubManager()) {
                     NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(data.sampleShape().withBatch(n)));
-                    out.accept(start, n, forward(in).get(0).argMax(1).toType(DataType.INT64, false).toLongArray());
+                    out.accept(start, n, forward(in));
                 }
             }
         }

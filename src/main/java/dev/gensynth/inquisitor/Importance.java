@@ -123,7 +123,7 @@ public final class Importance {
         }
         NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(stimuli.sampleShape().withBatch(batchSize)));
         NDList out = net.block().forward(new ParameterStore(m, false), new NDList(in), false);
-        return task.loss(out.get(0), task.upload(m, targets, 0, batchSize, stimuli), stimuli.classes(), 0);
+        return task.loss(out, task.upload(m, targets, 0, batchSize, stimuli), stimuli.classes(), 0);
     }
 
     /** Adds (Σ w·∂L/∂w over each output channel's slice)² to the channel's importance. */

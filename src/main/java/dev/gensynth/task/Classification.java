@@ -1,6 +1,7 @@
 package dev.gensynth.task;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
@@ -64,8 +65,8 @@ public final class Classification implements Task {
     }
 
     @Override
-    public NDArray loss(NDArray logits, NDArray labels, int classes, double smoothing) {
-        return crossEntropy(logits, labels, classes, smoothing);
+    public NDArray loss(NDList outputs, NDArray labels, int classes, double smoothing) {
+        return crossEntropy(outputs.get(0), labels, classes, smoothing);
     }
 
     /** Softmax cross-entropy with optional label smoothing, averaged over the batch. */

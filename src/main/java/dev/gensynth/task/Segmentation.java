@@ -1,6 +1,7 @@
 package dev.gensynth.task;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.gensynth.UserError;
@@ -90,7 +91,8 @@ public final class Segmentation implements Task {
     }
 
     @Override
-    public NDArray loss(NDArray logits, NDArray masks, int classes, double smoothing) {
+    public NDArray loss(NDList outputs, NDArray masks, int classes, double smoothing) {
+        NDArray logits = outputs.get(0);
         NDArray labelled = masks.neq(Targets.Masks.IGNORE).toType(DataType.FLOAT32, false);
         // ignored pixels become class 0 for the one-hot, then weigh nothing
         NDArray target = masks.mul(labelled.toType(masks.getDataType(), false)).oneHot(classes);

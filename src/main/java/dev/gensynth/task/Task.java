@@ -1,6 +1,7 @@
 package dev.gensynth.task;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
@@ -14,12 +15,14 @@ import dev.gensynth.spec.NetworkSpec;
  * instead of assuming a classifier. A dataset's targets say which task it is for ({@link #of}).
  */
 public interface Task {
-    /** The task of data labelled as {@code data} is: a class per image, or a class per pixel. */
+    /** The task of data labelled as {@code data} is: a class per image, a class per pixel, or boxes. */
     static Task of(Dataset data) {
-        return data.targets() instanceof Targets.Masks ? Segmentation.TASK : Classification.TASK;
+        Targets t = data.targets();
+        return t instanceof Targets.Masks ? Segmentation.TASK
+                : t instanceof Targets.Boxes ? ObjectDetection.TASK : Classification.TASK;
     }
 
-    /** {@code classification} or {@code segmentation}. */
+    /** {@code classification}, {@code segmentation} or {@code detection}. */
     String name();
 
     /** The primary metric, in percent, that requirements, utilities and the best epoch are read in. */
@@ -40,11 +43,16 @@ public interface Task {
     /** Whether a crop or flip of an image moves its targets with it (they are per pixel). */
     boolean targetsFollowPixels();
 
+    /** Whether images may be cropped and flipped while training (their targets stay right). */
+    default boolean augments() {
+        return true;
+    }
+
     /** Rows {@code from..from+rows} of a batch buffer, as {@link #loss} reads them. */
     NDArray upload(NDManager m, int[] batch, int from, int rows, Dataset data);
 
-    /** The mean loss of a batch: the network's first output against its targets. */
-    NDArray loss(NDArray output, NDArray targets, int classes, double smoothing);
+    /** The mean loss of a batch: the network's outputs (a classifier's or segmenter's first) against its targets. */
+    NDArray loss(NDList outputs, NDArray targets, int classes, double smoothing);
 
     /**
      * T² · KL(teacher's softened scores ‖ the student's) over the classes (axis 1), averaged over

@@ -46,13 +46,16 @@ final class Shards implements AutoCloseable {
     /** Fewest rows a shard's batch-norm statistics are computed over. */
     static final int MIN_ROWS = 16;
 
-    /** What one shard's pass gives the step: its weighted loss and its arg-max predictions. */
-    record Result(float loss, long[] predictions) {
+    /**
+     * What one shard's pass gives the step: its weighted loss, the arg-max over channels of its first output
+     * (a class per row, or per row and position of a map), and how many rows it had.
+     */
+    record Result(float loss, long[] predictions, int rows) {
     }
 
-    /** The loss of a shard's logits: the mean over its rows (the shard weighs it). */
+    /** The loss of a shard's outputs: the mean over its rows (the shard weighs it). */
     interface LossFunction {
-        NDArray of(NDArray logits, NDArray labels, NDArray softTargets);
+        NDArray of(NDList outputs, NDArray labels, NDArray softTargets);
     }
 
     private final Network net;
@@ -178,9 +181,10 @@ final class Shards implements AutoCloseable {
             ph.afterPhase(StepPhase.UPLOAD);
             PairList<String, Object> params = new PairList<>();
             params.add(SpecBlock.SHARD, s);
-            NDArray logits = net.block().forward(stores.get(s), new NDList(in), true, params).get(0);
+            NDList outputs = net.block().forward(stores.get(s), new NDList(in), true, params);
+            NDArray logits = outputs.get(0);
             ph.afterPhase(StepPhase.FORWARD);
-            NDArray loss = lossFn.of(logits, labels, softTargets);
+            NDArray loss = lossFn.of(outputs, labels, softTargets);
             if (count > 1) {
                 loss = loss.mul((float) rows / batch);
             }
@@ -194,7 +198,7 @@ final class Shards implements AutoCloseable {
             ph.afterPhase(StepPhase.BACKWARD);
             long[] pred = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
             ph.afterPhase(StepPhase.METRICS);
-            return new Result(value, pred);
+            return new Result(value, pred, rows);
         } finally {
             JniUtils.setGradMode(gradMode);
         }

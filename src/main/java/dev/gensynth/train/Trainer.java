@@ -6,6 +6,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
@@ -53,6 +54,11 @@ public final class Trainer {
         Shape shape = train.sampleShape();
         Task task = Task.of(train);
         task.checkFits(net.spec(), train);
+        if (!task.augments() && Augment.changes(shape, cfg.cropPadding(), cfg.horizontalFlip())) {
+            throw new UserError("the recipe crops (cropPadding " + cfg.cropPadding() + ") or flips (horizontalFlip "
+                    + cfg.horizontalFlip() + ") the images, which " + task.name() + " training does not do yet (its"
+                    + " targets would not move with the pixels): set cropPadding: 0 and horizontalFlip: false");
+        }
         int outPer = (int) net.spec().shapes().get(net.spec().outputs().get(0)).elements();
         if (distill != null && distill.targets() != null && distill.targets().length != (long) train.size() * outPer) {
             throw new IllegalArgumentException("distillation targets are for another dataset than " + train.name());
@@ -85,10 +91,10 @@ public final class Trainer {
                 || Augment.changes(shape, cfg.cropPadding(), cfg.horizontalFlip()));
         listener.onMetrics(task.hitsMetric(), task.metric());
         listener.onStart(net.spec().name(), totalUpdates);
-        Shards.LossFunction lossFn = (logits, labels, softTargets) -> {
-            NDArray loss = task.loss(logits, labels, train.classes(), cfg.labelSmoothing());
+        Shards.LossFunction lossFn = (outputs, labels, softTargets) -> {
+            NDArray loss = task.loss(outputs, labels, train.classes(), cfg.labelSmoothing());
             if (softTargets != null) {
-                loss = loss.mul((float) (1 - distill.weight())).add(task.distillationLoss(logits,
+                loss = loss.mul((float) (1 - distill.weight())).add(task.distillationLoss(outputs.get(0),
                         softTargets, distill.temperature()).mul((float) distill.weight()));
             }
             return loss;
@@ -136,7 +142,7 @@ public final class Trainer {
                 int row = 0;
                 for (Shards.Result r : results) {
                     value += r.loss();
-                    int rows = r.predictions().length / targetsPer;
+                    int rows = r.rows();
                     long[] hits = task.hits(r.predictions(), y, row, rows, train);
                     correct += hits[0];
                     counted += hits[1];

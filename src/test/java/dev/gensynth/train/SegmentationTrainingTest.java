@@ -3,6 +3,7 @@ package dev.gensynth.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDList;
 import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
@@ -148,14 +149,14 @@ class SegmentationTrainingTest {
                 t[i] = truth[i] & 0xFF;
             }
             ai.djl.ndarray.NDArray masks = m.create(t, new ai.djl.ndarray.types.Shape(2, 2, 2));
-            float base = Segmentation.TASK.loss(logits, masks, 3, 0).getFloat();
+            float base = Segmentation.TASK.loss(new NDList(logits), masks, 3, 0).getFloat();
             float[] changed = scores.clone();
             changed[3] += 5; // sample 0, class 0, pixel 3: the ignored one
-            assertThat(Segmentation.TASK.loss(m.create(changed, new ai.djl.ndarray.types.Shape(2, 3, 2, 2)), masks, 3, 0)
+            assertThat(Segmentation.TASK.loss(new NDList(m.create(changed, new ai.djl.ndarray.types.Shape(2, 3, 2, 2))), masks, 3, 0)
                     .getFloat()).isEqualTo(base);
             changed[3] -= 5;
             changed[2] += 5; // pixel 2 of sample 0 is labelled 2: more score for class 0 costs
-            assertThat(Segmentation.TASK.loss(m.create(changed, new ai.djl.ndarray.types.Shape(2, 3, 2, 2)), masks, 3, 0)
+            assertThat(Segmentation.TASK.loss(new NDList(m.create(changed, new ai.djl.ndarray.types.Shape(2, 3, 2, 2))), masks, 3, 0)
                     .getFloat()).isGreaterThan(base);
         }
     }

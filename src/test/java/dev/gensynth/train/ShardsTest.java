@@ -36,7 +36,7 @@ class ShardsTest {
               - {name: fl, kind: flatten}
               - {name: fc, kind: linear, out: 4}
             """;
-    private static final Shards.LossFunction CE = (logits, labels, soft) -> Classification.crossEntropy(logits, labels,
+    private static final Shards.LossFunction CE = (outputs, labels, soft) -> Classification.crossEntropy(outputs.get(0), labels,
             4, 0);
 
     /** Every parameter's gradient after one pass over {@code batch} samples, and the running statistics. */

@@ -49,25 +49,44 @@ public record CenterNetTargets(int classes, int height, int width, float[] heatm
      */
     public static CenterNetTargets encode(List<GroundTruth> objects, List<String> classNames, int inputHeight,
             int inputWidth, int stride, int maxObjects) {
+        int[] classOf = new int[objects.size()];
+        for (int j = 0; j < classOf.length; j++) {
+            classOf[j] = classNames.indexOf(objects.get(j).label());
+            if (classOf[j] < 0) {
+                throw new IllegalArgumentException("object of class " + objects.get(j).label() + " is not among "
+                        + classNames);
+            }
+        }
+        return encode(classNames.size(), classOf, objects.stream().map(GroundTruth::box).toList(), inputHeight,
+                inputWidth, stride, maxObjects);
+    }
+
+    /**
+     * The targets of objects of classes {@code classOf} (each in [0, {@code k})) at {@code boxes}, for an input of
+     * {@code inputHeight × inputWidth} pixels.
+     */
+    public static CenterNetTargets encode(int k, int[] classOf, List<Box> boxes, int inputHeight, int inputWidth,
+            int stride, int maxObjects) {
         if (stride < 1 || maxObjects < 0 || inputHeight < stride || inputWidth < stride) {
             throw new IllegalArgumentException("need stride >= 1, maxObjects >= 0 and an input of at least one"
                     + " stride, got stride " + stride + ", maxObjects " + maxObjects + ", input " + inputHeight + "x"
                     + inputWidth);
         }
-        int k = classNames.size();
+        if (classOf.length != boxes.size()) {
+            throw new IllegalArgumentException(classOf.length + " classes for " + boxes.size() + " boxes");
+        }
         // the reference's output_h = input_h // down_ratio assumes inputs padded to a multiple of 32; our networks take
         // any size, and each stride-2 convolution (3x3, padding 1) rounds up, so the maps are ceil(input / stride)
         int h = Math.floorDiv(inputHeight + stride - 1, stride);
         int w = Math.floorDiv(inputWidth + stride - 1, stride);
         CenterNetTargets t = new CenterNetTargets(k, h, w, new float[k * h * w], new int[maxObjects],
                 new float[2 * maxObjects], new float[2 * maxObjects], new byte[maxObjects]);
-        for (int slot = 0; slot < Math.min(objects.size(), maxObjects); slot++) {
-            GroundTruth g = objects.get(slot);
-            int c = classNames.indexOf(g.label());
-            if (c < 0) {
-                throw new IllegalArgumentException("object of class " + g.label() + " is not among " + classNames);
+        for (int slot = 0; slot < Math.min(boxes.size(), maxObjects); slot++) {
+            if (classOf[slot] < 0 || classOf[slot] >= k) {
+                throw new IllegalArgumentException("object " + slot + " has class " + classOf[slot] + ", not in [0, "
+                        + k + ")");
             }
-            t.add(slot, c, g.box(), stride);
+            t.add(slot, classOf[slot], boxes.get(slot), stride);
         }
         return t;
     }

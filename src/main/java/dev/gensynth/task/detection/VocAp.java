@@ -192,7 +192,27 @@ public final class VocAp {
         return new Result(classes, counted == 0 ? Double.NaN : sum / counted, counted == 0 ? Double.NaN : sum11 / counted);
     }
 
-    private ClassResult evaluate(String label, Collection<GroundTruth> truths, Collection<Detection> detections) {
+    /** What a detection is found to be when it is matched (step 3 of the class comment). */
+    public enum Outcome {
+        TRUE_POSITIVE, FALSE_POSITIVE, IGNORED
+    }
+
+    /**
+     * One class's detections in ranking order and what each was found to be: all that AP is computed from. A
+     * detection's outcome depends only on the detections ranked above it in its own image, which is what lets a
+     * bootstrap over images reuse it.
+     *
+     * @param positives the class's ground truths that are not difficult
+     */
+    public record Ranking(String label, int positives, List<Detection> ranked, List<Outcome> outcomes) {
+        public Ranking {
+            ranked = List.copyOf(ranked);
+            outcomes = List.copyOf(outcomes);
+        }
+    }
+
+    /** Class {@code label}'s detections ranked and matched (steps 1 to 3 of the class comment). */
+    public Ranking rank(String label, Collection<GroundTruth> truths, Collection<Detection> detections) {
         Map<String, List<GroundTruth>> byImage = new HashMap<>();
         int positives = 0;
         for (GroundTruth t : truths) {
@@ -208,14 +228,8 @@ public final class VocAp {
         byImage.forEach((image, list) -> matched.put(image, new boolean[list.size()]));
 
         List<Detection> ranked = Detection.byScore(detections.stream().filter(d -> d.label().equals(label)).toList());
-        int n = ranked.size();
-        double[] precision = new double[n];
-        double[] recall = new double[n];
-        int tp = 0;
-        int fp = 0;
-        int ignored = 0;
-        for (int d = 0; d < n; d++) {
-            Detection det = ranked.get(d);
+        List<Outcome> outcomes = new ArrayList<>(ranked.size());
+        for (Detection det : ranked) {
             List<GroundTruth> candidates = byImage.getOrDefault(det.image(), List.of());
             double best = Double.NEGATIVE_INFINITY;
             int jmax = -1;
@@ -226,18 +240,35 @@ public final class VocAp {
                     jmax = j;
                 }
             }
+            Outcome o = Outcome.FALSE_POSITIVE;
             if (jmax >= 0 && settings.passes(best)) {
                 boolean[] seen = matched.get(det.image());
                 if (candidates.get(jmax).difficult()) {
-                    ignored++;
+                    o = Outcome.IGNORED;
                 } else if (!seen[jmax]) {
                     seen[jmax] = true;
-                    tp++;
-                } else {
-                    fp++;
+                    o = Outcome.TRUE_POSITIVE;
                 }
-            } else {
-                fp++;
+            }
+            outcomes.add(o);
+        }
+        return new Ranking(label, positives, ranked, outcomes);
+    }
+
+    private ClassResult evaluate(String label, Collection<GroundTruth> truths, Collection<Detection> detections) {
+        Ranking r = rank(label, truths, detections);
+        int positives = r.positives();
+        int n = r.ranked().size();
+        double[] precision = new double[n];
+        double[] recall = new double[n];
+        int tp = 0;
+        int fp = 0;
+        int ignored = 0;
+        for (int d = 0; d < n; d++) {
+            switch (r.outcomes().get(d)) {
+                case TRUE_POSITIVE -> tp++;
+                case FALSE_POSITIVE -> fp++;
+                case IGNORED -> ignored++;
             }
             precision[d] = tp + fp == 0 ? 0 : (double) tp / (tp + fp);
             recall[d] = positives == 0 ? Double.NaN : (double) tp / positives;

@@ -1,0 +1,397 @@
+package dev.gensynth.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import dev.gensynth.UserError;
+import dev.gensynth.data.Dataset;
+import dev.gensynth.data.Targets;
+import dev.gensynth.djl.Network;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+import dev.gensynth.task.detection.Box;
+import dev.gensynth.task.detection.CenterNetDecoder;
+import dev.gensynth.task.detection.CenterNetTargets;
+import dev.gensynth.task.detection.Detection;
+import dev.gensynth.task.detection.GroundTruth;
+import dev.gensynth.task.detection.IouConvention;
+import dev.gensynth.task.detection.VocAp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Boxes around objects ({@link Targets.Boxes}), found by a CenterNet head (Zhou et al., "Objects as Points",
+ * 2019): the network's outputs are a per-class centre heatmap after a sigmoid, and the box size and centre
+ * offset maps, each at a quarter of the input's size rounded up ({@link dev.gensynth.zoo.CenterNetHead}).
+ *
+ * <p>The loss is the reference's ({@code src/lib/trains/ctdet.py}, {@code CtdetLoss} with its defaults): the
+ * penalty-reduced focal loss on the heatmap ({@code _neg_loss}: α = 2, β = 4, the heatmap clamped to
+ * [10⁻⁴, 1 − 10⁻⁴], divided by the number of object centres, or by 1 when there is none), plus 0.1 × the L1 loss of
+ * the size and 1 × the L1 loss of the offset at the object centres ({@code RegL1Loss}: summed, divided by twice the
+ * number of centres + 10⁻⁴). Targets are {@link CenterNetTargets}'; difficult objects are not trained on. Where two
+ * objects share a centre position, the later one's size and offset are the targets there (the reference keeps both
+ * in slots; they collide only for boxes whose centres fall in the same 4×4 pixels).
+ *
+ * <p>The primary metric is VOC mAP at IoU 0.5 over the classes that have an object ({@link VocAp}, IoU above 0.5 as
+ * py-faster-rcnn, boxes in continuous pixel coordinates as the targets hold them), of the detections
+ * {@link CenterNetDecoder#DEFAULT} reads from the outputs (the top 100 per image). While training, the share of
+ * objects whose heatmap arg-max class at its centre position is its own class is shown.
+ *
+ * <p>Training does not crop or flip yet: boxes would have to move with the pixels.
+ */
+public final class ObjectDetection implements Task {
+    public static final ObjectDetection TASK = new ObjectDetection();
+    /** The reference's {@code hm_weight}, {@code wh_weight} and {@code off_weight}. */
+    static final float HEATMAP_WEIGHT = 1f;
+    static final float SIZE_WEIGHT = 0.1f;
+    static final float OFFSET_WEIGHT = 1f;
+    /** The reference's {@code _sigmoid} clamps the heatmap to [ε, 1 − ε]. */
+    static final float CLAMP = 1e-4f;
+    private static final int STRIDE = CenterNetTargets.DEFAULT_STRIDE;
+    private static final CenterNetDecoder DECODER = CenterNetDecoder.DEFAULT;
+    private static final VocAp MAP = new VocAp(new VocAp.Settings(0.5, false, IouConvention.CONTINUOUS));
+
+    private ObjectDetection() {
+    }
+
+    @Override
+    public String name() {
+        return "detection";
+    }
+
+    @Override
+    public String metric() {
+        return "mAP50";
+    }
+
+    @Override
+    public String hitsMetric() {
+        return "centre class";
+    }
+
+    private static Targets.Boxes boxes(Dataset data) {
+        if (!(data.targets() instanceof Targets.Boxes b)) {
+            throw new UserError("dataset " + data.name() + " is not labelled with boxes; detection needs a class and"
+                    + " a box for each object");
+        }
+        return b;
+    }
+
+    /** The heatmap's size for samples of {@code data}: a quarter of the image, rounded up. */
+    private static int[] mapSize(Dataset data) {
+        Shape s = data.sampleShape();
+        return new int[] {Math.floorDiv(s.height() + STRIDE - 1, STRIDE), Math.floorDiv(s.width() + STRIDE - 1, STRIDE)};
+    }
+
+    @Override
+    public void checkFits(NetworkSpec spec, Dataset data) {
+        boxes(data);
+        Task.checkInput(spec, data);
+        int[] hw = mapSize(data);
+        List<Shape> want = List.of(Shape.of(data.classes(), hw[0], hw[1]), Shape.of(2, hw[0], hw[1]),
+                Shape.of(2, hw[0], hw[1]));
+        List<Shape> got = spec.outputs().stream().map(o -> spec.shapes().get(o)).toList();
+        if (!got.equals(want)) {
+            throw new UserError("network '" + spec.name() + "' outputs " + got + " but a detector of the " + data.classes()
+                    + " classes of dataset " + data.name() + " outputs " + want + ": a centre heatmap per class (after a"
+                    + " sigmoid), then the box size and the centre offset, at a quarter of the input's size rounded up"
+                    + " (the zoo's centernet_* networks)");
+        }
+    }
+
+    /** A detector's targets vary in number: the batch buffer holds each row's sample index, and {@link #upload} reads its boxes. */
+    @Override
+    public int targetsPerSample(Dataset data) {
+        return 1;
+    }
+
+    @Override
+    public void copyTargets(Dataset data, int sample, int[] batch, int row) {
+        batch[row] = sample;
+    }
+
+    @Override
+    public boolean targetsFollowPixels() {
+        return false;
+    }
+
+    @Override
+    public boolean augments() {
+        return false;
+    }
+
+    /** Sample {@code sample}'s CenterNet targets, its difficult objects left out. */
+    private static CenterNetTargets targetsOf(Dataset data, int sample) {
+        Targets.Boxes b = boxes(data);
+        List<Targets.Boxes.Labelled> objects = b.of(sample).stream().filter(o -> !o.difficult()).toList();
+        int[] classOf = objects.stream().mapToInt(Targets.Boxes.Labelled::classIndex).toArray();
+        List<Box> where = objects.stream().map(Targets.Boxes.Labelled::box).toList();
+        Shape s = data.sampleShape();
+        return CenterNetTargets.encode(data.classes(), classOf, where, s.height(), s.width(), STRIDE, objects.size());
+    }
+
+    /**
+     * {@code [rows, K + 5, H, W]}: per row the K heatmap channels, then at each object centre its size (w, h), its
+     * offset (dx, dy) and 1 in the last channel (0 elsewhere), which is the mask of the L1 terms.
+     */
+    @Override
+    public NDArray upload(NDManager m, int[] batch, int from, int rows, Dataset data) {
+        int k = data.classes();
+        int[] hw = mapSize(data);
+        int area = hw[0] * hw[1];
+        int per = (k + 5) * area;
+        float[] t = new float[rows * per];
+        for (int r = 0; r < rows; r++) {
+            CenterNetTargets c = targetsOf(data, batch[from + r]);
+            int base = r * per;
+            System.arraycopy(c.heatmap(), 0, t, base, k * area);
+            for (int slot = 0; slot < c.mask().length; slot++) {
+                if (c.mask()[slot] == 1) {
+                    int at = base + c.index()[slot];
+                    t[at + k * area] = c.size()[2 * slot];
+                    t[at + (k + 1) * area] = c.size()[2 * slot + 1];
+                    t[at + (k + 2) * area] = c.offset()[2 * slot];
+                    t[at + (k + 3) * area] = c.offset()[2 * slot + 1];
+                    t[at + (k + 4) * area] = 1;
+                }
+            }
+        }
+        return m.create(t, new ai.djl.ndarray.types.Shape(rows, k + 5, hw[0], hw[1]));
+    }
+
+    @Override
+    public NDArray loss(NDList outputs, NDArray targets, int classes, double smoothing) {
+        int k = classes;
+        NDArray gt = targets.get(new NDIndex(":, 0:" + k));
+        NDArray mask = targets.get(new NDIndex(":, " + (k + 4) + ":" + (k + 5)));
+        NDArray heat = focal(outputs.get(0), gt);
+        float centres = mask.sum().getFloat();
+        NDArray size = l1(outputs.get(1), targets.get(new NDIndex(":, " + k + ":" + (k + 2))), mask, centres);
+        NDArray offset = l1(outputs.get(2), targets.get(new NDIndex(":, " + (k + 2) + ":" + (k + 4))), mask, centres);
+        return heat.mul(HEATMAP_WEIGHT).add(size.mul(SIZE_WEIGHT)).add(offset.mul(OFFSET_WEIGHT));
+    }
+
+    /** {@code _neg_loss}: the penalty-reduced focal loss of the heatmap {@code heatmap} against {@code gt}. */
+    static NDArray focal(NDArray heatmap, NDArray gt) {
+        NDArray pred = heatmap.clip(CLAMP, 1 - CLAMP);
+        NDArray pos = gt.eq(1f).toType(DataType.FLOAT32, false);
+        NDArray neg = gt.lt(1f).toType(DataType.FLOAT32, false);
+        NDArray negWeight = gt.neg().add(1f).pow(4f);
+        NDArray posLoss = pred.log().mul(pred.neg().add(1f).pow(2f)).mul(pos).sum();
+        NDArray negLoss = pred.neg().add(1f).log().mul(pred.pow(2f)).mul(negWeight).mul(neg).sum();
+        return posLoss.add(negLoss).neg().div(pos.sum().maximum(1f));
+    }
+
+    /** {@code RegL1Loss}: |prediction − target| at the centres ({@code mask}, one channel), over 2 per centre. */
+    private static NDArray l1(NDArray prediction, NDArray target, NDArray mask, float centres) {
+        return prediction.mul(mask).sub(target.mul(mask)).abs().sum().div(2 * centres + 1e-4f);
+    }
+
+    /** Distillation of a detector (the teacher's heatmaps and box maps) is not built yet. */
+    @Override
+    public NDArray distillationLoss(NDArray output, NDArray teacherTargets, double temperature) {
+        throw new UserError("distillation is not available for detection yet: set the recipe's distillation weight"
+                + " to 0");
+    }
+
+    @Override
+    public long[] hits(long[] predictions, int[] batch, int from, int rows, Dataset data) {
+        int[] hw = mapSize(data);
+        int area = hw[0] * hw[1];
+        Targets.Boxes b = boxes(data);
+        long right = 0;
+        long counted = 0;
+        for (int r = 0; r < rows; r++) {
+            int sample = batch[from + r];
+            CenterNetTargets c = targetsOf(data, sample);
+            int[] classOf = b.of(sample).stream().filter(o -> !o.difficult())
+                    .mapToInt(Targets.Boxes.Labelled::classIndex).toArray();
+            for (int slot = 0; slot < c.mask().length; slot++) {
+                if (c.mask()[slot] == 1) {
+                    counted++;
+                    right += predictions[r * area + c.index()[slot]] == classOf[slot] ? 1 : 0;
+                }
+            }
+        }
+        return new long[] {right, counted};
+    }
+
+    /** VOC mAP at IoU 0.5, in percent. */
+    @Override
+    public double quality(Network net, Dataset data, int batchSize) {
+        return 100 * MAP.evaluate(truths(data), detect(net, data, batchSize)).map();
+    }
+
+    /** What {@code net} finds in every sample of {@code data}: at most 100 detections each, sample by sample. */
+    public static List<Detection> detect(Network net, Dataset data, int batchSize) {
+        int[] hw = mapSize(data);
+        int area = hw[0] * hw[1];
+        int k = data.classes();
+        List<Detection> out = new ArrayList<>();
+        net.outputs(data, batchSize, (start, n, maps) -> {
+            for (int i = 0; i < n; i++) {
+                out.addAll(DECODER.decode(imageId(start + i), data.classNames(), hw[0], hw[1],
+                        Arrays.copyOfRange(maps[0], i * k * area, (i + 1) * k * area),
+                        Arrays.copyOfRange(maps[1], i * 2 * area, (i + 1) * 2 * area),
+                        Arrays.copyOfRange(maps[2], i * 2 * area, (i + 1) * 2 * area)));
+            }
+        });
+        return out;
+    }
+
+    /** Every object of {@code data} as a ground truth of the image {@link #imageId} names. */
+    public static List<GroundTruth> truths(Dataset data) {
+        Targets.Boxes b = boxes(data);
+        List<GroundTruth> out = new ArrayList<>();
+        for (int i = 0; i < b.size(); i++) {
+            for (Targets.Boxes.Labelled o : b.of(i)) {
+                out.add(new GroundTruth(imageId(i), data.classNames().get(o.classIndex()), o.box(), o.difficult(),
+                        false));
+            }
+        }
+        return out;
+    }
+
+    /** What sample {@code i} is called in ground truths and detections. */
+    public static String imageId(int i) {
+        return Integer.toString(i);
+    }
+
+    @Override
+    public SampleResults judge(Network net, Dataset data, int batchSize) {
+        return Found.of(truths(data), detect(net, data, batchSize), data.classNames(), data.size());
+    }
+
+    /**
+     * What a detector found in each image, kept as VOC AP needs it: per class, the detections in ranking order with
+     * the image each is in and whether it was a true or false positive (or ignored), and each image's positives per
+     * class. A detection's outcome depends only on its own image, so a bootstrap over images re-weights images and
+     * walks the same rankings: the paired error of an mAP difference, since mAP is no mean of per-image terms.
+     *
+     * @param images the images' count
+     * @param image per class, per ranked detection, its image
+     * @param outcome per class, per ranked detection, its {@link VocAp.Outcome} ordinal
+     * @param positives per image, per class, its objects that are not difficult
+     */
+    public record Found(int images, int[][] image, byte[][] outcome, int[][] positives) implements SampleResults {
+        /** Bootstrap resamples: the error's own relative noise is about 1/sqrt(2 * 400), 4 %. */
+        static final int RESAMPLES = 400;
+        private static final long SEED = 0x5EEDL;
+
+        /** Ranks and matches {@code detections} against {@code truths} (images named by {@link #imageId}). */
+        public static Found of(List<GroundTruth> truths, List<Detection> detections, List<String> classes, int images) {
+            int[][] image = new int[classes.size()][];
+            byte[][] outcome = new byte[classes.size()][];
+            int[][] positives = new int[images][classes.size()];
+            for (GroundTruth t : truths) {
+                if (!t.difficult()) {
+                    positives[Integer.parseInt(t.image())][classes.indexOf(t.label())]++;
+                }
+            }
+            for (int c = 0; c < classes.size(); c++) {
+                VocAp.Ranking r = MAP.rank(classes.get(c), truths, detections);
+                image[c] = r.ranked().stream().mapToInt(d -> Integer.parseInt(d.image())).toArray();
+                outcome[c] = new byte[image[c].length];
+                for (int d = 0; d < image[c].length; d++) {
+                    outcome[c][d] = (byte) r.outcomes().get(d).ordinal();
+                }
+            }
+            return new Found(images, image, outcome, positives);
+        }
+
+        @Override
+        public double quality() {
+            int[] once = new int[images];
+            Arrays.fill(once, 1);
+            return map(once);
+        }
+
+        @Override
+        public int size() {
+            return images;
+        }
+
+        /** The bootstrap spread of this mAP over resamples of the images (it does not depend on {@code at}). */
+        @Override
+        public double standardError(double at) {
+            return bootstrap(null);
+        }
+
+        @Override
+        public double pairedError(SampleResults other) {
+            Found o = (Found) other;
+            if (o.images != images) {
+                throw new IllegalArgumentException("paired over " + images + " and " + o.images + " images");
+            }
+            return bootstrap(o);
+        }
+
+        private double bootstrap(Found other) {
+            if (images < 2) {
+                return 0;
+            }
+            SplittableRandom rnd = new SplittableRandom(SEED);
+            int[] weight = new int[images];
+            double sum = 0;
+            double sq = 0;
+            for (int r = 0; r < RESAMPLES; r++) {
+                Arrays.fill(weight, 0);
+                for (int i = 0; i < images; i++) {
+                    weight[rnd.nextInt(images)]++;
+                }
+                double d = map(weight) - (other == null ? 0 : other.map(weight));
+                sum += d;
+                sq += d * d;
+            }
+            double mean = sum / RESAMPLES;
+            return Math.sqrt(Math.max(0, (sq - RESAMPLES * mean * mean) / (RESAMPLES - 1)));
+        }
+
+        /**
+         * mAP in percent when image i counts {@code weight[i]} times: each of its detections and positives repeated,
+         * a repeat of a detection ranked right after it (so among equal scores the order can differ from that of a
+         * concatenated copy of the image, whose detections would rank after every earlier one of the same score).
+         */
+        public double map(int[] weight) {
+            double total = 0;
+            int counted = 0;
+            for (int c = 0; c < image.length; c++) {
+                long pos = 0;
+                for (int i = 0; i < images; i++) {
+                    pos += (long) weight[i] * positives[i][c];
+                }
+                if (pos == 0) {
+                    continue;
+                }
+                int n = 0;
+                for (int i : image[c]) {
+                    n += weight[i];
+                }
+                double[] precision = new double[n];
+                double[] recall = new double[n];
+                long tp = 0;
+                long fp = 0;
+                int at = 0;
+                for (int d = 0; d < image[c].length; d++) {
+                    for (int w = 0; w < weight[image[c][d]]; w++) {
+                        if (outcome[c][d] == VocAp.Outcome.TRUE_POSITIVE.ordinal()) {
+                            tp++;
+                        } else if (outcome[c][d] == VocAp.Outcome.FALSE_POSITIVE.ordinal()) {
+                            fp++;
+                        }
+                        precision[at] = tp + fp == 0 ? 0 : (double) tp / (tp + fp);
+                        recall[at] = (double) tp / pos;
+                        at++;
+                    }
+                }
+                total += VocAp.allPointAp(recall, precision);
+                counted++;
+            }
+            return counted == 0 ? Double.NaN : 100 * total / counted;
+        }
+    }
+}
