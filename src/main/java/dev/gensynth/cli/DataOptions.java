@@ -11,7 +11,9 @@ public final class DataOptions {
                     + "train/ and test/ each with one; without test/, a test split of the validation fraction is held "
                     + "out, the same images on every run). Segmentation: fashion-mnist-seg or mnist-seg (64x64 "
                     + "canvases of 2-4 items, composed once and cached), or voc (the Pascal VOC layout: JPEGImages/, "
-                    + "SegmentationClass/, ImageSets/Segmentation/ when present). Default: ${DEFAULT-VALUE}.")
+                    + "SegmentationClass/, ImageSets/Segmentation/ when present). Detection: fashion-mnist-det or mnist-det "
+                    + "(96x96 canvases of 1-6 items resized by 1-2, each with its tight box, composed once and cached)."
+                    + " Default: ${DEFAULT-VALUE}.")
     String dataset;
 
     @Option(names = "--data", description = "Directory of the dataset files (default for fashion-mnist: "

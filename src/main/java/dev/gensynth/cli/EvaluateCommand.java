@@ -50,7 +50,8 @@ final class EvaluateCommand implements Callable<Integer> {
         DataSource source = rec != null ? rec.data() : new DataSource("fashion-mnist", null, 0.1, 42);
         if (dataset != null || dataDir != null) {
             source = new DataSource(dataset != null ? dataset : source.kind(), dataDir != null ? dataDir : source.dir(),
-                    source.validationFraction(), source.seed(), source.canvases());
+                    source.validationFraction(), source.seed(), source.canvases(),
+                    source.detectionCanvases());
         }
         Dataset test = source.load(spec.input(), rec == null ? null : rec.normalization()).test();
         if (!test.sampleShape().equals(spec.input())) {
@@ -89,10 +90,15 @@ final class EvaluateCommand implements Callable<Integer> {
 
     static String table(Metrics m) {
         boolean seg = m.meanIoU() != null;
-        Table t = new Table("network", seg ? "mIoU %" : "top-1 %", seg ? "pixel acc %" : null, "params", "MACs",
+        boolean det = m.map50() != null;
+        String metric = seg ? "mIoU" : det ? "mAP50" : "top-1";
+        String beside = seg ? "pixel acc %" : det ? "COCO AP %" : null;
+        Double besideValue = seg ? m.pixelAccuracy() : det ? m.cocoAp() : null;
+        Table t = new Table("network", metric + " %", beside, "params", "MACs",
                 "info density", "NetScore", "DJL ms", "ORT ms", "threads", "size KB");
         t.row(m.network(), m.quality() == null ? "-" : String.format("%.2f", m.quality()),
-                seg ? String.format("%.2f", m.pixelAccuracy()) : null, Table.count(m.params()),
+                beside == null ? null : besideValue == null ? "-" : String.format("%.2f", besideValue),
+                Table.count(m.params()),
                 Table.count(m.macs()),
                 m.informationDensity() == null ? "-" : String.format("%.1f", m.informationDensity()),
                 m.netScore() == null ? "-" : String.format("%.2f", m.netScore()),
@@ -101,7 +107,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 m.latencyThreads() == null ? "-" : m.onnxLatencyThreads() == null ? m.latencyThreads()
                         : m.latencyThreads() + " / " + m.onnxLatencyThreads(),
                 m.modelBytes() == null ? "-" : String.format("%.1f", m.modelBytes() / 1024.0));
-        return t + "(information density: " + (seg ? "mIoU" : "top-1") + " % per million params; latency: batch 1, "
+        return t + "(information density: " + metric + " % per million params; latency: batch 1, "
                 + "median after warm-up;"
                 + " threads: DJL's / ONNX Runtime's, the faster of one and every core)\n";
     }

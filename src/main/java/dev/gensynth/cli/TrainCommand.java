@@ -9,6 +9,7 @@ import dev.gensynth.model.OutputDir;
 import dev.gensynth.model.TrainingRecord;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.task.ObjectDetection;
 import dev.gensynth.task.Segmentation;
 import dev.gensynth.task.Task;
 import dev.gensynth.train.DivergedException;
@@ -58,7 +59,7 @@ final class TrainCommand implements Callable<Integer> {
         DataSource.Data d = source.load(recipe.folderShape());
         Task task = Task.of(d.train());
         NetworkSpec spec = network.resolve(d.sampleShape(), d.classes(),
-                task instanceof Segmentation ? "unet" : "resnet");
+                task instanceof Segmentation ? "unet" : task instanceof ObjectDetection ? "centernet_resnet" : "resnet");
         Path dir = out != null ? out : OutputDir.prepare(Path.of("models", spec.name()), force, "--force");
         LOG.info("training {} on {} ({} train / {} validation / {} test samples of {})", spec.name(),
                 source.kind(), d.train().size(), d.validation().size(), d.test().size(), d.sampleShape());

@@ -15,21 +15,27 @@ import java.util.Locale;
  * <p>Classification: {@code fashion-mnist}, {@code mnist}, {@code cifar10}, {@code folder}.
  * Segmentation: {@code fashion-mnist-seg} and {@code mnist-seg}, canvases composed from the items of
  * those sets ({@link Canvases}: the default recipe, or {@code canvases}), and {@code voc}, a folder in the Pascal VOC
- * segmentation layout ({@link VocSegmentation}).
+ * segmentation layout ({@link VocSegmentation}). Detection: {@code fashion-mnist-det} and {@code mnist-det}, canvases
+ * with the tight box of every item ({@link DetectionCanvases}: the default recipe, or {@code detectionCanvases}).
  *
  * @param kind one of {@link #KINDS}
  * @param dir where the files are; null means the default place for the kind
- * @param canvases how a composed kind ({@link #COMPOSED}) is composed; null: {@link Canvases.Recipe#DEFAULT}
+ * @param canvases how a composed segmentation kind ({@link #COMPOSED}) is composed; null: {@link Canvases.Recipe#DEFAULT}
+ * @param detectionCanvases how a composed detection kind ({@link #COMPOSED_DETECTION}) is composed; null:
+ *     {@link DetectionCanvases.Recipe#DEFAULT}
  */
-public record DataSource(String kind, Path dir, double validationFraction, long seed, Canvases.Recipe canvases) {
+public record DataSource(String kind, Path dir, double validationFraction, long seed, Canvases.Recipe canvases,
+        DetectionCanvases.Recipe detectionCanvases) {
     public static final List<String> KINDS = List.of("fashion-mnist", "mnist", "cifar10", "folder",
-            "fashion-mnist-seg", "mnist-seg", "voc");
-    /** The kinds whose samples are canvases composed from another set's items. */
+            "fashion-mnist-seg", "mnist-seg", "voc", "fashion-mnist-det", "mnist-det");
+    /** The segmentation kinds whose samples are canvases composed from another set's items. */
     public static final List<String> COMPOSED = List.of("fashion-mnist-seg", "mnist-seg");
+    /** The detection kinds whose samples are canvases composed from another set's items. */
+    public static final List<String> COMPOSED_DETECTION = List.of("fashion-mnist-det", "mnist-det");
 
     /** A source read as its kind's default: composed kinds with the default recipe. */
     public DataSource(String kind, Path dir, double validationFraction, long seed) {
-        this(kind, dir, validationFraction, seed, null);
+        this(kind, dir, validationFraction, seed, null, null);
     }
 
     public DataSource {
@@ -64,7 +70,7 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
         return kind.equals("cifar10") || (kind.equals("folder") || kind.equals("voc")) && folderShape.channels() == 3;
     }
 
-    /** The task the kind's targets are for: {@code classification} or {@code segmentation}. */
+    /** The task the kind's targets are for: {@code classification}, {@code segmentation} or {@code detection}. */
     public String task() {
         return taskOf(kind);
     }
@@ -72,7 +78,8 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
     /** The task of dataset kind {@code kind} (any spelling {@link #KINDS} has). */
     public static String taskOf(String kind) {
         String k = kind.toLowerCase(Locale.ROOT);
-        return k.endsWith("-seg") || k.equals("voc") ? "segmentation" : "classification";
+        return k.endsWith("-seg") || k.equals("voc") ? "segmentation" : k.endsWith("-det") ? "detection"
+                : "classification";
     }
 
     public Path resolvedDir() {
@@ -80,8 +87,8 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
             return dir;
         }
         return switch (kind) {
-            case "fashion-mnist", "fashion-mnist-seg" -> MnistLike.FASHION_MNIST_DIR;
-            case "mnist", "mnist-seg" -> Path.of("data/mnist");
+            case "fashion-mnist", "fashion-mnist-seg", "fashion-mnist-det" -> MnistLike.FASHION_MNIST_DIR;
+            case "mnist", "mnist-seg", "mnist-det" -> Path.of("data/mnist");
             case "cifar10" -> Path.of("data/cifar10");
             case "voc" -> throw new UserError("dataset 'voc' needs a directory: pass --data DIR with JPEGImages/ and "
                     + "SegmentationClass/ (or labelme's SegmentationClassPNG/), as Pascal VOC lays them out");
@@ -127,6 +134,17 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
                         canvases == null ? Canvases.Recipe.DEFAULT : canvases, kind, dev.gensynth.model.UserCache.dir().resolve("datasets"));
                 full = sets[0];
                 test = sets[1];
+                break;
+            }
+            case "fashion-mnist-det":
+            case "mnist-det": {
+                MnistLike.Flavor items = kind.equals("mnist-det") ? MnistLike.Flavor.MNIST
+                        : MnistLike.Flavor.FASHION_MNIST;
+                DetectionCanvases.Composed[] sets = DetectionCanvases.load(MnistLike.load(d, true, items),
+                        MnistLike.load(d, false, items), detectionCanvases == null ? DetectionCanvases.Recipe.DEFAULT
+                                : detectionCanvases, kind, dev.gensynth.model.UserCache.dir().resolve("datasets"));
+                full = sets[0].dataset();
+                test = sets[1].dataset();
                 break;
             }
             case "voc":

@@ -1,5 +1,6 @@
 package dev.gensynth.metrics;
 
+import dev.gensynth.task.ObjectDetection;
 import dev.gensynth.task.PixelCounts;
 import dev.gensynth.task.Segmentation;
 import dev.gensynth.task.Task;
@@ -8,7 +9,7 @@ import dev.gensynth.djl.Network;
 
 /**
  * Measures a trained network fully: cost from its spec, quality on data in its task's metrics (top-1,
- * or mIoU and pixel accuracy), latency on this CPU.
+ * mIoU and pixel accuracy, or VOC mAP50 and COCO AP), latency on this CPU.
  */
 public final class Measure {
     public static final int WARMUP = 20;
@@ -25,6 +26,9 @@ public final class Measure {
         if (data != null && Task.of(data) instanceof Segmentation) {
             PixelCounts c = Segmentation.counts(net, data, 256);
             m = m.withSegmentation(c.meanIoU(), c.pixelAccuracy(), split);
+        } else if (data != null && Task.of(data) instanceof ObjectDetection) {
+            ObjectDetection.Evaluation e = ObjectDetection.evaluate(net, data, 256);
+            m = m.withDetection(e.map50(), e.cocoAp(), split);
         } else if (data != null) {
             m = m.withAccuracy(Accuracy.top1(net, data, 256), split);
         }

@@ -17,6 +17,8 @@ import dev.gensynth.provenance.Provenance;
  * @param onnxLatencyThreads the intra-op threads of {@code onnxLatencyMs}: the faster of one and every core
  * @param meanIoU a segmenter's mean IoU in percent on {@code evaluatedOn} (its primary metric)
  * @param pixelAccuracy a segmenter's pixel accuracy in percent, reported beside its mIoU
+ * @param map50 a detector's VOC mAP at IoU 0.5 in percent on {@code evaluatedOn} (its primary metric)
+ * @param cocoAp a detector's COCO AP@[.5:.95] in percent, reported beside its mAP50
  * @param provenance how the file holding these metrics was made; set when it is written (latency
  *     and accuracy depend on the machine, threads, kernels and versions it names)
  */
@@ -24,17 +26,17 @@ import dev.gensynth.provenance.Provenance;
 public record Metrics(String network, long params, long macs, long activationBytes, Double top1,
         String evaluatedOn, Double informationDensity, Double netScore, Double latencyMs, Integer latencyThreads,
         Long modelBytes, Double onnxLatencyMs, Integer onnxLatencyThreads, Double meanIoU, Double pixelAccuracy,
-        Provenance provenance) {
+        Double map50, Double cocoAp, Provenance provenance) {
 
     /** Metrics known from the spec alone. */
     public static Metrics fromCost(String network, Cost cost) {
         return new Metrics(network, cost.params(), cost.macs(), cost.activationBytes(), null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
-    /** The primary metric in percent: a segmenter's mIoU, else top-1; null before any evaluation. */
+    /** The primary metric in percent: a segmenter's mIoU, a detector's mAP50, else top-1; null before any evaluation. */
     public Double quality() {
-        return meanIoU != null ? meanIoU : top1;
+        return meanIoU != null ? meanIoU : map50 != null ? map50 : top1;
     }
 
     /** A segmenter's figures on {@code split}: mIoU (the primary metric, which the scores use) and pixel accuracy. */
@@ -42,39 +44,57 @@ public record Metrics(String network, long params, long macs, long activationByt
         return new Metrics(network, params, macs, activationBytes, null, split,
                 Scores.informationDensity(meanIoUPercent, params / 1e6),
                 Scores.netScore(meanIoUPercent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes,
-                onnxLatencyMs, onnxLatencyThreads, meanIoUPercent, pixelAccuracyPercent, provenance);
+                onnxLatencyMs, onnxLatencyThreads, meanIoUPercent, pixelAccuracyPercent, null, null, provenance);
     }
 
-    /** The primary metric alone, named as a task names it ({@code top-1} or {@code mIoU}), in percent on {@code split}. */
+    /** A detector's figures on {@code split}: VOC mAP50 (the primary metric, which the scores use) and COCO AP. */
+    public Metrics withDetection(double map50Percent, Double cocoApPercent, String split) {
+        return new Metrics(network, params, macs, activationBytes, null, split,
+                Scores.informationDensity(map50Percent, params / 1e6),
+                Scores.netScore(map50Percent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes,
+                onnxLatencyMs, onnxLatencyThreads, null, null, map50Percent, cocoApPercent, provenance);
+    }
+
+    /**
+     * The primary metric alone, named as a task names it ({@code top-1}, {@code mIoU} or {@code mAP50}), in percent
+     * on {@code split}.
+     */
     public Metrics withQuality(String metric, double percent, String split) {
-        return metric.equals("mIoU") ? withSegmentation(percent, null, split) : withAccuracy(percent, split);
+        return switch (metric) {
+            case "mIoU" -> withSegmentation(percent, null, split);
+            case "mAP50" -> withDetection(percent, null, split);
+            default -> withAccuracy(percent, split);
+        };
     }
 
     public Metrics withAccuracy(double top1Percent, String split) {
         return new Metrics(network, params, macs, activationBytes, top1Percent, split,
                 Scores.informationDensity(top1Percent, params / 1e6),
                 Scores.netScore(top1Percent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes,
-                onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, provenance);
+                onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, null, null, provenance);
     }
 
     public Metrics withLatency(double ms, int threads) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                ms, threads, modelBytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, provenance);
+                ms, threads, modelBytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, map50, cocoAp,
+                provenance);
     }
 
     public Metrics withModelBytes(long bytes) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                latencyMs, latencyThreads, bytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy,
-                provenance);
+                latencyMs, latencyThreads, bytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, map50,
+                cocoAp, provenance);
     }
 
     public Metrics withOnnxLatency(double ms, int threads) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                latencyMs, latencyThreads, modelBytes, ms, threads, meanIoU, pixelAccuracy, provenance);
+                latencyMs, latencyThreads, modelBytes, ms, threads, meanIoU, pixelAccuracy, map50, cocoAp,
+                provenance);
     }
 
     public Metrics withProvenance(Provenance p) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
-                latencyMs, latencyThreads, modelBytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, p);
+                latencyMs, latencyThreads, modelBytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, map50,
+                cocoAp, p);
     }
 }

@@ -9,6 +9,7 @@ import dev.gensynth.generator.Units;
 import dev.gensynth.generator.Widths;
 import dev.gensynth.data.Canvases;
 import dev.gensynth.data.DataSource;
+import dev.gensynth.data.DetectionCanvases;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
 import dev.gensynth.model.Weights;
@@ -24,7 +25,9 @@ import dev.gensynth.zoo.Zoo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -172,7 +175,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         String kind = d.path("dataset").asText("fashion-mnist");
         DataSource data = new DataSource(kind, d.hasNonNull("dir") ? base.resolve(d.get("dir").asText()) : null,
                 d.path("validationFraction").asDouble(0.1), d.path("seed").asLong(seed),
-                canvases(d.path("canvases"), kind));
+                canvases(d.path("canvases"), kind), detectionCanvases(d.path("canvases"), kind));
 
         JsonNode p = root.path("prototype");
         only(p, "prototype.", Set.of("arch", "width", "spec", "model"));
@@ -332,17 +335,39 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      * Canvases.Recipe#DEFAULT}'s; null when absent.
      */
     private static Canvases.Recipe canvases(JsonNode c, String kind) {
-        if (c.isMissingNode() || c.isNull()) {
+        String k = kind.toLowerCase(java.util.Locale.ROOT);
+        if (c.isMissingNode() || c.isNull() || DataSource.COMPOSED_DETECTION.contains(k)) {
             return null;
         }
-        if (!DataSource.COMPOSED.contains(kind.toLowerCase(java.util.Locale.ROOT))) {
+        if (!DataSource.COMPOSED.contains(k)) {
+            List<String> composed = new ArrayList<>(DataSource.COMPOSED);
+            composed.addAll(DataSource.COMPOSED_DETECTION);
             throw new UserError("data.canvases describes composed canvases, but dataset '" + kind + "' is not "
-                    + "composed; remove it, or use dataset " + String.join(" or ", DataSource.COMPOSED));
+                    + "composed; remove it, or use dataset " + String.join(" or ", composed));
         }
         only(c, "data.canvases.", Set.of("size", "minItems", "maxItems", "maxOverlap", "threshold", "train", "test"));
         Canvases.Recipe d = Canvases.Recipe.DEFAULT;
         return new Canvases.Recipe(integer(c, "size", d.size()), integer(c, "minItems", d.minItems()),
                 integer(c, "maxItems", d.maxItems()), orDefault(dbl(c, "maxOverlap"), d.maxOverlap()),
+                orDefault(dbl(c, "threshold"), d.threshold()), integer(c, "train", d.train()),
+                integer(c, "test", d.test()));
+    }
+
+    /**
+     * {@code data.canvases} of a composed detection set, each field defaulting to {@link
+     * DetectionCanvases.Recipe#DEFAULT}'s; null when absent or when the set is not a composed detection set.
+     */
+    private static DetectionCanvases.Recipe detectionCanvases(JsonNode c, String kind) {
+        if (c.isMissingNode() || c.isNull() || !DataSource.COMPOSED_DETECTION.contains(kind.toLowerCase(
+                java.util.Locale.ROOT))) {
+            return null;
+        }
+        only(c, "data.canvases.", Set.of("size", "minItems", "maxItems", "minScale", "maxScale", "maxOverlap",
+                "threshold", "train", "test"));
+        DetectionCanvases.Recipe d = DetectionCanvases.Recipe.DEFAULT;
+        return new DetectionCanvases.Recipe(integer(c, "size", d.size()), integer(c, "minItems", d.minItems()),
+                integer(c, "maxItems", d.maxItems()), orDefault(dbl(c, "minScale"), d.minScale()),
+                orDefault(dbl(c, "maxScale"), d.maxScale()), orDefault(dbl(c, "maxOverlap"), d.maxOverlap()),
                 orDefault(dbl(c, "threshold"), d.threshold()), integer(c, "train", d.train()),
                 integer(c, "test", d.test()));
     }

@@ -14,6 +14,7 @@ import dev.gensynth.spec.Shape;
 import dev.gensynth.task.detection.Box;
 import dev.gensynth.task.detection.CenterNetDecoder;
 import dev.gensynth.task.detection.CenterNetTargets;
+import dev.gensynth.task.detection.CocoAp;
 import dev.gensynth.task.detection.Detection;
 import dev.gensynth.task.detection.GroundTruth;
 import dev.gensynth.task.detection.IouConvention;
@@ -224,6 +225,20 @@ public final class ObjectDetection implements Task {
     @Override
     public double quality(Network net, Dataset data, int batchSize) {
         return 100 * MAP.evaluate(truths(data), detect(net, data, batchSize)).map();
+    }
+
+    /**
+     * A detector's figures on a split, in percent: VOC mAP at IoU 0.5 (the primary metric) and COCO's AP@[.5:.95]
+     * beside it (101 recall points, up to 100 detections per image: {@link CocoAp}), of the same detections.
+     */
+    public record Evaluation(double map50, double cocoAp) {
+    }
+
+    /** {@code net}'s {@link Evaluation} on {@code data}. */
+    public static Evaluation evaluate(Network net, Dataset data, int batchSize) {
+        List<GroundTruth> truths = truths(data);
+        List<Detection> found = detect(net, data, batchSize);
+        return new Evaluation(100 * MAP.evaluate(truths, found).map(), 100 * new CocoAp().evaluate(truths, found).ap());
     }
 
     /** What {@code net} finds in every sample of {@code data}: at most 100 detections each, sample by sample. */

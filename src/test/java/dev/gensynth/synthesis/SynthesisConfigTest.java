@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gensynth.UserError;
 import dev.gensynth.data.Canvases;
+import dev.gensynth.data.DataSource;
+import dev.gensynth.data.DetectionCanvases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,20 @@ class SynthesisConfigTest {
                 + "test: 100}}").data().canvases();
         Canvases.Recipe d = Canvases.Recipe.DEFAULT;
         assertThat(r).isEqualTo(new Canvases.Recipe(32, d.minItems(), 2, d.maxOverlap(), d.threshold(), 600, 100));
+    }
+
+    @Test
+    void aComposedDetectionSetTakesItsOwnRecipeWithTheItemScales() throws Exception {
+        assertThat(load("{dataset: fashion-mnist-det}").data().detectionCanvases()).isNull();
+        DataSource s = load("{dataset: fashion-mnist-det, canvases: {size: 56, maxScale: 1.5, train: 300, test: 50}}")
+                .data();
+        DetectionCanvases.Recipe d = DetectionCanvases.Recipe.DEFAULT;
+        assertThat(s.canvases()).isNull();
+        assertThat(s.task()).isEqualTo("detection");
+        assertThat(s.detectionCanvases()).isEqualTo(new DetectionCanvases.Recipe(56, d.minItems(), d.maxItems(),
+                d.minScale(), 1.5, d.maxOverlap(), d.threshold(), 300, 50));
+        assertThatThrownBy(() -> load("{dataset: mnist-seg, canvases: {maxScale: 1.5}}")).isInstanceOf(UserError.class)
+                .hasMessageContaining("data.canvases.maxScale");
     }
 
     @Test
