@@ -1,6 +1,8 @@
 package dev.gensynth.model;
 
 import dev.gensynth.UserError;
+import dev.gensynth.spec.Activation;
+import dev.gensynth.spec.Layer;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.ParamSpec;
 import java.io.BufferedInputStream;
@@ -11,8 +13,10 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -29,17 +33,37 @@ public record Weights(Map<String, Tensor> tensors) {
     }
 
     /**
+     * The starting bias of a layer whose values leave the network through a sigmoid, as a detector's centre heatmap
+     * does: CenterNet's {@code fill_(-2.19)} (RetinaNet's prior: a probability of about 0.1 everywhere), so that the
+     * focal loss of the many empty positions does not swamp the first steps (from 0, every position starts at 0.5).
+     */
+    static final float SIGMOID_OUTPUT_BIAS = -2.19f;
+
+    /**
      * Fresh weights for a spec from a seed, so the same seed always gives the same network.
-     * Convolution and linear weights are He-normal (fan-in), biases and BN beta 0, BN gamma 1,
-     * running mean 0 and running variance 1.
+     * Convolution and linear weights are He-normal (fan-in), biases and BN beta 0 (but
+     * {@link #SIGMOID_OUTPUT_BIAS} before a sigmoid output), BN gamma 1, running mean 0 and running variance 1.
      */
     public static Weights initial(NetworkSpec spec, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         Map<String, Tensor> t = new LinkedHashMap<>();
+        Set<String> beforeSigmoid = new HashSet<>();
+        for (Layer l : spec.layers()) {
+            if (l instanceof Activation a && a.function() == Activation.Function.SIGMOID
+                    && spec.outputs().contains(a.name())) {
+                beforeSigmoid.addAll(a.inputs());
+            }
+        }
         for (Map.Entry<String, ParamSpec> e : spec.parameters().entrySet()) {
             ParamSpec p = e.getValue();
             Tensor x = Tensor.zeros(p.shape());
+            String layer = e.getKey().substring(0, e.getKey().length() - p.name().length() - 1);
             switch (p.name()) {
+                case "bias":
+                    if (beforeSigmoid.contains(layer)) {
+                        Arrays.fill(x.data(), SIGMOID_OUTPUT_BIAS);
+                    }
+                    break;
                 case "weight": {
                     long fanIn = 1;
                     for (int i = 1; i < p.shape().length; i++) {

@@ -21,10 +21,9 @@ import java.util.List;
  * The outputs are named so, in the order {@link #OUTPUTS}, and every map has the feature map's size, which
  * is the size {@link dev.gensynth.task.detection.CenterNetTargets} must use.
  *
- * <p>CenterNet fills the heatmap's last bias with −2.19 (a prior of about 0.1 per position). A spec has no
- * field for an initial value and {@link dev.gensynth.model.Weights#initial} starts every bias at 0, so these
- * networks start from a prior of 0.5 per position: giving {@code heatmap_logits.bias} CenterNet's start needs
- * an initialisation rule the spec and the weights do not have yet.
+ * <p>CenterNet fills the heatmap's last bias with −2.19 (a prior of about 0.1 per position);
+ * {@link dev.gensynth.model.Weights#initial} does so for every layer that feeds a sigmoid output, so
+ * {@code heatmap_logits.bias} starts there.
  *
  * <p>With {@code separable}, each 3×3 convolution is a depthwise 3×3 followed directly by a 1×1 (Keras'
  * {@code SeparableConv2D}), as TensorFlow's Object Detection API builds its CenterNet heads with

@@ -85,9 +85,9 @@ class DetectionTrainingTest {
             double before = ObjectDetection.TASK.quality(net, val, 64);
             TrainResult r = Trainer.train(net, train, val, cfg, TrainListener.SILENT);
             double after = ObjectDetection.TASK.quality(net, val, 64);
-            // 8 epochs from scratch: 0 % before, 53 % after (63 % after 16); the boxes of 1.25 to 2.25 map positions
-            // must also be sized within IoU 0.5
-            assertThat(after).isGreaterThan(45).isGreaterThan(before + 40);
+            // 8 epochs from scratch: 0 % before, 69 % after (53 % with the heatmap's bias started at 0, not at
+            // CenterNet's -2.19); boxes of 1.25 to 2.25 map positions must also be sized within IoU 0.5
+            assertThat(after).isGreaterThan(58).isGreaterThan(before + 50);
             assertThat(r.epochs().get(r.epochs().size() - 1).trainLoss()).isLessThan(r.epochs().get(0).trainLoss());
             assertThat(r.epochs().get(r.epochs().size() - 1).trainTop1()).as("centre class").isGreaterThan(90);
             // the judged results give the same mAP, and a network is its own twin

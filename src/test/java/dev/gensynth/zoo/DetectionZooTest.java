@@ -87,6 +87,11 @@ class DetectionZooTest {
             assertThat(SpecIO.parse(SpecIO.toYaml(spec), true, what)).as(what).isEqualTo(spec);
             assertThat(SpecIO.parse(SpecIO.toJson(spec), false, what)).as(what).isEqualTo(spec);
             new dev.gensynth.generator.ChannelGroups(spec); // the generator can take it apart
+            // CenterNet's prior of 0.1 on the heatmap: its bias alone starts at -2.19, the other heads' at 0
+            Weights init = Weights.initial(spec, 1);
+            assertThat(init.get("heatmap_logits.bias").data()).as(what).containsOnly(-2.19f).hasSize(classes);
+            assertThat(init.get("size.bias").data()).as(what).containsOnly(0f);
+            assertThat(init.get("offset.bias").data()).as(what).containsOnly(0f);
         }
     }
 
