@@ -91,7 +91,7 @@ final class EvaluateCommand implements Callable<Integer> {
     static String table(Metrics m) {
         boolean seg = m.meanIoU() != null;
         boolean det = m.map50() != null;
-        String metric = seg ? "mIoU" : det ? "mAP50" : "top-1";
+        String metric = m.metricName();
         String beside = seg ? "pixel acc %" : det ? "COCO AP %" : null;
         Double besideValue = seg ? m.pixelAccuracy() : det ? m.cocoAp() : null;
         Table t = new Table("network", metric + " %", beside, "params", "MACs",

@@ -51,7 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
         Metrics proto = Generation.prototypeMetrics(run);
         boolean predicted = gen.stream().anyMatch(g -> g.predictedLatencyMs() != null);
         List<String> head = new java.util.ArrayList<>(List.of("network", "seed",
-                (proto.meanIoU() != null ? "mIoU" : "top-1") + " %", "params", "MACs",
+                proto.metricName() + " %", "params", "MACs",
                 "MACs x fewer", "NetScore", "DJL ms", "ORT ms (threads)"));
         // a segmenter's pixel accuracy beside its mIoU
         boolean pixels = proto.pixelAccuracy() != null;

@@ -34,6 +34,17 @@ public record Metrics(String network, long params, long macs, long activationByt
                 null, null, null, null, null, null, null, null, null);
     }
 
+    /** The name of {@link #quality()}: {@code mIoU}, {@code mAP50} or {@code top-1}, as the tasks name their metrics. */
+    public String metricName() {
+        return meanIoU != null ? "mIoU" : map50 != null ? "mAP50" : "top-1";
+    }
+
+    /** {@link #metricName()} of the metrics in a {@code metrics.json} read as a tree; {@code top-1} for null. */
+    public static String metricName(com.fasterxml.jackson.databind.JsonNode metrics) {
+        return metrics == null ? "top-1" : metrics.hasNonNull("meanIoU") ? "mIoU" : metrics.hasNonNull("map50")
+                ? "mAP50" : "top-1";
+    }
+
     /** The primary metric in percent: a segmenter's mIoU, a detector's mAP50, else top-1; null before any evaluation. */
     public Double quality() {
         return meanIoU != null ? meanIoU : map50 != null ? map50 : top1;

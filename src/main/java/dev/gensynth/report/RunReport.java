@@ -2,6 +2,7 @@ package dev.gensynth.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gensynth.metrics.Metrics;
 import dev.gensynth.analysis.Pareto;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.model.AtomicFiles;
@@ -320,9 +321,9 @@ public final class RunReport {
         return any;
     }
 
-    /** The run's primary metric as its files name it: a segmenter's metrics carry its mIoU. */
+    /** The run's primary metric as its files name it: a segmenter's metrics carry its mIoU, a detector's its mAP50. */
     private static String metricName(JsonNode protoMetrics) {
-        return protoMetrics != null && protoMetrics.hasNonNull("meanIoU") ? "mIoU" : "top-1";
+        return Metrics.metricName(protoMetrics);
     }
 
     /** A metrics.json's primary metric: a segmenter's mIoU, else top-1; NaN when it has none. */

@@ -9,6 +9,7 @@ import dev.gensynth.UserError;
 import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.inquisitor.InquisitorState;
+import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.model.Weights;
 import dev.gensynth.provenance.Provenance;
@@ -307,15 +308,16 @@ public record RunDir(Path dir) {
         AtomicFiles.writeString(dir.resolve("candidates.csv"), sb.toString());
     }
 
-    /** The validation quality's column, named after the task's metric: a segmenter's prototype has a mean IoU. */
+    /** The validation quality's column, named after the task's metric as the prototype's metrics name it. */
     private String qualityColumn() {
         Path m = prototypeDir().resolve("metrics.json");
+        String metric = "top-1";
         try {
-            return Files.isRegularFile(m) && JSON.readTree(m.toFile()).hasNonNull("meanIoU") ? "miou_validation"
-                    : "top1_validation";
+            metric = Files.isRegularFile(m) ? Metrics.metricName(JSON.readTree(m.toFile())) : metric;
         } catch (IOException e) {
-            return "top1_validation";
+            // no prototype metrics yet: a classifier's column, as before any run had another task
         }
+        return metric.replace("-", "").toLowerCase(java.util.Locale.ROOT) + "_validation";
     }
 
     /**

@@ -209,8 +209,11 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         JsonNode r = root.path("requirements");
         only(r, "requirements.", Set.of("minQuality", "maxQualityDrop", "minTop1", "maxTop1Drop", "maxMacs",
                 "maxParams", "maxLatencyMs", "metric"));
-        String metric = "segmentation".equals(dev.gensynth.data.DataSource.taskOf(root.path("data").path("dataset")
-                .asText("fashion-mnist"))) ? "mIoU" : "top-1";
+        String metric = switch (DataSource.taskOf(root.path("data").path("dataset").asText("fashion-mnist"))) {
+            case "segmentation" -> "mIoU";
+            case "detection" -> "mAP50";
+            default -> "top-1";
+        };
         if (r.has("metric") && !r.get("metric").asText().equals(metric)) {
             throw new UserError("requirements.metric: this data is judged in " + metric + " (got '"
                     + r.get("metric").asText() + "'); another primary metric is not supported yet");
