@@ -63,10 +63,13 @@ final class ExportCommand implements Callable<Integer> {
             djlMs = Latency.measure(net, Measure.WARMUP, 100).medianMs();
         }
         boolean perPixel = spec.shapes().get(spec.outputs().get(0)).isMap();
+        boolean detector = s.detectionAgreement() != null;
         Table t = new Table("file", "bytes", "opset", "max |diff|", perPixel ? "pixel arg-max agreement"
-                : "top-1 agreement", "checked on", "ORT ms", "DJL ms", "threads");
+                : "top-1 agreement", detector ? "detections alike" : null, "checked on", "ORT ms", "DJL ms", "threads");
         t.row(s.onnxFile(), Table.count(s.bytes()), s.opset(), String.format("%.2e", s.maxAbsDiff()),
-                String.format("%.1f%%", 100 * s.top1Agreement()), inputsFrom, String.format("%.3f", s.latencyMs()),
+                String.format("%.1f%%", 100 * s.top1Agreement()),
+                detector ? String.format("%.1f%%", 100 * s.detectionAgreement()) : null, inputsFrom,
+                String.format("%.3f", s.latencyMs()),
                 String.format("%.3f", djlMs), threads);
         System.out.print(t);
         System.out.println("inputs " + s.inputs() + ", outputs " + s.outputs() + "; model card " + s.cardFile());

@@ -66,8 +66,8 @@ public final class Export {
      * @param latencyMs median batch-1 ONNX Runtime milliseconds, NaN when not measured
      */
     public record Summary(Path onnxFile, Path cardFile, long bytes, int opset, List<String> inputs,
-            List<String> outputs, double maxAbsDiff, double top1Agreement, int samples, double tolerance,
-            double latencyMs, int latencyThreads) {
+            List<String> outputs, double maxAbsDiff, double top1Agreement, Double detectionAgreement, int samples,
+            double tolerance, double latencyMs, int latencyThreads) {
     }
 
     /** The export verified on the ONNX side disagrees with DJL beyond the tolerance. */
@@ -118,7 +118,8 @@ public final class Export {
             throw new VerificationFailed("the ONNX export of '" + spec.name() + "' does not match the DJL network: "
                     + "largest absolute difference " + r.maxAbsDiff() + " (output '" + r.worstOutput()
                     + "', tolerance " + opts.tolerance() + "), top-1 agreement " + percent(r.top1Agreement())
-                    + " on " + n + " samples; " + out + " was removed. This is a bug of the exporter for this "
+                    + (r.detectionAgreement() == null ? "" : ", decoded detections alike " + percent(
+                            r.detectionAgreement())) + " on " + n + " samples; " + out + " was removed. This is a bug of the exporter for this "
                     + "network; report it with the model directory", r);
         }
         double ms = Double.NaN;
@@ -133,7 +134,7 @@ public final class Export {
         return new Summary(out, cardFile, card.bytes(), OnnxExporter.OPSET,
                 card.inputs().stream().map(ModelCard.TensorInfo::name).toList(),
                 card.outputs().stream().map(ModelCard.TensorInfo::name).toList(), r.maxAbsDiff(), r.top1Agreement(),
-                n, opts.tolerance(), ms, opts.latencyThreads());
+                r.detectionAgreement(), n, opts.tolerance(), ms, opts.latencyThreads());
     }
 
     private static void checkOutput(Path out, boolean force) {

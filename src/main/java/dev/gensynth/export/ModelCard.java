@@ -43,10 +43,13 @@ public record ModelCard(String file, String format, long bytes, int opset, int i
     public record TensorInfo(String name, List<Object> shape) {
     }
 
+    /** @param detectionAgreement a detector's decoded detections that agree ({@link OnnxVerifier.Result}), else null */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Verification(double maxAbsDiff, double top1Agreement, int samples, double tolerance,
-            boolean passed) {
+            boolean passed, Double detectionAgreement) {
         static Verification of(OnnxVerifier.Result r) {
-            return new Verification(r.maxAbsDiff(), r.top1Agreement(), r.samples(), r.tolerance(), r.passed());
+            return new Verification(r.maxAbsDiff(), r.top1Agreement(), r.samples(), r.tolerance(), r.passed(),
+                    r.detectionAgreement());
         }
     }
 

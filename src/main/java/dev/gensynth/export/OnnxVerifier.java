@@ -10,7 +10,10 @@ import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import java.nio.file.Path;
+import dev.gensynth.task.detection.CenterNetDecoder;
+import dev.gensynth.task.detection.Detection;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -29,12 +32,17 @@ public final class OnnxVerifier {
      *     either side produced NaN where the other did not)
      * @param top1Agreement fraction of predictions whose arg-max over channels agrees, on the
      *     first output: per sample for a flat output, per sample and position for a feature map
-     * @param passed {@code maxAbsDiff <= tolerance} and every top-1 prediction agrees
+     * @param passed {@code maxAbsDiff <= tolerance}, every top-1 prediction agrees, and so do the detections
      * @param worstOutput the output holding {@code maxAbsDiff}
+     * @param detectionAgreement for a CenterNet detector ({@link CenterNetDecoder#OUTPUTS}), the share of detections
+     *     that both sides' maps decode to alike ({@link #detectionAgreement}); null for other networks
      */
     public record Result(double maxAbsDiff, double top1Agreement, boolean passed, int samples, double tolerance,
-            String worstOutput) {
+            String worstOutput, Double detectionAgreement) {
     }
+
+    /** The lowest score of the detections compared: what a user would draw, not the padding of the top 100. */
+    static final double DETECTION_MIN_SCORE = 0.01;
 
     /**
      * Compares ONNX Runtime with DJL on {@code n} samples packed NCHW in {@code inputs}.
@@ -63,7 +71,7 @@ public final class OnnxVerifier {
             float[] a = expected.get(o);
             float[] b = actual.get(o);
             if (a.length != b.length) {
-                return new Result(Double.NaN, 0, false, n, tolerance, outputs.get(o));
+                return new Result(Double.NaN, 0, false, n, tolerance, outputs.get(o), null);
             }
             for (int i = 0; i < a.length; i++) {
                 double d = Math.abs((double) a[i] - b[i]);
@@ -77,7 +85,10 @@ public final class OnnxVerifier {
             }
         }
         double agree = top1Agreement(expected.get(0), actual.get(0), shapes.get(outputs.get(0)), n);
-        return new Result(max, agree, max <= tolerance && agree == 1.0, n, tolerance, worst);
+        Double detections = outputs.equals(CenterNetDecoder.OUTPUTS)
+                ? detectionAgreement(expected, actual, shapes.get(outputs.get(0)), n, tolerance) : null;
+        return new Result(max, agree, max <= tolerance && agree == 1.0 && (detections == null || detections == 1.0), n,
+                tolerance, worst, detections);
     }
 
     /**
@@ -103,6 +114,55 @@ public final class OnnxVerifier {
             }
             return values;
         }
+    }
+
+    /**
+     * The share of the detections scoring at least {@value #DETECTION_MIN_SCORE} that both sides' maps decode to
+     * alike ({@link CenterNetDecoder#DEFAULT}, then per sample): a detection of one side agrees when the other has one
+     * of the same class whose score is within {@code tolerance} and whose corners are within 8 × tolerance (a corner
+     * is (position + offset ± size / 2) × the stride 4, so map values within the tolerance move it by at most 6 ×
+     * it). Counted over both sides' detections, so one side finding more lowers it.
+     */
+    static double detectionAgreement(List<float[]> a, List<float[]> b, Shape heatmap, int n, double tolerance) {
+        int k = heatmap.channels();
+        int h = heatmap.height();
+        int w = heatmap.width();
+        List<String> classes = new ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            classes.add(Integer.toString(c));
+        }
+        CenterNetDecoder decoder = new CenterNetDecoder(CenterNetDecoder.DEFAULT.stride(), CenterNetDecoder.DEFAULT.k(),
+                DETECTION_MIN_SCORE);
+        long agree = 0;
+        long total = 0;
+        for (int s = 0; s < n; s++) {
+            List<Detection> da = decode(decoder, a, s, classes, h, w);
+            List<Detection> db = decode(decoder, b, s, classes, h, w);
+            for (Detection x : da) {
+                agree += db.stream().anyMatch(y -> alike(x, y, tolerance)) ? 1 : 0;
+            }
+            for (Detection y : db) {
+                agree += da.stream().anyMatch(x -> alike(x, y, tolerance)) ? 1 : 0;
+            }
+            total += da.size() + db.size();
+        }
+        return total == 0 ? 1.0 : (double) agree / total;
+    }
+
+    private static List<Detection> decode(CenterNetDecoder d, List<float[]> maps, int s, List<String> classes, int h,
+            int w) {
+        int area = h * w;
+        int k = classes.size();
+        return d.decode("", classes, h, w, Arrays.copyOfRange(maps.get(0), s * k * area, (s + 1) * k * area),
+                Arrays.copyOfRange(maps.get(1), s * 2 * area, (s + 1) * 2 * area),
+                Arrays.copyOfRange(maps.get(2), s * 2 * area, (s + 1) * 2 * area));
+    }
+
+    private static boolean alike(Detection x, Detection y, double tolerance) {
+        double corners = 8 * tolerance;
+        return x.label().equals(y.label()) && Math.abs(x.score() - y.score()) <= tolerance
+                && Math.abs(x.box().x1() - y.box().x1()) <= corners && Math.abs(x.box().y1() - y.box().y1()) <= corners
+                && Math.abs(x.box().x2() - y.box().x2()) <= corners && Math.abs(x.box().y2() - y.box().y2()) <= corners;
     }
 
     /** Agreement of arg-max over the channel axis (axis 1 of the batch), per sample and position. */

@@ -4,6 +4,7 @@ import dev.gensynth.spec.Activation;
 import dev.gensynth.spec.Conv;
 import dev.gensynth.spec.Layer;
 import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.task.detection.CenterNetDecoder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,14 +31,14 @@ import java.util.List;
  * {@code use_depthwise: true}.
  */
 public final class CenterNetHead {
+    /** A detection network's outputs, in order, as the decoder reads them. */
+    public static final List<String> OUTPUTS = CenterNetDecoder.OUTPUTS;
     /** The per-class centre heatmap, after the sigmoid. */
-    public static final String HEATMAP = "heatmap";
+    public static final String HEATMAP = OUTPUTS.get(0);
     /** The box size (w, h) in output pixels. */
-    public static final String SIZE = "size";
+    public static final String SIZE = OUTPUTS.get(1);
     /** The centre offset (dx, dy) in output pixels. */
-    public static final String OFFSET = "offset";
-    /** A detection network's outputs, in order. */
-    public static final List<String> OUTPUTS = List.of(HEATMAP, SIZE, OFFSET);
+    public static final String OFFSET = OUTPUTS.get(2);
     /** CenterNet's output stride R: input pixels per map position. */
     public static final int STRIDE = 4;
 

@@ -26,7 +26,7 @@ class DetectionCliTest {
                 seed: 4
                 data:
                   dataset: fashion-mnist-det
-                  canvases: {size: 48, minItems: 1, maxItems: 2, maxScale: 1.5, train: 160, test: 24}
+                  canvases: {size: 48, minItems: 1, maxItems: 2, maxScale: 1.5, train: 240, test: 24}
                 prototype: {arch: centernet_resnet, width: 0.25}
                 prototypeTraining: {epochs: 1, batchSize: 16, optimizer: adam, learningRate: 0.003, weightDecay: 0}
                 requirements: {maxQualityDrop: 60}
@@ -66,6 +66,7 @@ class DetectionCliTest {
             JsonNode card = json.readTree(tmp.resolve("det.card.json").toFile());
             assertThat(card.path("outputs").findValuesAsText("name")).containsExactly("heatmap", "size", "offset");
             assertThat(card.path("verification").path("passed").asBoolean()).isTrue();
+            assertThat(card.path("verification").path("detectionAgreement").asDouble()).isEqualTo(1.0);
         }
         CliErrorsTest.Result rep = CliErrorsTest.run("report", "--run", run.toString());
         assertThat(rep.code()).as(rep.err()).isZero();

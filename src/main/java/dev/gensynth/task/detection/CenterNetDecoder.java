@@ -34,6 +34,9 @@ import java.util.List;
  * @param minScore the lowest score kept
  */
 public record CenterNetDecoder(int stride, int k, double minScore) {
+    /** The outputs a CenterNet detector gives, in this order: the heatmap after its sigmoid, the box size, the offset. */
+    public static final List<String> OUTPUTS = List.of("heatmap", "size", "offset");
+
     /** R = 4, k = 100, every score kept: the reference's {@code ctdet_decode} for evaluation. */
     public static final CenterNetDecoder DEFAULT = new CenterNetDecoder(CenterNetTargets.DEFAULT_STRIDE, 100, 0);
 
