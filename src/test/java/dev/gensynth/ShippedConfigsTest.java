@@ -19,7 +19,7 @@ class ShippedConfigsTest {
             files = Stream.concat(a, b).filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
         assertThat(files).extracting(f -> f.getFileName().toString())
-                .contains("demo.yaml", "demo-segmentation.yaml", "segmentation.yaml", "fashion-mnist.yaml");
+                .contains("demo.yaml", "demo-segmentation.yaml", "demo-detection.yaml", "segmentation.yaml", "fashion-mnist.yaml");
         for (Path f : files) {
             if (Files.readString(f).lines().anyMatch(l -> l.startsWith("synthesis:"))) {
                 assertThat(BenchmarkConfig.load(f)).as(f.toString()).isNotNull();
