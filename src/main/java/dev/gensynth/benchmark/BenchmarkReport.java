@@ -3,6 +3,7 @@ package dev.gensynth.benchmark;
 import dev.gensynth.analysis.Pareto;
 import dev.gensynth.model.AtomicFiles;
 import dev.gensynth.report.Charts;
+import dev.gensynth.report.Detections;
 import dev.gensynth.report.Html;
 import dev.gensynth.report.Segmentations;
 import dev.gensynth.report.Widths;
@@ -204,6 +205,7 @@ public final class BenchmarkReport {
         }
         List<String> problems = new ArrayList<>();
         Segmentations.pictures(h, Path.of(r.runDir()).resolve("run.yaml"), shown, models, problems);
+        Detections.pictures(h, Path.of(r.runDir()).resolve("run.yaml"), shown, models, problems);
         problems.forEach(h::note);
         return h.end();
     }

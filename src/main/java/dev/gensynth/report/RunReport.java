@@ -75,6 +75,7 @@ public final class RunReport {
         h.h2("Generated networks");
         generatedTable(h, protoMetrics, generated, metric);
         Segmentations.section(h, run, problems);
+        Detections.section(h, run, problems);
         h.h2("Architectures: per-layer widths");
         widths(h, run);
         if (!problems.isEmpty()) {

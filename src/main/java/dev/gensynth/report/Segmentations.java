@@ -107,7 +107,7 @@ public final class Segmentations {
     }
 
     /** Up to {@link #NETWORKS} generated networks, by seed. */
-    private static List<Path> generated(RunDir run) {
+    static List<Path> generated(RunDir run) {
         try {
             return RunReport.generatedModels(run).stream().limit(NETWORKS).toList();
         } catch (IOException e) {
@@ -116,7 +116,7 @@ public final class Segmentations {
     }
 
     /** A normalised image stretched back to [0, 1] for display. */
-    private static float[] unitRange(float[] x) {
+    static float[] unitRange(float[] x) {
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
         for (float v : x) {

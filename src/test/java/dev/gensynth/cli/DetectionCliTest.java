@@ -70,6 +70,7 @@ class DetectionCliTest {
         }
         CliErrorsTest.Result rep = CliErrorsTest.run("report", "--run", run.toString());
         assertThat(rep.code()).as(rep.err()).isZero();
-        assertThat(Files.readString(run.resolve("report.html"))).contains("mAP50");
+        assertThat(Files.readString(run.resolve("report.html"))).contains("mAP50")
+                .contains("Detections in the first test images", "alt=\"the first test images with their true boxes");
     }
 }
