@@ -95,7 +95,7 @@ final class EvaluateCommand implements Callable<Integer> {
         String beside = seg ? "pixel acc %" : det ? "COCO AP %" : null;
         Double besideValue = seg ? m.pixelAccuracy() : det ? m.cocoAp() : null;
         Table t = new Table("network", metric + " %", beside, "params", "MACs",
-                "info density", "NetScore", "DJL ms", "ORT ms", "threads", "size KB");
+                "info density", "NetScore", "DJL ms", "ORT ms", "threads", "size KB", "inferences/J");
         t.row(m.network(), m.quality() == null ? "-" : String.format("%.2f", m.quality()),
                 beside == null ? null : besideValue == null ? "-" : String.format("%.2f", besideValue),
                 Table.count(m.params()),
@@ -106,9 +106,12 @@ final class EvaluateCommand implements Callable<Integer> {
                 m.onnxLatencyMs() == null ? "-" : String.format("%.3f", m.onnxLatencyMs()),
                 m.latencyThreads() == null ? "-" : m.onnxLatencyThreads() == null ? m.latencyThreads()
                         : m.latencyThreads() + " / " + m.onnxLatencyThreads(),
-                m.modelBytes() == null ? "-" : String.format("%.1f", m.modelBytes() / 1024.0));
+                m.modelBytes() == null ? "-" : String.format("%.1f", m.modelBytes() / 1024.0),
+                m.inferencesPerJoule() != null ? String.format("%.0f", m.inferencesPerJoule())
+                        : m.latencyMs() == null ? "-" : "not available");
         return t + "(information density: " + metric + " % per million params; latency: batch 1, "
                 + "median after warm-up;"
-                + " threads: DJL's / ONNX Runtime's, the faster of one and every core)\n";
+                + " threads: DJL's / ONNX Runtime's, the faster of one and every core; inferences/J: those batch-1 DJL"
+                + " passes per joule of the CPU packages' RAPL counter, not available where the machine exposes none)\n";
     }
 }

@@ -9,7 +9,8 @@ import dev.gensynth.djl.Network;
 
 /**
  * Measures a trained network fully: cost from its spec, quality on data in its task's metrics (top-1,
- * mIoU and pixel accuracy, or VOC mAP50 and COCO AP), latency on this CPU.
+ * mIoU and pixel accuracy, or VOC mAP50 and COCO AP), latency on this CPU, and inferences per joule where the CPU's
+ * energy counter can be read ({@link Energy}).
  */
 public final class Measure {
     public static final int WARMUP = 20;
@@ -33,8 +34,11 @@ public final class Measure {
             m = m.withAccuracy(Accuracy.top1(net, data, 256), split);
         }
         if (latencyRuns > 0) {
-            Latency.Measurement l = Latency.measure(net, WARMUP, latencyRuns);
-            m = m.withLatency(l.medianMs(), l.threads());
+            Latency.Measurement[] l = new Latency.Measurement[1];
+            double perJoule = Energy.at(Energy.POWERCAP).inferencesPerJoule(
+                    () -> l[0] = Latency.measure(net, WARMUP, latencyRuns), WARMUP + latencyRuns);
+            m = m.withLatency(l[0].medianMs(), l[0].threads());
+            m = m.withInferencesPerJoule(Double.isNaN(perJoule) ? null : perJoule);
         }
         return m;
     }

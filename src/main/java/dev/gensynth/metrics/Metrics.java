@@ -19,6 +19,8 @@ import dev.gensynth.provenance.Provenance;
  * @param pixelAccuracy a segmenter's pixel accuracy in percent, reported beside its mIoU
  * @param map50 a detector's VOC mAP at IoU 0.5 in percent on {@code evaluatedOn} (its primary metric)
  * @param cocoAp a detector's COCO AP@[.5:.95] in percent, reported beside its mAP50
+ * @param inferencesPerJoule batch-1 DJL forward passes per joule of the CPU packages' energy counter
+ *     ({@link Energy}); null where the machine has none (never estimated)
  * @param provenance how the file holding these metrics was made; set when it is written (latency
  *     and accuracy depend on the machine, threads, kernels and versions it names)
  */
@@ -26,12 +28,12 @@ import dev.gensynth.provenance.Provenance;
 public record Metrics(String network, long params, long macs, long activationBytes, Double top1,
         String evaluatedOn, Double informationDensity, Double netScore, Double latencyMs, Integer latencyThreads,
         Long modelBytes, Double onnxLatencyMs, Integer onnxLatencyThreads, Double meanIoU, Double pixelAccuracy,
-        Double map50, Double cocoAp, Provenance provenance) {
+        Double map50, Double cocoAp, Double inferencesPerJoule, Provenance provenance) {
 
     /** Metrics known from the spec alone. */
     public static Metrics fromCost(String network, Cost cost) {
         return new Metrics(network, cost.params(), cost.macs(), cost.activationBytes(), null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The name of {@link #quality()}: {@code mIoU}, {@code mAP50} or {@code top-1}, as the tasks name their metrics. */
@@ -55,7 +57,8 @@ public record Metrics(String network, long params, long macs, long activationByt
         return new Metrics(network, params, macs, activationBytes, null, split,
                 Scores.informationDensity(meanIoUPercent, params / 1e6),
                 Scores.netScore(meanIoUPercent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes,
-                onnxLatencyMs, onnxLatencyThreads, meanIoUPercent, pixelAccuracyPercent, null, null, provenance);
+                onnxLatencyMs, onnxLatencyThreads, meanIoUPercent, pixelAccuracyPercent, null, null, inferencesPerJoule,
+                provenance);
     }
 
     /** A detector's figures on {@code split}: VOC mAP50 (the primary metric, which the scores use) and COCO AP. */
@@ -63,7 +66,8 @@ public record Metrics(String network, long params, long macs, long activationByt
         return new Metrics(network, params, macs, activationBytes, null, split,
                 Scores.informationDensity(map50Percent, params / 1e6),
                 Scores.netScore(map50Percent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes,
-                onnxLatencyMs, onnxLatencyThreads, null, null, map50Percent, cocoApPercent, provenance);
+                onnxLatencyMs, onnxLatencyThreads, null, null, map50Percent, cocoApPercent, inferencesPerJoule,
+                provenance);
     }
 
     /**
@@ -82,30 +86,36 @@ public record Metrics(String network, long params, long macs, long activationByt
         return new Metrics(network, params, macs, activationBytes, top1Percent, split,
                 Scores.informationDensity(top1Percent, params / 1e6),
                 Scores.netScore(top1Percent, params / 1e6, macs / 1e6), latencyMs, latencyThreads, modelBytes,
-                onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, null, null, provenance);
+                onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, null, null, inferencesPerJoule, provenance);
     }
 
     public Metrics withLatency(double ms, int threads) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
                 ms, threads, modelBytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, map50, cocoAp,
-                provenance);
+                inferencesPerJoule, provenance);
     }
 
     public Metrics withModelBytes(long bytes) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
                 latencyMs, latencyThreads, bytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, map50,
-                cocoAp, provenance);
+                cocoAp, inferencesPerJoule, provenance);
     }
 
     public Metrics withOnnxLatency(double ms, int threads) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
                 latencyMs, latencyThreads, modelBytes, ms, threads, meanIoU, pixelAccuracy, map50, cocoAp,
-                provenance);
+                inferencesPerJoule, provenance);
+    }
+
+    public Metrics withInferencesPerJoule(Double perJoule) {
+        return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
+                latencyMs, latencyThreads, modelBytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, map50,
+                cocoAp, perJoule, provenance);
     }
 
     public Metrics withProvenance(Provenance p) {
         return new Metrics(network, params, macs, activationBytes, top1, evaluatedOn, informationDensity, netScore,
                 latencyMs, latencyThreads, modelBytes, onnxLatencyMs, onnxLatencyThreads, meanIoU, pixelAccuracy, map50,
-                cocoAp, p);
+                cocoAp, inferencesPerJoule, p);
     }
 }
