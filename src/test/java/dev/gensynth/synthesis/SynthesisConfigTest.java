@@ -44,6 +44,10 @@ class SynthesisConfigTest {
                 d.minScale(), 1.5, d.maxOverlap(), d.threshold(), 300, 50));
         assertThatThrownBy(() -> load("{dataset: mnist-seg, canvases: {maxScale: 1.5}}")).isInstanceOf(UserError.class)
                 .hasMessageContaining("data.canvases.maxScale");
+        java.nio.file.Path cfg = tmp.resolve("det-distill.yaml");
+        Files.writeString(cfg, "name: d\ndata: {dataset: fashion-mnist-det}\ndistill: {weight: 0.5}\n");
+        assertThatThrownBy(() -> SynthesisConfig.load(cfg)).isInstanceOf(UserError.class)
+                .hasMessageContaining("remove the distill section");
     }
 
     @Test
