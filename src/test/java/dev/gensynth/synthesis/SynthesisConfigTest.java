@@ -45,7 +45,8 @@ class SynthesisConfigTest {
         assertThatThrownBy(() -> load("{dataset: mnist-seg, canvases: {maxScale: 1.5}}")).isInstanceOf(UserError.class)
                 .hasMessageContaining("data.canvases.maxScale");
         java.nio.file.Path cfg = tmp.resolve("det-distill.yaml");
-        Files.writeString(cfg, "name: d\ndata: {dataset: fashion-mnist-det}\ndistill: {weight: 0.5}\n");
+        Files.writeString(cfg, "name: d\ndata: {dataset: fashion-mnist-det}\nrequirements: {maxQualityDrop: 1}\n"
+                + "distill: {weight: 0.5}\n");
         assertThatThrownBy(() -> SynthesisConfig.load(cfg)).isInstanceOf(UserError.class)
                 .hasMessageContaining("remove the distill section");
     }
