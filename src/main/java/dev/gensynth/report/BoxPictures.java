@@ -7,12 +7,8 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * Pictures of boxes: each row one image drawn once per column (the true objects, then each network's
@@ -91,13 +87,7 @@ public final class BoxPictures {
             }
         }
         g.dispose();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(out, "png", bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Charts.Png(alt, bytes.toByteArray());
+        return Charts.Png.of(alt, out);
     }
 
     private static int unit(float v) {

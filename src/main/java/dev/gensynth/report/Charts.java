@@ -37,6 +37,16 @@ public final class Charts {
 
     /** A PNG image and its alternative text. */
     public record Png(String alt, byte[] bytes) {
+        /** {@code image} encoded as PNG. */
+        public static Png of(String alt, java.awt.image.BufferedImage image) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try {
+                javax.imageio.ImageIO.write(image, "png", bytes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new Png(alt, bytes.toByteArray());
+        }
     }
 
     /** One set of points of a scatter plot; {@code line} draws it as a step-free polyline (a front). */

@@ -1,13 +1,10 @@
 package dev.gensynth.report;
 
-import dev.gensynth.data.DataSource;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
 import dev.gensynth.djl.Network;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.spec.NetworkSpec;
-import dev.gensynth.synthesis.RunDir;
-import dev.gensynth.synthesis.SynthesisConfig;
 import dev.gensynth.task.ObjectDetection;
 import dev.gensynth.task.detection.Detection;
 import java.nio.file.Files;
@@ -28,34 +25,13 @@ public final class Detections {
     private Detections() {
     }
 
-    /** Adds the section when the run detects; notes in {@code problems} what could not be shown. */
-    static void section(Html h, RunDir run, List<String> problems) {
-        List<String> names = new ArrayList<>(List.of("prototype"));
-        List<Path> models = new ArrayList<>(List.of(run.prototypeDir()));
-        for (Path d : Segmentations.generated(run)) {
-            models.add(d);
-            names.add(d.getFileName().toString());
-        }
-        pictures(h, run.config(), names, models, problems);
-    }
-
     /**
      * Adds the section when the run whose config is {@code runYaml} detects: its first test images with their true
      * boxes and each of {@code models} (a model directory each, shown under its name) finding them.
      */
     public static void pictures(Html h, Path runYaml, List<String> names, List<Path> models, List<String> problems) {
-        Dataset test;
-        try {
-            SynthesisConfig cfg = SynthesisConfig.load(runYaml);
-            if (!cfg.data().task().equals("detection")) {
-                return;
-            }
-            test = cfg.data().load(cfg.folderShape()).test().head(Segmentations.IMAGES);
-        } catch (RuntimeException e) {
-            problems.add("detection pictures left out: the run's data cannot be loaded (" + e.getMessage() + ")");
-            return;
-        }
-        if (!(test.targets() instanceof Targets.Boxes truth)) {
+        Dataset test = Pictures.testImages(runYaml, "detection", problems);
+        if (test == null || !(test.targets() instanceof Targets.Boxes truth)) {
             return;
         }
         List<String> columns = new ArrayList<>(List.of("truth"));
@@ -76,7 +52,7 @@ public final class Detections {
                 NetworkSpec spec = dir.spec();
                 List<Detection> found;
                 try (Network net = Network.create(spec, dir.weights(spec))) {
-                    found = ObjectDetection.detect(net, test, Segmentations.IMAGES);
+                    found = ObjectDetection.detect(net, test, Pictures.IMAGES);
                 }
                 for (int i = 0; i < test.size(); i++) {
                     String id = ObjectDetection.imageId(i);
@@ -91,7 +67,7 @@ public final class Detections {
         }
         List<BoxPictures.Row> rows = new ArrayList<>();
         for (int i = 0; i < test.size(); i++) {
-            rows.add(new BoxPictures.Row(Segmentations.unitRange(test.sample(i)), test.sampleShape().channels(),
+            rows.add(new BoxPictures.Row(Pictures.unitRange(test.sample(i)), test.sampleShape().channels(),
                     perImage.get(i)));
         }
         int side = Math.max(test.sampleShape().height(), test.sampleShape().width());

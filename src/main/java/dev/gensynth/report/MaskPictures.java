@@ -6,11 +6,7 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * Pictures of segmentations: per row an input image and its masks (the truth, then each network's
@@ -95,13 +91,7 @@ public final class MaskPictures {
             g.drawString(c + " " + classNames.get(c), x + 16, y + 11);
         }
         g.dispose();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(out, "png", bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Charts.Png(alt, bytes.toByteArray());
+        return Charts.Png.of(alt, out);
     }
 
     private static int unit(float v) {

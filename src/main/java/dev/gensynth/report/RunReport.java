@@ -74,8 +74,7 @@ public final class RunReport {
         candidates(h, cands, metric);
         h.h2("Generated networks");
         generatedTable(h, protoMetrics, generated, metric);
-        Segmentations.section(h, run, problems);
-        Detections.section(h, run, problems);
+        Pictures.section(h, run, problems);
         h.h2("Architectures: per-layer widths");
         widths(h, run);
         if (!problems.isEmpty()) {

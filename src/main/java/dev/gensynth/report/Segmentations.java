@@ -1,14 +1,10 @@
 package dev.gensynth.report;
 
-import dev.gensynth.data.DataSource;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
 import dev.gensynth.djl.Network;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.spec.NetworkSpec;
-import dev.gensynth.synthesis.RunDir;
-import dev.gensynth.synthesis.SynthesisConfig;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,21 +17,7 @@ import java.util.List;
  * section.
  */
 public final class Segmentations {
-    static final int IMAGES = 4;
-    static final int NETWORKS = 3;
-
     private Segmentations() {
-    }
-
-    /** Adds the section when the run segments; notes in {@code problems} what could not be shown. */
-    static void section(Html h, RunDir run, List<String> problems) {
-        List<String> names = new ArrayList<>(List.of("prototype"));
-        List<Path> models = new ArrayList<>(List.of(run.prototypeDir()));
-        for (Path d : generated(run)) {
-            models.add(d);
-            names.add(d.getFileName().toString());
-        }
-        pictures(h, run.config(), names, models, problems);
     }
 
     /**
@@ -43,19 +25,8 @@ public final class Segmentations {
      * masks and each of {@code models} (a model directory each, shown under its name) predicting them.
      */
     public static void pictures(Html h, Path runYaml, List<String> names, List<Path> models, List<String> problems) {
-        Dataset test;
-        try {
-            SynthesisConfig cfg = SynthesisConfig.load(runYaml);
-            if (!cfg.data().task().equals("segmentation")) {
-                return;
-            }
-            DataSource.Data data = cfg.data().load(cfg.folderShape());
-            test = data.test().head(IMAGES);
-        } catch (RuntimeException e) {
-            problems.add("segmentation pictures left out: the run's data cannot be loaded (" + e.getMessage() + ")");
-            return;
-        }
-        if (!(test.targets() instanceof Targets.Masks truth)) {
+        Dataset test = Pictures.testImages(runYaml, "segmentation", problems);
+        if (test == null || !(test.targets() instanceof Targets.Masks truth)) {
             return;
         }
         List<String> columns = new ArrayList<>(List.of("image", "truth"));
@@ -78,7 +49,7 @@ public final class Segmentations {
                 ModelDir dir = new ModelDir(m);
                 NetworkSpec spec = dir.spec();
                 try (Network net = Network.create(spec, dir.weights(spec))) {
-                    net.argMax(test, IMAGES, (start, n, classes) -> {
+                    net.argMax(test, Pictures.IMAGES, (start, n, classes) -> {
                         for (int i = 0; i < n; i++) {
                             int[] mask = new int[area];
                             for (int p = 0; p < area; p++) {
@@ -96,7 +67,7 @@ public final class Segmentations {
         List<MaskPictures.Row> rows = new ArrayList<>();
         int channels = test.sampleShape().channels();
         for (int i = 0; i < test.size(); i++) {
-            rows.add(new MaskPictures.Row(unitRange(test.sample(i)), channels, masks.get(i)));
+            rows.add(new MaskPictures.Row(Pictures.unitRange(test.sample(i)), channels, masks.get(i)));
         }
         int side = Math.max(truth.height(), truth.width());
         h.h2("Segmentations of the first test images");
@@ -106,28 +77,4 @@ public final class Segmentations {
                 + "the background, black; ignored pixels white).");
     }
 
-    /** Up to {@link #NETWORKS} generated networks, by seed. */
-    static List<Path> generated(RunDir run) {
-        try {
-            return RunReport.generatedModels(run).stream().limit(NETWORKS).toList();
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
-
-    /** A normalised image stretched back to [0, 1] for display. */
-    static float[] unitRange(float[] x) {
-        float lo = Float.POSITIVE_INFINITY;
-        float hi = Float.NEGATIVE_INFINITY;
-        for (float v : x) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-        }
-        float[] out = new float[x.length];
-        float span = hi > lo ? hi - lo : 1;
-        for (int i = 0; i < x.length; i++) {
-            out[i] = (x[i] - lo) / span;
-        }
-        return out;
-    }
 }
