@@ -12,8 +12,10 @@ public final class DataOptions {
                     + "out, the same images on every run). Segmentation: fashion-mnist-seg or mnist-seg (64x64 "
                     + "canvases of 2-4 items, composed once and cached), or voc (the Pascal VOC layout: JPEGImages/, "
                     + "SegmentationClass/, ImageSets/Segmentation/ when present). Detection: fashion-mnist-det or mnist-det "
-                    + "(96x96 canvases of 1-6 items resized by 1-2, each with its tight box, composed once and cached)."
-                    + " Default: ${DEFAULT-VALUE}.")
+                    + "(96x96 canvases of 1-6 items resized by 1-2, each with its tight box, composed once and cached),"
+                    + " voc-det (the Pascal VOC detection layout: Annotations/, JPEGImages/, ImageSets/Main/ when "
+                    + "present) or coco (a COCO JSON file, or a directory with annotations.json); images are resized "
+                    + "to --image-size. Default: ${DEFAULT-VALUE}.")
     String dataset;
 
     @Option(names = "--data", description = "Directory of the dataset files (default for fashion-mnist: "

@@ -27,7 +27,7 @@ import java.util.Locale;
 public record DataSource(String kind, Path dir, double validationFraction, long seed, Canvases.Recipe canvases,
         DetectionCanvases.Recipe detectionCanvases) {
     public static final List<String> KINDS = List.of("fashion-mnist", "mnist", "cifar10", "folder",
-            "fashion-mnist-seg", "mnist-seg", "voc", "fashion-mnist-det", "mnist-det");
+            "fashion-mnist-seg", "mnist-seg", "voc", "fashion-mnist-det", "mnist-det", "voc-det", "coco");
     /** The segmentation kinds whose samples are canvases composed from another set's items. */
     public static final List<String> COMPOSED = List.of("fashion-mnist-seg", "mnist-seg");
     /** The detection kinds whose samples are canvases composed from another set's items. */
@@ -78,8 +78,8 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
     /** The task of dataset kind {@code kind} (any spelling {@link #KINDS} has). */
     public static String taskOf(String kind) {
         String k = kind.toLowerCase(Locale.ROOT);
-        return k.endsWith("-seg") || k.equals("voc") ? "segmentation" : k.endsWith("-det") ? "detection"
-                : "classification";
+        return k.endsWith("-seg") || k.equals("voc") ? "segmentation"
+                : k.endsWith("-det") || k.equals("coco") ? "detection" : "classification";
     }
 
     public Path resolvedDir() {
@@ -92,6 +92,10 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
             case "cifar10" -> Path.of("data/cifar10");
             case "voc" -> throw new UserError("dataset 'voc' needs a directory: pass --data DIR with JPEGImages/ and "
                     + "SegmentationClass/ (or labelme's SegmentationClassPNG/), as Pascal VOC lays them out");
+            case "voc-det" -> throw new UserError("dataset 'voc-det' needs a directory: pass --data DIR with "
+                    + "Annotations/ (one VOC XML file per image) and JPEGImages/, as Pascal VOC lays them out");
+            case "coco" -> throw new UserError("dataset 'coco' needs its annotations: pass --data with the COCO JSON "
+                    + "file (or a directory holding annotations.json), its images named relative to it");
             default -> throw new UserError("dataset 'folder' needs a directory: pass --data DIR with one sub-folder"
                     + " per class (or DIR/train and DIR/test, each with one sub-folder per class)");
         };
@@ -145,6 +149,22 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
                                 : detectionCanvases, kind, dev.gensynth.model.UserCache.dir().resolve("datasets"));
                 full = sets[0].dataset();
                 test = sets[1].dataset();
+                break;
+            }
+            case "voc-det":
+            case "coco": {
+                // VOC's val list is what papers report on: it is the test split here; otherwise a test split is held
+                // out with a fixed seed, as for a folder
+                if (kind.equals("voc-det") && VocDetection.hasList(d, "train") && VocDetection.hasList(d, "val")) {
+                    full = VocDetection.read(d, "train").dataset(folderShape, kind + "/train");
+                    test = VocDetection.read(d, "val").dataset(folderShape, kind + "/val");
+                } else {
+                    DetectionSet set = kind.equals("voc-det") ? VocDetection.read(d, null)
+                            : CocoDetection.read(Files.isDirectory(d) ? d.resolve("annotations.json") : d).set();
+                    Split held = Split.of(set.dataset(folderShape, kind), validationFraction, TEST_HOLD_OUT_SEED);
+                    full = held.train();
+                    test = held.validation();
+                }
                 break;
             }
             case "voc":

@@ -1,5 +1,6 @@
 package dev.gensynth.data;
 
+import dev.gensynth.task.detection.Box;
 import dev.gensynth.task.detection.GroundTruth;
 import dev.gensynth.task.detection.IouConvention;
 import java.util.ArrayList;
@@ -48,6 +49,49 @@ public record DetectionSet(String source, List<String> classes, List<DetectionIm
         List<GroundTruth> all = new ArrayList<>();
         images.forEach(i -> all.addAll(i.objects()));
         return all;
+    }
+
+    /**
+     * The images decoded and resized to {@code target} (bilinear, as an image folder is read), named {@code name},
+     * each object's box carried into the resized image as {@link Targets.Boxes} hold boxes: in continuous
+     * coordinates ({@link IouConvention#PIXEL_INCLUSIVE} corners, VOC's 1-based pixel indices, cover
+     * [x1 − 1, x2]), scaled by the resize and clipped to the image. A crowd is kept as a difficult object (neither
+     * found nor missed, not trained on); an object that keeps no area after clipping is left out. Each image is
+     * stratified by its most frequent class.
+     */
+    public Dataset dataset(dev.gensynth.spec.Shape target, String name) {
+        int per = (int) target.elements();
+        float[] x = new float[Math.multiplyExact(images.size(), per)];
+        List<List<Targets.Boxes.Labelled>> objects = new ArrayList<>();
+        double shift = convention == IouConvention.PIXEL_INCLUSIVE ? 1 : 0;
+        for (int i = 0; i < images.size(); i++) {
+            DetectionImage img = images.get(i);
+            System.arraycopy(ImageFolderReader.load(img.file(), target), 0, x, i * per, per);
+            double sx = (double) target.width() / img.width();
+            double sy = (double) target.height() / img.height();
+            List<Targets.Boxes.Labelled> here = new ArrayList<>();
+            for (GroundTruth g : img.objects()) {
+                double x1 = clip((g.box().x1() - shift) * sx, target.width());
+                double y1 = clip((g.box().y1() - shift) * sy, target.height());
+                double x2 = clip(g.box().x2() * sx, target.width());
+                double y2 = clip(g.box().y2() * sy, target.height());
+                if (x2 > x1 && y2 > y1) {
+                    here.add(new Targets.Boxes.Labelled(classIndex(g.label()), new Box(x1, y1, x2, y2),
+                            g.difficult() || g.crowd()));
+                }
+            }
+            objects.add(here);
+        }
+        Targets.Boxes boxes = Targets.Boxes.of(objects);
+        int[] y = new int[images.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = boxes.mostFrequent(i, classes.size());
+        }
+        return new Dataset(name, target, x, y, classes.size(), classes, boxes);
+    }
+
+    private static double clip(double v, int max) {
+        return Math.min(Math.max(v, 0), max);
     }
 
     /** The index of class {@code label}, −1 if it is not one. */

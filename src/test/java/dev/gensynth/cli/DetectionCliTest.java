@@ -15,8 +15,46 @@ import org.junit.jupiter.api.io.TempDir;
  * a CenterNet prototype, candidates judged in mAP50, networks generated, evaluated, inspected and exported.
  */
 class DetectionCliTest {
+    static final Path LABELME_VOC = Path.of("/usr/share/doc/labelme-examples/examples/bbox_detection/data_dataset_voc");
+
     @TempDir
     Path tmp;
+
+    /** The real VOC detection sample of labelme-examples (3 photos, 9 boxes), four times under other names. */
+    Path voc() throws Exception {
+        assertThat(LABELME_VOC).as("labelme-examples is installed (bin/setup installs it)").isDirectory();
+        Path root = tmp.resolve("voc");
+        Files.createDirectories(root.resolve("JPEGImages"));
+        Files.createDirectories(root.resolve("Annotations"));
+        for (String n : List.of("2011_000003", "2011_000006", "2011_000025")) {
+            for (int copy = 0; copy < 4; copy++) {
+                String other = copy + "_" + n;
+                Files.copy(LABELME_VOC.resolve("JPEGImages").resolve(n + ".jpg"),
+                        root.resolve("JPEGImages").resolve(other + ".jpg"));
+                Files.writeString(root.resolve("Annotations").resolve(other + ".xml"),
+                        Files.readString(LABELME_VOC.resolve("Annotations").resolve(n + ".xml")).replace(n, other));
+            }
+        }
+        Files.copy(LABELME_VOC.resolve("class_names.txt"), root.resolve("class_names.txt"));
+        return root;
+    }
+
+    @Test
+    void aDetectorTrainsAFewStepsOnVocAndItsOnnxExportFindsTheSameBoxes() throws Exception {
+        Path model = tmp.resolve("model");
+        CliErrorsTest.Result r = CliErrorsTest.run("train", "--dataset", "voc-det", "--data", voc().toString(),
+                "--image-size", "3x64x64", "--epochs", "2", "--batch-size", "4", "--lr", "0.01", "--validation-fraction", "0.25",
+                "--latency-runs", "5", "--out", model.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode m = new ObjectMapper().readTree(model.resolve("metrics.json").toFile());
+        assertThat(m.path("network").asText()).isEqualTo("centernet_resnet");
+        assertThat(m.path("map50").asDouble(-1)).isBetween(0.0, 100.0);
+        CliErrorsTest.Result e = CliErrorsTest.run("export", "--model", model.toString(), "--out",
+                tmp.resolve("voc.onnx").toString(), "--samples", "3");
+        assertThat(e.code()).as(e.err()).isZero();
+        JsonNode card = new ObjectMapper().readTree(tmp.resolve("voc.card.json").toFile());
+        assertThat(card.path("verification").path("detectionAgreement").asDouble()).isEqualTo(1.0);
+    }
 
     @Test
     void aDetectionRunSynthesisesGeneratesAndExports() throws Exception {
