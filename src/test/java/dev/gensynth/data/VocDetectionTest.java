@@ -2,9 +2,11 @@ package dev.gensynth.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gensynth.UserError;
+import dev.gensynth.spec.Shape;
 import dev.gensynth.task.detection.Box;
 import dev.gensynth.task.detection.GroundTruth;
 import dev.gensynth.task.detection.IouConvention;
@@ -52,6 +54,28 @@ class VocDetectionTest {
         assertThat(buses.objects()).extracting(GroundTruth::label).containsExactly("bus", "bus", "car");
         assertThat(buses.objects().get(1).box()).isEqualTo(new Box(1, 99, 107, 282)); // xmin = 1, the first pixel
         assertThat(s.images().get(1).objects()).extracting(GroundTruth::label).containsOnly("person");
+    }
+
+    @Test
+    void theSampleBecomesADatasetWithItsBoxesCarriedIntoTheResizedImages() {
+        DetectionSet s = VocDetection.read(labelme(), null);
+        Dataset d = s.dataset(Shape.of(3, 50, 40), "voc-det");
+        assertThat(d.size()).isEqualTo(3);
+        assertThat(d.sampleShape()).isEqualTo(Shape.of(3, 50, 40));
+        assertThat(d.classNames()).isEqualTo(s.classes());
+        Targets.Boxes b = (Targets.Boxes) d.targets();
+        // 2011_000003 is 500x338: x scales by 40/500, y by 50/338; VOC's pixels x1..x2 cover [x1 - 1, x2]
+        Targets.Boxes.Labelled person = b.of(0).get(0);
+        assertThat(person.classIndex()).isEqualTo(s.classIndex("person"));
+        assertThat(person.box().x1()).isCloseTo(190.0 * 40 / 500, within(1e-9));
+        assertThat(person.box().y1()).isCloseTo((107.36900369003689 - 1) * 50 / 338, within(1e-9));
+        assertThat(person.box().x2()).isCloseTo(313.0 * 40 / 500, within(1e-9));
+        assertThat(person.box().y2()).isCloseTo(329.36900369003695 * 50 / 338, within(1e-9));
+        assertThat(b.of(0).get(1).box().x2()).isEqualTo(40.0); // xmax = width: the image's right edge
+        assertThat(b.of(2).get(1).box().x1()).isEqualTo(0.0); // xmin = 1, the first pixel: the left edge
+        assertThat(b.classes()).hasSize(9);
+        assertThat(d.y()[1]).isEqualTo(s.classIndex("person"));
+        assertThat(d.y()[2]).isEqualTo(s.classIndex("bus")); // two buses and a car
     }
 
     @Test
