@@ -18,6 +18,7 @@ import dev.gensynth.task.SampleResults;
 import dev.gensynth.task.Task;
 import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.Distillation;
+import dev.gensynth.train.Recipes;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainResult;
 import dev.gensynth.train.Trainer;
@@ -159,7 +160,8 @@ public final class Prober {
             Weights trained = null;
             double margin = Double.NaN;
             try (Network net = Network.create(cut.spec(), cut.weights())) {
-                TrainResult tr = Trainer.train(net, train, null, finetune.withSeed(seed.derive("finetune", 0).value()),
+                TrainResult tr = Trainer.train(net, train, null, Recipes.finetuneOn(finetune, train.size())
+                        .withSeed(seed.derive("finetune", 0).value()),
                         distill, listener.training(cycle, i, cut.spec().name()));
                 trained = tr.weights();
                 epochs = tr.epochsRun();

@@ -25,6 +25,7 @@ import dev.gensynth.requirements.Verdict;
 import dev.gensynth.seed.Seed;
 import dev.gensynth.train.DivergedException;
 import dev.gensynth.train.Distillation;
+import dev.gensynth.train.Recipes;
 import dev.gensynth.train.TrainConfig;
 import dev.gensynth.train.TrainListener;
 import dev.gensynth.train.TrainResult;
@@ -128,8 +129,8 @@ public final class Generation {
         DataSource.Data data = cfg.data().load(cfg.folderShape());
         Prototype proto = PrototypeStage.prepare(cfg, run, data,
                 PrototypeStage.spec(cfg, data.sampleShape(), data.classes()), TrainListener.SILENT);
-        TrainConfig recipe = cfg.generateFinetune().withEpochs(epochs != null ? epochs
-                : lv != null ? lv.finetuneEpochs() : cfg.generateFinetune().epochs());
+        TrainConfig recipe = Recipes.finetuneOn(cfg.generateFinetune().withEpochs(epochs != null ? epochs
+                : lv != null ? lv.finetuneEpochs() : cfg.generateFinetune().epochs()), data.train().size());
         Requirements req = cfg.requirements();
         Requirements judge = lv == null ? req
                 : new Requirements(null, lv.drop(), req.maxMacs(), req.maxParams(), req.maxLatencyMs());

@@ -54,6 +54,29 @@ public final class Recipes {
         }
     }
 
+    /** Fewest optimizer updates a fine-tuning of a candidate or a generated network is given. */
+    public static final int MIN_FINETUNE_UPDATES = 60;
+    /** The smallest batch {@link #finetuneOn} goes down to: a multiple of 8 that still batch-normalises. */
+    static final int MIN_FINETUNE_BATCH = 16;
+
+    /**
+     * {@code recipe} for fine-tuning on {@code samples} training images: unchanged when its epochs give at least
+     * {@link #MIN_FINETUNE_UPDATES} updates, else with its batch made smaller (a multiple of 8, at least
+     * {@value #MIN_FINETUNE_BATCH}) until they do or it is that small; the epochs, and so the budget, stay. Why: on
+     * 1,020 training images, candidates fine-tuned 2 epochs at batch 128 got 15 updates each, recovered too little
+     * of a cut to meet the floor, and the synthesis ended 3-6x above the MACs that uniform width scaling met the
+     * floor with; at batch 32 (63 updates) it ended 2.4-4.4x below them on all three seeds
+     * ({@code bench/results/small_data.md}). With tens of thousands of images nothing changes.
+     */
+    public static TrainConfig finetuneOn(TrainConfig recipe, int samples) {
+        double passes = recipe.epochs() * samples;
+        if (passes / recipe.batchSize() >= MIN_FINETUNE_UPDATES || recipe.batchSize() <= MIN_FINETUNE_BATCH) {
+            return recipe;
+        }
+        int batch = (int) Math.floor(passes / MIN_FINETUNE_UPDATES / 8) * 8;
+        return recipe.withBatchSize(Math.max(MIN_FINETUNE_BATCH, Math.min(recipe.batchSize(), batch)));
+    }
+
     private static Iterable<String> iterable(Iterator<String> it) {
         java.util.List<String> l = new java.util.ArrayList<>();
         it.forEachRemaining(l::add);
