@@ -2,12 +2,8 @@ package dev.gensynth.report;
 
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
-import dev.gensynth.djl.Network;
-import dev.gensynth.model.ModelDir;
-import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.task.ObjectDetection;
 import dev.gensynth.task.detection.Detection;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,29 +37,17 @@ public final class Detections {
                     .map(o -> new BoxPictures.Drawn(o.classIndex(), o.box(), Double.NaN)).toList();
             perImage.add(new ArrayList<>(List.of(drawn)));
         }
-        for (int k = 0; k < models.size(); k++) {
-            Path m = models.get(k);
-            if (!Files.isRegularFile(m.resolve("weights.npz"))) {
-                continue;
+        boolean ran = Pictures.eachNetwork(names, models, columns, "detection", problems, net -> {
+            List<Detection> found = ObjectDetection.detect(net, test, Pictures.IMAGES);
+            for (int i = 0; i < test.size(); i++) {
+                String id = ObjectDetection.imageId(i);
+                perImage.get(i).add(found.stream().filter(d -> d.image().equals(id) && d.score() >= MIN_SCORE)
+                        .map(d -> new BoxPictures.Drawn(test.classNames().indexOf(d.label()), d.box(), d.score()))
+                        .toList());
             }
-            columns.add(names.get(k));
-            try {
-                ModelDir dir = new ModelDir(m);
-                NetworkSpec spec = dir.spec();
-                List<Detection> found;
-                try (Network net = Network.create(spec, dir.weights(spec))) {
-                    found = ObjectDetection.detect(net, test, Pictures.IMAGES);
-                }
-                for (int i = 0; i < test.size(); i++) {
-                    String id = ObjectDetection.imageId(i);
-                    perImage.get(i).add(found.stream().filter(d -> d.image().equals(id) && d.score() >= MIN_SCORE)
-                            .map(d -> new BoxPictures.Drawn(test.classNames().indexOf(d.label()), d.box(), d.score()))
-                            .toList());
-                }
-            } catch (RuntimeException e) {
-                problems.add("detection pictures: " + m.getFileName() + " cannot be run (" + e.getMessage() + ")");
-                return;
-            }
+        });
+        if (!ran) {
+            return;
         }
         List<BoxPictures.Row> rows = new ArrayList<>();
         for (int i = 0; i < test.size(); i++) {

@@ -1,9 +1,13 @@
 package dev.gensynth.report;
 
 import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.Network;
+import dev.gensynth.model.ModelDir;
+import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.synthesis.RunDir;
 import dev.gensynth.synthesis.SynthesisConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +66,33 @@ final class Pictures {
             problems.add(task + " pictures left out: the run's data cannot be loaded (" + e.getMessage() + ")");
             return null;
         }
+    }
+
+    /**
+     * Runs {@code use} on each of {@code models} that has weights, opened as a network, after adding its name to
+     * {@code columns}; false, with the reason in {@code problems}, when one cannot be run ({@code task} names the
+     * pictures left out).
+     */
+    static boolean eachNetwork(List<String> names, List<Path> models, List<String> columns, String task,
+            List<String> problems, java.util.function.Consumer<Network> use) {
+        for (int k = 0; k < models.size(); k++) {
+            Path m = models.get(k);
+            if (!Files.isRegularFile(m.resolve("weights.npz"))) {
+                continue;
+            }
+            columns.add(names.get(k));
+            try {
+                ModelDir dir = new ModelDir(m);
+                NetworkSpec spec = dir.spec();
+                try (Network net = Network.create(spec, dir.weights(spec))) {
+                    use.accept(net);
+                }
+            } catch (RuntimeException e) {
+                problems.add(task + " pictures: " + m.getFileName() + " cannot be run (" + e.getMessage() + ")");
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A normalised image stretched back to [0, 1] for display. */

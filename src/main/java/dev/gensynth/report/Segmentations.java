@@ -2,10 +2,6 @@ package dev.gensynth.report;
 
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
-import dev.gensynth.djl.Network;
-import dev.gensynth.model.ModelDir;
-import dev.gensynth.spec.NetworkSpec;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,30 +35,18 @@ public final class Segmentations {
             }
             masks.add(new ArrayList<>(List.of(t)));
         }
-        for (int k = 0; k < models.size(); k++) {
-            Path m = models.get(k);
-            if (!Files.isRegularFile(m.resolve("weights.npz"))) {
-                continue;
-            }
-            columns.add(names.get(k));
-            try {
-                ModelDir dir = new ModelDir(m);
-                NetworkSpec spec = dir.spec();
-                try (Network net = Network.create(spec, dir.weights(spec))) {
-                    net.argMax(test, Pictures.IMAGES, (start, n, classes) -> {
-                        for (int i = 0; i < n; i++) {
-                            int[] mask = new int[area];
-                            for (int p = 0; p < area; p++) {
-                                mask[p] = (int) classes[i * area + p];
-                            }
-                            masks.get(start + i).add(mask);
+        boolean ran = Pictures.eachNetwork(names, models, columns, "segmentation", problems,
+                net -> net.argMax(test, Pictures.IMAGES, (start, n, classes) -> {
+                    for (int i = 0; i < n; i++) {
+                        int[] mask = new int[area];
+                        for (int p = 0; p < area; p++) {
+                            mask[p] = (int) classes[i * area + p];
                         }
-                    });
-                }
-            } catch (RuntimeException e) {
-                problems.add("segmentation pictures: " + m.getFileName() + " cannot be run (" + e.getMessage() + ")");
-                return;
-            }
+                        masks.get(start + i).add(mask);
+                    }
+                }));
+        if (!ran) {
+            return;
         }
         List<MaskPictures.Row> rows = new ArrayList<>();
         int channels = test.sampleShape().channels();

@@ -74,38 +74,20 @@ class DetectionCliTest {
                 generate: {epochs: 0.5, batchSize: 16, optimizer: adam, learningRate: 0.001, weightDecay: 0}
                 """);
         Path run = tmp.resolve("run");
-        CliErrorsTest.Result r = CliErrorsTest.run("synthesize", "--config", cfg.toString(), "--out", run.toString());
-        assertThat(r.code()).as(r.err()).isZero();
+        Path first = CliRuns.synthesizeGenerateEvaluate(cfg, run, tmp.resolve("gen"), "map50");
         ObjectMapper json = new ObjectMapper();
         JsonNode protoMetrics = json.readTree(run.resolve("prototype/metrics.json").toFile());
         assertThat(protoMetrics.path("map50").asDouble(-1)).isBetween(0.0, 100.0);
         assertThat(protoMetrics.path("cocoAp").asDouble(-1)).isBetween(0.0, 100.0);
         assertThat(protoMetrics.has("top1")).isFalse();
         assertThat(Files.readAllLines(run.resolve("candidates.csv")).get(0)).contains(",map50_validation,");
-        CliErrorsTest.Result g = CliErrorsTest.run("generate", "--run", run.toString(), "--seeds", "1..2", "--out",
-                tmp.resolve("gen").toString());
-        assertThat(g.code()).as(g.err()).isZero();
-        try (var s = Files.walk(tmp.resolve("gen"))) {
-            List<Path> metrics = s.filter(f -> f.getFileName().toString().equals("metrics.json")).toList();
-            assertThat(metrics).hasSize(2);
-            for (Path f : metrics) {
-                assertThat(json.readTree(f.toFile()).path("map50").isNumber()).as(f.toString()).isTrue();
-            }
-            Path first = metrics.get(0).getParent();
-            CliErrorsTest.Result ev = CliErrorsTest.run("evaluate", "--model", first.toString(), "--latency-runs", "2",
-                    "--json", tmp.resolve("eval.json").toString());
-            assertThat(ev.code()).as(ev.err()).isZero();
-            assertThat(json.readTree(tmp.resolve("eval.json").toFile()).path("map50").isNumber()).isTrue();
-            CliErrorsTest.Result in = CliErrorsTest.run("inspect", first.resolve("spec.json").toString());
-            assertThat(in.code()).as(in.err()).isZero();
-            CliErrorsTest.Result ex = CliErrorsTest.run("export", "--model", first.toString(), "--out",
-                    tmp.resolve("det.onnx").toString(), "--samples", "4");
-            assertThat(ex.code()).as(ex.err()).isZero();
-            JsonNode card = json.readTree(tmp.resolve("det.card.json").toFile());
-            assertThat(card.path("outputs").findValuesAsText("name")).containsExactly("heatmap", "size", "offset");
-            assertThat(card.path("verification").path("passed").asBoolean()).isTrue();
-            assertThat(card.path("verification").path("detectionAgreement").asDouble()).isEqualTo(1.0);
-        }
+        CliErrorsTest.Result ex = CliErrorsTest.run("export", "--model", first.toString(), "--out",
+                tmp.resolve("det.onnx").toString(), "--samples", "4");
+        assertThat(ex.code()).as(ex.err()).isZero();
+        JsonNode card = json.readTree(tmp.resolve("det.card.json").toFile());
+        assertThat(card.path("outputs").findValuesAsText("name")).containsExactly("heatmap", "size", "offset");
+        assertThat(card.path("verification").path("passed").asBoolean()).isTrue();
+        assertThat(card.path("verification").path("detectionAgreement").asDouble()).isEqualTo(1.0);
         CliErrorsTest.Result rep = CliErrorsTest.run("report", "--run", run.toString());
         assertThat(rep.code()).as(rep.err()).isZero();
         assertThat(Files.readString(run.resolve("report.html"))).contains("mAP50")

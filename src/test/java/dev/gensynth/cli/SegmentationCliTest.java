@@ -79,27 +79,9 @@ class SegmentationCliTest {
                 generate: {epochs: 1, batchSize: 4}
                 """.formatted(voc(30)));
         Path run = tmp.resolve("run");
-        CliErrorsTest.Result r = CliErrorsTest.run("synthesize", "--config", cfg.toString(), "--out", run.toString());
-        assertThat(r.code()).as(r.err()).isZero();
+        CliRuns.synthesizeGenerateEvaluate(cfg, run, tmp.resolve("gen"), "meanIoU");
         JsonNode proto = new ObjectMapper().readTree(run.resolve("prototype/prototype.json").toFile());
         assertThat(proto.path("validationQuality").asDouble()).isBetween(0.0, 100.0);
-        CliErrorsTest.Result g = CliErrorsTest.run("generate", "--run", run.toString(), "--seeds", "1..2", "--out",
-                tmp.resolve("gen").toString());
-        assertThat(g.code()).as(g.err()).isZero();
-        try (var s = Files.walk(tmp.resolve("gen"))) {
-            List<Path> metrics = s.filter(f -> f.getFileName().toString().equals("metrics.json")).toList();
-            assertThat(metrics).hasSize(2);
-            for (Path f : metrics) {
-                assertThat(new ObjectMapper().readTree(f.toFile()).path("meanIoU").isNumber()).as(f.toString()).isTrue();
-            }
-            Path first = metrics.get(0).getParent();
-            CliErrorsTest.Result ev = CliErrorsTest.run("evaluate", "--model", first.toString(), "--latency-runs", "2",
-                    "--json", tmp.resolve("eval.json").toString());
-            assertThat(ev.code()).as(ev.err()).isZero();
-            assertThat(new ObjectMapper().readTree(tmp.resolve("eval.json").toFile()).path("meanIoU").isNumber()).isTrue();
-            CliErrorsTest.Result in = CliErrorsTest.run("inspect", first.resolve("spec.json").toString());
-            assertThat(in.code()).as(in.err()).isZero();
-        }
         CliErrorsTest.Result rep = CliErrorsTest.run("report", "--run", run.toString());
         assertThat(rep.code()).as(rep.err()).isZero();
         assertThat(Files.readString(run.resolve("report.html"))).contains("mIoU")
