@@ -46,6 +46,16 @@ class CliErrorsTest {
     static final String HEAD = "name: t\ninput: {channels: 1, height: 8, width: 8}\nlayers:\n";
 
     @Test
+    void detectionDataThatIsMissingIsNamed() throws Exception {
+        assertUserError(run("train", "--dataset", "voc-det"), "'voc-det' needs a directory", "Annotations/");
+        assertUserError(run("train", "--dataset", "voc-det", "--data", tmp.toString()), tmp.toString(),
+                "has no Annotations/ folder");
+        assertUserError(run("train", "--dataset", "coco", "--data", tmp.resolve("absent.json").toString()),
+                "absent.json");
+        assertUserError(run("train", "--dataset", "coco"), "'coco' needs its annotations");
+    }
+
+    @Test
     void malformedYamlAndJson() throws Exception {
         assertUserError(run("inspect", spec("bad.yaml", HEAD + "  - {name: c, kind: conv\n").toString()),
                 "bad.yaml", "not valid YAML", "line");
