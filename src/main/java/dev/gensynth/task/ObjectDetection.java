@@ -42,7 +42,9 @@ import java.util.SplittableRandom;
  * {@link CenterNetDecoder#DEFAULT} reads from the outputs (the top 100 per image). While training, the share of
  * objects whose heatmap arg-max class at its centre position is its own class is shown.
  *
- * <p>Training does not crop or flip yet: boxes would have to move with the pixels.
+ * <p>A crop or flip while training moves the boxes with the pixels: each row of the batch buffer holds its sample's
+ * index and its move ({@link #moveSlot}), and the boxes are moved, clipped to the image and left out where nothing
+ * of them is left, before the targets are drawn.
  */
 public final class ObjectDetection implements Task {
     public static final ObjectDetection TASK = new ObjectDetection();
@@ -104,15 +106,23 @@ public final class ObjectDetection implements Task {
         }
     }
 
-    /** A detector's targets vary in number: the batch buffer holds each row's sample index, and {@link #upload} reads its boxes. */
+    /**
+     * A detector's targets vary in number: a row of the batch buffer holds its sample's index, then how its image
+     * was moved (dx, dy, 1 when mirrored; see {@link #moveSlot}), and {@link #upload} reads the boxes.
+     */
     @Override
     public int targetsPerSample(Dataset data) {
-        return 1;
+        return ROW;
     }
+
+    private static final int ROW = 4;
 
     @Override
     public void copyTargets(Dataset data, int sample, int[] batch, int row) {
-        batch[row] = sample;
+        batch[row * ROW] = sample;
+        batch[row * ROW + 1] = 0;
+        batch[row * ROW + 2] = 0;
+        batch[row * ROW + 3] = 0;
     }
 
     @Override
@@ -121,14 +131,43 @@ public final class ObjectDetection implements Task {
     }
 
     @Override
-    public boolean augments() {
-        return false;
+    public int moveSlot() {
+        return 1;
     }
 
-    /** Sample {@code sample}'s CenterNet targets, its difficult objects left out. */
-    private static CenterNetTargets targetsOf(Dataset data, int sample) {
-        Targets.Boxes b = boxes(data);
-        List<Targets.Boxes.Labelled> objects = b.of(sample).stream().filter(o -> !o.difficult()).toList();
+    /**
+     * The objects of the sample in row {@code row} of a batch buffer, its difficult ones left out, moved as its image
+     * was: a source box [x1, x2] × [y1, y2] shows at [x1 − dx, x2 − dx] (mirrored: [w + dx − x2, w + dx − x1]) ×
+     * [y1 − dy, y2 − dy], clipped to the image; a box with nothing left inside is left out.
+     */
+    public static List<Targets.Boxes.Labelled> objectsOf(Dataset data, int[] batch, int row) {
+        int sample = batch[row * ROW];
+        int dx = batch[row * ROW + 1];
+        int dy = batch[row * ROW + 2];
+        boolean mirrored = batch[row * ROW + 3] == 1;
+        int w = data.sampleShape().width();
+        int h = data.sampleShape().height();
+        List<Targets.Boxes.Labelled> out = new ArrayList<>();
+        for (Targets.Boxes.Labelled o : boxes(data).of(sample)) {
+            if (o.difficult()) {
+                continue;
+            }
+            Box b = o.box();
+            double x1 = mirrored ? w + dx - b.x2() : b.x1() - dx;
+            double x2 = mirrored ? w + dx - b.x1() : b.x2() - dx;
+            x1 = Math.min(Math.max(x1, 0), w);
+            x2 = Math.min(Math.max(x2, 0), w);
+            double y1 = Math.min(Math.max(b.y1() - dy, 0), h);
+            double y2 = Math.min(Math.max(b.y2() - dy, 0), h);
+            if (x2 > x1 && y2 > y1) {
+                out.add(new Targets.Boxes.Labelled(o.classIndex(), new Box(x1, y1, x2, y2), false));
+            }
+        }
+        return out;
+    }
+
+    /** The CenterNet targets of {@code objects} in an image of {@code data}'s size. */
+    private static CenterNetTargets targetsOf(Dataset data, List<Targets.Boxes.Labelled> objects) {
         int[] classOf = objects.stream().mapToInt(Targets.Boxes.Labelled::classIndex).toArray();
         List<Box> where = objects.stream().map(Targets.Boxes.Labelled::box).toList();
         Shape s = data.sampleShape();
@@ -147,7 +186,7 @@ public final class ObjectDetection implements Task {
         int per = (k + 5) * area;
         float[] t = new float[rows * per];
         for (int r = 0; r < rows; r++) {
-            CenterNetTargets c = targetsOf(data, batch[from + r]);
+            CenterNetTargets c = targetsOf(data, objectsOf(data, batch, from + r));
             int base = r * per;
             System.arraycopy(c.heatmap(), 0, t, base, k * area);
             for (int slot = 0; slot < c.mask().length; slot++) {
@@ -203,14 +242,12 @@ public final class ObjectDetection implements Task {
     public long[] hits(long[] predictions, int[] batch, int from, int rows, Dataset data) {
         int[] hw = mapSize(data);
         int area = hw[0] * hw[1];
-        Targets.Boxes b = boxes(data);
         long right = 0;
         long counted = 0;
         for (int r = 0; r < rows; r++) {
-            int sample = batch[from + r];
-            CenterNetTargets c = targetsOf(data, sample);
-            int[] classOf = b.of(sample).stream().filter(o -> !o.difficult())
-                    .mapToInt(Targets.Boxes.Labelled::classIndex).toArray();
+            List<Targets.Boxes.Labelled> objects = objectsOf(data, batch, from + r);
+            CenterNetTargets c = targetsOf(data, objects);
+            int[] classOf = objects.stream().mapToInt(Targets.Boxes.Labelled::classIndex).toArray();
             for (int slot = 0; slot < c.mask().length; slot++) {
                 if (c.mask()[slot] == 1) {
                     counted++;

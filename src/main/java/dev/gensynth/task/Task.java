@@ -43,9 +43,13 @@ public interface Task {
     /** Whether a crop or flip of an image moves its targets with it (they are per pixel). */
     boolean targetsFollowPixels();
 
-    /** Whether images may be cropped and flipped while training (their targets stay right). */
-    default boolean augments() {
-        return true;
+    /**
+     * Where in a sample's row of a batch buffer a crop or flip of its image is written, as dx, dy and 1 when
+     * mirrored ({@code Augment}'s moves), for targets that are not per pixel and move by reading them; -1 when the
+     * targets do not need it (a class per image stays, a mask moves with its pixels).
+     */
+    default int moveSlot() {
+        return -1;
     }
 
     /** Rows {@code from..from+rows} of a batch buffer, as {@link #loss} reads them. */

@@ -6,10 +6,19 @@ import java.util.SplittableRandom;
 
 /**
  * Random crop after zero padding, and horizontal flip, applied in place to an NCHW batch, and the same
- * to its masks when the targets are per pixel (padding there is {@link Targets.Masks#IGNORE}: no class).
+ * to its masks when the targets are per pixel (padding there is {@link Targets.Masks#IGNORE}: no class); targets
+ * that are not per pixel (a detector's boxes) hear each row's move instead ({@link Moves}).
  */
 final class Augment {
     private Augment() {
+    }
+
+    /**
+     * What was done to row {@code row}: output pixel (x, y) shows the padded source pixel
+     * ({@code (mirrored ? w − 1 − x : x) + dx}, {@code y + dy}).
+     */
+    interface Moves {
+        void moved(int row, int dx, int dy, boolean mirrored);
     }
 
     /** Whether these settings change samples of this shape (only image-like maps are augmented). */
@@ -19,6 +28,12 @@ final class Augment {
 
     /** @param masks {@code n} masks of {@code shape}'s height x width to move with their images, or null */
     static void apply(float[] batch, int[] masks, int n, Shape shape, int padding, boolean flip,
+            SplittableRandom rnd) {
+        apply(batch, masks, null, n, shape, padding, flip, rnd);
+    }
+
+    /** As {@link #apply(float[], int[], int, Shape, int, boolean, SplittableRandom)}, telling {@code moves} (or not: null). */
+    static void apply(float[] batch, int[] masks, Moves moves, int n, Shape shape, int padding, boolean flip,
             SplittableRandom rnd) {
         if (!changes(shape, padding, flip)) {
             return;
@@ -32,6 +47,9 @@ final class Augment {
             int dy = padding == 0 ? 0 : rnd.nextInt(2 * padding + 1) - padding;
             int dx = padding == 0 ? 0 : rnd.nextInt(2 * padding + 1) - padding;
             boolean mirror = flip && rnd.nextBoolean();
+            if (moves != null) {
+                moves.moved(i, dx, dy, mirror);
+            }
             if (masks != null) {
                 int base = i * h * w;
                 for (int y = 0; y < h; y++) {

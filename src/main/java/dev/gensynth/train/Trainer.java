@@ -6,7 +6,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
@@ -54,11 +53,6 @@ public final class Trainer {
         Shape shape = train.sampleShape();
         Task task = Task.of(train);
         task.checkFits(net.spec(), train);
-        if (!task.augments() && Augment.changes(shape, cfg.cropPadding(), cfg.horizontalFlip())) {
-            throw new UserError("the recipe crops (cropPadding " + cfg.cropPadding() + ") or flips (horizontalFlip "
-                    + cfg.horizontalFlip() + ") the images, which " + task.name() + " training does not do yet (its"
-                    + " targets would not move with the pixels): set cropPadding: 0 and horizontalFlip: false");
-        }
         int outPer = (int) net.spec().shapes().get(net.spec().outputs().get(0)).elements();
         if (distill != null && distill.targets() != null && distill.targets().length != (long) train.size() * outPer) {
             throw new IllegalArgumentException("distillation targets are for another dataset than " + train.name());
@@ -129,8 +123,12 @@ public final class Trainer {
                         distill.copy(idx, soft, i);
                     }
                 }
-                Augment.apply(x, task.targetsFollowPixels() ? y : null, batch, shape, cfg.cropPadding(),
-                        cfg.horizontalFlip(), rnd);
+                int slot = task.moveSlot();
+                Augment.apply(x, task.targetsFollowPixels() ? y : null, slot < 0 ? null : (row, dx, dy, mirrored) -> {
+                    y[row * targetsPer + slot] = dx;
+                    y[row * targetsPer + slot + 1] = dy;
+                    y[row * targetsPer + slot + 2] = mirrored ? 1 : 0;
+                }, batch, shape, cfg.cropPadding(), cfg.horizontalFlip(), rnd);
                 if (teacher != null) {
                     distill.targetsOf(teacher, x, batch, soft);
                 }

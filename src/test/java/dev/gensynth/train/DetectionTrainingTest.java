@@ -1,13 +1,11 @@
 package dev.gensynth.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
 import dev.gensynth.djl.Network;
@@ -156,7 +154,11 @@ class DetectionTrainingTest {
         assertThat(centres).isEqualTo(positives); // the squares' centres never share a position
         double expected = -(pos + neg) / centres + 0.1 * l1Size / (2 * centres + 1e-4) + l1Off / (2 * centres + 1e-4);
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray targets = ObjectDetection.TASK.upload(m, new int[] {0, 1, 2}, 0, 3, data);
+            int[] rows = new int[3 * ObjectDetection.TASK.targetsPerSample(data)];
+            for (int i = 0; i < 3; i++) {
+                ObjectDetection.TASK.copyTargets(data, i, rows, i);
+            }
+            NDArray targets = ObjectDetection.TASK.upload(m, rows, 0, 3, data);
             NDList outputs = new NDList(m.create(heat, new ai.djl.ndarray.types.Shape(3, k, h, w)),
                     m.create(size, new ai.djl.ndarray.types.Shape(3, 2, h, w)),
                     m.create(off, new ai.djl.ndarray.types.Shape(3, 2, h, w)));
@@ -217,13 +219,48 @@ class DetectionTrainingTest {
     }
 
     @Test
-    void aRecipeThatCropsOrFlipsIsRefusedForDetection() {
-        Dataset train = squares(32, 1);
+    void aCroppedOrFlippedImageMovesItsBoxesAndADetectorTrainsSo() {
+        Dataset data = squares(64, 1);
+        Targets.Boxes b = (Targets.Boxes) data.targets();
+        Box first = b.of(0).get(0).box();
+        // row 0: sample 0 mirrored and shifted by dx = 2, dy = -1; its boxes as the pixels went
+        int[] batch = {0, 2, -1, 1};
+        List<Targets.Boxes.Labelled> moved = ObjectDetection.objectsOf(data, batch, 0);
+        assertThat(moved).hasSameSizeAs(b.of(0));
+        Box m = moved.get(0).box();
+        assertThat(m.x1()).isEqualTo(Math.max(0, 24 + 2 - first.x2()));
+        assertThat(m.x2()).isEqualTo(Math.min(24, 24 + 2 - first.x1()));
+        assertThat(m.y1()).isEqualTo(Math.min(24, first.y1() + 1));
+        assertThat(m.y2()).isEqualTo(Math.min(24, first.y2() + 1));
+        // the pixels agree: the bright square's pixels are where its moved box says
+        float[] x = data.sample(0);
+        float[] img = x.clone();
+        Augment.apply(img, null, (row, dx, dy, mirrored) -> {
+        }, 1, data.sampleShape(), 0, false, new SplittableRandom(1)); // no move: unchanged
+        assertThat(img).containsExactly(x);
+        int[] moves = new int[3];
+        Augment.apply(img, null, (row, dx, dy, mirrored) -> {
+            moves[0] = dx;
+            moves[1] = dy;
+            moves[2] = mirrored ? 1 : 0;
+        }, 1, data.sampleShape(), 3, true, new SplittableRandom(7));
+        Box seen = ObjectDetection.objectsOf(data, new int[] {0, moves[0], moves[1], moves[2]}, 0).get(0).box();
+        for (int r = 0; r < 24; r++) {
+            for (int c = 0; c < 24; c++) {
+                boolean inside = c >= seen.x1() && c < seen.x2() && r >= seen.y1() && r < seen.y2();
+                assertThat(img[r * 24 + c] == 1f).as("pixel %d,%d", r, c).isEqualTo(inside);
+            }
+        }
+        // and a detector learns with crops and flips
+        Dataset train = squares(512, 1);
+        Dataset val = squares(128, 2);
         NetworkSpec spec = Zoo.get("centernet_resnet", train.sampleShape(), 2, 0.25);
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(8).withBatchSize(32).withLearningRate(0.05)
+                .withAugmentation(2, true);
         try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
-            assertThatThrownBy(() -> Trainer.train(net, train, null, TrainConfig.defaults().withEpochs(1)
-                    .withAugmentation(0, true), TrainListener.SILENT))
-                    .isInstanceOf(UserError.class).hasMessageContaining("horizontalFlip: false");
+            Trainer.train(net, train, val, cfg, TrainListener.SILENT);
+            // 67 % after 8 epochs with 2-pixel crops and flips (69 % without)
+            assertThat(ObjectDetection.TASK.quality(net, val, 64)).isGreaterThan(55);
         }
     }
 }
