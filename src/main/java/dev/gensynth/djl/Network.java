@@ -70,6 +70,19 @@ public final class Network implements AutoCloseable {
         }
     }
 
+    /** Inference on a batch held in plain memory (NCHW floats); every output's values, in order. */
+    public float[][] predictAll(float[] batch, int n) {
+        try (NativeGate.Region gate = NativeGate.JVM.enter();
+                NDManager m = model.getNDManager().newSubManager()) {
+            NDList out = forward(m.create(batch, new ai.djl.ndarray.types.Shape(spec().input().withBatch(n))));
+            float[][] values = new float[out.size()][];
+            for (int o = 0; o < values.length; o++) {
+                values[o] = out.get(o).toFloatArray();
+            }
+            return values;
+        }
+    }
+
     /** One batch of {@link #argMax}: its first sample's index, its size, and the classes. */
     @FunctionalInterface
     public interface Classes {

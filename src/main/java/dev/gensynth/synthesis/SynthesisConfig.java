@@ -273,10 +273,6 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         Distill distill = null;
         if (!k.isMissingNode() && !k.isNull()) {
             only(k, "distill.", Set.of("weight", "temperature"));
-            if (data.task().equals("detection")) {
-                throw new UserError("distill: the prototype cannot teach a detector yet (distillation of the heatmap and"
-                        + " box maps is not built); remove the distill section for dataset '" + data.kind() + "'");
-            }
             distill = new Distill(k.path("weight").asDouble(0.5), k.path("temperature").asDouble(4));
         }
         java.util.List<Double> levels = new java.util.ArrayList<>();

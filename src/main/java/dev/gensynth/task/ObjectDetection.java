@@ -231,11 +231,47 @@ public final class ObjectDetection implements Task {
         return prediction.mul(mask).sub(target.mul(mask)).abs().sum().div(2 * centres + 1e-4f);
     }
 
-    /** Distillation of a detector (the teacher's heatmaps and box maps) is not built yet. */
+    /** The teacher's maps as targets: K heatmap channels, then size (2) and offset (2), at the output's size. */
+    @Override
+    public Shape teacherShape(NetworkSpec spec) {
+        Shape heat = spec.shapes().get(spec.outputs().get(0));
+        return Shape.of(heat.channels() + 4, heat.height(), heat.width());
+    }
+
+    /** The teacher scores each batch: its maps move with a crop or flip, and are many per image. */
+    @Override
+    public boolean teacherScoresEachBatch() {
+        return true;
+    }
+
+    /** A single output is not a detector's: see {@link #distillationLoss(NDList, NDArray, double)}. */
     @Override
     public NDArray distillationLoss(NDArray output, NDArray teacherTargets, double temperature) {
-        throw new UserError("distillation is not available for detection yet: set the recipe's distillation weight"
-                + " to 0");
+        throw new IllegalArgumentException("a detector's distillation reads all its outputs");
+    }
+
+    /**
+     * Learning the teacher's maps at every position, in the form of the label loss (the temperature does not apply:
+     * the heatmap is already a probability, the box maps are no scores): the focal loss with the teacher's heatmap q
+     * as a soft target, −Σ [q · log p · (1 − p)² + (1 − q) · log(1 − p) · p²] over Σ q (at least 1), and the L1 terms
+     * of size (× 0.1) and offset at every position weighted by the teacher's most confident class there, over twice
+     * that weight's sum. With a teacher's q of 0 or 1 the heatmap term is the focal loss without its (1 − gt)⁴
+     * reduction near centres.
+     */
+    @Override
+    public NDArray distillationLoss(NDList outputs, NDArray teacherTargets, double temperature) {
+        long k = outputs.get(0).getShape().get(1);
+        NDArray q = teacherTargets.get(new NDIndex(":, 0:" + k));
+        NDArray p = outputs.get(0).clip(CLAMP, 1 - CLAMP);
+        NDArray heat = q.mul(p.log()).mul(p.neg().add(1f).pow(2f))
+                .add(q.neg().add(1f).mul(p.neg().add(1f).log()).mul(p.pow(2f))).sum().neg().div(q.sum().maximum(1f));
+        NDArray w = q.max(new int[] {1}, true);
+        NDArray denominator = w.sum().mul(2f).add(1e-4f);
+        NDArray size = outputs.get(1).sub(teacherTargets.get(new NDIndex(":, " + k + ":" + (k + 2)))).abs().mul(w)
+                .sum().div(denominator);
+        NDArray offset = outputs.get(2).sub(teacherTargets.get(new NDIndex(":, " + (k + 2) + ":" + (k + 4)))).abs()
+                .mul(w).sum().div(denominator);
+        return heat.mul(HEATMAP_WEIGHT).add(size.mul(SIZE_WEIGHT)).add(offset.mul(OFFSET_WEIGHT));
     }
 
     @Override

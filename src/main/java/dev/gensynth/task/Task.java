@@ -8,6 +8,7 @@ import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
 import dev.gensynth.djl.Network;
 import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
 
 /**
  * What a network is trained to do: the form of its targets, how a batch of them is built, the loss,
@@ -69,6 +70,24 @@ public interface Task {
         NDArray logTeacher = teacherTargets.clip(1e-12f, 1f).log();
         return teacherTargets.mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean()
                 .mul((float) (temperature * temperature));
+    }
+
+    /** The distillation loss of all the student's outputs; a classifier's and a segmenter's read the first. */
+    default NDArray distillationLoss(NDList outputs, NDArray teacherTargets, double temperature) {
+        return distillationLoss(outputs.get(0), teacherTargets, temperature);
+    }
+
+    /**
+     * The shape of one sample's teacher targets: the first output's (softened scores) unless a task reads more of
+     * the teacher (a detector: all its maps, one after the other along the channels).
+     */
+    default Shape teacherShape(NetworkSpec spec) {
+        return spec.shapes().get(spec.outputs().get(0));
+    }
+
+    /** Whether the teacher scores each batch rather than every sample once (its targets are too large to keep). */
+    default boolean teacherScoresEachBatch() {
+        return targetsFollowPixels();
     }
 
     /** The network must take the data's samples as they are. */

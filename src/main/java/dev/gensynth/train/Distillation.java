@@ -44,7 +44,7 @@ public record Distillation(float[] targets, int classes, double weight, double t
     public static Distillation of(Network teacher, Dataset data, double weight, double temperature) {
         int per = (int) data.sampleShape().elements();
         int k = data.classes();
-        if (Task.of(data).targetsFollowPixels()) {
+        if (Task.of(data).teacherScoresEachBatch()) {
             return new Distillation(null, k, weight, temperature, teacher.spec(), teacher.weights());
         }
         float[] t = new float[data.size() * k];
@@ -68,8 +68,24 @@ public record Distillation(float[] targets, int classes, double weight, double t
         return Network.create(teacherSpec, teacherWeights);
     }
 
-    /** The teacher's softened scores of a batch of {@code n} samples, into rows 0..n-1 of {@code batch}. */
+    /**
+     * The teacher's softened scores of a batch of {@code n} samples, into rows 0..n-1 of {@code batch}; a teacher with
+     * several outputs (a detector's heatmap, size and offset maps) gives them all as they are, one after the other
+     * per sample (its heatmap is already a probability, and its box maps are no scores to soften).
+     */
     void targetsOf(Network teacher, float[] x, int n, float[] batch) {
+        if (teacher.spec().outputs().size() > 1) {
+            float[][] maps = teacher.predictAll(x, n);
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                for (float[] m : maps) {
+                    int per = m.length / n;
+                    System.arraycopy(m, i * per, batch, at, per);
+                    at += per;
+                }
+            }
+            return;
+        }
         float[] scores = teacher.predict(x, n);
         soften(scores, n, classes, scores.length / n / classes, temperature, batch, 0);
     }

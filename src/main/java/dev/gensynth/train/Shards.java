@@ -63,7 +63,7 @@ final class Shards implements AutoCloseable {
     private final Shape sample;
     private final Task task;
     private final Dataset data;
-    /** The first output's shape without the batch axis: that of a sample's soft targets. */
+    /** The shape of a sample's teacher targets, without the batch axis ({@link Task#teacherShape}). */
     private final Shape outShape;
     private final int threadsBefore;
     private final ExecutorService pool;
@@ -90,7 +90,7 @@ final class Shards implements AutoCloseable {
         this.sample = sample;
         this.task = task;
         this.data = data;
-        this.outShape = net.spec().shapes().get(net.spec().outputs().get(0));
+        this.outShape = task.teacherShape(net.spec());
         this.threadsBefore = JniUtils.getNumThreads();
         for (int s = 0; s < count; s++) {
             stores.add(new ParameterStore(net.model().getNDManager(), false));

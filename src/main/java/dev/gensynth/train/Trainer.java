@@ -53,7 +53,7 @@ public final class Trainer {
         Shape shape = train.sampleShape();
         Task task = Task.of(train);
         task.checkFits(net.spec(), train);
-        int outPer = (int) net.spec().shapes().get(net.spec().outputs().get(0)).elements();
+        int outPer = (int) task.teacherShape(net.spec()).elements();
         if (distill != null && distill.targets() != null && distill.targets().length != (long) train.size() * outPer) {
             throw new IllegalArgumentException("distillation targets are for another dataset than " + train.name());
         }
@@ -88,7 +88,7 @@ public final class Trainer {
         Shards.LossFunction lossFn = (outputs, labels, softTargets) -> {
             NDArray loss = task.loss(outputs, labels, train.classes(), cfg.labelSmoothing());
             if (softTargets != null) {
-                loss = loss.mul((float) (1 - distill.weight())).add(task.distillationLoss(outputs.get(0),
+                loss = loss.mul((float) (1 - distill.weight())).add(task.distillationLoss(outputs,
                         softTargets, distill.temperature()).mul((float) distill.weight()));
             }
             return loss;

@@ -72,20 +72,25 @@ class DetectionTrainingTest {
         return new Dataset("squares", Shape.of(1, side, side), x, y, 2, NAMES, boxes);
     }
 
+    /** The recipe of these tests: SGD at 0.04 (at 0.05, one of nine runs diverged at epoch 2). */
+    static TrainConfig sgd(double epochs) {
+        return TrainConfig.defaults().withEpochs(epochs).withBatchSize(32).withLearningRate(0.04);
+    }
+
     @Test
     void aDetectorLearnsToFindTheSquaresAndIsReadInVocMap() {
         Dataset train = squares(512, 1);
         Dataset val = squares(128, 2);
         assertThat(Task.of(train)).isSameAs(ObjectDetection.TASK);
         NetworkSpec spec = Zoo.get("centernet_resnet", train.sampleShape(), 2, 0.25);
-        TrainConfig cfg = TrainConfig.defaults().withEpochs(8).withBatchSize(32).withLearningRate(0.05);
+        TrainConfig cfg = sgd(8);
         try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
             double before = ObjectDetection.TASK.quality(net, val, 64);
             TrainResult r = Trainer.train(net, train, val, cfg, TrainListener.SILENT);
             double after = ObjectDetection.TASK.quality(net, val, 64);
-            // 8 epochs from scratch: 0 % before, 69 % after (53 % with the heatmap's bias started at 0, not at
-            // CenterNet's -2.19); boxes of 1.25 to 2.25 map positions must also be sized within IoU 0.5
-            assertThat(after).isGreaterThan(58).isGreaterThan(before + 50);
+            // 8 epochs from scratch: 0 % before, 52 % after (69 % at lr 0.05; with the heatmap's bias started at 0, not
+            // at CenterNet's -2.19, 53 % there); boxes of 1.25 to 2.25 map positions must also be sized within IoU 0.5
+            assertThat(after).isGreaterThan(40).isGreaterThan(before + 35);
             assertThat(r.epochs().get(r.epochs().size() - 1).trainLoss()).isLessThan(r.epochs().get(0).trainLoss());
             assertThat(r.epochs().get(r.epochs().size() - 1).trainTop1()).as("centre class").isGreaterThan(90);
             // the judged results give the same mAP, and a network is its own twin
@@ -255,12 +260,52 @@ class DetectionTrainingTest {
         Dataset train = squares(512, 1);
         Dataset val = squares(128, 2);
         NetworkSpec spec = Zoo.get("centernet_resnet", train.sampleShape(), 2, 0.25);
-        TrainConfig cfg = TrainConfig.defaults().withEpochs(8).withBatchSize(32).withLearningRate(0.05)
+        TrainConfig cfg = sgd(8)
                 .withAugmentation(2, true);
         try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
             Trainer.train(net, train, val, cfg, TrainListener.SILENT);
             // 67 % after 8 epochs with 2-pixel crops and flips (69 % without)
-            assertThat(ObjectDetection.TASK.quality(net, val, 64)).isGreaterThan(55);
+            // 60 % after 8 epochs with 2-pixel crops and flips (52 % without)
+            assertThat(ObjectDetection.TASK.quality(net, val, 64)).isGreaterThan(45);
+        }
+    }
+
+    @Test
+    void aTeacherDetectorTeachesItsMapsAtEveryPosition() {
+        Dataset train = squares(512, 1);
+        Dataset val = squares(128, 2);
+        NetworkSpec spec = Zoo.get("centernet_resnet", train.sampleShape(), 2, 0.25);
+        NetworkSpec small = Zoo.get("centernet_resnet", train.sampleShape(), 2, 0.125);
+        TrainConfig cfg = sgd(8);
+        try (Network teacher = Network.create(spec, Weights.initial(spec, 3));
+                Network student = Network.create(small, Weights.initial(small, 4))) {
+            Trainer.train(teacher, train, val, cfg, TrainListener.SILENT);
+            Distillation d = Distillation.of(teacher, train, 0.5, 1.0);
+            assertThat(d.targets()).isNull(); // scored per batch: the maps are many, and move with crops
+            float[] x = java.util.Arrays.copyOf(train.x(), 4 * 24 * 24);
+            float[] soft = new float[4 * (2 + 4) * 6 * 6];
+            d.targetsOf(teacher, x, 4, soft);
+            float[][] maps = teacher.predictAll(x, 4);
+            // per sample: the heatmap's 2 x 36 values, then size's and offset's 2 x 36 each
+            assertThat(java.util.Arrays.copyOfRange(soft, 0, 72)).containsExactly(java.util.Arrays.copyOfRange(maps[0], 0, 72));
+            assertThat(java.util.Arrays.copyOfRange(soft, 72, 144)).containsExactly(java.util.Arrays.copyOfRange(maps[1], 0, 72));
+            assertThat(java.util.Arrays.copyOfRange(soft, 216, 288)).containsExactly(java.util.Arrays.copyOfRange(maps[0], 72, 144));
+            try (NDManager m = NDManager.newBaseManager()) {
+                NDArray t = m.create(soft, new ai.djl.ndarray.types.Shape(4, 6, 6, 6));
+                NDList own = new NDList(m.create(maps[0], new ai.djl.ndarray.types.Shape(4, 2, 6, 6)),
+                        m.create(maps[1], new ai.djl.ndarray.types.Shape(4, 2, 6, 6)),
+                        m.create(maps[2], new ai.djl.ndarray.types.Shape(4, 2, 6, 6)));
+                float[][] fresh = student.predictAll(x, 4);
+                NDList other = new NDList(m.create(fresh[0], new ai.djl.ndarray.types.Shape(4, 2, 6, 6)),
+                        m.create(fresh[1], new ai.djl.ndarray.types.Shape(4, 2, 6, 6)),
+                        m.create(fresh[2], new ai.djl.ndarray.types.Shape(4, 2, 6, 6)));
+                assertThat(ObjectDetection.TASK.distillationLoss(other, t, 1.0).getFloat())
+                        .isGreaterThan(ObjectDetection.TASK.distillationLoss(own, t, 1.0).getFloat() + 0.1f);
+            }
+            TrainResult r = Trainer.train(student, train, val, cfg.withEpochs(4), d, TrainListener.SILENT);
+            assertThat(r.epochs()).allSatisfy(e -> assertThat(e.trainLoss()).isFinite());
+            // half the teacher's width, 4 epochs: 25 % (the teacher, 8 epochs: 52 %)
+            assertThat(ObjectDetection.TASK.quality(student, val, 64)).isGreaterThan(15);
         }
     }
 }
