@@ -184,7 +184,12 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         Path model = p.hasNonNull("model") ? base.resolve(p.get("model").asText()) : null;
         int given = (arch != null ? 1 : 0) + (spec != null ? 1 : 0) + (model != null ? 1 : 0);
         if (given == 0) {
-            arch = "resnet";
+            // the residual prototype of the data's task
+            arch = switch (data.task()) {
+                case "segmentation" -> "unet";
+                case "detection" -> "centernet_resnet";
+                default -> "resnet";
+            };
         } else if (given > 1) {
             throw new UserError("prototype: give exactly one of arch, spec or model");
         }

@@ -35,6 +35,12 @@ class SynthesisConfigTest {
     @Test
     void aComposedDetectionSetTakesItsOwnRecipeWithTheItemScales() throws Exception {
         assertThat(load("{dataset: fashion-mnist-det}").data().detectionCanvases()).isNull();
+        for (String[] c : new String[][] {{"fashion-mnist-det", "centernet_resnet"}, {"fashion-mnist-seg", "unet"},
+                {"fashion-mnist", "resnet"}}) {
+            java.nio.file.Path f = tmp.resolve(c[0] + ".yaml");
+            Files.writeString(f, "data: {dataset: " + c[0] + "}\nrequirements: {maxQualityDrop: 1}\n");
+            assertThat(SynthesisConfig.load(f).prototypeArch()).as("no prototype given: the task's").isEqualTo(c[1]);
+        }
         DataSource s = load("{dataset: fashion-mnist-det, canvases: {size: 56, maxScale: 1.5, train: 300, test: 50}}")
                 .data();
         DetectionCanvases.Recipe d = DetectionCanvases.Recipe.DEFAULT;
