@@ -153,14 +153,10 @@ public final class ObjectDetection implements Task {
                 continue;
             }
             Box b = o.box();
-            double x1 = mirrored ? w + dx - b.x2() : b.x1() - dx;
-            double x2 = mirrored ? w + dx - b.x1() : b.x2() - dx;
-            x1 = Math.min(Math.max(x1, 0), w);
-            x2 = Math.min(Math.max(x2, 0), w);
-            double y1 = Math.min(Math.max(b.y1() - dy, 0), h);
-            double y2 = Math.min(Math.max(b.y2() - dy, 0), h);
-            if (x2 > x1 && y2 > y1) {
-                out.add(new Targets.Boxes.Labelled(o.classIndex(), new Box(x1, y1, x2, y2), false));
+            Box moved = Box.clipped(mirrored ? w + dx - b.x2() : b.x1() - dx, b.y1() - dy,
+                    mirrored ? w + dx - b.x1() : b.x2() - dx, b.y2() - dy, w, h);
+            if (moved != null) {
+                out.add(new Targets.Boxes.Labelled(o.classIndex(), moved, false));
             }
         }
         return out;
@@ -209,9 +205,8 @@ public final class ObjectDetection implements Task {
         NDArray gt = targets.get(new NDIndex(":, 0:" + k));
         NDArray mask = targets.get(new NDIndex(":, " + (k + 4) + ":" + (k + 5)));
         NDArray heat = focal(outputs.get(0), gt);
-        float centres = mask.sum().getFloat();
-        NDArray size = l1(outputs.get(1), targets.get(new NDIndex(":, " + k + ":" + (k + 2))), mask, centres);
-        NDArray offset = l1(outputs.get(2), targets.get(new NDIndex(":, " + (k + 2) + ":" + (k + 4))), mask, centres);
+        NDArray size = l1(outputs.get(1), targets.get(new NDIndex(":, " + k + ":" + (k + 2))), mask);
+        NDArray offset = l1(outputs.get(2), targets.get(new NDIndex(":, " + (k + 2) + ":" + (k + 4))), mask);
         return heat.mul(HEATMAP_WEIGHT).add(size.mul(SIZE_WEIGHT)).add(offset.mul(OFFSET_WEIGHT));
     }
 
@@ -226,9 +221,13 @@ public final class ObjectDetection implements Task {
         return posLoss.add(negLoss).neg().div(pos.sum().maximum(1f));
     }
 
-    /** {@code RegL1Loss}: |prediction − target| at the centres ({@code mask}, one channel), over 2 per centre. */
-    private static NDArray l1(NDArray prediction, NDArray target, NDArray mask, float centres) {
-        return prediction.mul(mask).sub(target.mul(mask)).abs().sum().div(2 * centres + 1e-4f);
+    /**
+     * {@code RegL1Loss}: |prediction − target| weighted by {@code weight} (one channel: 1 at the centres, or a
+     * teacher's confidence), summed, over twice the weights' sum + 10⁻⁴ (two values per position). On the native
+     * side throughout: no copy back to Java within the step.
+     */
+    private static NDArray l1(NDArray prediction, NDArray target, NDArray weight) {
+        return prediction.sub(target).abs().mul(weight).sum().div(weight.sum().mul(2f).add(1e-4f));
     }
 
     /** The teacher's maps as targets: K heatmap channels, then size (2) and offset (2), at the output's size. */
@@ -266,11 +265,8 @@ public final class ObjectDetection implements Task {
         NDArray heat = q.mul(p.log()).mul(p.neg().add(1f).pow(2f))
                 .add(q.neg().add(1f).mul(p.neg().add(1f).log()).mul(p.pow(2f))).sum().neg().div(q.sum().maximum(1f));
         NDArray w = q.max(new int[] {1}, true);
-        NDArray denominator = w.sum().mul(2f).add(1e-4f);
-        NDArray size = outputs.get(1).sub(teacherTargets.get(new NDIndex(":, " + k + ":" + (k + 2)))).abs().mul(w)
-                .sum().div(denominator);
-        NDArray offset = outputs.get(2).sub(teacherTargets.get(new NDIndex(":, " + (k + 2) + ":" + (k + 4)))).abs()
-                .mul(w).sum().div(denominator);
+        NDArray size = l1(outputs.get(1), teacherTargets.get(new NDIndex(":, " + k + ":" + (k + 2))), w);
+        NDArray offset = l1(outputs.get(2), teacherTargets.get(new NDIndex(":, " + (k + 2) + ":" + (k + 4))), w);
         return heat.mul(HEATMAP_WEIGHT).add(size.mul(SIZE_WEIGHT)).add(offset.mul(OFFSET_WEIGHT));
     }
 
