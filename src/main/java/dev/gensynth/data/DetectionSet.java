@@ -71,13 +71,10 @@ public record DetectionSet(String source, List<String> classes, List<DetectionIm
             double sy = (double) target.height() / img.height();
             List<Targets.Boxes.Labelled> here = new ArrayList<>();
             for (GroundTruth g : img.objects()) {
-                double x1 = clip((g.box().x1() - shift) * sx, target.width());
-                double y1 = clip((g.box().y1() - shift) * sy, target.height());
-                double x2 = clip(g.box().x2() * sx, target.width());
-                double y2 = clip(g.box().y2() * sy, target.height());
-                if (x2 > x1 && y2 > y1) {
-                    here.add(new Targets.Boxes.Labelled(classIndex(g.label()), new Box(x1, y1, x2, y2),
-                            g.difficult() || g.crowd()));
+                Box b = Box.clipped((g.box().x1() - shift) * sx, (g.box().y1() - shift) * sy, g.box().x2() * sx,
+                        g.box().y2() * sy, target.width(), target.height());
+                if (b != null) {
+                    here.add(new Targets.Boxes.Labelled(classIndex(g.label()), b, g.difficult() || g.crowd()));
                 }
             }
             objects.add(here);
@@ -88,10 +85,6 @@ public record DetectionSet(String source, List<String> classes, List<DetectionIm
             y[i] = boxes.mostFrequent(i, classes.size());
         }
         return new Dataset(name, target, x, y, classes.size(), classes, boxes);
-    }
-
-    private static double clip(double v, int max) {
-        return Math.min(Math.max(v, 0), max);
     }
 
     /** The index of class {@code label}, −1 if it is not one. */

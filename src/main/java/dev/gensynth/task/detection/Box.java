@@ -25,6 +25,15 @@ public record Box(double x1, double y1, double x2, double y2) {
         return new Box(x, y, x + w, y + h);
     }
 
+    /** The box at (x1, y1, x2, y2) cut to the image [0, width] × [0, height]; null when nothing of it is inside. */
+    public static Box clipped(double x1, double y1, double x2, double y2, double width, double height) {
+        double cx1 = Math.min(Math.max(x1, 0), width);
+        double cy1 = Math.min(Math.max(y1, 0), height);
+        double cx2 = Math.min(Math.max(x2, 0), width);
+        double cy2 = Math.min(Math.max(y2, 0), height);
+        return cx2 > cx1 && cy2 > cy1 ? new Box(cx1, cy1, cx2, cy2) : null;
+    }
+
     /** (x2 − x1) · (y2 − y1). */
     public double area() {
         return area(IouConvention.CONTINUOUS);
