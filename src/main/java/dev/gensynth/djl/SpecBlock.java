@@ -214,9 +214,9 @@ public final class SpecBlock extends AbstractBlock {
                 case RELU:
                     return Activation.relu(x);
                 case RELU6:
-                    return Activation.relu6(x);
+                    return Scalars.relu6(x);
                 case HARDSWISH:
-                    return x.mul(Activation.relu6(x.add(3f))).div(6f);
+                    return Scalars.over(x.mul(Scalars.relu6(x.add(3f))), 6);
                 case SIGMOID:
                     return Activation.sigmoid(x);
                 default:

@@ -1,6 +1,7 @@
 package dev.gensynth.task;
 
 import ai.djl.ndarray.NDArray;
+import dev.gensynth.djl.Scalars;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -207,7 +208,13 @@ public final class ObjectDetection implements Task {
         NDArray heat = focal(outputs.get(0), gt);
         NDArray size = l1(outputs.get(1), targets.get(new NDIndex(":, " + k + ":" + (k + 2))), mask);
         NDArray offset = l1(outputs.get(2), targets.get(new NDIndex(":, " + (k + 2) + ":" + (k + 4))), mask);
-        return heat.mul(HEATMAP_WEIGHT).add(size.mul(SIZE_WEIGHT)).add(offset.mul(OFFSET_WEIGHT));
+        return weighted(heat, size, offset);
+    }
+
+    /** The loss of the three maps' terms, weighted. */
+    private static NDArray weighted(NDArray heat, NDArray size, NDArray offset) {
+        return Scalars.times(heat, HEATMAP_WEIGHT).add(Scalars.times(size, SIZE_WEIGHT))
+                .add(Scalars.times(offset, OFFSET_WEIGHT));
     }
 
     /** {@code _neg_loss}: the penalty-reduced focal loss of the heatmap {@code heatmap} against {@code gt}. */
@@ -216,8 +223,8 @@ public final class ObjectDetection implements Task {
         NDArray pos = gt.eq(1f).toType(DataType.FLOAT32, false);
         NDArray neg = gt.lt(1f).toType(DataType.FLOAT32, false);
         NDArray negWeight = gt.neg().add(1f).pow(4f);
-        NDArray posLoss = pred.log().mul(pred.neg().add(1f).pow(2f)).mul(pos).sum();
-        NDArray negLoss = pred.neg().add(1f).log().mul(pred.pow(2f)).mul(negWeight).mul(neg).sum();
+        NDArray posLoss = pred.log().mul(Scalars.pow(pred.neg().add(1f), 2)).mul(pos).sum();
+        NDArray negLoss = pred.neg().add(1f).log().mul(Scalars.pow(pred, 2)).mul(negWeight).mul(neg).sum();
         return posLoss.add(negLoss).neg().div(pos.sum().maximum(1f));
     }
 
@@ -262,12 +269,13 @@ public final class ObjectDetection implements Task {
         long k = outputs.get(0).getShape().get(1);
         NDArray q = teacherTargets.get(new NDIndex(":, 0:" + k));
         NDArray p = outputs.get(0).clip(CLAMP, 1 - CLAMP);
-        NDArray heat = q.mul(p.log()).mul(p.neg().add(1f).pow(2f))
-                .add(q.neg().add(1f).mul(p.neg().add(1f).log()).mul(p.pow(2f))).sum().neg().div(q.sum().maximum(1f));
+        NDArray heat = q.mul(p.log()).mul(Scalars.pow(p.neg().add(1f), 2))
+                .add(q.neg().add(1f).mul(p.neg().add(1f).log()).mul(Scalars.pow(p, 2))).sum().neg()
+                .div(q.sum().maximum(1f));
         NDArray w = q.max(new int[] {1}, true);
         NDArray size = l1(outputs.get(1), teacherTargets.get(new NDIndex(":, " + k + ":" + (k + 2))), w);
         NDArray offset = l1(outputs.get(2), teacherTargets.get(new NDIndex(":, " + (k + 2) + ":" + (k + 4))), w);
-        return heat.mul(HEATMAP_WEIGHT).add(size.mul(SIZE_WEIGHT)).add(offset.mul(OFFSET_WEIGHT));
+        return weighted(heat, size, offset);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.gensynth.task;
 
 import ai.djl.ndarray.NDArray;
+import dev.gensynth.djl.Scalars;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.gensynth.UserError;
@@ -66,10 +67,10 @@ public interface Task {
      * cross-entropy: same gradients, but the reported loss goes to 0 as the student matches the teacher.
      */
     default NDArray distillationLoss(NDArray output, NDArray teacherTargets, double temperature) {
-        NDArray logStudent = output.div((float) temperature).logSoftmax(1);
+        NDArray logStudent = Scalars.over(output, temperature).logSoftmax(1);
         NDArray logTeacher = teacherTargets.clip(1e-12f, 1f).log();
-        return teacherTargets.mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean()
-                .mul((float) (temperature * temperature));
+        return Scalars.times(teacherTargets.mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean(),
+                temperature * temperature);
     }
 
     /** The distillation loss of all the student's outputs; a classifier's and a segmenter's read the first. */

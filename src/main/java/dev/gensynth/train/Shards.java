@@ -1,6 +1,7 @@
 package dev.gensynth.train;
 
 import ai.djl.ndarray.NDArray;
+import dev.gensynth.djl.Scalars;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -186,7 +187,7 @@ final class Shards implements AutoCloseable {
             ph.afterPhase(StepPhase.FORWARD);
             NDArray loss = lossFn.of(outputs, labels, softTargets);
             if (count > 1) {
-                loss = loss.mul((float) rows / batch);
+                loss = Scalars.times(loss, (double) rows / batch);
             }
             ph.afterPhase(StepPhase.LOSS);
             float value = loss.getFloat();

@@ -1,6 +1,7 @@
 package dev.gensynth.train;
 
 import ai.djl.engine.Engine;
+import dev.gensynth.djl.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.loss.Loss;
@@ -88,8 +89,8 @@ public final class Trainer {
         Shards.LossFunction lossFn = (outputs, labels, softTargets) -> {
             NDArray loss = task.loss(outputs, labels, train.classes(), cfg.labelSmoothing());
             if (softTargets != null) {
-                loss = loss.mul((float) (1 - distill.weight())).add(task.distillationLoss(outputs,
-                        softTargets, distill.temperature()).mul((float) distill.weight()));
+                loss = Scalars.times(loss, 1 - distill.weight()).add(Scalars.times(task.distillationLoss(outputs,
+                        softTargets, distill.temperature()), distill.weight()));
             }
             return loss;
         };

@@ -1,0 +1,53 @@
+package dev.gensynth.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Arithmetic with a constant on tensors that take part in a backward pass. Use these, not DJL's
+ * {@code NDArray.mul(Number)}, {@code div(Number)}, {@code pow(Number)} or {@code minimum(Number)}
+ * (nor {@code Activation.relu6}, which calls the last), wherever a gradient flows.
+ *
+ * <p>Why: on the PyTorch engine those DJL methods copy the number into a direct {@code ByteBuffer},
+ * wrap that memory as a tensor without copying it, and close the tensor as soon as the operation
+ * returns. Autograd keeps the tensor for the backward pass (the gradient of {@code x · c} is
+ * {@code g · c}), but its memory belongs to the buffer, which the garbage collector frees whenever
+ * it runs; the backward pass then reads whatever was allocated there since. Trainings diverged at
+ * random (about one test run in ten) and, under a collector that runs often, every time. A tensor
+ * made by {@code full} owns native memory that autograd's reference keeps alive.
+ */
+public final class Scalars {
+    private Scalars() {
+    }
+
+    /** A 0-dimensional tensor holding {@code value}, in {@code like}'s manager, type and device. */
+    public static NDArray of(NDArray like, double value) {
+        return like.getManager().full(new Shape(), (float) value, like.getDataType());
+    }
+
+    /** {@code x · c}. */
+    public static NDArray times(NDArray x, double c) {
+        return x.mul(of(x, c));
+    }
+
+    /** {@code x / c}. */
+    public static NDArray over(NDArray x, double c) {
+        return x.div(of(x, c));
+    }
+
+    /** {@code x ^ c}. */
+    public static NDArray pow(NDArray x, double c) {
+        return x.pow(of(x, c));
+    }
+
+    /** {@code max(x, c)}. */
+    public static NDArray atLeast(NDArray x, double c) {
+        return x.maximum(of(x, c));
+    }
+
+    /** {@code min(max(x, 0), 6)}, with DJL's gradients (a clamp would pass one at exactly 0). */
+    public static NDArray relu6(NDArray x) {
+        NDArray r = ai.djl.nn.Activation.relu(x);
+        return r.minimum(of(r, 6));
+    }
+}
