@@ -86,7 +86,8 @@ public final class OnnxVerifier {
         }
         double agree = top1Agreement(expected.get(0), actual.get(0), shapes.get(outputs.get(0)), n);
         Double detections = outputs.equals(CenterNetDecoder.OUTPUTS)
-                ? detectionAgreement(expected, actual, shapes.get(outputs.get(0)), n, tolerance) : null;
+                ? detectionAgreement(expected, actual, shapes.get(outputs.get(0)), n, tolerance,
+                        dev.gensynth.task.ObjectDetection.strideOf(spec)) : null;
         return new Result(max, agree, max <= tolerance && agree == 1.0 && (detections == null || detections == 1.0), n,
                 tolerance, worst, detections);
     }
@@ -118,12 +119,14 @@ public final class OnnxVerifier {
 
     /**
      * The share of the detections scoring at least {@value #DETECTION_MIN_SCORE} that both sides' maps decode to
-     * alike ({@link CenterNetDecoder#DEFAULT}, then per sample): a detection of one side agrees when the other has one
-     * of the same class whose score is within {@code tolerance} and whose corners are within 8 × tolerance (a corner
-     * is (position + offset ± size / 2) × the stride 4, so map values within the tolerance move it by at most 6 ×
-     * it). Counted over both sides' detections, so one side finding more lowers it.
+     * alike ({@link CenterNetDecoder} at the network's {@code stride}, then per sample): a detection of one side
+     * agrees when the other has one of the same class whose score is within {@code tolerance} and whose corners are
+     * within 2 × stride × tolerance (a corner is (position + offset ± size / 2) × the stride, so map values within
+     * the tolerance move it by at most 1.5 × stride × it). Counted over both sides' detections, so one side finding
+     * more lowers it.
      */
-    static double detectionAgreement(List<float[]> a, List<float[]> b, Shape heatmap, int n, double tolerance) {
+    static double detectionAgreement(List<float[]> a, List<float[]> b, Shape heatmap, int n, double tolerance,
+            int stride) {
         int k = heatmap.channels();
         int h = heatmap.height();
         int w = heatmap.width();
@@ -131,18 +134,17 @@ public final class OnnxVerifier {
         for (int c = 0; c < k; c++) {
             classes.add(Integer.toString(c));
         }
-        CenterNetDecoder decoder = new CenterNetDecoder(CenterNetDecoder.DEFAULT.stride(), CenterNetDecoder.DEFAULT.k(),
-                DETECTION_MIN_SCORE);
+        CenterNetDecoder decoder = new CenterNetDecoder(stride, CenterNetDecoder.DEFAULT.k(), DETECTION_MIN_SCORE);
         long agree = 0;
         long total = 0;
         for (int s = 0; s < n; s++) {
             List<Detection> da = decode(decoder, a, s, classes, h, w);
             List<Detection> db = decode(decoder, b, s, classes, h, w);
             for (Detection x : da) {
-                agree += db.stream().anyMatch(y -> alike(x, y, tolerance)) ? 1 : 0;
+                agree += db.stream().anyMatch(y -> alike(x, y, tolerance, stride)) ? 1 : 0;
             }
             for (Detection y : db) {
-                agree += da.stream().anyMatch(x -> alike(x, y, tolerance)) ? 1 : 0;
+                agree += da.stream().anyMatch(x -> alike(x, y, tolerance, stride)) ? 1 : 0;
             }
             total += da.size() + db.size();
         }
@@ -158,8 +160,8 @@ public final class OnnxVerifier {
                 Arrays.copyOfRange(maps.get(2), s * 2 * area, (s + 1) * 2 * area));
     }
 
-    private static boolean alike(Detection x, Detection y, double tolerance) {
-        double corners = 8 * tolerance;
+    private static boolean alike(Detection x, Detection y, double tolerance, int stride) {
+        double corners = 2 * stride * tolerance;
         return x.label().equals(y.label()) && Math.abs(x.score() - y.score()) <= tolerance
                 && Math.abs(x.box().x1() - y.box().x1()) <= corners && Math.abs(x.box().y1() - y.box().y1()) <= corners
                 && Math.abs(x.box().x2() - y.box().x2()) <= corners && Math.abs(x.box().y2() - y.box().y2()) <= corners;

@@ -116,7 +116,7 @@ public final class Importance {
         int per = (int) stimuli.sampleShape().elements();
         float[] x = new float[batchSize * per];
         System.arraycopy(stimuli.x(), start * per, x, 0, batchSize * per);
-        Task task = Task.of(stimuli);
+        Task task = Task.of(stimuli).forNetwork(net.spec());
         int[] targets = new int[batchSize * task.targetsPerSample(stimuli)];
         for (int i = 0; i < batchSize; i++) {
             task.copyTargets(stimuli, start + i, targets, i);

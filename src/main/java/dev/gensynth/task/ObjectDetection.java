@@ -1,7 +1,6 @@
 package dev.gensynth.task;
 
 import ai.djl.ndarray.NDArray;
-import dev.gensynth.djl.Scalars;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -10,6 +9,7 @@ import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
 import dev.gensynth.djl.Network;
+import dev.gensynth.djl.Scalars;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.task.detection.Box;
@@ -28,7 +28,10 @@ import java.util.SplittableRandom;
 /**
  * Boxes around objects ({@link Targets.Boxes}), found by a CenterNet head (Zhou et al., "Objects as Points",
  * 2019): the network's outputs are a per-class centre heatmap after a sigmoid, and the box size and centre
- * offset maps, each at a quarter of the input's size rounded up ({@link dev.gensynth.zoo.CenterNetHead}).
+ * offset maps, each at the input's size over the network's output stride, rounded up
+ * ({@link dev.gensynth.zoo.CenterNetHead}). The stride is CenterNet's 4 for {@link #TASK}; a detector whose maps
+ * are coarser (a grid detector's 1/16) has its own instance, {@link #forNetwork}, which draws its targets and
+ * reads its maps at its stride.
  *
  * <p>The loss is the reference's ({@code src/lib/trains/ctdet.py}, {@code CtdetLoss} with its defaults): the
  * penalty-reduced focal loss on the heatmap ({@code _neg_loss}: α = 2, β = 4, the heatmap clamped to
@@ -48,18 +51,62 @@ import java.util.SplittableRandom;
  * of them is left, before the targets are drawn.
  */
 public final class ObjectDetection implements Task {
-    public static final ObjectDetection TASK = new ObjectDetection();
+    /** Detection at CenterNet's stride of 4. */
+    public static final ObjectDetection TASK = new ObjectDetection(CenterNetTargets.DEFAULT_STRIDE);
+    /** The output strides a detector may have: its maps are ⌈H / s⌉ × ⌈W / s⌉. */
+    static final List<Integer> STRIDES = List.of(4, 8, 16, 32);
     /** The reference's {@code hm_weight}, {@code wh_weight} and {@code off_weight}. */
     static final float HEATMAP_WEIGHT = 1f;
     static final float SIZE_WEIGHT = 0.1f;
     static final float OFFSET_WEIGHT = 1f;
     /** The reference's {@code _sigmoid} clamps the heatmap to [ε, 1 − ε]. */
     static final float CLAMP = 1e-4f;
-    private static final int STRIDE = CenterNetTargets.DEFAULT_STRIDE;
-    private static final CenterNetDecoder DECODER = CenterNetDecoder.DEFAULT;
     private static final VocAp MAP = new VocAp(new VocAp.Settings(0.5, false, IouConvention.CONTINUOUS));
 
-    private ObjectDetection() {
+    private final int stride;
+    private final CenterNetDecoder decoder;
+
+    private ObjectDetection(int stride) {
+        this.stride = stride;
+        this.decoder = new CenterNetDecoder(stride, CenterNetDecoder.DEFAULT.k(), CenterNetDecoder.DEFAULT.minScore());
+    }
+
+    /** Input pixels per position of the maps. */
+    public int stride() {
+        return stride;
+    }
+
+    /**
+     * The output stride of detector {@code spec}: the first of {@link #STRIDES} at which its heatmap has the input's
+     * size over it, rounded up; 0 when none does (or it has no heatmap).
+     */
+    public static int strideOf(NetworkSpec spec) {
+        if (spec.outputs().isEmpty()) {
+            return 0;
+        }
+        Shape heat = spec.shapes().get(spec.outputs().get(0));
+        Shape in = spec.input();
+        if (heat == null || !heat.isMap() || !in.isMap()) {
+            return 0;
+        }
+        for (int s : STRIDES) {
+            if (heat.height() == Math.floorDiv(in.height() + s - 1, s) && heat.width() == Math.floorDiv(in.width() + s - 1, s)) {
+                return s;
+            }
+        }
+        return 0;
+    }
+
+    /** Detection at the output stride of {@code spec} ({@link #TASK}'s when it has none of {@link #STRIDES}). */
+    @Override
+    public ObjectDetection forNetwork(NetworkSpec spec) {
+        int s = strideOf(spec);
+        return s == 0 || s == stride ? this : new ObjectDetection(s);
+    }
+
+    /** The decoder of {@code net}'s maps, at its stride. */
+    public static CenterNetDecoder decoderOf(NetworkSpec spec) {
+        return TASK.forNetwork(spec).decoder;
     }
 
     @Override
@@ -85,25 +132,25 @@ public final class ObjectDetection implements Task {
         return b;
     }
 
-    /** The heatmap's size for samples of {@code data}: a quarter of the image, rounded up. */
-    private static int[] mapSize(Dataset data) {
+    /** The heatmap's size for samples of {@code data}: the image's over the stride, rounded up. */
+    private int[] mapSize(Dataset data) {
         Shape s = data.sampleShape();
-        return new int[] {Math.floorDiv(s.height() + STRIDE - 1, STRIDE), Math.floorDiv(s.width() + STRIDE - 1, STRIDE)};
+        return new int[] {Math.floorDiv(s.height() + stride - 1, stride), Math.floorDiv(s.width() + stride - 1, stride)};
     }
 
     @Override
     public void checkFits(NetworkSpec spec, Dataset data) {
         boxes(data);
         Task.checkInput(spec, data);
-        int[] hw = mapSize(data);
+        int[] hw = forNetwork(spec).mapSize(data);
         List<Shape> want = List.of(Shape.of(data.classes(), hw[0], hw[1]), Shape.of(2, hw[0], hw[1]),
                 Shape.of(2, hw[0], hw[1]));
         List<Shape> got = spec.outputs().stream().map(o -> spec.shapes().get(o)).toList();
         if (!got.equals(want)) {
             throw new UserError("network '" + spec.name() + "' outputs " + got + " but a detector of the " + data.classes()
                     + " classes of dataset " + data.name() + " outputs " + want + ": a centre heatmap per class (after a"
-                    + " sigmoid), then the box size and the centre offset, at a quarter of the input's size rounded up"
-                    + " (the zoo's centernet_* networks)");
+                    + " sigmoid), then the box size and the centre offset, at the input's size over an output stride of "
+                    + STRIDES + ", rounded up (the zoo's centernet_* and detectnet networks)");
         }
     }
 
@@ -164,11 +211,11 @@ public final class ObjectDetection implements Task {
     }
 
     /** The CenterNet targets of {@code objects} in an image of {@code data}'s size. */
-    private static CenterNetTargets targetsOf(Dataset data, List<Targets.Boxes.Labelled> objects) {
+    private CenterNetTargets targetsOf(Dataset data, List<Targets.Boxes.Labelled> objects) {
         int[] classOf = objects.stream().mapToInt(Targets.Boxes.Labelled::classIndex).toArray();
         List<Box> where = objects.stream().map(Targets.Boxes.Labelled::box).toList();
         Shape s = data.sampleShape();
-        return CenterNetTargets.encode(data.classes(), classOf, where, s.height(), s.width(), STRIDE, objects.size());
+        return CenterNetTargets.encode(data.classes(), classOf, where, s.height(), s.width(), stride, objects.size());
     }
 
     /**
@@ -320,13 +367,14 @@ public final class ObjectDetection implements Task {
 
     /** What {@code net} finds in every sample of {@code data}: at most 100 detections each, sample by sample. */
     public static List<Detection> detect(Network net, Dataset data, int batchSize) {
-        int[] hw = mapSize(data);
+        ObjectDetection at = TASK.forNetwork(net.spec());
+        int[] hw = at.mapSize(data);
         int area = hw[0] * hw[1];
         int k = data.classes();
         List<Detection> out = new ArrayList<>();
         net.outputs(data, batchSize, (start, n, maps) -> {
             for (int i = 0; i < n; i++) {
-                out.addAll(DECODER.decode(imageId(start + i), data.classNames(), hw[0], hw[1],
+                out.addAll(at.decoder.decode(imageId(start + i), data.classNames(), hw[0], hw[1],
                         Arrays.copyOfRange(maps[0], i * k * area, (i + 1) * k * area),
                         Arrays.copyOfRange(maps[1], i * 2 * area, (i + 1) * 2 * area),
                         Arrays.copyOfRange(maps[2], i * 2 * area, (i + 1) * 2 * area)));

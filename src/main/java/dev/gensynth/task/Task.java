@@ -1,13 +1,13 @@
 package dev.gensynth.task;
 
 import ai.djl.ndarray.NDArray;
-import dev.gensynth.djl.Scalars;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
 import dev.gensynth.djl.Network;
+import dev.gensynth.djl.Scalars;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 
@@ -89,6 +89,14 @@ public interface Task {
     /** Whether the teacher scores each batch rather than every sample once (its targets are too large to keep). */
     default boolean teacherScoresEachBatch() {
         return targetsFollowPixels();
+    }
+
+    /**
+     * This task as it applies to network {@code spec}: itself, unless the task reads networks of different shapes
+     * differently (a detector's targets are drawn at its output stride).
+     */
+    default Task forNetwork(NetworkSpec spec) {
+        return this;
     }
 
     /** The network must take the data's samples as they are. */

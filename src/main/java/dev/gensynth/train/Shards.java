@@ -1,7 +1,6 @@
 package dev.gensynth.train;
 
 import ai.djl.ndarray.NDArray;
-import dev.gensynth.djl.Scalars;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -12,6 +11,7 @@ import ai.djl.util.PairList;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
+import dev.gensynth.djl.Scalars;
 import dev.gensynth.djl.SpecBlock;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.task.Task;

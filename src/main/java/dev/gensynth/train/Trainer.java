@@ -1,7 +1,6 @@
 package dev.gensynth.train;
 
 import ai.djl.engine.Engine;
-import dev.gensynth.djl.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.loss.Loss;
@@ -10,6 +9,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
+import dev.gensynth.djl.Scalars;
 import dev.gensynth.model.Weights;
 import dev.gensynth.task.Task;
 import dev.gensynth.spec.Shape;
@@ -52,9 +52,15 @@ public final class Trainer {
     public static TrainResult train(Network net, Dataset train, Dataset validation, TrainConfig cfg,
             Distillation distill, TrainListener listener) {
         Shape shape = train.sampleShape();
-        Task task = Task.of(train);
+        Task task = Task.of(train).forNetwork(net.spec());
         task.checkFits(net.spec(), train);
         int outPer = (int) task.teacherShape(net.spec()).elements();
+        if (distill != null && !task.teacherShape(distill.teacherSpec()).equals(task.teacherShape(net.spec()))) {
+            throw new dev.gensynth.UserError("teacher '" + distill.teacherSpec().name() + "' gives targets of ["
+                    + task.teacherShape(distill.teacherSpec()) + "] per sample but '" + net.spec().name() + "' learns ["
+                    + task.teacherShape(net.spec()) + "]: a teacher must have its student's outputs (a detector its"
+                    + " output stride); teach with a network of the same task and head, or leave the teacher out");
+        }
         if (distill != null && distill.targets() != null && distill.targets().length != (long) train.size() * outPer) {
             throw new IllegalArgumentException("distillation targets are for another dataset than " + train.name());
         }

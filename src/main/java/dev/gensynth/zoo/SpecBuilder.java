@@ -137,7 +137,12 @@ public final class SpecBuilder {
         return follow("maxpool", n -> new Pool(n, List.of(current), Pool.Op.MAX, kernel, stride, 0));
     }
 
-    public SpecBuilder globalAvgPool() {
+    /** A max-pool named {@code name}, padded by {@code padding} (its padding never wins). */
+    public SpecBuilder maxPool(String name, int kernel, int stride, int padding) {
+        return named(new Pool(name, List.of(current), Pool.Op.MAX, kernel, stride, padding));
+    }
+
+        public SpecBuilder globalAvgPool() {
         return follow("gap", n -> new GlobalAvgPool(n, List.of(current)));
     }
 

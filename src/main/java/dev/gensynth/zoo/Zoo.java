@@ -41,12 +41,14 @@ public final class Zoo {
         ARCHITECTURES.put("lraspp_mobilenet_v2", LrAspp::build);
         ARCHITECTURES.put("centernet_resnet", CenterNetResNet::build);
         ARCHITECTURES.put("centernet_mobilenet_v2", CenterNetMobileNetV2::build);
+        ARCHITECTURES.put("detectnet", DetectNet::build);
         ARCHITECTURES.keySet().forEach(n -> TASKS.put(n, "classification"));
         TASKS.put("unet", "segmentation");
         TASKS.put("fcn_resnet", "segmentation");
         TASKS.put("lraspp_mobilenet_v2", "segmentation");
         TASKS.put("centernet_resnet", "detection");
         TASKS.put("centernet_mobilenet_v2", "detection");
+        TASKS.put("detectnet", "detection");
     }
 
     private Zoo() {

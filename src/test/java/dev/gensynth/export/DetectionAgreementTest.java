@@ -23,12 +23,12 @@ class DetectionAgreementTest {
     void detectionsWithinTheToleranceAgreeAndAMovedOrMissingOneDoesNot() {
         Shape heatmap = Shape.of(2, 4, 4);
         double tol = 1e-4;
-        assertThat(OnnxVerifier.detectionAgreement(maps(0.9f, 2f), maps(0.9f + 5e-5f, 2f + 5e-5f), heatmap, 1, tol))
+        assertThat(OnnxVerifier.detectionAgreement(maps(0.9f, 2f), maps(0.9f + 5e-5f, 2f + 5e-5f), heatmap, 1, tol, 4))
                 .isEqualTo(1.0);
         // a size off by 0.01 moves each corner by 0.02 input pixels, far beyond 8 x 1e-4
-        assertThat(OnnxVerifier.detectionAgreement(maps(0.9f, 2f), maps(0.9f, 2.01f), heatmap, 1, tol)).isZero();
+        assertThat(OnnxVerifier.detectionAgreement(maps(0.9f, 2f), maps(0.9f, 2.01f), heatmap, 1, tol, 4)).isZero();
         // one side's first peak below the drawn scores: 1 of its detection and 1 of the other's 2 agree
-        assertThat(OnnxVerifier.detectionAgreement(maps(0.9f, 2f), maps(0.005f, 2f), heatmap, 1, tol))
+        assertThat(OnnxVerifier.detectionAgreement(maps(0.9f, 2f), maps(0.005f, 2f), heatmap, 1, tol, 4))
                 .isEqualTo(2.0 / 3);
     }
 }

@@ -311,4 +311,30 @@ class DetectionTrainingTest {
             assertThat(ObjectDetection.TASK.quality(student, val, 64)).isGreaterThan(15);
         }
     }
+
+    /** DetectNet's grid is 1/16 of the image: its targets are drawn, and its maps read, at that stride. */
+    @Test
+    void aGridDetectorLearnsAtItsOwnStride() {
+        Dataset train = squares(512, 1);
+        Dataset val = squares(128, 2);
+        NetworkSpec spec = Zoo.get("detectnet", train.sampleShape(), 2, 0.125);
+        assertThat(spec.shapes().get("heatmap")).isEqualTo(Shape.of(2, 2, 2));
+        assertThat(ObjectDetection.TASK.forNetwork(spec).stride()).isEqualTo(16);
+        try (Network net = Network.create(spec, Weights.initial(spec, 3))) {
+            double before = ObjectDetection.TASK.quality(net, val, 64);
+            TrainResult r = Trainer.train(net, train, val, sgd(6), TrainListener.SILENT);
+            double after = ObjectDetection.TASK.quality(net, val, 64);
+            System.out.printf("detectnet x0.125 on the squares: mAP50 %.2f -> %.2f, loss %.3f -> %.3f%n", before, after,
+                    r.epochs().get(0).trainLoss(), r.epochs().get(r.epochs().size() - 1).trainLoss());
+            // squares of 5 to 9 pixels are smaller than a cell of 16: the loss falls, but few boxes reach IoU 0.5
+            assertThat(r.epochs().get(r.epochs().size() - 1).trainLoss()).isLessThan(r.epochs().get(0).trainLoss() / 2);
+            assertThat(after).isGreaterThan(before);
+            // boxes in image pixels: the decoder multiplies the sizes by 16, not 4
+            List<Detection> found = ObjectDetection.detect(net, val, 64);
+            double side = found.stream().filter(d -> d.score() > 0.3).mapToDouble(d -> d.box().x2() - d.box().x1())
+                    .average().orElseThrow();
+            System.out.printf("mean width of the boxes scoring over 0.3: %.2f%n", side);
+            assertThat(side).isBetween(4.0, 11.0);
+        }
+    }
 }

@@ -16,6 +16,7 @@ import dev.gensynth.spec.Conv;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.spec.SpecIO;
+import dev.gensynth.task.ObjectDetection;
 import dev.gensynth.task.detection.CenterNetTargets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,9 +29,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The CenterNet detectors of the zoo: their outputs, their sizes, their runtime and their ONNX export. */
+/** The detectors of the zoo: their outputs, their sizes, their runtime and their ONNX export. */
 class DetectionZooTest {
-    private static final List<String> DETECTORS = List.of("centernet_resnet", "centernet_mobilenet_v2");
+    /** Each detector and its output stride: CenterNet's 4, DetectNet's grid of 16. */
+    private static final Map<String, Integer> STRIDES = new java.util.LinkedHashMap<>();
+
+    static {
+        STRIDES.put("centernet_resnet", 4);
+        STRIDES.put("centernet_mobilenet_v2", 4);
+        STRIDES.put("detectnet", 16);
+    }
+
+    private static final List<String> DETECTORS = List.copyOf(STRIDES.keySet());
     private static final List<Shape> INPUTS = List.of(Shape.of(3, 32, 32), Shape.of(3, 96, 96), Shape.of(3, 97, 75));
     private static final int[] CLASSES = {3, 10};
     /** The tolerance of the ONNX export tests (OnnxExportTest.TOL, ZooExportTest). */
@@ -48,8 +58,8 @@ class DetectionZooTest {
         return all.stream();
     }
 
-    private static int ceilQuarter(int size) {
-        return (size + CenterNetHead.STRIDE - 1) / CenterNetHead.STRIDE;
+    private static int ceil(int size, int stride) {
+        return (size + stride - 1) / stride;
     }
 
     @Test
@@ -62,14 +72,14 @@ class DetectionZooTest {
                 "shufflenet_v2");
         assertThat(Zoo.names("segmentation")).containsExactly("unet", "fcn_resnet", "lraspp_mobilenet_v2");
         assertThat(Zoo.names()).containsSubsequence("resnet", "lraspp_mobilenet_v2", "centernet_resnet",
-                "centernet_mobilenet_v2");
+                "centernet_mobilenet_v2", "detectnet");
     }
 
     @ParameterizedTest(name = "{0} {1} {2} classes")
     @MethodSource("cases")
-    void outputsAreTheHeatmapSizeAndOffsetAtAQuarterRoundedUpAndRoundTrip(String arch, Shape input, int classes) {
-        int h = ceilQuarter(input.height());
-        int w = ceilQuarter(input.width());
+    void outputsAreTheHeatmapSizeAndOffsetAtTheirStrideRoundedUpAndRoundTrip(String arch, Shape input, int classes) {
+        int h = ceil(input.height(), STRIDES.get(arch));
+        int w = ceil(input.width(), STRIDES.get(arch));
         for (double width : new double[] {0.25, 0.5, 1.0}) {
             String what = arch + " " + input + " " + classes + " x" + width;
             NetworkSpec spec = Zoo.get(arch, input, classes, width);
@@ -84,6 +94,8 @@ class DetectionZooTest {
                 assertThat(spec.layer(o)).as(what + " " + o).isInstanceOfSatisfying(Conv.class,
                         c -> assertThat(c.kernel() == 1 && c.bias()).isTrue());
             }
+            assertThat(ObjectDetection.strideOf(spec)).as(what).isEqualTo(STRIDES.get(arch));
+            assertThat(ObjectDetection.TASK.forNetwork(spec).stride()).as(what).isEqualTo(STRIDES.get(arch));
             assertThat(SpecIO.parse(SpecIO.toYaml(spec), true, what)).as(what).isEqualTo(spec);
             assertThat(SpecIO.parse(SpecIO.toJson(spec), false, what)).as(what).isEqualTo(spec);
             new dev.gensynth.generator.ChannelGroups(spec); // the generator can take it apart
@@ -95,18 +107,19 @@ class DetectionZooTest {
         }
     }
 
-    /** The targets are laid out on the networks' maps, ⌈size/4⌉ (each stride-2 convolution rounds up), for any input. */
+    /** The targets are laid out on the networks' maps, ⌈size/stride⌉ (each stride-2 layer rounds up), for any input. */
     @Test
     void mapsAreTheTargetsSizeForAnyInput() {
         for (String arch : DETECTORS) {
             for (Shape input : List.of(Shape.of(1, 32, 32), Shape.of(1, 96, 96), Shape.of(3, 64, 48),
                     Shape.of(3, 97, 75))) {
                 CenterNetTargets t = CenterNetTargets.encode(List.of(), List.of("a", "b"), input.height(),
-                        input.width(), CenterNetHead.STRIDE, 4);
+                        input.width(), STRIDES.get(arch), 4);
                 assertThat(Zoo.get(arch, input, 2).shapes().get("heatmap")).as(arch + " " + input)
                         .isEqualTo(Shape.of(2, t.height(), t.width()));
             }
-            assertThat(Zoo.get(arch, Shape.of(3, 97, 75), 2).shapes().get("heatmap")).isEqualTo(Shape.of(2, 25, 19));
+            assertThat(Zoo.get(arch, Shape.of(3, 97, 75), 2).shapes().get("heatmap"))
+                    .isEqualTo(STRIDES.get(arch) == 4 ? Shape.of(2, 25, 19) : Shape.of(2, 7, 5));
         }
     }
 

@@ -35,9 +35,9 @@ class ZooTest {
     @Test
     void namesAreFixed() {
         assertThat(Zoo.names()).containsExactly("resnet", "plain", "mobilenet_v1", "mobilenet_v2", "shufflenet_v2",
-                "unet", "fcn_resnet", "lraspp_mobilenet_v2", "centernet_resnet", "centernet_mobilenet_v2");
+                "unet", "fcn_resnet", "lraspp_mobilenet_v2", "centernet_resnet", "centernet_mobilenet_v2", "detectnet");
         assertThat(Zoo.names("segmentation")).containsExactly("unet", "fcn_resnet", "lraspp_mobilenet_v2");
-        assertThat(Zoo.names("detection")).containsExactly("centernet_resnet", "centernet_mobilenet_v2");
+        assertThat(Zoo.names("detection")).containsExactly("centernet_resnet", "centernet_mobilenet_v2", "detectnet");
         assertThat(Zoo.task("resnet")).isEqualTo("classification");
         assertThatThrownBy(() -> Zoo.task("segnet")).isInstanceOf(UserError.class).hasMessageContaining("unet");
     }
