@@ -60,6 +60,7 @@ smoke kernel_throughput.sh --smoke
 smoke memory_soak.sh --smoke
 smoke fashion_mnist_benchmark.sh --smoke
 smoke segmentation_benchmark.sh --smoke
+smoke detection_benchmark.sh --smoke
 smoke kill_drill.sh --smoke
 smoke step_profile.sh --smoke
 smoke train_throughput.sh --smoke

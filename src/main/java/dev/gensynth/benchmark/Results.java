@@ -271,19 +271,20 @@ public record Results(String name, String dataset, String metric, String recipe,
 
     /** The table, its quality columns named after the metric ({@code top1_test}, {@code miou_test}). */
     public String csv() {
-        String q = segmentation() ? "miou" : "top1";
+        String q = segmentation() ? "miou" : detection() ? "map50" : "top1";
         StringBuilder sb = new StringBuilder("network,method,level,source," + q + "_test," + q + "_validation,"
-                + (segmentation() ? "pixel_accuracy_test," : "") + "params,macs,"
-                + "information_density,netscore,djl_latency_ms,ort_latency_ms,meets_r,reasons,train_epochs,seconds\n");
+                + (segmentation() ? "pixel_accuracy_test," : "") + (detection() ? "coco_ap_test," : "") + "params,macs,"
+                + "information_density,netscore,djl_latency_ms,ort_latency_ms,"
+                + (detection() ? "inferences_per_joule," : "") + "meets_r,reasons,train_epochs,seconds\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%s,%s,%s,\"%s\",%s,%s,%s%d,%d,%s,%s,%s,%s,%s,\"%s\",%.3f,%.1f%n",
+            sb.append(String.format(Locale.ROOT, "%s,%s,%s,\"%s\",%s,%s,%s%d,%d,%s,%s,%s,%s,%s%s,\"%s\",%.3f,%.1f%n",
                     r.network(), r.method(), r.level(), r.source().replace("\"", "'"),
                     RunDir.csvNumber(r.quality(), "%.2f"), RunDir.csvNumber(r.validationQuality(), "%.2f"),
-                    segmentation() ? num(r.pixelAccuracy()) + "," : "", r.params(),
-                    r.macs(), RunDir.csvNumber(r.informationDensity(), "%.2f"), RunDir.csvNumber(r.netScore(), "%.3f"),
-                    num(r.latencyMs()),
-                    num(r.onnxLatencyMs()), r.met(), String.join("; ", r.reasons()).replace("\"", "'"),
-                    r.trainEpochs(), r.seconds()));
+                    (segmentation() ? num(r.pixelAccuracy()) + "," : "") + (detection() ? num(r.cocoAp()) + "," : ""),
+                    r.params(), r.macs(), RunDir.csvNumber(r.informationDensity(), "%.2f"),
+                    RunDir.csvNumber(r.netScore(), "%.3f"), num(r.latencyMs()), num(r.onnxLatencyMs()),
+                    detection() ? num(r.inferencesPerJoule()) + "," : "", r.met(),
+                    String.join("; ", r.reasons()).replace("\"", "'"), r.trainEpochs(), r.seconds()));
         }
         return sb.toString();
     }
@@ -298,6 +299,17 @@ public record Results(String name, String dataset, String metric, String recipe,
         return "mIoU".equals(metric);
     }
 
+    /** Whether these are a detection benchmark's: rows carry COCO AP beside the mAP50, and inferences per joule. */
+    @JsonIgnore
+    public boolean detection() {
+        return "mAP50".equals(metric);
+    }
+
+    /** Inferences per joule, or that the machine has no energy counter. */
+    private static String perJoule(Double d) {
+        return d == null ? "not available" : String.format(Locale.ROOT, "%.1f", d);
+    }
+
     private static String pct(Double d) {
         return d == null || !Double.isFinite(d) ? "-" : String.format(Locale.ROOT, "%.2f", d);
     }
@@ -306,30 +318,37 @@ public record Results(String name, String dataset, String metric, String recipe,
     public String markdown() {
         StringBuilder sb = new StringBuilder();
         boolean seg = segmentation();
+        boolean det = detection();
         sb.append(String.format(Locale.ROOT, "Dataset: %s. Recipe (references, prototype): %s. Utility: %s. "
                 + "Prototype %s: %.2f%% validation / %.2f%% test %s%s. Levels (%s drop below the prototype, "
                 + "points): %s.%n%n", dataset, recipe, utility, prototype.network(), prototypeValidationQuality,
                 prototypeTestQuality, metric, seg ? " (pixel accuracy " + pct(prototype.pixelAccuracy()) + " %)" : "",
                 metric, levelsText()));
         sb.append("| network | method | level | source | " + metric + " % | " + (seg ? "pixel acc % | " : "")
-                + "params | MACs | info density | NetScore | DJL ms | ORT ms | r met | epochs |\n"
-                + "|---|---|---|---|---:|" + (seg ? "---:|" : "") + "---:|---:|---:|---:|---:|---:|---|---:|\n");
+                + (det ? "COCO AP % | " : "") + "params | MACs | info density | NetScore | DJL ms | ORT ms | "
+                + (det ? "inferences/J | " : "") + "r met | epochs |\n"
+                + "|---|---|---|---|---:|" + (seg || det ? "---:|" : "") + "---:|---:|---:|---:|---:|---:|"
+                + (det ? "---:|" : "") + "---|---:|\n");
         for (Row r : rows) {
             String reasons = String.join("; ", r.reasons()).replace("|", "/");
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s%,d | %,d | %s | %s | %s | %s | %s "
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s%,d | %,d | %s | %s | %s | %s%s | %s "
                     + "| %.2f |%n", r.network(), r.method(), r.level(), r.source().replace("|", "/"),
                     r.measured() ? String.format(Locale.ROOT, "%.2f", r.quality()) : reasons,
-                    seg ? pct(r.pixelAccuracy()) + " | " : "", r.params(), r.macs(),
-                    r.measured() ? String.format(Locale.ROOT, "%.1f", r.informationDensity()) : "-",
+                    (seg ? pct(r.pixelAccuracy()) + " | " : "") + (det ? pct(r.cocoAp()) + " | " : ""), r.params(),
+                    r.macs(), r.measured() ? String.format(Locale.ROOT, "%.1f", r.informationDensity()) : "-",
                     Double.isFinite(r.netScore()) ? String.format(Locale.ROOT, "%.2f", r.netScore()) : "-",
-                    num(r.latencyMs()),
-                    num(r.onnxLatencyMs()), r.met() ? "yes" : "no: " + reasons, r.trainEpochs()));
+                    num(r.latencyMs()), num(r.onnxLatencyMs()), det ? " | " + perJoule(r.inferencesPerJoule()) : "",
+                    r.met() ? "yes" : "no: " + reasons, r.trainEpochs()));
         }
         sb.append("\nInformation density: " + metric + " % per million params; NetScore with " + metric + " as its "
                 + "accuracy term. Latency: batch 1, median after warm-up; DJL "
                 + "(PyTorch engine) and ONNX Runtime on the CPU above. r: the level's floor on the test split"
                 + " (prototype test " + metric + " minus the drop) and the run's other requirements; networks without"
-                + " a level are judged at the loosest level. Quality (" + metric + ") on the test split.\n\n");
+                + " a level are judged at the loosest level. Quality (" + metric + ") on the test split."
+                + (det ? " COCO AP: AP@[.5:.95], 101 recall points, up to 100 detections per image. Inferences per"
+                        + " joule: batch-1 DJL passes over the CPU's energy counter (Linux powercap) while the latency"
+                        + " was timed; \"not available\" where the machine has none (never an estimate)." : "")
+                + "\n\n");
         sb.append("### FermiNets against the references\n\n| FermiNet | reference | info density × | MACs × fewer | "
                 + "NetScore + | " + metric + " ± points |" + (seg ? " on pixel acc: info density × | NetScore + "
                 + "| pixel acc ± points |" : "") + "\n|---|---|---:|---:|---:|---:|" + (seg ? "---:|---:|---:|" : "")
@@ -341,6 +360,15 @@ public record Results(String name, String dataset, String metric, String recipe,
                     x.qualityDifference(), !seg ? "" : x.pixelAccuracyDifference() == null ? " - | - | - |"
                             : String.format(Locale.ROOT, " %.2f× | %+.2f | %+.2f |", x.pixelInformationDensityRatio(),
                                     x.pixelNetScoreDifference(), x.pixelAccuracyDifference())));
+        }
+        if (det || seg) {
+            sb.append(det
+                    ? "\nThe original work's margins (FermiNet-OD against DetectNet, on its own data): 61.0 against 61.8 %"
+                            + " mAP, more than 10× the information density, more than 11× fewer MACs, NetScore more"
+                            + " than +21, more than 4× the inferences per joule (on an embedded GPU).\n"
+                    : "\nThe original work's margins (FermiNet-SS against RefineNet, on its own data): 90.4 against 90.3 %"
+                            + " pixel accuracy, more than 12× the information density, about 2.6× fewer MACs, NetScore"
+                            + " about +15.\n");
         }
         sb.append(String.format(Locale.ROOT, "%n### Quality-vs-MACs fronts%n%nHypervolume in the plane (%s %%, "
                 + "log10 MACs), reference point (0 %%, log10 %,d = prototype MACs); unit: points × decades; higher "

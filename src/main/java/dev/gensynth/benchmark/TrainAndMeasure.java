@@ -85,7 +85,8 @@ final class TrainAndMeasure {
             log.accept(label.name() + ": " + e.reason() + "; rejected");
             Cost cost = Cost.of(spec);
             Row row = new Row(label.name(), label.method(), label.level(), label.source(), Double.NaN, Double.NaN,
-                    null, cost.params(), cost.macs(), Double.NaN, Double.NaN, null, null, false, List.of(e.reason()),
+                    null, null, cost.params(), cost.macs(), Double.NaN, Double.NaN, null, null, null, false,
+                    List.of(e.reason()),
                     e.epochsRun(), (System.nanoTime() - t0) / 1e9, null, Provenance.current());
             record(d, row);
             return row;
@@ -102,8 +103,12 @@ final class TrainAndMeasure {
     private Row measure(Network net, Weights w, Path d, Label label, double epochs, double seconds) {
         double val = dev.gensynth.task.Task.qualityOf(net, data.validation());
         Metrics m = Measure.of(net, data.test(), "test", 0);
-        Latency.Measurement lat = Latency.measure(net, warmup(), latencyRuns);
+        Latency.Measurement[] timed = new Latency.Measurement[1];
+        double perJoule = dev.gensynth.metrics.Energy.at(dev.gensynth.metrics.Energy.POWERCAP).inferencesPerJoule(
+                () -> timed[0] = Latency.measure(net, warmup(), latencyRuns), warmup() + latencyRuns);
+        Latency.Measurement lat = timed[0];
         m = m.withLatency(lat.medianMs(), lat.threads());
+        m = m.withInferencesPerJoule(Double.isNaN(perJoule) ? null : perJoule);
         OnnxLatency.Timed ort = onnxLatency(net.spec(), w);
         if (ort != null) {
             m = m.withOnnxLatency(ort.ms(), ort.threads());
@@ -115,8 +120,8 @@ final class TrainAndMeasure {
             throw new UncheckedIOException(e);
         }
         Row row = new Row(label.name(), label.method(), label.level(), label.source(), m.quality(), val,
-                m.pixelAccuracy(), m.params(),
-                m.macs(), m.informationDensity(), m.netScore(), m.latencyMs(), m.onnxLatencyMs(), false, List.of(),
+                m.pixelAccuracy(), m.cocoAp(), m.params(), m.macs(), m.informationDensity(), m.netScore(), m.latencyMs(),
+                m.onnxLatencyMs(), m.inferencesPerJoule(), false, List.of(),
                 epochs, seconds, benchmarkDir.relativize(d.resolve("model")).toString(), Provenance.current());
         row = levels != null ? levels.verdict(row, label.drop())
                 : row.withVerdict(false, List.of("not judged yet: measured before the prototype was trained"));

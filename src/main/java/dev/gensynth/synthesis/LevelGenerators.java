@@ -88,13 +88,14 @@ public final class LevelGenerators {
                 Candidate c = parents.get(i);
                 Cost cost = Cost.of(c.spec());
                 Observation o = new Observation(c.validationQuality(), cost.params(), cost.macs(), ms[i], "validation");
-                if (level.check(o, proto.validationQuality()).met() && u.score(o) > bestU) {
+                // a utility of -infinity (NetScore of a network that finds nothing) still makes a parent
+                if (level.check(o, proto.validationQuality()).met() && (best == null || u.score(o) > bestU)) {
                     bestU = u.score(o);
                     best = c;
                 }
             }
             if (best == null) {
-                log.accept("level " + name + " (top-1 >= prototype - " + drop + "): no parent meets it on validation,"
+                log.accept("level " + name + " (quality >= prototype - " + drop + "): no parent meets it on validation,"
                         + " not even the prototype (r's other bounds); no generator for it");
                 continue;
             }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CarryTest {
 
     private static Row row(String name) {
-        return new Row(name, "width", "A", "x", 90, 91, null, 1000, 5000, 1, 1, null, 0.1, true, List.of(), 2, 3,
+        return new Row(name, "width", "A", "x", 90, 91, null, null, 1000, 5000, 1, 1, null, 0.1, null, true, List.of(), 2, 3,
                 "width/A/model", null);
     }
 

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class ResultsTest {
     private static Row row(String name, String method, double quality, long macs, Double ms) {
-        return new Row(name, method, "-", "x", quality, quality, null, 1000, macs, 1, 1, null, ms, true, List.of(), 1, 1, null, null);
+        return new Row(name, method, "-", "x", quality, quality, null, null, 1000, macs, 1, 1, null, ms, null, true, List.of(), 1,
+                1, null, null);
     }
 
     @Test
