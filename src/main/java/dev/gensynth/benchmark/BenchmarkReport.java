@@ -198,7 +198,7 @@ public final class BenchmarkReport {
         for (Row x : r.rows()) {
             if ((x.method().equals("gensynth") || x.method().equals("reference")) && x.modelDir() != null
                     && benchDir != null && !shown.contains(x.network())
-                    && !x.source().equals(Benchmark.PROTOTYPE_SOURCE)) {
+                    && !x.source().equals(References.PROTOTYPE_SOURCE)) {
                 shown.add(x.network());
                 models.add(benchDir.resolve(x.modelDir()));
             }
