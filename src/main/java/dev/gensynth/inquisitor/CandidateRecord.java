@@ -23,6 +23,12 @@ public record CandidateRecord(int cycle, int index, long seed, String network, L
         predictedLatencyMs = predictedLatencyMs == null ? Double.NaN : predictedLatencyMs;
     }
 
+    /** The same candidate judged by another requirement: whether it meets it, and why not. */
+    public CandidateRecord judged(boolean meets, List<String> why) {
+        return new CandidateRecord(cycle, index, seed, network, widths, params, macs, quality, latencyMs, meets, why,
+                utility, finetuneEpochs, seconds, chosen, changed, predictedLatencyMs);
+    }
+
     /** Whether it has a top-1: one whose fine-tuning diverged has only the reason it was rejected. */
     public boolean measured() {
         return !Double.isNaN(quality);

@@ -96,14 +96,35 @@ public final class Inquisitor {
      * keeping its depth, with its promise under {@code level} ({@code samples} networks fine-tuned with
      * {@code recipe}; none when 0).
      */
-    public Final levelGenerator(NetworkSpec parent, Weights weights, Requirements level, TrainConfig recipe,
+    public LevelFinal levelGenerator(NetworkSpec parent, Weights weights, Requirements level, TrainConfig recipe,
             int samples, ProbeListener listener) {
         ChannelGroups groups = new ChannelGroups(parent);
         Reactions.Observed o = Reactions.observe(parent, weights, groups, units, stimuli);
         GeneratorState g = state(parent, weights, units.plan(groups, o.importance(), Map.of(), GENERATION_RATIO), 0);
-        Promise p = samples == 0 ? null : prober.forPromise(recipe, samples, level)
-                .promise(new Generator(g, units.widths()), GENERATION_RATIO, listener);
-        return new Final(g, p, p == null ? 0 : p.finetuneEpochs());
+        if (samples == 0) {
+            return new LevelFinal(new Final(g, null, 0), null);
+        }
+        Prober judge = prober.forPromise(recipe, samples, level);
+        Prober.Sampled s = judge.sample(new Generator(g, units.widths()), listener);
+        Promise p = judge.promise(s, GENERATION_RATIO);
+        return new LevelFinal(new Final(g, p, p.finetuneEpochs()), s);
+    }
+
+    /**
+     * The generator {@code made} for another level from the same parent, with the same recipe and samples, as it
+     * stands for requirement level {@code level}: the same generator, its samples judged by the level (nothing is
+     * sampled or fine-tuned again, so it costs no epochs).
+     */
+    public LevelFinal levelGeneratorAgain(LevelFinal made, Requirements level, TrainConfig recipe, int samples) {
+        if (made.sampled() == null) {
+            return new LevelFinal(new Final(made.fin().generator(), null, 0), null);
+        }
+        Promise p = prober.forPromise(recipe, samples, level).promise(made.sampled(), GENERATION_RATIO);
+        return new LevelFinal(new Final(made.fin().generator(), p, 0), made.sampled());
+    }
+
+    /** A level's generator, and the samples its promise was judged on (null when it has none). */
+    public record LevelFinal(Final fin, Prober.Sampled sampled) {
     }
 
     /** The generator handed to users, what it promises, and the fine-tuning its sampling cost. */

@@ -108,15 +108,43 @@ public final class Prober {
 
     /** What the final generator {@code g}, aimed at {@code ratio} of its parent's cost, promises ({@link Promise}). */
     public Promise promise(Generator g, double ratio, ProbeListener listener) {
+        return promise(sample(g, listener), ratio);
+    }
+
+    /**
+     * A promise's samples: networks of a final generator, each fine-tuned and judged on the promise's images, and
+     * the prototype judged on the same images. They do not depend on r, so a generator that stands for two
+     * requirement levels is sampled once and judged by each.
+     */
+    public record Sampled(Probe probe, SampleResults prototype) {
+    }
+
+    /** Samples the final generator {@code g} with this prober's seeds (see {@link Sampled}). */
+    public Sampled sample(Generator g, ProbeListener listener) {
         Probe p = probe(g, 0, listener);
-        SampleResults proto;
         try (Network net = Network.create(prototype.spec(), prototype.weights())) {
-            proto = Task.of(validation).judge(net, validation, 256);
+            return new Sampled(p, Task.of(validation).judge(net, validation, 256));
         }
+    }
+
+    /**
+     * What {@code s}'s generator, aimed at {@code ratio} of its parent's cost, promises under this prober's r: each
+     * sample judged again by r (it may have been sampled for another level), then {@link Promise#of}.
+     */
+    public Promise promise(Sampled s, double ratio) {
+        List<CandidateRecord> judged = s.probe().records().stream().map(r -> {
+            if (!r.measured()) {
+                return r;
+            }
+            Verdict v = requirements.check(new Observation(r.quality(), r.params(), r.macs(), r.latencyMs(),
+                    "validation"), prototype.validationQuality());
+            return r.judged(v.met(), v.reasons());
+        }).toList();
         // the standard error of each sample's quality minus the prototype's on the same images: the floor is the
         // prototype's quality minus the drop, so this is the noise of the margin
-        double se = p.results().stream().mapToDouble(c -> c.pairedError(proto)).average().orElse(Double.NaN);
-        return Promise.of(ratio, p.records(), floor(), requirements.maxLatencyMs(), requirements.maxMacs(),
+        double se = s.probe().results().stream().mapToDouble(c -> c.pairedError(s.prototype())).average()
+                .orElse(Double.NaN);
+        return Promise.of(ratio, judged, floor(), requirements.maxLatencyMs(), requirements.maxMacs(),
                 requirements.maxParams(), validation.size(), se);
     }
 

@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -71,6 +73,8 @@ public final class LevelGenerators {
         }
         long protoMacs = Cost.of(proto.spec()).macs();
         List<Made> out = new ArrayList<>();
+        // levels whose best parent is the same share its generator and samples (sampled once, judged by each)
+        Map<String, Inquisitor.LevelFinal> sampledFrom = new HashMap<>();
         for (int l = 0; l < cfg.levels().size(); l++) {
             double drop = cfg.levels().get(l);
             String name = SynthesisConfig.levelName(l);
@@ -103,13 +107,19 @@ public final class LevelGenerators {
             double epochs = cfg.generateFinetune().epochs()
                     * Math.max(1, Math.log((double) protoMacs / macs) / Math.log(2));
             TrainConfig recipe = cfg.generateFinetune().withEpochs(epochs);
-            Inquisitor.Final f = inq.levelGenerator(best.spec(), best.weights(), level, recipe,
-                    cfg.search().promiseSamples(), listener);
+            Inquisitor.LevelFinal earlier = sampledFrom.get(best.name());
+            Inquisitor.LevelFinal lf = earlier != null
+                    ? inq.levelGeneratorAgain(earlier, level, recipe, cfg.search().promiseSamples())
+                    : inq.levelGenerator(best.spec(), best.weights(), level, recipe, cfg.search().promiseSamples(),
+                            listener);
+            sampledFrom.putIfAbsent(best.name(), lf);
+            Inquisitor.Final f = lf.fin();
             Level lv = new Level(name, drop, best.name(), macs, best.validationQuality(), epochs);
             Made made = new Made(lv, f);
             handover.keepLevel(made);
             log.accept(String.format("level %s (quality >= prototype - %.1f): from %s (%,d MACs, %.2f%% validation),"
-                    + " final fine-tuning %.2f epochs%s", name, drop, best.name(), macs, best.validationQuality(), epochs,
+                    + " final fine-tuning %.2f epochs%s%s", name, drop, best.name(), macs, best.validationQuality(),
+                    epochs, earlier == null ? "" : "; the generator and samples of an earlier level from that parent",
                     f.promise() == null ? "" : "; " + f.promise().describe()));
             out.add(made);
         }

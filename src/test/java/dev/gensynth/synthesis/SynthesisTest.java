@@ -201,6 +201,15 @@ class SynthesisTest {
             assertThat(Generation.promise(run, level)).isNotNull();
         }
         assertThat(LevelGenerators.read(run, "B").macs()).isLessThanOrEqualTo(LevelGenerators.read(run, "A").macs());
+        if (LevelGenerators.read(run, "B").parent().equals(LevelGenerators.read(run, "A").parent())) {
+            // levels from the same parent share its generator and samples, judged by each level's floor
+            var pa = Generation.promise(run, "A");
+            var pb = Generation.promise(run, "B");
+            assertThat(pb.meanTop1()).isEqualTo(pa.meanTop1());
+            assertThat(pb.samples()).isEqualTo(pa.samples());
+            assertThat(pb.floor()).isLessThan(pa.floor());
+            assertThat(pb.met()).isGreaterThanOrEqualTo(pa.met());
+        }
         List<Generation.Generated> genB = Generation.run(run, "B", Seed.parseList("100"), 0.5, null, false, false,
                 n -> dev.gensynth.train.TrainListener.SILENT);
         assertThat(genB).singleElement().satisfies(x -> assertThat(x.modelDir()).startsWith(run.resolve("generated-B")));
