@@ -9,6 +9,7 @@ import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.Layer;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
+import dev.gensynth.task.detection.CenterNetDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,6 +28,9 @@ import java.util.Map;
  * @param top1 a classifier's top-1 accuracy in percent, when the network was evaluated
  * @param meanIoU a segmenter's mIoU in percent (its primary metric), when evaluated
  * @param pixelAccuracy a segmenter's pixel accuracy in percent, beside its mIoU
+ * @param map50 a detector's VOC mAP at IoU 0.5 in percent (its primary metric), when evaluated
+ * @param cocoAp a detector's COCO AP@[.5:.95] in percent, beside its mAP50
+ * @param decoding how a detector's three maps become boxes, for users of the file; null for other networks
  * @param verification the ONNX Runtime vs DJL comparison, when one was run
  * @param latency ONNX Runtime batch-1 latency, when measured
  * @param provenance how the export was made (null in cards written before it was recorded)
@@ -34,8 +38,8 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelCard(String file, String format, long bytes, int opset, int irVersion, String producer,
         String network, List<TensorInfo> inputs, List<TensorInfo> outputs, long params, long macs, Double top1,
-        Double meanIoU, Double pixelAccuracy, String evaluatedOn, Double netScore, Double informationDensity, Verification verification,
-        Latency latency, Provenance provenance) {
+        Double meanIoU, Double pixelAccuracy, Double map50, Double cocoAp, Decoding decoding, String evaluatedOn,
+        Double netScore, Double informationDensity, Verification verification, Latency latency, Provenance provenance) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -50,6 +54,22 @@ public record ModelCard(String file, String format, long bytes, int opset, int i
         static Verification of(OnnxVerifier.Result r) {
             return new Verification(r.maxAbsDiff(), r.top1Agreement(), r.samples(), r.tolerance(), r.passed(),
                     r.detectionAgreement());
+        }
+    }
+
+    /**
+     * A detector's decoding ({@link CenterNetDecoder}): keep a heatmap position equal to the maximum of its 3×3
+     * neighbourhood, take the {@code topK} highest over classes and positions, and at row y, column x read the
+     * centre (x + offset[0], y + offset[1]) and size (size[0], size[1]); the box is the centre ± size / 2, times
+     * {@code stride} input pixels.
+     */
+    public record Decoding(String method, int stride, int topK, String rule) {
+        static Decoding of(NetworkSpec spec) {
+            int stride = dev.gensynth.task.ObjectDetection.strideOf(spec);
+            return stride == 0 ? null : new Decoding("centernet", stride, CenterNetDecoder.DEFAULT.k(),
+                    "peaks: heatmap positions equal to the max of their 3x3 neighbourhood; the topK over classes and"
+                            + " positions; at row y, column x: centre (x + offset[0], y + offset[1]), size (size[0],"
+                            + " size[1]); box = (centre -/+ size / 2) * stride input pixels, score = the heatmap value");
         }
     }
 
@@ -80,8 +100,9 @@ public record ModelCard(String file, String format, long bytes, int opset, int i
         }
         return new ModelCard(onnxFile.getFileName().toString(), "onnx", bytes, OnnxExporter.OPSET,
                 OnnxExporter.IR_VERSION, OnnxExporter.PRODUCER, spec.name(), List.of(info(Layer.INPUT, spec.input())),
-                outs, m.params(), m.macs(), m.top1(), m.meanIoU(),
-                m.pixelAccuracy(), m.evaluatedOn(), m.netScore(), m.informationDensity(),
+                outs, m.params(), m.macs(), m.top1(), m.meanIoU(), m.pixelAccuracy(), m.map50(), m.cocoAp(),
+                spec.outputs().equals(CenterNetDecoder.OUTPUTS) ? Decoding.of(spec) : null, m.evaluatedOn(),
+                m.netScore(), m.informationDensity(),
                 verification == null ? null : Verification.of(verification), latency, Provenance.current());
     }
 

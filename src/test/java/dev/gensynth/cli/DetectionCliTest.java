@@ -86,6 +86,11 @@ class DetectionCliTest {
         assertThat(ex.code()).as(ex.err()).isZero();
         JsonNode card = json.readTree(tmp.resolve("det.card.json").toFile());
         assertThat(card.path("outputs").findValuesAsText("name")).containsExactly("heatmap", "size", "offset");
+        // what a user of the file needs to read boxes from the maps, and what they scored
+        assertThat(card.path("decoding").path("stride").asInt()).isEqualTo(4);
+        assertThat(card.path("decoding").path("topK").asInt()).isEqualTo(100);
+        assertThat(card.path("map50").asDouble(-1)).isBetween(0.0, 100.0);
+        assertThat(card.path("cocoAp").asDouble(-1)).isBetween(0.0, 100.0);
         assertThat(card.path("verification").path("passed").asBoolean()).isTrue();
         assertThat(card.path("verification").path("detectionAgreement").asDouble()).isEqualTo(1.0);
         CliErrorsTest.Result rep = CliErrorsTest.run("report", "--run", run.toString());
