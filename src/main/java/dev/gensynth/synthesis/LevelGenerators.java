@@ -73,8 +73,11 @@ public final class LevelGenerators {
         }
         long protoMacs = Cost.of(proto.spec()).macs();
         List<Made> out = new ArrayList<>();
-        // levels whose best parent is the same share its generator and samples (sampled once, judged by each)
+        // levels whose best parent is the same share its generator and samples (sampled once, judged by each); a
+        // level made before an interruption left no samples to share, so the next one from its parent samples the
+        // same networks again, and counts them once, as an uninterrupted run does
         Map<String, Inquisitor.LevelFinal> sampledFrom = new HashMap<>();
+        java.util.Set<String> counted = new java.util.HashSet<>();
         for (int l = 0; l < cfg.levels().size(); l++) {
             double drop = cfg.levels().get(l);
             String name = SynthesisConfig.levelName(l);
@@ -83,6 +86,7 @@ public final class LevelGenerators {
                 log.accept(String.format("level %s: as made before the run was interrupted, from %s", name,
                         kept.level().parent()));
                 out.add(kept);
+                counted.add(kept.level().parent());
                 continue;
             }
             Requirements level = new Requirements(null, drop, r.maxMacs(), r.maxParams(), r.maxLatencyMs());
@@ -113,7 +117,8 @@ public final class LevelGenerators {
                     : inq.levelGenerator(best.spec(), best.weights(), level, recipe, cfg.search().promiseSamples(),
                             listener);
             sampledFrom.putIfAbsent(best.name(), lf);
-            Inquisitor.Final f = lf.fin();
+            Inquisitor.Final f = counted.add(best.name()) ? lf.fin()
+                    : new Inquisitor.Final(lf.fin().generator(), lf.fin().promise(), 0);
             Level lv = new Level(name, drop, best.name(), macs, best.validationQuality(), epochs);
             Made made = new Made(lv, f);
             handover.keepLevel(made);
