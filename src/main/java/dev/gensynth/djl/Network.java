@@ -83,6 +83,17 @@ public final class Network implements AutoCloseable {
         }
     }
 
+    /**
+     * The arg-max over channels (axis 1) of {@code output}. A map's is taken along the last axis of its [N, H, W, C]
+     * layout (a view when the network ran channels-last, else a copy): libtorch's arg-max along axis 1 of an NCHW
+     * map of 128 x 11 x 64 x 64 took 110 ms, along the last axis of the copy 10.
+     */
+    public static NDArray channelArgMax(NDArray output) {
+        ai.djl.ndarray.types.Shape s = output.getShape();
+        return s.dimension() != 4 ? output.argMax(1)
+                : output.transpose(0, 2, 3, 1).flatten().reshape(s.get(0), s.get(2), s.get(3), s.get(1)).argMax(3);
+    }
+
     /** One batch of {@link #argMax}: its first sample's index, its size, and the classes. */
     @FunctionalInterface
     public interface Classes {
@@ -95,7 +106,7 @@ public final class Network implements AutoCloseable {
      */
     public void argMax(Dataset data, int batchSize, Classes out) {
         batches(data, batchSize, (start, n, outputs) ->
-                out.accept(start, n, outputs.get(0).argMax(1).toType(DataType.INT64, false).toLongArray()));
+                out.accept(start, n, channelArgMax(outputs.get(0)).toType(DataType.INT64, false).toLongArray()));
     }
 
     /** One batch of {@link #outputs}: its first sample's index, its size, and every output's values, in order. */

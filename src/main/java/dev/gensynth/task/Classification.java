@@ -80,7 +80,8 @@ public final class Classification implements Task {
     }
 
     @Override
-    public long[] hits(long[] predictions, int[] batch, int from, int rows, Dataset data) {
+    public long[] hits(NDArray firstOutput, NDArray targets, int[] batch, int from, int rows, Dataset data) {
+        long[] predictions = Task.argMax(firstOutput);
         long right = 0;
         for (int i = 0; i < rows; i++) {
             right += predictions[i] == batch[from + i] ? 1 : 0;

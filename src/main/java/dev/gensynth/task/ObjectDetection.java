@@ -326,7 +326,8 @@ public final class ObjectDetection implements Task {
     }
 
     @Override
-    public long[] hits(long[] predictions, int[] batch, int from, int rows, Dataset data) {
+    public long[] hits(NDArray heatmap, NDArray targets, int[] batch, int from, int rows, Dataset data) {
+        long[] predictions = Task.argMax(heatmap);
         int[] hw = mapSize(data);
         int area = hw[0] * hw[1];
         long right = 0;

@@ -1,6 +1,7 @@
 package dev.gensynth.task;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,6 +9,7 @@ import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
 import dev.gensynth.djl.Network;
+import dev.gensynth.djl.Scalars;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import java.util.List;
@@ -94,29 +96,27 @@ public final class Segmentation implements Task {
     public NDArray loss(NDList outputs, NDArray masks, int classes, double smoothing) {
         NDArray logits = outputs.get(0);
         NDArray labelled = masks.neq(Targets.Masks.IGNORE).toType(DataType.FLOAT32, false);
-        // ignored pixels become class 0 for the one-hot, then weigh nothing
-        NDArray target = masks.mul(labelled.toType(masks.getDataType(), false)).oneHot(classes);
+        // ignored pixels read class 0, then weigh nothing
+        NDArray index = masks.mul(labelled.toType(masks.getDataType(), false)).toType(DataType.INT64, false)
+                .expandDims(1);
+        NDArray logp = logits.logSoftmax(1);
+        // −Σ_c target_c log p_c with the smoothed one-hot target (1 − ε) [c = y] + ε / K, without building the one-hot
+        // (a [N, H, W, C] tensor of 64-bit integers, 110 ms a batch of 128 canvases of 64 x 64)
+        NDArray perPixel = logp.gather(index, 1).squeeze(1).neg();
         if (smoothing > 0) {
-            target = target.mul(1 - smoothing).add(smoothing / classes);
+            perPixel = Scalars.times(perPixel, 1 - smoothing)
+                    .add(Scalars.times(logp.sum(new int[] {1}).neg(), smoothing / classes));
         }
-        NDArray logp = logits.logSoftmax(1).transpose(0, 2, 3, 1); // [N, H, W, C], as the one-hot
-        NDArray perPixel = logp.mul(target).sum(new int[] {3}).neg();
         return perPixel.mul(labelled).sum().div(labelled.sum().maximum(1f));
     }
 
     @Override
-    public long[] hits(long[] predictions, int[] batch, int from, int rows, Dataset data) {
-        int a = masks(data).area();
-        long right = 0;
-        long counted = 0;
-        for (int i = 0; i < rows * a; i++) {
-            int t = batch[from * a + i];
-            if (t != Targets.Masks.IGNORE) {
-                counted++;
-                right += predictions[i] == t ? 1 : 0;
-            }
-        }
-        return new long[] {right, counted};
+    public long[] hits(NDArray logits, NDArray masks, int[] batch, int from, int rows, Dataset data) {
+        // counted on the native side: the arg-max of every pixel copied to Java took a tenth of a step
+        NDArray labelled = masks.neq(Targets.Masks.IGNORE);
+        NDArray right = Network.channelArgMax(logits).eq(masks.toType(DataType.INT64, false)).logicalAnd(labelled);
+        return NDArrays.stack(new NDList(right.sum().toType(DataType.INT64, false),
+                labelled.sum().toType(DataType.INT64, false))).toLongArray();
     }
 
     /** mIoU in percent. */

@@ -107,8 +107,17 @@ public interface Task {
         }
     }
 
-    /** {right, counted} of the arg-max predictions of rows {@code from..from+rows} of a batch. */
-    long[] hits(long[] predictions, int[] batch, int from, int rows, Dataset data);
+    /**
+     * {right, counted} of the arg-max over channels of {@code firstOutput}, the network's first output for rows
+     * {@code from..from+rows} of a batch whose targets {@link #upload} made {@code targets}: the share of hits the
+     * progress shows while training.
+     */
+    long[] hits(NDArray firstOutput, NDArray targets, int[] batch, int from, int rows, Dataset data);
+
+    /** The arg-max over channels (axis 1) of {@code output}, copied to Java: a class per row, or per row and position. */
+    static long[] argMax(NDArray output) {
+        return Network.channelArgMax(output).toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+    }
 
     /** The primary metric of {@code net} on {@code data}, in percent. */
     double quality(Network net, Dataset data, int batchSize);

@@ -47,11 +47,8 @@ final class Shards implements AutoCloseable {
     /** Fewest rows a shard's batch-norm statistics are computed over. */
     static final int MIN_ROWS = 16;
 
-    /**
-     * What one shard's pass gives the step: its weighted loss, the arg-max over channels of its first output
-     * (a class per row, or per row and position of a map), and how many rows it had.
-     */
-    record Result(float loss, long[] predictions, int rows) {
+    /** What one shard's pass gives the step: its weighted loss, its {right, counted} hits, and how many rows it had. */
+    record Result(float loss, long[] hits, int rows) {
     }
 
     /** The loss of a shard's outputs: the mean over its rows (the shard weighs it). */
@@ -197,9 +194,9 @@ final class Shards implements AutoCloseable {
                         false);
             }
             ph.afterPhase(StepPhase.BACKWARD);
-            long[] pred = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
+            long[] hits = task.hits(logits, labels, y, from, rows, data);
             ph.afterPhase(StepPhase.METRICS);
-            return new Result(value, pred, rows);
+            return new Result(value, hits, rows);
         } finally {
             JniUtils.setGradMode(gradMode);
         }

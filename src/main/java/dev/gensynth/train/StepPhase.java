@@ -15,7 +15,7 @@ public enum StepPhase {
     /** Reading the loss value back to Java (and checking that it is finite). */
     SYNC,
     BACKWARD,
-    /** The running top-1 count: arg-max of the logits copied to Java. */
+    /** The running share of hits the progress shows (the task counts them: {@code Task.hits}). */
     METRICS,
     /** The update of every parameter, and zeroing the gradients (PyTorch accumulates them). */
     OPTIMIZER,

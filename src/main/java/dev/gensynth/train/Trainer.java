@@ -144,14 +144,10 @@ public final class Trainer {
                 List<Shards.Result> results = shards.run(x, y, soft, batch, lossFn, listener);
                 epochBatch++;
                 float value = 0;
-                int row = 0;
                 for (Shards.Result r : results) {
                     value += r.loss();
-                    int rows = r.rows();
-                    long[] hits = task.hits(r.predictions(), y, row, rows, train);
-                    correct += hits[0];
-                    counted += hits[1];
-                    row += rows;
+                    correct += r.hits()[0];
+                    counted += r.hits()[1];
                 }
                 if (!Float.isFinite(value)) {
                     throw new DivergedException(epoch + 1, epochBatch, "loss " + value,
