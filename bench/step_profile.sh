@@ -7,7 +7,10 @@
 # .json (raw runs under bench/results/raw/step_profile/).
 #
 #   bench/step_profile.sh [--networks "resnet mobilenet_v2 generated generated_odd"] [--batches 20] [--warmup 30]
-#                         [--threads N] [--label TEXT] [--out DIR] [--smoke]
+#                         [--threads N] [--label TEXT] [--dataset KIND] [--out DIR] [--smoke]
+#
+# --dataset: profile on another dataset's training split, e.g. fashion-mnist-seg (--networks "unet fcn_resnet") or
+# fashion-mnist-det (--networks "centernet_resnet detectnet"); results then go to step_profile_KIND.md and .json.
 #
 # Networks are zoo names, `generated` (G(s) over the residual prototype, widths a multiple of 8) or
 # `generated_odd` (the same draw with any widths). Threads default
@@ -20,7 +23,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bench/lib/common.sh"
 
 NETWORKS="resnet mobilenet_v2 generated generated_odd" BATCHES=20 WARMUP=30 JIT_WARMUP=20 THREADS="${GENSYNTH_THREADS:-$(nproc)}"
-LABEL="" OUT="" SMOKE=0
+LABEL="" OUT="" SMOKE=0 DATASET=fashion-mnist
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --networks) bench_need_value "$1" $#; NETWORKS="$2"; shift 2 ;;
@@ -28,6 +31,7 @@ while [[ $# -gt 0 ]]; do
     --warmup) bench_need_value "$1" $#; WARMUP="$2"; shift 2 ;;
     --threads) bench_need_value "$1" $#; THREADS="$2"; shift 2 ;;
     --label) bench_need_value "$1" $#; LABEL="$2"; shift 2 ;;
+    --dataset) bench_need_value "$1" $#; DATASET="$2"; shift 2 ;;
     --out) bench_need_value "$1" $#; OUT="$2"; shift 2 ;;
     --smoke) SMOKE=1; shift ;;
     -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -41,7 +45,9 @@ OUT="$(bench_results_dir "$SMOKE" "$OUT")"
 "$ROOT/bin/setup" python3
 bench_jar
 bench_kernels "$THREADS"
-RAW="$OUT/raw/step_profile"
+NAME=step_profile
+[[ "$DATASET" == fashion-mnist ]] || NAME="step_profile_$DATASET"
+RAW="$OUT/raw/$NAME"
 mkdir -p "$RAW"
 JAVA=(java -Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1
   -Djava.awt.headless=true -cp "$ROOT/target/gensynth.jar" dev.gensynth.bench.StepProfile)
@@ -49,17 +55,17 @@ for net in $NETWORKS; do
   echo "profiling $net ..." >&2
   # the parts of a step in one pass over the batch (--shards 1), then the whole step as the default recipe runs
   # it: 2 shards side by side, whose parts overlap in time
-  "${JAVA[@]}" --arch "$net" --warmup-batches "$WARMUP" --batches "$BATCHES" --shards 1 --jit-warmup-seconds "$JIT_WARMUP" --out "$RAW/$net.json" \
+  "${JAVA[@]}" --arch "$net" --dataset "$DATASET" --warmup-batches "$WARMUP" --batches "$BATCHES" --shards 1 --jit-warmup-seconds "$JIT_WARMUP" --out "$RAW/$net.json" \
     2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
-  "${JAVA[@]}" --arch "$net" --warmup-batches "$WARMUP" --batches "$BATCHES" --shards 2 --jit-warmup-seconds "$JIT_WARMUP" --out "$RAW/$net.shards.json" \
+  "${JAVA[@]}" --arch "$net" --dataset "$DATASET" --warmup-batches "$WARMUP" --batches "$BATCHES" --shards 2 --jit-warmup-seconds "$JIT_WARMUP" --out "$RAW/$net.shards.json" \
     2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
   # oneDNN's own timing of every primitive it runs, on 1 warm-up + 2 steps (verbose output slows a step)
-  ONEDNN_VERBOSE=1 DNNL_VERBOSE=1 "${JAVA[@]}" --arch "$net" --warmup-batches 1 --batches 2 --shards 1 --jit-warmup-seconds 0 \
+  ONEDNN_VERBOSE=1 DNNL_VERBOSE=1 "${JAVA[@]}" --arch "$net" --dataset "$DATASET" --warmup-batches 1 --batches 2 --shards 1 --jit-warmup-seconds 0 \
     --out "$RAW/$net.verbose-run.json" 2>/dev/null | grep '^onednn_verbose' > "$RAW/$net.onednn.log" || true
 done
-python3 - "$OUT" "$RAW" "$NETWORKS" "$THREADS" "$LABEL" "${DNNL_MAX_CPU_ISA:-ALL}" <<'PY'
+python3 - "$OUT" "$RAW" "$NETWORKS" "$THREADS" "$LABEL" "${DNNL_MAX_CPU_ISA:-ALL}" "$NAME" <<'PY'
 import json, os, sys, collections
-out, raw, networks, threads, label, kernels = sys.argv[1:]
+out, raw, networks, threads, label, kernels, name = sys.argv[1:]
 rows = []
 for net in networks.split():
     p = json.load(open(os.path.join(raw, net + ".json")))
@@ -86,16 +92,17 @@ for net in networks.split():
 prov = rows[0]["provenance"] if rows else {}
 engine = label or "DJL %s / libtorch %s" % (prov.get("djlVersion"), prov.get("libtorchVersion"))
 res = {"benchmark": "step_profile", "engine": engine, "kernels": kernels, "threads": int(threads), "networks": rows}
-with open(os.path.join(out, "step_profile.json"), "w") as fh:
+with open(os.path.join(out, name + ".json"), "w") as fh:
     json.dump(res, fh, indent=2); fh.write("\n")
 md = ["# Where a training step goes (%s, kernels %s, %s threads)" % (engine, kernels, threads), "",
-      "`bench/step_profile.sh`: the real Trainer (SGD Nesterov, batch %d, Fashion-MNIST, no augmentation); each part's "
+      "`bench/step_profile.sh`: the real Trainer (SGD Nesterov, batch %d, %s %s, no augmentation); each part's "
       "wall time per step, mean over %d steps after %d warm-up (CPU kernels run synchronously, so the time between "
       "two marks is that part's cost); tensors = native tensors the part leaves alive on one step (a proxy for its "
       "native calls; the optimizer's temporaries are freed within it and not counted). The parts are of one pass "
       "over the whole batch at all threads (`--shards 1`); the last rows time the step as the default recipe runs "
       "it, split into shards that run side by side at 1 thread each (their parts overlap, so only the total)."
-      % (rows[0]["batch_size"], rows[0]["batches"], rows[0]["warmup_batches"]) if rows else "", ""]
+      % (rows[0]["batch_size"], rows[0].get("dataset", "fashion-mnist"), rows[0].get("input", "1x28x28"),
+         rows[0]["batches"], rows[0]["warmup_batches"]) if rows else "", ""]
 phases = list(rows[0]["phases"].keys()) if rows else []
 md.append("| part | " + " | ".join("%s ms | share | tensors" % r["network"] for r in rows) + " |")
 md.append("|---|" + "---:|---:|---:|" * len(rows))
@@ -118,11 +125,11 @@ for r in rows:
               list(r["onednn_convolution_implementations"].items())[:6]))
 md += ["", "Provenance: gensynth %s (%s), %s, CPU %s, %s threads, kernels %s, %s." % (
     prov.get("gensynthVersion"), prov.get("gitCommit"), engine, prov.get("cpu"), threads, kernels, prov.get("date")), ""]
-with open(os.path.join(out, "step_profile.md"), "w") as fh:
+with open(os.path.join(out, name + ".md"), "w") as fh:
     fh.write("\n".join(md))
 print("\n".join(md))
 PY
 if (( SMOKE )); then
-  bench_expect "$OUT/step_profile.md" '^\| forward \| [0-9.]+ \| [0-9.]+ % \| [0-9]+ \|' "profile table"
-  echo "smoke run ok: $OUT/step_profile.md" >&2
+  bench_expect "$OUT/$NAME.md" '^\| forward \| [0-9.]+ \| [0-9.]+ % \| [0-9]+ \|' "profile table"
+  echo "smoke run ok: $OUT/$NAME.md" >&2
 fi

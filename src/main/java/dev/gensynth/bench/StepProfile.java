@@ -27,9 +27,11 @@ import java.util.Arrays;
  * {@link StepPhase} (CPU kernels are synchronous, so time between two marks is that part's
  * cost), per step after warm-up, and how many native tensors each part creates (a proxy for
  * the native calls it makes; counted on separate steps, since counting walks every tensor).
- * Same recipe as {@link TrainThroughput}: SGD Nesterov, batch 128, Fashion-MNIST, no augmentation.
+ * Same recipe as {@link TrainThroughput}: SGD Nesterov, batch 128, Fashion-MNIST, no augmentation; with
+ * {@code --dataset} the training split of another dataset (the composed segmentation or detection canvases: the
+ * network then is one of that task's zoo architectures).
  *
- * <p>Usage: {@code StepProfile --arch NAME [--batch-size 128] [--warmup-batches 5] [--batches 20]
+ * <p>Usage: {@code StepProfile --arch NAME [--dataset KIND] [--batch-size 128] [--warmup-batches 5] [--batches 20]
  * --out FILE.json}; NAME is a zoo architecture or {@code generated} ({@link BenchNetworks}).
  * Threads are the engine's ({@code -Dai.djl.pytorch.num_threads}).
  */
@@ -39,7 +41,7 @@ public final class StepProfile {
     private StepProfile() {
     }
 
-    private static final String USAGE = "StepProfile --out FILE.json [--arch NAME] [--batch-size 128]"
+    private static final String USAGE = "StepProfile --out FILE.json [--arch NAME] [--dataset KIND] [--batch-size 128]"
             + " [--warmup-batches 5] [--batches 20] [--shards 2] [--jit-warmup-seconds 20]"
             + " [--torch-profile TRACE.json]";
 
@@ -49,6 +51,7 @@ public final class StepProfile {
 
     private static int profile(String[] args) throws IOException {
         String arch = "resnet";
+        String dataset = "fashion-mnist";
         int batch = 128;
         int warmup = 5;
         int batches = 20;
@@ -60,6 +63,7 @@ public final class StepProfile {
         for (String opt = a.next(); opt != null; opt = a.next()) {
             switch (opt) {
                 case "--arch" -> arch = a.value(opt);
+                case "--dataset" -> dataset = a.value(opt);
                 case "--batch-size" -> batch = a.intValue(opt, 1);
                 case "--warmup-batches" -> warmup = a.intValue(opt, 0);
                 case "--batches" -> batches = a.intValue(opt, 1);
@@ -75,9 +79,14 @@ public final class StepProfile {
         }
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
 
-        Dataset raw = MnistLike.load(MnistLike.FASHION_MNIST_DIR, true, MnistLike.Flavor.FASHION_MNIST);
-        Dataset train = Normalization.fit(raw).apply(raw);
-        NetworkSpec spec = BenchNetworks.get(arch, Shape.of(1, 28, 28), train.classes());
+        Dataset train;
+        if (dataset.equals("fashion-mnist")) {
+            Dataset raw = MnistLike.load(MnistLike.FASHION_MNIST_DIR, true, MnistLike.Flavor.FASHION_MNIST);
+            train = Normalization.fit(raw).apply(raw);
+        } else {
+            train = new dev.gensynth.data.DataSource(dataset, null, 0.1, 1).load(null).train();
+        }
+        NetworkSpec spec = BenchNetworks.get(arch, train.sampleShape(), train.classes());
         Cost cost = Cost.of(spec);
         Weights initial = Weights.initial(spec, 42);
 
@@ -133,6 +142,8 @@ public final class StepProfile {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode o = json.createObjectNode();
         o.put("network", spec.name());
+        o.put("dataset", train.name());
+        o.put("input", train.sampleShape().toString());
         o.put("params", cost.params());
         o.put("macs", cost.macs());
         o.put("parameter_tensors", spec.parameters().size());
