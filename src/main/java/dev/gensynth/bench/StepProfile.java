@@ -11,7 +11,6 @@ import dev.gensynth.metrics.Cost;
 import dev.gensynth.model.Weights;
 import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
-import dev.gensynth.spec.Shape;
 import dev.gensynth.spec.SpecIO;
 import dev.gensynth.train.StepPhase;
 import dev.gensynth.train.TrainConfig;
