@@ -40,11 +40,6 @@ public final class Scalars {
         return x.pow(of(x, c));
     }
 
-    /** {@code max(x, c)}. */
-    public static NDArray atLeast(NDArray x, double c) {
-        return x.maximum(of(x, c));
-    }
-
     /** {@code min(max(x, 0), 6)}, with DJL's gradients (a clamp would pass one at exactly 0). */
     public static NDArray relu6(NDArray x) {
         NDArray r = ai.djl.nn.Activation.relu(x);

@@ -62,6 +62,7 @@ public final class SpecBlock extends AbstractBlock {
     public SpecBlock(NetworkSpec spec) {
         boolean friendlyWidths = true;
         this.spec = spec;
+        Map<String, List<Layer>> consumers = spec.consumers();
         this.shapes = spec.shapes();
         for (Layer l : spec.layers()) {
             Block b = childFor(l);
@@ -73,7 +74,7 @@ public final class SpecBlock extends AbstractBlock {
                 if (in.channels() > 1 && c.groupsFor(in) == in.channels()) {
                     depthwise.add(l.name());
                 }
-                friendlyWidths &= (c.outFor(in) % CHANNELS_LAST_MULTIPLE == 0 || !reachesConv(spec, l.name()))
+                friendlyWidths &= (c.outFor(in) % CHANNELS_LAST_MULTIPLE == 0 || !reachesConv(consumers, l.name()))
                         && (in.channels() == 1 || in.channels() % CHANNELS_LAST_MULTIPLE == 0);
             }
         }
@@ -94,19 +95,16 @@ public final class SpecBlock extends AbstractBlock {
      * one that is not is an output head (a segmenter's class scores, a detector's maps), whose odd width costs only
      * its own convolution in channels-last order.
      */
-    static boolean reachesConv(NetworkSpec spec, String name) {
+    private static boolean reachesConv(Map<String, List<Layer>> consumers, String name) {
         java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(name));
         java.util.Set<String> seen = new java.util.HashSet<>();
         while (!todo.isEmpty()) {
-            String t = todo.pop();
-            for (Layer l : spec.layers()) {
-                if (l.inputs().contains(t)) {
-                    if (l instanceof Conv) {
-                        return true;
-                    }
-                    if (seen.add(l.name())) {
-                        todo.push(l.name());
-                    }
+            for (Layer l : consumers.getOrDefault(todo.pop(), List.of())) {
+                if (l instanceof Conv) {
+                    return true;
+                }
+                if (seen.add(l.name())) {
+                    todo.push(l.name());
                 }
             }
         }

@@ -90,7 +90,8 @@ public final class ObjectDetection implements Task {
             return 0;
         }
         for (int s : STRIDES) {
-            if (heat.height() == Math.floorDiv(in.height() + s - 1, s) && heat.width() == Math.floorDiv(in.width() + s - 1, s)) {
+            if (heat.height() == CenterNetTargets.mapSize(in.height(), s)
+                    && heat.width() == CenterNetTargets.mapSize(in.width(), s)) {
                 return s;
             }
         }
@@ -102,11 +103,6 @@ public final class ObjectDetection implements Task {
     public ObjectDetection forNetwork(NetworkSpec spec) {
         int s = strideOf(spec);
         return s == 0 || s == stride ? this : new ObjectDetection(s);
-    }
-
-    /** The decoder of {@code net}'s maps, at its stride. */
-    public static CenterNetDecoder decoderOf(NetworkSpec spec) {
-        return TASK.forNetwork(spec).decoder;
     }
 
     @Override
@@ -135,7 +131,7 @@ public final class ObjectDetection implements Task {
     /** The heatmap's size for samples of {@code data}: the image's over the stride, rounded up. */
     private int[] mapSize(Dataset data) {
         Shape s = data.sampleShape();
-        return new int[] {Math.floorDiv(s.height() + stride - 1, stride), Math.floorDiv(s.width() + stride - 1, stride)};
+        return new int[] {CenterNetTargets.mapSize(s.height(), stride), CenterNetTargets.mapSize(s.width(), stride)};
     }
 
     @Override

@@ -43,6 +43,11 @@ public record CenterNetTargets(int classes, int height, int width, float[] heatm
     /** {@code gaussian_radius}'s {@code min_overlap} as {@code ctdet.py} calls it. */
     public static final double MIN_OVERLAP = 0.7;
 
+    /** A map's side for an input side of {@code size} at {@code stride}: rounded up, as stride-2 convolutions round. */
+    public static int mapSize(int size, int stride) {
+        return Math.floorDiv(size + stride - 1, stride);
+    }
+
     /**
      * The targets of {@code objects} (their labels among {@code classNames}, a class's index being its
      * position there) for an input of {@code inputHeight × inputWidth} pixels.
@@ -77,8 +82,8 @@ public record CenterNetTargets(int classes, int height, int width, float[] heatm
         }
         // the reference's output_h = input_h // down_ratio assumes inputs padded to a multiple of 32; our networks take
         // any size, and each stride-2 convolution (3x3, padding 1) rounds up, so the maps are ceil(input / stride)
-        int h = Math.floorDiv(inputHeight + stride - 1, stride);
-        int w = Math.floorDiv(inputWidth + stride - 1, stride);
+        int h = mapSize(inputHeight, stride);
+        int w = mapSize(inputWidth, stride);
         CenterNetTargets t = new CenterNetTargets(k, h, w, new float[k * h * w], new int[maxObjects],
                 new float[2 * maxObjects], new float[2 * maxObjects], new byte[maxObjects]);
         for (int slot = 0; slot < Math.min(boxes.size(), maxObjects); slot++) {
