@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The full segmentation benchmark (FermiNet-SS): FermiNet-A..D against an LR-ASPP-like segmenter on a
-# MobileNet-V2 backbone, an FCN-like one on the residual backbone and the U-Net prototype, and against
+# MobileNet-V2 backbone, an FCN-like one on the residual backbone, a U-Net and the residual U-Net prototype, and against
 # uniform width scaling, L1-norm filter pruning and random sampling with the same training budget, on
 # the composed Fashion-MNIST canvases (64x64, 2-4 garments each; see README, "Data"). Quality is mIoU,
 # pixel accuracy beside it. About 3 hours on a 2-core machine.

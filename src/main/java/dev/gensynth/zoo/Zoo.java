@@ -36,6 +36,7 @@ public final class Zoo {
         ARCHITECTURES.put("mobilenet_v1", MobileNetV1::build);
         ARCHITECTURES.put("mobilenet_v2", MobileNetV2::build);
         ARCHITECTURES.put("shufflenet_v2", ShuffleNetV2::build);
+        ARCHITECTURES.put("resunet", ResUNet::build);
         ARCHITECTURES.put("unet", UNet::build);
         ARCHITECTURES.put("fcn_resnet", FcnResNet::build);
         ARCHITECTURES.put("lraspp_mobilenet_v2", LrAspp::build);
@@ -43,6 +44,7 @@ public final class Zoo {
         ARCHITECTURES.put("centernet_mobilenet_v2", CenterNetMobileNetV2::build);
         ARCHITECTURES.put("detectnet", DetectNet::build);
         ARCHITECTURES.keySet().forEach(n -> TASKS.put(n, "classification"));
+        TASKS.put("resunet", "segmentation");
         TASKS.put("unet", "segmentation");
         TASKS.put("fcn_resnet", "segmentation");
         TASKS.put("lraspp_mobilenet_v2", "segmentation");

@@ -47,7 +47,7 @@ class ZooExportTest {
 
     /** Segmenters at odd sizes too, where the decoder's upsampling crops to its skip's size. */
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"unet, 1x33x33", "unet, 3x64x64", "fcn_resnet, 3x37x41", "lraspp_mobilenet_v2, 1x33x33",
+    @CsvSource({"resunet, 1x33x33", "resunet, 3x37x41", "unet, 1x33x33", "unet, 3x64x64", "fcn_resnet, 3x37x41", "lraspp_mobilenet_v2, 1x33x33",
             "lraspp_mobilenet_v2, 3x64x64"})
     void segmentersExportAndAgreeOnEveryPixel(String arch, String input, @TempDir Path dir) throws Exception {
         String[] d = input.split("x");

@@ -70,7 +70,7 @@ class DetectionZooTest {
         }
         assertThat(Zoo.names("classification")).containsExactly("resnet", "plain", "mobilenet_v1", "mobilenet_v2",
                 "shufflenet_v2");
-        assertThat(Zoo.names("segmentation")).containsExactly("unet", "fcn_resnet", "lraspp_mobilenet_v2");
+        assertThat(Zoo.names("segmentation")).containsExactly("resunet", "unet", "fcn_resnet", "lraspp_mobilenet_v2");
         assertThat(Zoo.names()).containsSubsequence("resnet", "lraspp_mobilenet_v2", "centernet_resnet",
                 "centernet_mobilenet_v2", "detectnet");
     }

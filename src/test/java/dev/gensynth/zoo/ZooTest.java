@@ -35,8 +35,8 @@ class ZooTest {
     @Test
     void namesAreFixed() {
         assertThat(Zoo.names()).containsExactly("resnet", "plain", "mobilenet_v1", "mobilenet_v2", "shufflenet_v2",
-                "unet", "fcn_resnet", "lraspp_mobilenet_v2", "centernet_resnet", "centernet_mobilenet_v2", "detectnet");
-        assertThat(Zoo.names("segmentation")).containsExactly("unet", "fcn_resnet", "lraspp_mobilenet_v2");
+                "resunet", "unet", "fcn_resnet", "lraspp_mobilenet_v2", "centernet_resnet", "centernet_mobilenet_v2", "detectnet");
+        assertThat(Zoo.names("segmentation")).containsExactly("resunet", "unet", "fcn_resnet", "lraspp_mobilenet_v2");
         assertThat(Zoo.names("detection")).containsExactly("centernet_resnet", "centernet_mobilenet_v2", "detectnet");
         assertThat(Zoo.task("resnet")).isEqualTo("classification");
         assertThatThrownBy(() -> Zoo.task("segnet")).isInstanceOf(UserError.class).hasMessageContaining("unet");
@@ -58,6 +58,7 @@ class ZooTest {
             }
         }
         // the prototype's size on the default canvases (64x64, background + 10 classes)
+        assertThat(Cost.of(Zoo.get("resunet", Shape.of(1, 64, 64), 11)).macs()).isBetween(60_000_000L, 120_000_000L);
         assertThat(Cost.of(Zoo.get("unet", Shape.of(1, 64, 64), 11)).macs()).isBetween(20_000_000L, 80_000_000L);
     }
 
