@@ -151,6 +151,15 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
      * The synthesis config the benchmark runs: the given run config with the benchmark's data and
      * recipe, and the accuracy requirement set to the loosest level (relative paths made absolute).
      */
+    /** Whether two YAML texts hold the same tree (formatting and key order aside). */
+    static boolean sameYaml(String a, String b) {
+        try {
+            return YAML.readTree(a).equals(YAML.readTree(b));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     String derivedRunConfig() {
         try {
             Path tmp = Files.createTempFile("gensynth-bench", ".yaml");

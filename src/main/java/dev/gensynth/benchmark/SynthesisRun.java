@@ -47,9 +47,16 @@ record SynthesisRun(Path dir, SynthesisConfig config, Prototype prototype, Metri
             return SynthesisConfig.load(cfg.existingRun().resolve("run.yaml"));
         }
         Path yaml = benchDir.resolve("synthesis.yaml");
+        String derived = cfg.derivedRunConfig();
         try {
             if (!Files.isRegularFile(yaml)) {
-                AtomicFiles.writeString(yaml, cfg.derivedRunConfig());
+                AtomicFiles.writeString(yaml, derived);
+            } else if (!BenchmarkConfig.sameYaml(Files.readString(yaml), derived)) {
+                // a changed prototype or recipe would otherwise be ignored, and new rows compared with old ones
+                throw new UserError("benchmark directory " + benchDir + " was started from another synthesis config: its "
+                        + "synthesis.yaml differs from the one the benchmark config derives now. Run the benchmark into "
+                        + "a new --out directory, or delete " + yaml + " and " + benchDir.resolve("run")
+                        + " to start its synthesis again.");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
