@@ -24,7 +24,6 @@ import dev.gensynth.spec.Shape;
  * works.
  */
 final class CenterNetResNet {
-    private static final int[] WIDTHS = {24, 48, 96};
     private static final int HEAD = 64;
 
     private CenterNetResNet() {
@@ -32,20 +31,11 @@ final class CenterNetResNet {
 
     static NetworkSpec build(Shape input, int classes, double width) {
         SpecBuilder b = new SpecBuilder(input);
-        int in = Zoo.channels(WIDTHS[0], width);
-        b.conv("stem", in, 3, 2, 1).bn().relu();
-        String[] stage = new String[WIDTHS.length];
-        int[] widths = new int[WIDTHS.length];
-        for (int s = 0; s < WIDTHS.length; s++) {
-            int out = Zoo.channels(WIDTHS[s], width);
-            ResNet.block(b, "s" + (s + 1) + "b1", in, out, 2);
-            ResNet.block(b, "s" + (s + 1) + "b2", out, out, 1);
-            stage[s] = b.current();
-            widths[s] = out;
-            in = out;
-        }
-        String deep = stage[WIDTHS.length - 1];
-        for (int s = WIDTHS.length - 2; s >= 0; s--) {
+        int[] widths = ResNet.widths(width);
+        b.conv("stem", widths[0], 3, 2, 1).bn().relu();
+        String[] stage = ResNet.stages(b, widths[0], widths);
+        String deep = stage[stage.length - 1];
+        for (int s = stage.length - 2; s >= 0; s--) {
             String level = "up" + (s + 1);
             String up = b.at(deep).pointwise(level + "_proj", widths[s]).bn().relu()
                     .upsample(level, 2, stage[s]).current();

@@ -12,24 +12,15 @@ import dev.gensynth.spec.Shape;
  * No decoder convolutions: the coarse-to-fine sum of class scores is the whole head.
  */
 final class FcnResNet {
-    private static final int[] WIDTHS = {24, 48, 96};
-
     private FcnResNet() {
     }
 
     static NetworkSpec build(Shape input, int classes, double width) {
         SpecBuilder b = new SpecBuilder(input);
-        int in = Zoo.channels(WIDTHS[0], width);
-        b.conv("stem", in, 3, 1, 1).bn().relu();
+        int[] widths = ResNet.widths(width);
+        b.conv("stem", widths[0], 3, 1, 1).bn().relu();
         String full = b.current();
-        String[] stage = new String[WIDTHS.length];
-        for (int s = 0; s < WIDTHS.length; s++) {
-            int out = Zoo.channels(WIDTHS[s], width);
-            ResNet.block(b, "s" + (s + 1) + "b1", in, out, 2);
-            ResNet.block(b, "s" + (s + 1) + "b2", out, out, 1);
-            stage[s] = b.current();
-            in = out;
-        }
+        String[] stage = ResNet.stages(b, widths[0], widths);
         String score = b.at(stage[2]).classifier("score3", classes).current();
         for (int s = 1; s >= 0; s--) {
             String up = b.at(score).upsample("up" + (s + 2), 2, stage[s]).current();

@@ -25,16 +25,34 @@ final class ResNet {
         SpecBuilder b = new SpecBuilder(input);
         int in = Zoo.channels(WIDTHS[0], width);
         b.conv("stem", in, 3, 1, 1).bn().relu();
-        for (int s = 0; s < WIDTHS.length; s++) {
-            int out = Zoo.channels(WIDTHS[s], width);
-            for (int k = 0; k < BLOCKS; k++) {
-                int stride = k == 0 ? 2 : 1;
-                block(b, "s" + (s + 1) + "b" + (k + 1), in, out, stride);
-                in = out;
-            }
-        }
+        stages(b, in, widths(width));
         b.globalAvgPool().flatten().linear("fc", classes);
         return b.build("resnet");
+    }
+
+    /** The stage widths 24/48/96 times {@code width}: the backbone the segmenters and the detector share. */
+    static int[] widths(double width) {
+        int[] w = new int[WIDTHS.length];
+        for (int s = 0; s < w.length; s++) {
+            w[s] = Zoo.channels(WIDTHS[s], width);
+        }
+        return w;
+    }
+
+    /**
+     * The backbone's stages after the current tensor (of {@code in} channels): per width, {@value #BLOCKS} basic
+     * blocks named {@code s<stage>b<block>}, the first halving the resolution. Returns each stage's output.
+     */
+    static String[] stages(SpecBuilder b, int in, int[] widths) {
+        String[] out = new String[widths.length];
+        for (int s = 0; s < widths.length; s++) {
+            for (int k = 0; k < BLOCKS; k++) {
+                block(b, "s" + (s + 1) + "b" + (k + 1), k == 0 ? in : widths[s], widths[s], k == 0 ? 2 : 1);
+            }
+            out[s] = b.current();
+            in = widths[s];
+        }
+        return out;
     }
 
     /**

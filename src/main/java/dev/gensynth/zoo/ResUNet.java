@@ -19,7 +19,6 @@ import dev.gensynth.spec.Shape;
  */
 final class ResUNet {
     private static final int STEM = 24;
-    private static final int[] WIDTHS = {24, 48, 96};
     private static final int[] DECODER = {24, 48};
 
     private ResUNet() {
@@ -30,15 +29,8 @@ final class ResUNet {
         int in = Zoo.channels(STEM, width);
         b.conv("stem", in, 3, 1, 1).bn().relu();
         String full = b.current();
-        String[] stage = new String[WIDTHS.length];
-        for (int s = 0; s < WIDTHS.length; s++) {
-            int out = Zoo.channels(WIDTHS[s], width);
-            ResNet.block(b, "s" + (s + 1) + "b1", in, out, 2);
-            ResNet.block(b, "s" + (s + 1) + "b2", out, out, 1);
-            stage[s] = b.current();
-            in = out;
-        }
-        for (int level = WIDTHS.length - 2; level >= 0; level--) {
+        String[] stage = ResNet.stages(b, in, ResNet.widths(width));
+        for (int level = stage.length - 2; level >= 0; level--) {
             String name = "dec" + (level + 1);
             String up = b.upsample(name + "_up", 2, stage[level]).current();
             b.concat(name + "_concat", up, stage[level]);
