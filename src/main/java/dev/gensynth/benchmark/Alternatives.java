@@ -60,11 +60,11 @@ public final class Alternatives {
      * Per group, the {@code ratio·width} channels of highest score (rounded as {@code widths} says, like the
      * generator's widths, so that an alternative runs on the same kernels), sorted by index.
      */
-    public static int[][] topK(double[][] scores, double ratio, Widths widths) {
+    public static int[][] topK(ChannelGroups groups, double[][] scores, double ratio, Widths widths) {
         int[][] kept = new int[scores.length][];
         for (int g = 0; g < scores.length; g++) {
             double[] s = scores[g];
-            int k = widths.of(ratio * s.length, s.length);
+            int k = widths.of(ratio * s.length, groups, g);
             Integer[] order = new Integer[s.length];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
@@ -77,7 +77,7 @@ public final class Alternatives {
 
     /** The uniform keep ratio whose L1-pruned network has MACs closest (in log) to {@code targetMacs}. */
     public static double matchPruneRatio(ChannelGroups groups, double[][] scores, long targetMacs, Widths widths) {
-        return match(r -> Cost.of(Slicer.cutSpec(groups, topK(scores, r, widths))).macs(), 0.0, 1.0, targetMacs);
+        return match(r -> Cost.of(Slicer.cutSpec(groups, topK(groups, scores, r, widths))).macs(), 0.0, 1.0, targetMacs);
     }
 
     /**
@@ -91,7 +91,7 @@ public final class Alternatives {
         for (int g = 0; g < groups.count(); g++) {
             int w = groups.width(g);
             double r = Math.min(1, ratio * Math.exp(spread * dev.gensynth.model.Weights.gaussian(rnd)));
-            int k = widths.of(r * w, w);
+            int k = widths.of(r * w, groups, g);
             int[] idx = Slicer.range(w);
             for (int i = w - 1; i > 0; i--) {
                 int j = rnd.nextInt(i + 1);

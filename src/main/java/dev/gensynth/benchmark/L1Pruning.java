@@ -40,7 +40,7 @@ final class L1Pruning implements Alternative {
                 double ratio = Alternatives.matchPruneRatio(groups, scores, fermi.get(i).macs(),
                         c.run().search().widths());
                 String name = "L1-" + level;
-                Slicer.Cut cut = Slicer.cut(groups, pw, Alternatives.topK(scores, ratio, c.run().search().widths()),
+                Slicer.Cut cut = Slicer.cut(groups, pw, Alternatives.topK(groups, scores, ratio, c.run().search().widths()),
                         name);
                 c.log().accept(name + String.format(Locale.ROOT, ": L1 filter pruning, keep ratio %.3f, fine-tuning "
                         + "%.2f epochs", ratio, epochs));

@@ -89,7 +89,7 @@ public final class Generator {
                 keep[c] = rnd.nextDouble() < sigmoid(logit[c]);
                 n += keep[c] ? 1 : 0;
             }
-            int target = widths.of(n, logit.length);
+            int target = widths.of(n, groups, g);
             if (n != target) {
                 Integer[] order = byLogitDescending(logit);
                 for (int i = 0; n < target; i++) {

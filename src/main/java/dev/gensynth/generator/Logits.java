@@ -84,7 +84,7 @@ public final class Logits {
         // still remove
         int[][] narrowest = new int[n][];
         for (int g = 0; g < n; g++) {
-            narrowest[g] = Slicer.range(widths.narrowest(groups.width(g)));
+            narrowest[g] = Slicer.range(widths.narrowest(groups, g));
         }
         double floor = cost.of(Slicer.cutSpec(groups, narrowest));
         double target = Math.max(ratio * parentCost,
@@ -227,7 +227,7 @@ public final class Logits {
         }
         int[] quota = new int[width.length];
         for (int g = 0; g < width.length; g++) {
-            quota[g] = widths.of(width[g], groups.width(g));
+            quota[g] = widths.of(width[g], groups, g);
         }
         List<List<Integer>> chosen = new ArrayList<>();
         for (int g = 0; g < width.length; g++) {

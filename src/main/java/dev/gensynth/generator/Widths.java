@@ -35,12 +35,28 @@ public record Widths(int min, int multiple) {
      */
     public int of(double wanted, int width) {
         int k = (int) Math.round(Math.max(wanted, 0) / multiple) * multiple;
-        return Math.min(width, Math.max(narrowest(width), k));
+        return Math.min(width, Math.max(narrowest(width, 0), k));
     }
 
     /** The narrowest width a group of {@code width} channels can have. */
     public int narrowest(int width) {
-        return Math.min(width, ceilTo(min));
+        return narrowest(width, 0);
+    }
+
+    /** {@link #of(double, int)} for group {@code g} of {@code groups}: also at least the head outputs it feeds. */
+    public int of(double wanted, ChannelGroups groups, int g) {
+        int width = groups.width(g);
+        int k = (int) Math.round(Math.max(wanted, 0) / multiple) * multiple;
+        return Math.min(width, Math.max(narrowest(width, groups.headFloor(g)), k));
+    }
+
+    /** The narrowest width group {@code g} of {@code groups} can have (see {@link ChannelGroups#headFloor}). */
+    public int narrowest(ChannelGroups groups, int g) {
+        return narrowest(groups.width(g), groups.headFloor(g));
+    }
+
+    private int narrowest(int width, int headFloor) {
+        return Math.min(width, ceilTo(Math.max(min, headFloor)));
     }
 
     private int ceilTo(int n) {

@@ -20,7 +20,7 @@ final class Preflight {
         ChannelGroups groups = new ChannelGroups(prototype);
         int[][] kept = new int[groups.count()][];
         for (int g = 0; g < kept.length; g++) {
-            kept[g] = Slicer.range(cfg.search().widths().narrowest(groups.width(g)));
+            kept[g] = Slicer.range(cfg.search().widths().narrowest(groups, g));
         }
         Cost smallest = Cost.of(Slicer.cutSpec(groups, kept));
         Requirements r = cfg.requirements();

@@ -27,7 +27,7 @@ class AlternativesTest {
         double[][] s = Alternatives.l1Scores(g, w);
         assertThat(s.length).isEqualTo(g.count());
         Widths eights = new Widths(2, 8);
-        int[][] kept = Alternatives.topK(s, 0.5, eights);
+        int[][] kept = Alternatives.topK(g, s, 0.5, eights);
         for (int gi = 0; gi < kept.length; gi++) {
             final int i = gi;
             // the generator's rounding: resnet x0.5 has widths 16/24/48, so halves of 8, 12 (up to 16) and 24
@@ -43,9 +43,9 @@ class AlternativesTest {
         }
         long target = Cost.of(spec).macs() / 4;
         double r = Alternatives.matchPruneRatio(g, s, target, eights);
-        long got = Cost.of(Slicer.cutSpec(g, Alternatives.topK(s, r, eights))).macs();
+        long got = Cost.of(Slicer.cutSpec(g, Alternatives.topK(g, s, r, eights))).macs();
         assertThat(Math.abs(Math.log((double) got / target))).isLessThan(0.25);
-        Slicer.Cut cut = Slicer.cut(g, w, Alternatives.topK(s, r, eights), "l1");
+        Slicer.Cut cut = Slicer.cut(g, w, Alternatives.topK(g, s, r, eights), "l1");
         assertThat(cut.weights()).isNotNull();
     }
 

@@ -83,4 +83,32 @@ class ChannelGroupsTest {
         assertThat(dev.gensynth.metrics.Cost.of(cut).macs()).isLessThan(dev.gensynth.metrics.Cost.of(unet).macs() / 3);
         assertThat(cut.shapes().get("head")).isEqualTo(Shape.of(11, 64, 64));
     }
+
+    @Test
+    void groupsThatAHeadReadsKeepAtLeastItsOutputs() {
+        ChannelGroups seg = new ChannelGroups(Zoo.get("resunet", Shape.of(1, 64, 64), 11));
+        assertThat(seg.headFloor(seg.groupOf("dec1_conv"))).isEqualTo(11);
+        assertThat(seg.headFloor(seg.groupOf("dec2_conv"))).isZero();
+        assertThat(seg.headFloor(seg.groupOf("stem"))).isZero();
+        // FCN scores every stage, each score summed into the output
+        ChannelGroups fcn = new ChannelGroups(Zoo.get("fcn_resnet", Shape.of(1, 64, 64), 11));
+        for (String stage : new String[] {"s1b2_add", "s2b2_add", "s3b2_add"}) {
+            assertThat(fcn.headFloor(fcn.groupOf(stage))).as(stage).isEqualTo(11);
+        }
+        // a classifier's last stage feeds its linear layer through pooling and flattening
+        ChannelGroups cls = new ChannelGroups(Zoo.get("resnet", Shape.of(1, 28, 28), 10));
+        assertThat(cls.headFloor(cls.groupOf("s3b2_add"))).isEqualTo(10);
+        // a detector: each head's own hidden convolution, at that head's outputs
+        ChannelGroups det = new ChannelGroups(Zoo.get("centernet_resnet", Shape.of(1, 96, 96), 10));
+        assertThat(det.headFloor(det.groupOf("heatmap_conv"))).isEqualTo(10);
+        assertThat(det.headFloor(det.groupOf("size_conv"))).isEqualTo(2);
+        assertThat(det.headFloor(det.groupOf("up1_node"))).isZero();
+
+        Widths eights = new Widths(2, 8);
+        int g = seg.groupOf("dec1_conv");
+        assertThat(eights.narrowest(seg, g)).isEqualTo(16);
+        assertThat(eights.of(3, seg, g)).isEqualTo(16);
+        assertThat(eights.of(21, seg, g)).isEqualTo(24);
+        assertThat(eights.narrowest(seg, seg.groupOf("stem"))).isEqualTo(8);
+    }
 }
