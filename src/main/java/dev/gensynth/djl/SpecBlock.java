@@ -49,8 +49,15 @@ public final class SpecBlock extends AbstractBlock {
     private final Map<String, Shape> shapes;
     private final Map<String, Block> blocks = new LinkedHashMap<>();
     private final Map<String, Integer> lastUse = new HashMap<>();
-    /** Convolutions with one group per input channel (> 1). */
-    private final java.util.Set<String> depthwise = new java.util.HashSet<>();
+    /**
+     * Convolutions that run in NCHW order inside a channels-last network, because oneDNN 3.1's channels-last kernels
+     * for them are slow or wrong: the backward pass of a depthwise convolution has only a reference kernel (3 s a
+     * step in mobilenet_v2), and the AVX-512 backward-weights kernel of a strided 1x1 convolution over fewer than 16
+     * input channels writes out of bounds (from 48x48 inputs: the JVM crashed in 2 of 6 short trainings of a
+     * generated resunet and the others ended with different numbers for the same seed; the engine self-check has
+     * the case).
+     */
+    private final java.util.Set<String> nchwOnly = new java.util.HashSet<>();
     /** Whether this network runs channels-last (see {@link #CHANNELS_LAST}). */
     private final boolean channelsLast;
     /**
@@ -71,8 +78,9 @@ public final class SpecBlock extends AbstractBlock {
             }
             if (l instanceof Conv c) {
                 Shape in = shapes.get(c.inputs().get(0));
-                if (in.channels() > 1 && c.groupsFor(in) == in.channels()) {
-                    depthwise.add(l.name());
+                boolean depthwise = in.channels() > 1 && c.groupsFor(in) == in.channels();
+                if (depthwise || c.kernel() == 1 && c.stride() > 1 && in.channels() < NARROW_STRIDED_1X1) {
+                    nchwOnly.add(l.name());
                 }
                 friendlyWidths &= (c.outFor(in) % CHANNELS_LAST_MULTIPLE == 0 || !reachesConv(consumers, l.name()))
                         && (in.channels() == 1 || in.channels() % CHANNELS_LAST_MULTIPLE == 0);
@@ -172,9 +180,7 @@ public final class SpecBlock extends AbstractBlock {
             }
             Block b = blocks.get(l.name());
             NDArray out;
-            if (nhwc && depthwise.contains(l.name())) {
-                // oneDNN 3.1 has only its reference kernel for the backward pass of a channels-last depthwise
-                // convolution (3 s a step in mobilenet_v2); in NCHW it has fast ones
+            if (nhwc && nchwOnly.contains(l.name())) {
                 out = channelsLast(b.forward(ps, new NDList(contiguous(in.get(0))), training, params)
                         .singletonOrThrow());
             } else if (shard > 0 && b instanceof BatchNorm) {
@@ -217,6 +223,8 @@ public final class SpecBlock extends AbstractBlock {
     public static final boolean CHANNELS_LAST = Boolean.parseBoolean(System.getProperty("gensynth.channelsLast",
             "true"));
     static final int CHANNELS_LAST_MULTIPLE = 8;
+    /** Input channels from which a strided 1x1 convolution runs channels-last (see {@link #nchwOnly}). */
+    private static final int NARROW_STRIDED_1X1 = 16;
     /** DJL's interpolation mode for nearest neighbour ({@code torch.nn.functional.interpolate(mode="nearest")}). */
     private static final int NEAREST = 0;
 

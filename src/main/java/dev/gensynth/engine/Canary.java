@@ -82,6 +82,9 @@ public final class Canary {
         c.add(conv("conv 5x5 13->24", 13, 7, "{kind: conv, out: 24, kernel: 5, padding: 2}", 4));
         c.add(conv("conv 3x3 dilation 2 8->13", 8, 9, "{kind: conv, out: 13, kernel: 3, padding: 2, dilation: 2}", 4));
         c.add(conv("conv 1x1 s2 24->48", 24, 8, "{kind: conv, out: 48, kernel: 1, stride: 2}", 8));
+        // channels-last (8 channels in and 16 out are whole AVX registers) at 48x48: oneDNN 3.1's AVX-512 kernel for its
+        // weights' gradient wrote out of bounds here (SpecBlock runs it in NCHW); the smaller cases above never hit it
+        c.add(conv("conv 1x1 s2 8->16 at 48x48", 8, 48, "{kind: conv, out: 16, kernel: 1, stride: 2}", 8));
         c.add(conv("stem conv 3x3 1->24", 1, 28, "{kind: conv, out: 24, kernel: 3, padding: 1}", 16));
         c.add(conv("pointwise 45->7", 45, 7, "{kind: pointwise_conv, out: 7}", 8));
         c.add(conv("pointwise 13->96", 13, 7, "{kind: pointwise_conv, out: 96}", 8));
