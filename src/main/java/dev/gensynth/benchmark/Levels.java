@@ -22,7 +22,8 @@ record Levels(SynthesisConfig run, double prototypeValidationQuality, double pro
     /** The run's requirements at this level; its latency bound only where the latency was measured alike. */
     Requirements at(double drop, boolean withLatency) {
         Requirements r = run.requirements();
-        return new Requirements(null, drop, r.maxMacs(), r.maxParams(), withLatency ? r.maxLatencyMs() : null);
+        return new Requirements(null, drop, r.maxMacs(), r.maxParams(), withLatency ? r.maxLatencyMs() : null,
+                r.metric());
     }
 
     /** The best-U item meeting the level on validation, or null. */

@@ -133,7 +133,7 @@ public final class Generation {
                 : lv != null ? lv.finetuneEpochs() : cfg.generateFinetune().epochs()), data.train().size());
         Requirements req = cfg.requirements();
         Requirements judge = lv == null ? req
-                : new Requirements(null, lv.drop(), req.maxMacs(), req.maxParams(), req.maxLatencyMs());
+                : new Requirements(null, lv.drop(), req.maxMacs(), req.maxParams(), req.maxLatencyMs(), req.metric());
         Utility u = cfg.utility();
         Generator g = new Generator(state, cfg.search().widths());
         Distillation teacher = cfg.teacher(proto.spec(), proto.weights(), data.train());

@@ -89,7 +89,7 @@ public final class LevelGenerators {
                 counted.add(kept.level().parent());
                 continue;
             }
-            Requirements level = new Requirements(null, drop, r.maxMacs(), r.maxParams(), r.maxLatencyMs());
+            Requirements level = new Requirements(null, drop, r.maxMacs(), r.maxParams(), r.maxLatencyMs(), r.metric());
             Candidate best = null;
             double bestU = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < parents.size(); i++) {
