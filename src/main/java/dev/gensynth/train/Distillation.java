@@ -1,8 +1,13 @@
 package dev.gensynth.train;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
+import dev.gensynth.djl.Scalars;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.task.Task;
@@ -69,25 +74,23 @@ public record Distillation(float[] targets, int classes, double weight, double t
     }
 
     /**
-     * The teacher's softened scores of a batch of {@code n} samples, into rows 0..n-1 of {@code batch}; a teacher with
-     * several outputs (a detector's heatmap, size and offset maps) gives them all as they are, one after the other
-     * per sample (its heatmap is already a probability, and its box maps are no scores to soften).
+     * The teacher's targets for a batch already in native memory ({@code input}): softmax(scores / T) over the channels of
+     * its first output, or, for a teacher with several outputs (a detector's heatmap, size and offset maps), all of
+     * them as they are, one after the other along the channels (its heatmap is already a probability, and its box maps
+     * are no scores to soften). Computed without autograd, in the input's manager, so that each shard scores its own
+     * rows on its own thread and the maps never travel to Java and back. A 92 M-MAC resunet teaching one of 35 M: 1.04 s
+     * a step of 128 canvases (median of 3 runs of 10 steps; 0.37-0.46 s untaught), where scoring on one thread and
+     * softening pixel by pixel in Java took 1.23 s.
      */
-    void targetsOf(Network teacher, float[] x, int n, float[] batch) {
-        if (teacher.spec().outputs().size() > 1) {
-            float[][] maps = teacher.predictAll(x, n);
-            int at = 0;
-            for (int i = 0; i < n; i++) {
-                for (float[] m : maps) {
-                    int per = m.length / n;
-                    System.arraycopy(m, i * per, batch, at, per);
-                    at += per;
-                }
-            }
-            return;
+    NDArray targetsOf(Network teacher, NDArray input) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            NDList out = teacher.forward(input);
+            return out.size() > 1 ? NDArrays.concat(out, 1) : Scalars.over(out.get(0), temperature).softmax(1);
+        } finally {
+            JniUtils.setGradMode(grad);
         }
-        float[] scores = teacher.predict(x, n);
-        soften(scores, n, classes, scores.length / n / classes, temperature, batch, 0);
     }
 
     /**

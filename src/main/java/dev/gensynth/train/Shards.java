@@ -64,6 +64,8 @@ final class Shards implements AutoCloseable {
     private final Shape outShape;
     private final int threadsBefore;
     private final ExecutorService pool;
+    /** A batch's teacher targets from its input, computed in each shard; null when they come from Java or not at all. */
+    private final java.util.function.UnaryOperator<NDArray> teacher;
     private final List<ParameterStore> stores = new ArrayList<>();
 
     /** The shards a batch of {@code batch} rows is split into for a recipe that asks for {@code wanted}. */
@@ -73,12 +75,25 @@ final class Shards implements AutoCloseable {
 
     /** Shards of batches of {@code data}'s samples (of shape {@code sample}), whose targets {@code task} reads. */
     Shards(Network net, int count, Shape sample, Task task, Dataset data) {
+        this(net, count, sample, task, data, null);
+    }
+
+    /**
+     * Shards as above, whose passes get their teacher targets from {@code teacher} applied to the shard's input
+     * (null: from the caller's {@code soft}, or none).
+     */
+    Shards(Network net, int count, Shape sample, Task task, Dataset data, java.util.function.UnaryOperator<NDArray> teacher) {
         this(net, count, sample, task, data, count > 1 && JniUtils.getNumThreads() >= count
-                && net.spec().layers().stream().noneMatch(l -> l instanceof dev.gensynth.spec.Dropout));
+                && net.spec().layers().stream().noneMatch(l -> l instanceof dev.gensynth.spec.Dropout), teacher);
     }
 
     /** @param sideBySide whether shards run at the same time (else one after the other) */
     Shards(Network net, int count, Shape sample, Task task, Dataset data, boolean sideBySide) {
+        this(net, count, sample, task, data, sideBySide, null);
+    }
+
+    private Shards(Network net, int count, Shape sample, Task task, Dataset data, boolean sideBySide,
+            java.util.function.UnaryOperator<NDArray> teacher) {
         if (count < 1 || count > MAX) {
             throw new IllegalArgumentException("shards must be 1.." + MAX + ", got " + count);
         }
@@ -87,6 +102,7 @@ final class Shards implements AutoCloseable {
         this.sample = sample;
         this.task = task;
         this.data = data;
+        this.teacher = teacher;
         this.outShape = task.teacherShape(net.spec());
         this.threadsBefore = JniUtils.getNumThreads();
         for (int s = 0; s < count; s++) {
@@ -172,7 +188,7 @@ final class Shards implements AutoCloseable {
                     new ai.djl.ndarray.types.Shape(sample.withBatch(rows)));
             NDArray labels = task.upload(m, y, from, rows, data);
             int softPer = (int) outShape.elements();
-            NDArray softTargets = soft == null ? null
+            NDArray softTargets = teacher != null ? teacher.apply(in) : soft == null ? null
                     : m.create(FloatBuffer.wrap(soft, from * softPer, rows * softPer),
                             new ai.djl.ndarray.types.Shape(outShape.withBatch(rows)));
             ph.afterPhase(StepPhase.UPLOAD);

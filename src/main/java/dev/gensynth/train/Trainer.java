@@ -104,7 +104,8 @@ public final class Trainer {
                 Network teacher = scoreEachBatch ? distill.openTeacher() : null;
                 ai.djl.training.Trainer trainer = net.model().newTrainer(
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(opt));
-                Shards shards = new Shards(net, Shards.countFor(cfg.shards(), batch), shape, task, train)) {
+                Shards shards = new Shards(net, Shards.countFor(cfg.shards(), batch), shape, task, train,
+                        teacher == null ? null : in -> distill.targetsOf(teacher, in))) {
             int[] order = shuffled(n, rnd);
             int cursor = 0;
             int epoch = 0;
@@ -116,7 +117,7 @@ public final class Trainer {
             float[] x = new float[batch * per];
             int targetsPer = task.targetsPerSample(train);
             int[] y = new int[batch * targetsPer];
-            float[] soft = distill == null ? null : new float[batch * outPer];
+            float[] soft = distill == null || teacher != null ? null : new float[batch * outPer];
             for (long update = 0; update < totalUpdates; update++) {
                 for (int i = 0; i < batch; i++) {
                     if (cursor == n) {
@@ -126,7 +127,7 @@ public final class Trainer {
                     int idx = order[cursor++];
                     System.arraycopy(train.x(), idx * per, x, i * per, per);
                     task.copyTargets(train, idx, y, i);
-                    if (soft != null && teacher == null) {
+                    if (soft != null) {
                         distill.copy(idx, soft, i);
                     }
                 }
@@ -136,9 +137,6 @@ public final class Trainer {
                     y[row * targetsPer + slot + 1] = dy;
                     y[row * targetsPer + slot + 2] = mirrored ? 1 : 0;
                 }, batch, shape, cfg.cropPadding(), cfg.horizontalFlip(), rnd);
-                if (teacher != null) {
-                    distill.targetsOf(teacher, x, batch, soft);
-                }
                 listener.afterPhase(StepPhase.ASSEMBLE);
                 NativeGate.JVM.between();
                 List<Shards.Result> results = shards.run(x, y, soft, batch, lossFn, listener);

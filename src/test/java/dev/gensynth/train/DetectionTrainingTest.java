@@ -286,8 +286,12 @@ class DetectionTrainingTest {
             Distillation d = Distillation.of(teacher, train, 0.5, 1.0);
             assertThat(d.targets()).isNull(); // scored per batch: the maps are many, and move with crops
             float[] x = java.util.Arrays.copyOf(train.x(), 4 * 24 * 24);
-            float[] soft = new float[4 * (2 + 4) * 6 * 6];
-            d.targetsOf(teacher, x, 4, soft);
+            float[] soft;
+            try (NDManager m = NDManager.newBaseManager()) {
+                soft = d.targetsOf(teacher, m.create(x, new ai.djl.ndarray.types.Shape(train.sampleShape().withBatch(4))))
+                        .toFloatArray();
+            }
+            assertThat(soft).hasSize(4 * (2 + 4) * 6 * 6);
             float[][] maps = teacher.predictAll(x, 4);
             // per sample: the heatmap's 2 x 36 values, then size's and offset's 2 x 36 each
             assertThat(java.util.Arrays.copyOfRange(soft, 0, 72)).containsExactly(java.util.Arrays.copyOfRange(maps[0], 0, 72));

@@ -99,9 +99,10 @@ class SegmentationTrainingTest {
             assertThat(d.targets()).isNull(); // scored per batch, not precomputed
             // a batch's targets are softmax(teacher logits / T) over the classes at every pixel
             float[] x = java.util.Arrays.copyOf(train.x(), 8 * 64);
-            float[] soft = new float[8 * 3 * 64];
-            d.targetsOf(teacher, x, 8, soft);
             try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+                float[] soft = d.targetsOf(teacher, m.create(x, new ai.djl.ndarray.types.Shape(
+                        train.sampleShape().withBatch(8)))).toFloatArray();
+                assertThat(soft).hasSize(8 * 3 * 64);
                 float[] ref = m.create(teacher.predict(x, 8), new ai.djl.ndarray.types.Shape(8, 3, 8, 8)).div(2f)
                         .softmax(1).toFloatArray();
                 for (int i = 0; i < ref.length; i++) {
