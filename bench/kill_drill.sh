@@ -139,8 +139,9 @@ for (( k = 1; k <= KILLS; k++ )); do
   fi
   before=$(committed)
   start "$k"
-  # kill k aims at cycle AIM, the kills spread evenly from the start (0) to the end of the run
-  AIM=$(( ((k - 1) * CYCLES_PLANNED * 2 + KILLS - 1) / (2 * (KILLS - 1 > 0 ? KILLS - 1 : 1)) ))
+  # kill k aims at cycle AIM, the kills spread evenly from the start (0) to the last cycle but one: one aimed at the
+  # checkpoint after the last cycle found the run ended before it (the report after it takes a second or two)
+  AIM=$(( ((k - 1) * (CYCLES_PLANNED - 1) * 2 + KILLS - 1) / (2 * (KILLS - 1 > 0 ? KILLS - 1 : 1)) ))
   if (( AIM > 0 )); then
     while alive && [[ "$(committed)" == none || "$(committed)" -lt $AIM ]]; do sleep 0.1; done
   fi
