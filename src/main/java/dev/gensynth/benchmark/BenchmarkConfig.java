@@ -147,10 +147,6 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
                 List.copyOf(levels), ft, samples, latency, List.copyOf(alts), root.path("seed").asLong(1), noiseSeeds);
     }
 
-    /**
-     * The synthesis config the benchmark runs: the given run config with the benchmark's data and
-     * recipe, and the accuracy requirement set to the loosest level (relative paths made absolute).
-     */
     /** Whether two YAML texts hold the same tree (formatting and key order aside). */
     static boolean sameYaml(String a, String b) {
         try {
@@ -160,6 +156,10 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
         }
     }
 
+    /**
+     * The synthesis config the benchmark runs: the given run config with the benchmark's data and
+     * recipe, and the accuracy requirement set to the loosest level (relative paths made absolute).
+     */
     String derivedRunConfig() {
         try {
             Path tmp = Files.createTempFile("gensynth-bench", ".yaml");

@@ -47,8 +47,8 @@ public final class ChannelGroups {
     private final boolean[] frozenRaw;
     private final int[] widthRaw;
     private final Map<Integer, Integer> canonical = new TreeMap<>();
-    /** Per raw group: the widest output of a head (a layer whose output is a network output) it feeds. */
-    private final int[] headFloorRaw;
+    /** Per prunable group: the widest output of a head (a layer whose output is a network output) it feeds. */
+    private final int[] headFloor;
 
     public ChannelGroups(NetworkSpec spec) {
         this.spec = spec;
@@ -57,7 +57,7 @@ public final class ChannelGroups {
         parent = new int[max];
         frozenRaw = new boolean[max];
         widthRaw = new int[max];
-        headFloorRaw = new int[max];
+        int[] headFloorRaw = new int[max];
         Map<Integer, List<Segment>> readBy = new HashMap<>();
         for (int i = 0; i < max; i++) {
             parent[i] = i;
@@ -141,6 +141,13 @@ public final class ChannelGroups {
                 canonical.put(i, canonical.size());
             }
         }
+        headFloor = new int[canonical.size()];
+        for (int i = 0; i < next; i++) {
+            Integer g = canonical.get(find(i));
+            if (g != null) {
+                headFloor[g] = Math.max(headFloor[g], headFloorRaw[i]);
+            }
+        }
     }
 
     private static boolean sameLayout(List<Segment> a, List<Segment> b) {
@@ -207,18 +214,10 @@ public final class ChannelGroups {
      * heatmap), 0 when it feeds none.
      */
     public int headFloor(int g) {
-        int floor = 0;
-        for (Map.Entry<Integer, Integer> e : canonical.entrySet()) {
-            if (e.getValue() == g) {
-                for (int raw = 0; raw < headFloorRaw.length; raw++) {
-                    if (find(raw) == e.getKey()) {
-                        floor = Math.max(floor, headFloorRaw[raw]);
-                    }
-                }
-                return floor;
-            }
+        if (g < 0 || g >= headFloor.length) {
+            throw new IllegalArgumentException("no group " + g);
         }
-        throw new IllegalArgumentException("no group " + g);
+        return headFloor[g];
     }
 
     /**

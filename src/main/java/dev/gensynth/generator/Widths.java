@@ -34,8 +34,7 @@ public record Widths(int min, int multiple) {
      * most the group's width.
      */
     public int of(double wanted, int width) {
-        int k = (int) Math.round(Math.max(wanted, 0) / multiple) * multiple;
-        return Math.min(width, Math.max(narrowest(width, 0), k));
+        return of(wanted, width, 0);
     }
 
     /** The narrowest width a group of {@code width} channels can have. */
@@ -45,9 +44,12 @@ public record Widths(int min, int multiple) {
 
     /** {@link #of(double, int)} for group {@code g} of {@code groups}: also at least the head outputs it feeds. */
     public int of(double wanted, ChannelGroups groups, int g) {
-        int width = groups.width(g);
+        return of(wanted, groups.width(g), groups.headFloor(g));
+    }
+
+    private int of(double wanted, int width, int headFloor) {
         int k = (int) Math.round(Math.max(wanted, 0) / multiple) * multiple;
-        return Math.min(width, Math.max(narrowest(width, groups.headFloor(g)), k));
+        return Math.min(width, Math.max(narrowest(width, headFloor), k));
     }
 
     /** The narrowest width group {@code g} of {@code groups} can have (see {@link ChannelGroups#headFloor}). */

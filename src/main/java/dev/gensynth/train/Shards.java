@@ -73,14 +73,10 @@ final class Shards implements AutoCloseable {
         return Math.max(1, Math.min(wanted, batch / MIN_ROWS));
     }
 
-    /** Shards of batches of {@code data}'s samples (of shape {@code sample}), whose targets {@code task} reads. */
-    Shards(Network net, int count, Shape sample, Task task, Dataset data) {
-        this(net, count, sample, task, data, null);
-    }
-
     /**
-     * Shards as above, whose passes get their teacher targets from {@code teacher} applied to the shard's input
-     * (null: from the caller's {@code soft}, or none).
+     * Shards of batches of {@code data}'s samples (of shape {@code sample}), whose targets {@code task} reads; each
+     * pass gets its teacher targets from {@code teacher} applied to the shard's input (null: from the caller's
+     * {@code soft}, or none).
      */
     Shards(Network net, int count, Shape sample, Task task, Dataset data, java.util.function.UnaryOperator<NDArray> teacher) {
         this(net, count, sample, task, data, count > 1 && JniUtils.getNumThreads() >= count

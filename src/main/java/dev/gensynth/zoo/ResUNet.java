@@ -18,7 +18,6 @@ import dev.gensynth.spec.Shape;
  * references beat would make every comparison with them moot.
  */
 final class ResUNet {
-    private static final int STEM = 24;
     private static final int[] DECODER = {24, 48};
 
     private ResUNet() {
@@ -26,10 +25,10 @@ final class ResUNet {
 
     static NetworkSpec build(Shape input, int classes, double width) {
         SpecBuilder b = new SpecBuilder(input);
-        int in = Zoo.channels(STEM, width);
-        b.conv("stem", in, 3, 1, 1).bn().relu();
+        int[] widths = ResNet.widths(width);
+        b.conv("stem", widths[0], 3, 1, 1).bn().relu();
         String full = b.current();
-        String[] stage = ResNet.stages(b, in, ResNet.widths(width));
+        String[] stage = ResNet.stages(b, widths[0], widths);
         for (int level = stage.length - 2; level >= 0; level--) {
             String name = "dec" + (level + 1);
             String up = b.upsample(name + "_up", 2, stage[level]).current();
