@@ -74,12 +74,13 @@ public final class Inquisitor {
         if (promise.probability() < Promise.TARGET) {
             double ratio = promise.latencyIsWeaker() ? 0.8 : 1.0;
             GeneratorState other = finalGenerator(g, ratio);
-            if (java.util.Arrays.deepEquals(other.logits(), fin.logits())
-                    && other.unitLogits().equals(fin.unitLogits())) {
-                // the same generator: its networks would be the same ones
+            Generator again = new Generator(other, g.widths());
+            if (sampler.sameNetworks(new Generator(fin, g.widths()), again)) {
+                log.accept("final generator, aimed again at " + ratio + " of its parent's cost: the same networks, "
+                        + "not sampled twice");
                 return new Final(fin, promise, promise.finetuneEpochs());
             }
-            Promise second = sampler.promise(new Generator(other, g.widths()), ratio, listener);
+            Promise second = sampler.promise(again, ratio, listener);
             log.accept("final generator, aimed again: " + second.describe());
             double both = promise.finetuneEpochs() + second.finetuneEpochs();
             if (second.probability() > promise.probability()) {

@@ -169,6 +169,29 @@ public final class Prober {
             Weights bestWeights, CandidateRecord best, boolean steppingStone, List<SampleResults> results) {
     }
 
+    private Seed candidateSeed(int cycle, int i) {
+        return runSeed.derive("candidate", (long) cycle * 1000 + i);
+    }
+
+    /**
+     * Whether a probe of {@code a} and one of {@code b} would fine-tune the same networks: every seed keeps the same
+     * parent channels and changes the same units (both generators cut the same parent). Two generators whose
+     * logits differ often do, once widths are rounded to the multiple, and sampling both twice costs epochs.
+     */
+    public boolean sameNetworks(Generator a, Generator b) {
+        if (!a.state().parent().equals(b.state().parent())) {
+            return false;
+        }
+        for (int i = 0; i < candidates; i++) {
+            Seed seed = candidateSeed(0, i);
+            if (!java.util.Arrays.deepEquals(a.sampleKept(seed), b.sampleKept(seed))
+                    || !a.sampleChanged(seed).equals(b.sampleChanged(seed))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Probes G with this cycle's seeds; every candidate is fine-tuned for the same budget. */
     public Probe probe(Generator g, int cycle, ProbeListener listener) {
         List<CandidateRecord> records = new ArrayList<>();
@@ -177,7 +200,7 @@ public final class Prober {
         List<ParentPolicy.Feasible> feasible = new ArrayList<>();
         List<ParentPolicy.Feasible> accurate = new ArrayList<>();
         for (int i = 0; i < candidates; i++) {
-            Seed seed = runSeed.derive("candidate", (long) cycle * 1000 + i);
+            Seed seed = candidateSeed(cycle, i);
             long t0 = System.nanoTime();
             Slicer.Cut cut = g.generate(seed);
             Cost cost = Cost.of(cut.spec());

@@ -1,0 +1,52 @@
+package dev.gensynth.inquisitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gensynth.generator.ChannelGroups;
+import dev.gensynth.generator.Generator;
+import dev.gensynth.generator.GeneratorState;
+import dev.gensynth.generator.Logits;
+import dev.gensynth.generator.Widths;
+import dev.gensynth.model.Weights;
+import dev.gensynth.seed.Seed;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.Shape;
+import dev.gensynth.zoo.Zoo;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ProberTest {
+    private static final NetworkSpec SPEC = Zoo.get("resnet", Shape.of(1, 28, 28), 10);
+    private static final Widths WIDTHS = new Widths(2, 8);
+
+    private static double[][] logits(double push) {
+        ChannelGroups groups = new ChannelGroups(SPEC);
+        double[][] imp = new double[groups.count()][];
+        SplittableRandom r = new SplittableRandom(3);
+        for (int g = 0; g < imp.length; g++) {
+            imp[g] = r.doubles(groups.width(g)).toArray();
+        }
+        return Logits.fromImportance(groups, imp, push, 12, WIDTHS);
+    }
+
+    private static Generator generator(double[][] logits) {
+        return new Generator(new GeneratorState(SPEC, Weights.initial(SPEC, 1), logits, 0), WIDTHS);
+    }
+
+    @Test
+    void generatorsThatKeepTheSameChannelsAtEverySeedAreTheSameNetworks() {
+        // only the seeds and the number of candidates matter to which networks a probe would fine-tune
+        Prober p = new Prober(null, null, null, null, null, null, null, 3, 0, new Seed(7));
+        double[][] base = logits(0.6);
+        double[][] nudged = new double[base.length][];
+        for (int g = 0; g < base.length; g++) {
+            nudged[g] = base[g].clone();
+            for (int c = 0; c < nudged[g].length; c++) {
+                nudged[g][c] += 1e-12;
+            }
+        }
+        assertThat(java.util.Arrays.deepEquals(base, nudged)).isFalse();
+        assertThat(p.sameNetworks(generator(base), generator(nudged))).isTrue();
+        assertThat(p.sameNetworks(generator(base), generator(logits(0.3)))).isFalse();
+    }
+}
