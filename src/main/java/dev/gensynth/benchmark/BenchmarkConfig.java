@@ -147,13 +147,9 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
                 List.copyOf(levels), ft, samples, latency, List.copyOf(alts), root.path("seed").asLong(1), noiseSeeds);
     }
 
-    /** Whether two YAML texts hold the same tree (formatting and key order aside). */
-    static boolean sameYaml(String a, String b) {
-        try {
-            return YAML.readTree(a).equals(YAML.readTree(b));
-        } catch (IOException e) {
-            return false;
-        }
+    /** Whether two YAML texts hold the same tree (formatting and key order aside); throws when either is no YAML. */
+    static boolean sameYaml(String a, String b) throws IOException {
+        return YAML.readTree(a).equals(YAML.readTree(b));
     }
 
     /**

@@ -51,17 +51,27 @@ record SynthesisRun(Path dir, SynthesisConfig config, Prototype prototype, Metri
         try {
             if (!Files.isRegularFile(yaml)) {
                 AtomicFiles.writeString(yaml, derived);
-            } else if (!BenchmarkConfig.sameYaml(Files.readString(yaml), derived)) {
+            } else if (!sameYaml(yaml, derived)) {
                 // a changed prototype or recipe would otherwise be ignored, and new rows compared with old ones
                 throw new UserError("benchmark directory " + benchDir + " was started from another synthesis config: its "
-                        + "synthesis.yaml differs from the one the benchmark config derives now. Run the benchmark into "
-                        + "a new --out directory, or delete " + yaml + " and " + benchDir.resolve("run")
-                        + " to start its synthesis again.");
+                        + "synthesis.yaml differs from the one the benchmark config derives now from " + cfg.synthesisConfig()
+                        + ". Run the benchmark into a new --out directory: this one's FermiNet, alternative and noise "
+                        + "rows were made from the old run and would be reused beside the new one's.");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return SynthesisConfig.load(yaml);
+    }
+
+    private static boolean sameYaml(Path kept, String derived) throws IOException {
+        try {
+            return BenchmarkConfig.sameYaml(Files.readString(kept), derived);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new UserError("benchmark directory file " + kept + " is not readable YAML (" + e.getOriginalMessage()
+                    + "); it is written once when a benchmark starts and then only read. Run the benchmark into a new "
+                    + "--out directory.");
+        }
     }
 
     /**

@@ -26,8 +26,8 @@ final class Preflight {
         Requirements r = cfg.requirements();
         if (r.maxMacs() != null && r.maxMacs() < smallest.macs()) {
             throw new UserError(String.format("requirements.maxMacs %,d is below the smallest network the generator "
-                    + "can make from prototype '%s' (%,d MACs with %d channel(s) per layer); no network could meet "
-                    + "it. Raise maxMacs or choose a smaller prototype", r.maxMacs(), prototype.name(),
+                    + "can make from prototype '%s' (%,d MACs with %d channel(s) per layer, more before an output layer); no "
+                    + "network could meet it. Raise maxMacs or choose a smaller prototype", r.maxMacs(), prototype.name(),
                     smallest.macs(), cfg.search().widths().narrowest(Integer.MAX_VALUE)));
         }
         if (r.maxParams() != null && r.maxParams() < smallest.params()) {

@@ -184,7 +184,8 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         Path model = p.hasNonNull("model") ? base.resolve(p.get("model").asText()) : null;
         int given = (arch != null ? 1 : 0) + (spec != null ? 1 : 0) + (model != null ? 1 : 0);
         if (given == 0) {
-            // the residual prototype of the data's task
+            // the data's task's small default: the demo's U-Net for segmentation (the segmentation benchmark names
+            // the stronger resunet), the CenterNet on the residual backbone for detection, the residual classifier
             arch = switch (data.task()) {
                 case "segmentation" -> "unet";
                 case "detection" -> "centernet_resnet";

@@ -3,6 +3,7 @@ package dev.gensynth.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.gensynth.UserError;
 import dev.gensynth.data.Dataset;
@@ -63,7 +64,7 @@ public record Distillation(float[] targets, int classes, double weight, double t
                 throw new UserError("distill: teacher '" + teacher.spec().name() + "' gives " + scores.length / n
                         + " scores per sample but dataset " + data.name() + " has " + k + " classes");
             }
-            soften(scores, n, k, 1, temperature, t, start);
+            soften(scores, n, k, temperature, t, start);
         }
         return new Distillation(t, k, weight, temperature, teacher.spec(), teacher.weights());
     }
@@ -77,31 +78,31 @@ public record Distillation(float[] targets, int classes, double weight, double t
      * The teacher's targets for a batch already in native memory ({@code input}): softmax(scores / T) over the channels of
      * its first output, or, for a teacher with several outputs (a detector's heatmap, size and offset maps), all of
      * them as they are, one after the other along the channels (its heatmap is already a probability, and its box maps
-     * are no scores to soften). Computed without autograd, in the input's manager, so that each shard scores its own
-     * rows on its own thread and the maps never travel to Java and back. A 92 M-MAC resunet teaching one of 35 M: 1.04 s
-     * a step of 128 canvases (median of 3 runs of 10 steps; 0.37-0.46 s untaught), where scoring on one thread and
-     * softening pixel by pixel in Java took 1.23 s.
+     * are no scores to soften). Computed without autograd, so that each shard scores its own rows on its own thread and
+     * the maps never travel to Java and back. A 92 M-MAC resunet teaching one of 35 M: 1.04 s a step of 128 canvases
+     * (median of 3 runs of 10 steps; 0.37-0.46 s untaught), where scoring on one thread and softening pixel by pixel
+     * in Java took 1.23 s. The teacher's inner maps are freed before the student's pass (only the targets join the
+     * input's manager), or they would stay allocated through its forward and backward passes.
      */
     NDArray targetsOf(Network teacher, NDArray input) {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
-        try {
+        NDManager owner = input.getManager();
+        try (NDManager scratch = owner.newSubManager()) {
+            input.tempAttach(scratch); // back to its owner when scratch closes
             NDList out = teacher.forward(input);
-            return out.size() > 1 ? NDArrays.concat(out, 1) : Scalars.over(out.get(0), temperature).softmax(1);
+            NDArray t = out.size() > 1 ? NDArrays.concat(out, 1) : Scalars.over(out.get(0), temperature).softmax(1);
+            t.attach(owner);
+            return t;
         } finally {
             JniUtils.setGradMode(grad);
         }
     }
 
-    /**
-     * Softmax(scores / T) over the {@code k} classes of {@code n} rows of {@code k × plane} scores (a
-     * classifier's plane is 1, a segmenter's its pixels), into {@code out} from row {@code toRow}.
-     */
-    private static void soften(float[] scores, int n, int k, int plane, double temperature, float[] out, int toRow) {
+    /** Softmax(scores / T) over the {@code k} classes of each of {@code n} rows, into {@code out} from row {@code toRow}. */
+    private static void soften(float[] scores, int n, int k, double temperature, float[] out, int toRow) {
         for (int i = 0; i < n; i++) {
-            for (int p = 0; p < plane; p++) {
-                softmax(scores, i * k * plane + p, k, plane, temperature, out, (toRow + i) * k * plane + p);
-            }
+            softmax(scores, i * k, k, 1, temperature, out, (toRow + i) * k);
         }
     }
 

@@ -88,7 +88,7 @@ final class Shards implements AutoCloseable {
         this(net, count, sample, task, data, sideBySide, null);
     }
 
-    private Shards(Network net, int count, Shape sample, Task task, Dataset data, boolean sideBySide,
+    Shards(Network net, int count, Shape sample, Task task, Dataset data, boolean sideBySide,
             java.util.function.UnaryOperator<NDArray> teacher) {
         if (count < 1 || count > MAX) {
             throw new IllegalArgumentException("shards must be 1.." + MAX + ", got " + count);

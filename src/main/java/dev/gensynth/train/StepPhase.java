@@ -6,9 +6,12 @@ package dev.gensynth.train;
  * synchronously, so the wall time between two marks is the cost of that part.
  */
 public enum StepPhase {
-    /** Drawing the batch's samples into Java arrays, augmenting them, teacher targets. */
+    /** Drawing the batch's samples into Java arrays, augmenting them, a classifier's precomputed teacher targets. */
     ASSEMBLE,
-    /** Copying the batch from Java memory into native tensors. */
+    /**
+     * Copying the batch from Java memory into native tensors, and a teacher that scores each batch (segmentation,
+     * detection) running on it; with shards side by side, all of a step's passes count as its forward.
+     */
     UPLOAD,
     FORWARD,
     LOSS,

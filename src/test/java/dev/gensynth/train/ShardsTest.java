@@ -41,14 +41,32 @@ class ShardsTest {
 
     /** Every parameter's gradient after one pass over {@code batch} samples, and the running statistics. */
     private static Map<String, float[]> gradients(String yaml, int shards, boolean sideBySide, int batch) {
+        return gradients(yaml, shards, sideBySide, batch, false);
+    }
+
+    /**
+     * As above; {@code taught}: a teacher (the same architecture, other weights) scores each shard's rows on the
+     * shard's thread, and the loss mixes the labels with its softened scores.
+     */
+    private static Map<String, float[]> gradients(String yaml, int shards, boolean sideBySide, int batch,
+            boolean taught) {
         NetworkSpec spec = SpecIO.parse(yaml, true, "t");
         Dataset d = TrainerTest.quadrants(batch, 5);
         Map<String, float[]> out = new LinkedHashMap<>();
+        Distillation distill = new Distillation(null, 4, 0.5, 3, spec, Weights.initial(spec, 11));
+        Shards.LossFunction loss = taught ? (outputs, labels, soft) -> {
+            NDArray scores = outputs.get(0);
+            NDArray student = dev.gensynth.djl.Scalars.over(scores, 3).logSoftmax(1);
+            NDArray kd = soft.mul(student).sum(new int[] {1}).neg().mean();
+            return CE.of(outputs, labels, soft).add(kd);
+        } : CE;
         try (Network net = Network.create(spec, Weights.initial(spec, 3));
+                Network teacher = taught ? distill.openTeacher() : null;
                 ai.djl.training.Trainer attach = net.model().newTrainer(
                         new ai.djl.training.DefaultTrainingConfig(ai.djl.training.loss.Loss.l2Loss()))) {
-            try (Shards s = new Shards(net, shards, Shape.of(1, 8, 8), Classification.TASK, d, sideBySide)) {
-                List<Shards.Result> r = s.run(d.x(), d.y(), null, batch, CE, new TrainListener() {
+            try (Shards s = new Shards(net, shards, Shape.of(1, 8, 8), Classification.TASK, d, sideBySide,
+                    taught ? in -> distill.targetsOf(teacher, in) : null)) {
+                List<Shards.Result> r = s.run(d.x(), d.y(), null, batch, loss, new TrainListener() {
                 });
                 assertThat(r).hasSize(shards);
                 net.block().getParameters().forEach(p -> {
@@ -78,6 +96,26 @@ class ShardsTest {
         }
         assertThat(together.keySet()).isEqualTo(apart.keySet()).anyMatch(k -> k.endsWith(".grad"));
         together.forEach((k, v) -> assertThat(v).as(k).containsExactly(apart.get(k)));
+    }
+
+    /** Each shard runs the teacher on its own thread: the same numbers as when the shards take turns. */
+    @Test
+    void aTeacherScoringEachShardGivesTheSameNumbersSideBySideAsInTurn() {
+        Map<String, float[]> together = gradients(TrainerTest.TINY, 2, true, 64, true);
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        Map<String, float[]> apart;
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+        try {
+            apart = gradients(TrainerTest.TINY, 2, false, 64, true);
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
+        assertThat(together.keySet()).isEqualTo(apart.keySet()).anyMatch(k -> k.endsWith(".grad"));
+        together.forEach((k, v) -> assertThat(v).as(k).containsExactly(apart.get(k)));
+        // and the teacher counts: its term moves the gradients
+        Map<String, float[]> untaught = gradients(TrainerTest.TINY, 2, true, 64, false);
+        assertThat(untaught.entrySet()).anyMatch(e -> e.getKey().endsWith(".grad")
+                && !java.util.Arrays.equals(e.getValue(), together.get(e.getKey())));
     }
 
     @Test
