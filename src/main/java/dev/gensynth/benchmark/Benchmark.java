@@ -113,7 +113,8 @@ public final class Benchmark {
         List<Row> rows = new ArrayList<>();
         for (String name : cfg.references()) {
             Row r = fromScratch.get(name);
-            rows.add(r != null ? levels.verdict(r, null) : references.prototype(name, run));
+            // the prototype's row too: it is measured by the step that ran before the levels were known
+            rows.add(levels.verdict(r != null ? r : references.prototype(name, run), null));
         }
         FermiNets ferminets = new FermiNets(cfg, dir, run, data, step, levels, log);
         List<Row> fermi = ferminets.rows();
