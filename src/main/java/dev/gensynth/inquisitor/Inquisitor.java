@@ -69,13 +69,14 @@ public final class Inquisitor {
             java.util.function.Consumer<String> log) {
         Prober sampler = prober.forPromise(recipe, samples);
         GeneratorState fin = finalGenerator(g, GENERATION_RATIO);
-        Promise promise = sampler.promise(new Generator(fin, g.widths()), GENERATION_RATIO, listener);
+        Generator first = new Generator(fin, g.widths());
+        Promise promise = sampler.promise(first, GENERATION_RATIO, listener);
         log.accept("final generator: " + promise.describe());
         if (promise.probability() < Promise.TARGET) {
             double ratio = promise.latencyIsWeaker() ? 0.8 : 1.0;
             GeneratorState other = finalGenerator(g, ratio);
             Generator again = new Generator(other, g.widths());
-            if (sampler.sameNetworks(new Generator(fin, g.widths()), again)) {
+            if (sampler.sameNetworks(first, again)) {
                 log.accept("final generator, aimed again at " + ratio + " of its parent's cost: the same networks, "
                         + "not sampled twice");
                 return new Final(fin, promise, promise.finetuneEpochs());

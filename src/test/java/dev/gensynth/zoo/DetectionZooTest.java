@@ -104,6 +104,21 @@ class DetectionZooTest {
             assertThat(init.get("heatmap_logits.bias").data()).as(what).containsOnly(-2.19f).hasSize(classes);
             assertThat(init.get("size.bias").data()).as(what).containsOnly(0f);
             assertThat(init.get("offset.bias").data()).as(what).containsOnly(0f);
+            // and its heads' last weights as CenterNet's: the box maps' near 0, the heatmap's at PyTorch's default
+            // spread (a He-normal head gave centernet_mobilenet_v2 a first loss of 188)
+            for (String box : List.of("size", "offset")) {
+                assertThat(std(init.get(box + ".weight").data())).as(what + " " + box).isBetween(0.0005, 0.002);
+            }
+            float[] heat = init.get("heatmap_logits.weight").data();
+            double fanIn = (double) heat.length / classes;
+            assertThat(std(heat)).as(what).isCloseTo(Math.sqrt(1 / (3 * fanIn)), org.assertj.core.data.Percentage
+                    .withPercentage(20));
+            // a hidden layer keeps He-normal
+            Conv hidden = (Conv) spec.layers().stream().filter(l -> l instanceof Conv c && c.style() == Conv.Style.CONV)
+                    .findFirst().orElseThrow();
+            float[] hw = init.get(hidden.name() + ".weight").data();
+            assertThat(std(hw)).as(what + " " + hidden.name()).isCloseTo(Math.sqrt(2.0 / (hw.length / hidden.out())),
+                    org.assertj.core.data.Percentage.withPercentage(20));
         }
     }
 
@@ -200,5 +215,16 @@ class DetectionZooTest {
             assertThat(small).as(arch + " at half width, 28x28").isBetween(0.2, 0.35);
         }
         assertThat(Cost.of(Zoo.get("centernet_resnet", Shape.of(3, 96, 96), 10)).macs()).isLessThan(150_000_000L);
+    }
+
+    private static double std(float[] x) {
+        double sum = 0;
+        double sq = 0;
+        for (float v : x) {
+            sum += v;
+            sq += (double) v * v;
+        }
+        double mean = sum / x.length;
+        return Math.sqrt(sq / x.length - mean * mean);
     }
 }
