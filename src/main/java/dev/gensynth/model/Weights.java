@@ -42,8 +42,8 @@ public record Weights(Map<String, Tensor> tensors) {
     /**
      * The standard deviation of the starting weights of a detector's box outputs (the layers that make an output of a
      * network that also has a sigmoid output): CenterNet's {@code fill_fc_weights}, so its size and offset maps start
-     * near 0. He-normal there (and on the heatmap's logits) gave centernet_mobilenet_v2 a first loss of 188 instead of
-     * 5, and 0.1 % instead of 7 % mAP50 after 0.3 epochs.
+     * near 0. He-normal there (and on the heatmap's logits) gave centernet_mobilenet_v2 a first loss of 188 (16 with
+     * these) and a loss of 28 after 0.3 epochs (4.9); trained 12 epochs it reaches 63.0 % test mAP50.
      */
     static final double BOX_OUTPUT_STD = 0.001;
 
