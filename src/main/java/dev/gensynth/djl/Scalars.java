@@ -35,11 +35,6 @@ public final class Scalars {
         return x.div(of(x, c));
     }
 
-    /** {@code x ^ c}. */
-    public static NDArray pow(NDArray x, double c) {
-        return x.pow(of(x, c));
-    }
-
     /** {@code min(max(x, 0), 6)}, with DJL's gradients (a clamp would pass one at exactly 0). */
     public static NDArray relu6(NDArray x) {
         NDArray r = ai.djl.nn.Activation.relu(x);
