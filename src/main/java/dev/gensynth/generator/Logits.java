@@ -36,6 +36,12 @@ public final class Logits {
     public record Plan(double[][] channels, Map<String, Double> units) {
     }
 
+    /** As {@link #plan(ChannelGroups, double[][], Map, double[], double, double, Widths, CostModel)}, every group alike. */
+    public static Plan plan(ChannelGroups groups, double[][] importance, Map<String, Double> unitLoss,
+            double ratio, double sharpness, Widths widths, CostModel cost) {
+        return plan(groups, importance, unitLoss, null, ratio, sharpness, widths, cost);
+    }
+
     /**
      * Channel and structural-unit logits aimed together at {@code ratio} of the parent's {@code cost}. A
      * unit (a block left out, an operator replaced: {@link StructuralUnit}) competes with channels on
@@ -43,10 +49,11 @@ public final class Logits {
      * price of the channels at the threshold (a channel's loss is the square root of its Taylor importance,
      * a first-order estimate of the same quantity). A unit cheaper than those channels is changed more
      * often than not ({@link #UNIT_SHARPNESS} per factor e of price). The threshold is searched on the
-     * expected network with both in it.
+     * expected network with both in it. {@code groupWeight} (null: all 1) scales every score of a group:
+     * importance is read relative to its group, so only such a weight can say that a group matters as a whole.
      */
     public static Plan plan(ChannelGroups groups, double[][] importance, Map<String, Double> unitLoss,
-            double ratio, double sharpness, Widths widths, CostModel cost) {
+            double[] groupWeight, double ratio, double sharpness, Widths widths, CostModel cost) {
         int n = groups.count();
         double parentCost = cost.of(groups.spec());
         double[] unitCost = new double[n];
@@ -64,7 +71,8 @@ public final class Logits {
             double mean = Arrays.stream(importance[g]).average().orElse(0);
             for (int c = 0; c < importance[g].length; c++) {
                 double rel = mean > 0 ? importance[g][c] / mean : 1;
-                units.add(new double[] {rel / Math.sqrt(unitCost[g] / meanCost), g, c});
+                double w = groupWeight == null ? 1 : groupWeight[g];
+                units.add(new double[] {w * rel / Math.sqrt(unitCost[g] / meanCost), g, c});
             }
         }
         units.sort((a, b) -> Double.compare(b[0], a[0]));

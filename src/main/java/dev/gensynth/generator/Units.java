@@ -37,10 +37,45 @@ public record Units(double sharpness, Widths widths, boolean blocks, boolean ope
 
     /**
      * θG's logits aimed at {@code ratio} of the parent's cost ({@link #aim}); {@code unitLoss} prices the
-     * structural units that may change (a unit without a price stays as it is).
+     * structural units that may change (a unit without a price stays as it is); {@code groupWeight} weighs whole
+     * groups, by the layers that write them ({@link #groupWeights}).
      */
     public Logits.Plan plan(ChannelGroups groups, double[][] importance, Map<String, Double> unitLoss,
-            double ratio) {
-        return Logits.plan(groups, importance, unitLoss, ratio, sharpness, widths, aim.at(groups.spec()));
+            Map<String, Double> groupWeight, double ratio) {
+        return Logits.plan(groups, importance, unitLoss, groupWeights(groups, groupWeight), ratio, sharpness, widths,
+                aim.at(groups.spec()));
+    }
+
+    /**
+     * Each group's weight: the largest recorded for a layer whose output it holds (keyed by layer, a weight
+     * outlives the parent it was learned on, and the layers left out of a later parent), 1 when none is.
+     */
+    static double[] groupWeights(ChannelGroups groups, Map<String, Double> byLayer) {
+        double[] w = new double[groups.count()];
+        java.util.Arrays.fill(w, 1);
+        for (dev.gensynth.spec.Layer l : groups.spec().layers()) {
+            Double f = byLayer.get(l.name());
+            int g = f == null ? -1 : groups.groupOf(l.name());
+            if (g >= 0) {
+                w[g] = Math.max(w[g], f);
+            }
+        }
+        return w;
+    }
+
+    /**
+     * {@code byLayer} with group {@code g}'s weight multiplied by {@code factor}, recorded for every layer whose
+     * output the group holds.
+     */
+    public static Map<String, Double> weighGroup(ChannelGroups groups, Map<String, Double> byLayer, int g,
+            double factor) {
+        double now = groupWeights(groups, byLayer)[g] * factor;
+        Map<String, Double> r = new java.util.TreeMap<>(byLayer);
+        for (dev.gensynth.spec.Layer l : groups.spec().layers()) {
+            if (groups.groupOf(l.name()) == g) {
+                r.put(l.name(), now);
+            }
+        }
+        return r;
     }
 }

@@ -51,7 +51,8 @@ public final class Inquisitor {
         ChannelGroups groups = new ChannelGroups(proto.spec());
         Reactions.Observed o = Reactions.observe(proto.spec(), proto.weights(), groups, units, stimuli);
         observedOut[0] = o;
-        return state(proto.spec(), proto.weights(), units.plan(groups, o.importance(), o.unitLoss(), push), 0);
+        return state(proto.spec(), proto.weights(), units.plan(groups, o.importance(), o.unitLoss(), Map.of(), push),
+                0);
     }
 
     private static GeneratorState state(NetworkSpec parent, Weights weights, Logits.Plan plan,
@@ -102,7 +103,8 @@ public final class Inquisitor {
             int samples, ProbeListener listener) {
         ChannelGroups groups = new ChannelGroups(parent);
         Reactions.Observed o = Reactions.observe(parent, weights, groups, units, stimuli);
-        GeneratorState g = state(parent, weights, units.plan(groups, o.importance(), Map.of(), GENERATION_RATIO), 0);
+        GeneratorState g = state(parent, weights,
+                units.plan(groups, o.importance(), Map.of(), state.groupWeight(), GENERATION_RATIO), 0);
         if (samples == 0) {
             return new LevelFinal(new Final(g, null, 0), null);
         }
@@ -184,11 +186,12 @@ public final class Inquisitor {
         double[][] blended = Reactions.blend(previous, fresh.importance());
         Map<String, Double> unitLoss = Reactions.penalise(Reactions.blendUnits(state.unitLoss(),
                 fresh.unitLoss()), probe.records());
-        Logits.Plan plan = units.plan(groups, blended, unitLoss, push);
+        Map<String, Double> groupWeight = Reactions.blameGroups(state.groupWeight(), probe.records(), g.groups());
+        Logits.Plan plan = units.plan(groups, blended, unitLoss, groupWeight, push);
         state = new InquisitorState(push, blended, obs,
                 improved ? probe.best().utility() : state.parentUtility(),
                 improved ? probe.best().quality() : state.parentQuality(), improved ? 0 : state.stale() + 1, unitLoss,
-                improved ? !probe.steppingStone() : state.parentMeetsR());
+                improved ? !probe.steppingStone() : state.parentMeetsR(), groupWeight);
         return state(base.parent(), base.parentWeights(), plan, old.version() + 1);
     }
 
@@ -206,7 +209,8 @@ public final class Inquisitor {
     /** As {@link #finalGenerator(Generator)}, aimed at {@code ratio} of the final parent's cost. */
     public GeneratorState finalGenerator(Generator g, double ratio) {
         GeneratorState s = g.state();
-        Logits.Plan plan = units.plan(new ChannelGroups(s.parent()), state.importance(), Map.of(), ratio);
+        Logits.Plan plan = units.plan(new ChannelGroups(s.parent()), state.importance(), Map.of(),
+                state.groupWeight(), ratio);
         return state(s.parent(), s.parentWeights(), plan, s.version() + 1);
     }
 

@@ -19,20 +19,25 @@ import java.util.TreeMap;
  * @param unitLoss running loss rise of the parent with each of its structural units changed, by key
  * @param parentMeetsR whether the parent meets r (null, as in runs from before it was kept: it does); one
  *     that does not is the prototype or a stepping stone (see {@link Prober.Probe})
+ * @param groupWeight how much more than its channels' importance says each channel group matters as a whole,
+ *     learned from candidates that failed r after cutting it, by the layers that write the group
+ *     ({@link Reactions#blameGroups}; none in runs from before it was kept)
  */
 public record InquisitorState(double push, double[][] importance, List<double[]> observations,
         double parentUtility,
         @com.fasterxml.jackson.annotation.JsonAlias("parentTop1") double parentQuality, int stale,
-        @com.fasterxml.jackson.annotation.JsonAlias("blockLoss") Map<String, Double> unitLoss, Boolean parentMeetsR) {
+        @com.fasterxml.jackson.annotation.JsonAlias("blockLoss") Map<String, Double> unitLoss, Boolean parentMeetsR,
+        Map<String, Double> groupWeight) {
     public InquisitorState {
         observations = List.copyOf(observations);
         unitLoss = unitLoss == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(unitLoss));
         parentMeetsR = parentMeetsR == null || parentMeetsR;
+        groupWeight = groupWeight == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(groupWeight));
     }
 
     /** A state that has observed no structural units, its parent meeting r. */
     public InquisitorState(double push, double[][] importance, List<double[]> observations, double parentUtility,
             double parentQuality, int stale) {
-        this(push, importance, observations, parentUtility, parentQuality, stale, Map.of(), true);
+        this(push, importance, observations, parentUtility, parentQuality, stale, Map.of(), true, Map.of());
     }
 }

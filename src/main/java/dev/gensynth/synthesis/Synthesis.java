@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The loop of generative synthesis: G0 and I0 from the prototype, then cycles of "I probes G,
@@ -193,7 +194,7 @@ public final class Synthesis {
                     cfg.requirements(), cfg.utility()));
             iState = new InquisitorState(cfg.search().initialPush(), observed[0].importance(), List.of(),
                     cfg.utility().score(po), yard.validationQuality(), 0, observed[0].unitLoss(),
-                    cfg.requirements().check(po, yard.validationQuality()).met());
+                    cfg.requirements().check(po, yard.validationQuality()).met(), Map.of());
             cycle = 0;
             epochsUsed = 0;
             run.checkpoint(gState, iState, null, new RunDir.Progress(0, 0, 0, null, false, provenance()));

@@ -121,4 +121,58 @@ class InquisitorTest {
         double[][] blended = Reactions.blend(new double[][] {{1, 3}}, new double[][] {{30, 10}});
         assertThat(blended[0]).containsExactly(20.0, 20.0);
     }
+
+    @Test
+    void aFailedCandidateBlamesTheGroupsItCutFurtherThanTheOnesThatMetRAndGKeepsThem() {
+        NetworkSpec spec = dev.gensynth.zoo.Zoo.get("centernet_resnet", dev.gensynth.spec.Shape.of(1, 96, 96), 10);
+        dev.gensynth.generator.ChannelGroups groups = new dev.gensynth.generator.ChannelGroups(spec);
+        int n = groups.count();
+        int stage1 = groups.groupOf("s1b2_add");
+        int head = groups.groupOf("size_conv");
+        List<Integer> parent = new ArrayList<>();
+        for (int g = 0; g < n; g++) {
+            parent.add(groups.width(g));
+        }
+        List<Integer> met = new ArrayList<>(parent);
+        met.set(head, 32);
+        List<Integer> failed = new ArrayList<>(met);
+        failed.set(stage1, 8);
+        failed.set(head, 40); // wider than the one that met: not to blame
+        CandidateRecord ok = new CandidateRecord(1, 0, 0, "a", met, 100, 1000, 80, Double.NaN, true, List.of(), 1, 1,
+                1, false, List.of(), null);
+        CandidateRecord bad = new CandidateRecord(1, 1, 1, "b", failed, 100, 900, 70, Double.NaN, false,
+                List.of("too low"), 1, 1, 1, false, List.of(), null);
+        java.util.Map<String, Double> w = Reactions.blameGroups(java.util.Map.of(), List.of(ok, bad), groups);
+        // keyed by every layer that writes the group, so a later parent without some of them still finds it
+        assertThat(w).containsEntry("s1b2_add", Reactions.GROUP_PENALTY).containsEntry("s1b1_proj", Reactions.GROUP_PENALTY)
+                .doesNotContainKey("size_conv");
+        // blamed again: it weighs more; a failure that changed a structural unit blames the unit, not groups
+        CandidateRecord skipped = new CandidateRecord(2, 0, 2, "c", failed, 100, 800, 60, Double.NaN, false,
+                List.of("too low"), 1, 1, 1, false, List.of("s2b2_add"), null);
+        assertThat(Reactions.blameGroups(w, List.of(bad), groups)).containsEntry("s1b2_add",
+                Reactions.GROUP_PENALTY * Reactions.GROUP_PENALTY);
+        assertThat(Reactions.blameGroups(w, List.of(skipped), groups)).isEqualTo(w);
+        // with none meeting r, the failure is measured against the parent: both cut groups are blamed
+        assertThat(Reactions.blameGroups(java.util.Map.of(), List.of(bad), groups)).containsEntry("size_conv",
+                Reactions.GROUP_PENALTY).containsEntry("s1b2_add", Reactions.GROUP_PENALTY);
+
+        // G, aimed at the same cost, keeps more of the weighed group
+        double[][] imp = new double[n][];
+        for (int g = 0; g < n; g++) {
+            imp[g] = new double[groups.width(g)];
+            for (int c = 0; c < imp[g].length; c++) {
+                imp[g][c] = 1 + c % 3;
+            }
+        }
+        dev.gensynth.generator.Units units = new dev.gensynth.generator.Units(12,
+                new dev.gensynth.generator.Widths(2, 8), false);
+        double plain = keptOdds(units.plan(groups, imp, java.util.Map.of(), java.util.Map.of(), 0.5), stage1);
+        double weighed = keptOdds(units.plan(groups, imp, java.util.Map.of(), w, 0.5), stage1);
+        assertThat(weighed).isGreaterThan(plain + 0.1);
+    }
+
+    /** The mean keep probability of a group's channels under a plan. */
+    private static double keptOdds(dev.gensynth.generator.Logits.Plan plan, int group) {
+        return java.util.Arrays.stream(plan.channels()[group]).map(l -> 1 / (1 + Math.exp(-l))).average().orElse(0);
+    }
 }
