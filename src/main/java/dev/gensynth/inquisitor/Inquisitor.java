@@ -31,14 +31,20 @@ public final class Inquisitor {
     private final Prober prober;
     private final Dataset stimuli;
     private final Units units;
+    private final boolean groupBlame;
     private InquisitorState state;
 
-    /** @param stimuli validation inputs fed to each parent to observe its reactions */
-    public Inquisitor(Prober prober, Dataset stimuli, Units units, InquisitorState state) {
+    /**
+     * @param stimuli validation inputs fed to each parent to observe its reactions
+     * @param groupBlame whether failed candidates make the channel groups they cut weigh more
+     *     ({@link Reactions#blameGroups})
+     */
+    public Inquisitor(Prober prober, Dataset stimuli, Units units, InquisitorState state, boolean groupBlame) {
         this.prober = prober;
         this.stimuli = stimuli;
         this.units = units;
         this.state = state;
+        this.groupBlame = groupBlame;
     }
 
     public InquisitorState state() {
@@ -186,7 +192,9 @@ public final class Inquisitor {
         double[][] blended = Reactions.blend(previous, fresh.importance());
         Map<String, Double> unitLoss = Reactions.penalise(Reactions.blendUnits(state.unitLoss(),
                 fresh.unitLoss()), probe.records());
-        Map<String, Double> groupWeight = Reactions.blameGroups(state.groupWeight(), probe.records(), g.groups());
+        Map<String, Double> groupWeight = groupBlame
+                ? Reactions.blameGroups(state.groupWeight(), probe.records(), g.groups())
+                : state.groupWeight();
         Logits.Plan plan = units.plan(groups, blended, unitLoss, groupWeight, push);
         state = new InquisitorState(push, blended, obs,
                 improved ? probe.best().utility() : state.parentUtility(),

@@ -209,7 +209,7 @@ public final class Synthesis {
             prober = prober.withHoldout(holdout);
         }
         Inquisitor inq = new Inquisitor(latencyModel == null ? prober : prober.withLatencyModel(latencyModel), stimuli,
-                units, iState);
+                units, iState, cfg.search().groupBlame());
         String stop = null;
         while (stop == null) {
             double seconds = previousSeconds + (System.nanoTime() - started) / 1e9;

@@ -75,9 +75,13 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      *     measures on validation to state how likely its networks meet r ({@code Promise}; 0: none)
      * @param promiseFraction share of the validation split held out from the search for the promise (null:
      *     {@link #PROMISE_FRACTION} of a split under {@link #SMALL_VALIDATION} images, none of a larger one)
+     * @param groupBlame whether a candidate that fails r makes the channel groups it cut further than the
+     *     candidates that met r weigh more in later plans ({@code Reactions.blameGroups}; off by default: one A/B
+     *     each, it helped detection and slowed segmentation, bench/results/group_weights.md)
      */
     public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple,
-            boolean skipBlocks, boolean operators, int stimuli, int latencyRuns, String aim, int promiseSamples, Double promiseFraction) {
+            boolean skipBlocks, boolean operators, int stimuli, int latencyRuns, String aim, int promiseSamples, Double promiseFraction,
+            boolean groupBlame) {
         /**
          * Below this many validation images, selecting parents on them over many cycles makes them optimistic:
          * 180 images came out 7 points above the test split after ten cycles (bench/results/small_data.md).
@@ -254,12 +258,13 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         JsonNode s = root.path("search");
         only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "skipBlocks", "operators",
                 "stimuli",
-                "latencyRuns", "aim", "promiseSamples", "promiseFraction"));
+                "latencyRuns", "aim", "promiseSamples", "promiseFraction", "groupBlame"));
         Search search = new Search(s.path("initialPush").asDouble(0.6), s.path("sharpness").asDouble(12),
                 s.path("minChannels").asInt(2), s.path("widthMultiple").asInt(Widths.DEFAULT_MULTIPLE),
                 bool(s, "skipBlocks", true, "search."), bool(s, "operators", false, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0),
                 s.path("aim").asText("auto"), s.path("promiseSamples").asInt(3),
-                s.hasNonNull("promiseFraction") ? s.get("promiseFraction").asDouble() : null);
+                s.hasNonNull("promiseFraction") ? s.get("promiseFraction").asDouble() : null,
+                bool(s, "groupBlame", false, "search."));
         if (search.promiseFraction() != null && !(search.promiseFraction() >= 0 && search.promiseFraction() < 1)) {
             throw new UserError("search.promiseFraction must be in [0, 1), got " + search.promiseFraction());
         }

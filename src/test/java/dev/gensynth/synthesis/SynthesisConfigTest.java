@@ -24,6 +24,19 @@ class SynthesisConfigTest {
     }
 
     @Test
+    void groupBlameIsOffUnlessAsked() throws Exception {
+        assertThat(load("{dataset: fashion-mnist-seg}").search().groupBlame()).isFalse();
+        Path f = tmp.resolve("blame.yaml");
+        Files.writeString(f, "data: {dataset: fashion-mnist-seg}\nprototype: {arch: unet}\n"
+                + "requirements: {maxQualityDrop: 1}\nutility: netscore\n"
+                + "budget: {cycles: 1, candidates: 1, finetuneEpochs: 0.1}\nsearch: {groupBlame: true}\n");
+        assertThat(SynthesisConfig.load(f).search().groupBlame()).isTrue();
+        Files.writeString(f, Files.readString(f).replace("groupBlame: true", "groupBlame: often"));
+        assertThatThrownBy(() -> SynthesisConfig.load(f)).isInstanceOf(UserError.class)
+                .hasMessageContaining("search.groupBlame");
+    }
+
+    @Test
     void composedCanvasesTakeTheGivenFieldsAndTheDefaultRecipeForTheRest() throws Exception {
         assertThat(load("{dataset: fashion-mnist-seg}").data().canvases()).isNull();
         Canvases.Recipe r = load("{dataset: fashion-mnist-seg, canvases: {size: 32, maxItems: 2, train: 600, "
