@@ -1,9 +1,12 @@
 package dev.gensynth.generator;
 
 import dev.gensynth.metrics.CostModel;
+import dev.gensynth.spec.Layer;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The structural units θG has, and how decisively its logits follow what the inquisitor observed:
@@ -52,8 +55,8 @@ public record Units(double sharpness, Widths widths, boolean blocks, boolean ope
      */
     static double[] groupWeights(ChannelGroups groups, Map<String, Double> byLayer) {
         double[] w = new double[groups.count()];
-        java.util.Arrays.fill(w, 1);
-        for (dev.gensynth.spec.Layer l : groups.spec().layers()) {
+        Arrays.fill(w, 1);
+        for (Layer l : groups.spec().layers()) {
             Double f = byLayer.get(l.name());
             int g = f == null ? -1 : groups.groupOf(l.name());
             if (g >= 0) {
@@ -70,8 +73,8 @@ public record Units(double sharpness, Widths widths, boolean blocks, boolean ope
     public static Map<String, Double> weighGroup(ChannelGroups groups, Map<String, Double> byLayer, int g,
             double factor) {
         double now = groupWeights(groups, byLayer)[g] * factor;
-        Map<String, Double> r = new java.util.TreeMap<>(byLayer);
-        for (dev.gensynth.spec.Layer l : groups.spec().layers()) {
+        Map<String, Double> r = new TreeMap<>(byLayer);
+        for (Layer l : groups.spec().layers()) {
             if (groups.groupOf(l.name()) == g) {
                 r.put(l.name(), now);
             }

@@ -80,10 +80,12 @@ public final class Reactions {
      * Channel importance is read relative to its group, so nothing in it says that a group matters as a whole,
      * and G cut the same group again and again: in the detection benchmark's run, 10 of the last 12 candidates
      * that failed had narrowed {@code up1_node} (the stride-4 features that feed all three heads) from 16 channels
-     * to 8 and fell 1.5-7 points below the floor, 6 of them the identical network. A candidate of channel cuts alone that fails r blames each
-     * group it left narrower than every candidate of the same cycle that met r did (than the parent, when none
-     * did), and those groups weigh {@link #GROUP_PENALTY} times more from then on. Candidates that changed a
-     * structural unit blame the unit instead ({@link #penalise}).
+     * to 8 and fell 1.5-7 points below the floor, 6 of them the identical network. A candidate of channel cuts
+     * alone that fails r blames each group it left narrower than every candidate of the same cycle that met r did
+     * (than the parent, when none did), and those groups weigh {@link #GROUP_PENALTY} times more from then on.
+     * Candidates that changed a structural unit blame the unit instead ({@link #penalise}). Used only with
+     * {@code search.groupBlame}: a failure within the noise blames whatever it cut, which misled the
+     * segmentation search (bench/results/group_weights.md).
      *
      * @param parentGroups the groups of the parent the candidates were cut from (their widths' order)
      */
