@@ -267,8 +267,9 @@ public final class ObjectDetection implements Task {
         NDArray neg = gt.lt(1f).toType(DataType.FLOAT32, false);
         // squares, not pow: a tensor exponent runs libm's powf on every element (6 % of a detector's step)
         NDArray negWeight = gt.neg().add(1f).square().square();
-        NDArray posLoss = pred.log().mul(pred.neg().add(1f).square()).mul(pos).sum();
-        NDArray negLoss = pred.neg().add(1f).log().mul(pred.square()).mul(negWeight).mul(neg).sum();
+        NDArray oneMinus = pred.neg().add(1f);
+        NDArray posLoss = pred.log().mul(oneMinus.square()).mul(pos).sum();
+        NDArray negLoss = oneMinus.log().mul(pred.square()).mul(negWeight).mul(neg).sum();
         return posLoss.add(negLoss).neg().div(pos.sum().maximum(1f));
     }
 
@@ -313,8 +314,9 @@ public final class ObjectDetection implements Task {
         long k = outputs.get(0).getShape().get(1);
         NDArray q = teacherTargets.get(new NDIndex(":, 0:" + k));
         NDArray p = outputs.get(0).clip(CLAMP, 1 - CLAMP);
-        NDArray heat = q.mul(p.log()).mul(p.neg().add(1f).square())
-                .add(q.neg().add(1f).mul(p.neg().add(1f).log()).mul(p.square())).sum().neg()
+        NDArray oneMinus = p.neg().add(1f);
+        NDArray heat = q.mul(p.log()).mul(oneMinus.square())
+                .add(q.neg().add(1f).mul(oneMinus.log()).mul(p.square())).sum().neg()
                 .div(q.sum().maximum(1f));
         NDArray w = q.max(new int[] {1}, true);
         NDArray size = l1(outputs.get(1), teacherTargets.get(new NDIndex(":, " + k + ":" + (k + 2))), w);
