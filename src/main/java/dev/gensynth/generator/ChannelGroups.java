@@ -272,12 +272,22 @@ public final class ChannelGroups {
 
     /** The first layer whose output is in group {@code g}: a name that finds the group in a related spec. */
     public String anyLayer(int g) {
+        List<String> layers = layersOf(g);
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("no group " + g);
+        }
+        return layers.get(0);
+    }
+
+    /** Every layer whose output is in group {@code g}, in network order. */
+    public List<String> layersOf(int g) {
+        List<String> r = new ArrayList<>();
         for (Layer l : spec.layers()) {
             if (groupOf(l.name()) == g) {
-                return l.name();
+                r.add(l.name());
             }
         }
-        throw new IllegalArgumentException("no group " + g);
+        return r;
     }
 
     /** Layers whose outputs open each group (for names in reports). */

@@ -51,9 +51,13 @@ public record Units(double sharpness, Widths widths, boolean blocks, boolean ope
 
     /**
      * Each group's weight: the largest recorded for a layer whose output it holds (keyed by layer, a weight
-     * outlives the parent it was learned on, and the layers left out of a later parent), 1 when none is.
+     * outlives the parent it was learned on, and the layers left out of a later parent), 1 when none is; null
+     * (every group alike) when none is recorded, as without {@code search.groupBlame}.
      */
     static double[] groupWeights(ChannelGroups groups, Map<String, Double> byLayer) {
+        if (byLayer.isEmpty()) {
+            return null;
+        }
         double[] w = new double[groups.count()];
         Arrays.fill(w, 1);
         for (Layer l : groups.spec().layers()) {
@@ -66,18 +70,24 @@ public record Units(double sharpness, Widths widths, boolean blocks, boolean ope
         return w;
     }
 
+    private static double weightOf(ChannelGroups groups, Map<String, Double> byLayer, int g) {
+        double w = 1;
+        for (String layer : groups.layersOf(g)) {
+            w = Math.max(w, byLayer.getOrDefault(layer, 1.0));
+        }
+        return w;
+    }
+
     /**
      * {@code byLayer} with group {@code g}'s weight multiplied by {@code factor}, recorded for every layer whose
      * output the group holds.
      */
     public static Map<String, Double> weighGroup(ChannelGroups groups, Map<String, Double> byLayer, int g,
             double factor) {
-        double now = groupWeights(groups, byLayer)[g] * factor;
+        double now = weightOf(groups, byLayer, g) * factor;
         Map<String, Double> r = new TreeMap<>(byLayer);
-        for (Layer l : groups.spec().layers()) {
-            if (groups.groupOf(l.name()) == g) {
-                r.put(l.name(), now);
-            }
+        for (String layer : groups.layersOf(g)) {
+            r.put(layer, now);
         }
         return r;
     }

@@ -93,13 +93,10 @@ public final class Reactions {
             ChannelGroups parentGroups) {
         int n = parentGroups.count();
         int[] reference = new int[n];
-        boolean anyMet = records.stream().anyMatch(r -> r.met() && r.measured());
         for (int g = 0; g < n; g++) {
             final int gi = g;
-            reference[g] = anyMet
-                    ? records.stream().filter(r -> r.met() && r.measured() && r.widths().size() == n)
-                            .mapToInt(r -> r.widths().get(gi)).min().orElse(parentGroups.width(gi))
-                    : parentGroups.width(g);
+            reference[g] = records.stream().filter(r -> r.met() && r.measured() && r.widths().size() == n)
+                    .mapToInt(r -> r.widths().get(gi)).min().orElse(parentGroups.width(gi));
         }
         java.util.Set<Integer> blamed = new java.util.TreeSet<>();
         for (CandidateRecord r : records) {
