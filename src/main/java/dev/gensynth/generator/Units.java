@@ -16,14 +16,18 @@ import java.util.TreeMap;
  *
  * @param sharpness how decisively channel logits follow the importance ranking
  * @param aim the cost G aims at: MACs, or latency predicted on the deployment runtime
+ * @param groupImportance how much a group's mean importance, against the other groups', weighs its channels:
+ *     0 ranks a channel by its importance relative to its own group only (every group matters alike as a
+ *     whole), 1 by its importance as measured (a first-order loss estimate, comparable across groups)
  */
-public record Units(double sharpness, Widths widths, boolean blocks, boolean operators, CostModel.Aim aim) {
+public record Units(double sharpness, Widths widths, boolean blocks, boolean operators, CostModel.Aim aim,
+        double groupImportance) {
     public Units(double sharpness, Widths widths, boolean blocks) {
-        this(sharpness, widths, blocks, false, CostModel.Aim.MACS);
+        this(sharpness, widths, blocks, false, CostModel.Aim.MACS, 0);
     }
 
     public Units withAim(CostModel.Aim newAim) {
-        return new Units(sharpness, widths, blocks, operators, newAim);
+        return new Units(sharpness, widths, blocks, operators, newAim, groupImportance);
     }
 
     /** The kinds of structural unit the search may change. */
@@ -45,8 +49,46 @@ public record Units(double sharpness, Widths widths, boolean blocks, boolean ope
      */
     public Logits.Plan plan(ChannelGroups groups, double[][] importance, Map<String, Double> unitLoss,
             Map<String, Double> groupWeight, double ratio) {
-        return Logits.plan(groups, importance, unitLoss, groupWeights(groups, groupWeight), ratio, sharpness, widths,
-                aim.at(groups.spec()));
+        double[] w = groupWeights(groups, groupWeight);
+        if (groupImportance != 0) {
+            w = scaledByMeanImportance(w == null ? ones(groups.count()) : w, importance, groupImportance);
+        }
+        return Logits.plan(groups, importance, unitLoss, w, ratio, sharpness, widths, aim.at(groups.spec()));
+    }
+
+    /**
+     * {@code weights} times each group's mean importance over the geometric mean of all groups' means, to the
+     * power {@code beta} (a group without importance keeps its weight).
+     */
+    static double[] scaledByMeanImportance(double[] weights, double[][] importance, double beta) {
+        int n = importance.length;
+        double[] mean = new double[n];
+        double logSum = 0;
+        int counted = 0;
+        for (int g = 0; g < n; g++) {
+            mean[g] = Arrays.stream(importance[g]).average().orElse(0);
+            if (mean[g] > 0) {
+                logSum += Math.log(mean[g]);
+                counted++;
+            }
+        }
+        double[] w = weights.clone();
+        if (counted == 0) {
+            return w;
+        }
+        double geo = Math.exp(logSum / counted);
+        for (int g = 0; g < n; g++) {
+            if (mean[g] > 0) {
+                w[g] *= Math.pow(mean[g] / geo, beta);
+            }
+        }
+        return w;
+    }
+
+    private static double[] ones(int n) {
+        double[] w = new double[n];
+        Arrays.fill(w, 1);
+        return w;
     }
 
     /**

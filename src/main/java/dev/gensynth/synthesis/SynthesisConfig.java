@@ -78,10 +78,12 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      * @param groupBlame whether a candidate that fails r makes the channel groups it cut further than the
      *     candidates that met r weigh more in later plans ({@code Reactions.blameGroups}; off by default: one A/B
      *     each, it helped detection and slowed segmentation, bench/results/group_weights.md)
+     * @param groupImportance how much a group's mean importance against the others' weighs its channels in G's
+     *     plans, from 0 (only within its group) to 1 ({@link Units#groupImportance})
      */
     public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple,
             boolean skipBlocks, boolean operators, int stimuli, int latencyRuns, String aim, int promiseSamples, Double promiseFraction,
-            boolean groupBlame) {
+            boolean groupBlame, double groupImportance) {
         /**
          * Below this many validation images, selecting parents on them over many cycles makes them optimistic:
          * 180 images came out 7 points above the test split after ten cycles (bench/results/small_data.md).
@@ -110,7 +112,8 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
 
         /** The structural units of θG and how sharply they follow importance (aiming at MACs). */
         public Units units() {
-            return new Units(sharpness, widths(), skipBlocks, operators, dev.gensynth.metrics.CostModel.Aim.MACS);
+            return new Units(sharpness, widths(), skipBlocks, operators, dev.gensynth.metrics.CostModel.Aim.MACS,
+                    groupImportance);
         }
     }
 
@@ -258,13 +261,13 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         JsonNode s = root.path("search");
         only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "skipBlocks", "operators",
                 "stimuli",
-                "latencyRuns", "aim", "promiseSamples", "promiseFraction", "groupBlame"));
+                "latencyRuns", "aim", "promiseSamples", "promiseFraction", "groupBlame", "groupImportance"));
         Search search = new Search(s.path("initialPush").asDouble(0.6), s.path("sharpness").asDouble(12),
                 s.path("minChannels").asInt(2), s.path("widthMultiple").asInt(Widths.DEFAULT_MULTIPLE),
                 bool(s, "skipBlocks", true, "search."), bool(s, "operators", false, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0),
                 s.path("aim").asText("auto"), s.path("promiseSamples").asInt(3),
                 s.hasNonNull("promiseFraction") ? s.get("promiseFraction").asDouble() : null,
-                bool(s, "groupBlame", false, "search."));
+                bool(s, "groupBlame", false, "search."), s.path("groupImportance").asDouble(0));
         if (search.promiseFraction() != null && !(search.promiseFraction() >= 0 && search.promiseFraction() < 1)) {
             throw new UserError("search.promiseFraction must be in [0, 1), got " + search.promiseFraction());
         }
@@ -276,6 +279,10 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 || search.latencyRuns() < 0 || search.promiseSamples() < 0) {
             throw new UserError("search: initialPush must be in (0, 1), sharpness > 0, minChannels >= 1, widthMultiple"
                     + " >= 1, stimuli >= 1, latencyRuns >= 0, promiseSamples >= 0");
+        }
+        if (!(search.groupImportance() >= 0 && search.groupImportance() <= 1)) {
+            throw new UserError("search.groupImportance must be in [0, 1] (0: channels ranked within their group only,"
+                    + " 1: by their measured importance across groups), got " + search.groupImportance());
         }
         JsonNode g = root.path("generate");
         TrainConfig gen = Recipes.merge(TrainConfig.defaults().withLearningRate(0.02).withWarmupEpochs(0)
