@@ -267,7 +267,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 bool(s, "skipBlocks", true, "search."), bool(s, "operators", false, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0),
                 s.path("aim").asText("auto"), s.path("promiseSamples").asInt(3),
                 s.hasNonNull("promiseFraction") ? s.get("promiseFraction").asDouble() : null,
-                bool(s, "groupBlame", false, "search."), s.path("groupImportance").asDouble(0));
+                bool(s, "groupBlame", false, "search."), orDefault(dbl(s, "groupImportance"), 0));
         if (search.promiseFraction() != null && !(search.promiseFraction() >= 0 && search.promiseFraction() < 1)) {
             throw new UserError("search.promiseFraction must be in [0, 1), got " + search.promiseFraction());
         }
