@@ -79,7 +79,8 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      *     candidates that met r weigh more in later plans ({@code Reactions.blameGroups}; off by default: one A/B
      *     each, it helped detection and slowed segmentation, bench/results/group_weights.md)
      * @param groupImportance how much a group's mean importance against the others' weighs its channels in G's
-     *     plans, from 0 (only within its group) to 1 ({@link Units#groupImportance})
+     *     plans, from 0 (only within its group) to 1 ({@link Units#groupImportance}); {@link
+     *     #DEFAULT_GROUP_IMPORTANCE} by default
      */
     public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple,
             boolean skipBlocks, boolean operators, int stimuli, int latencyRuns, String aim, int promiseSamples, Double promiseFraction,
@@ -90,6 +91,12 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
          */
         public static final int SMALL_VALIDATION = dev.gensynth.train.Trainer.SELECTION_MIN_IMAGES;
         public static final double PROMISE_FRACTION = 0.2;
+        /**
+         * One A/B per task (bench/results/group_importance.md): against 0, it took the detection search within a
+         * point of the prototype from 2.7x to 4.2x fewer MACs, the classification demo from 4.7x to 7.1-9.1x (all
+         * networks meeting r in both), and tied on segmentation at equal MACs with half the parameters.
+         */
+        public static final double DEFAULT_GROUP_IMPORTANCE = 0.5;
 
         /** The share of a validation split of {@code size} images that the promise is stated on alone. */
         public double promiseHoldout(int size) {
@@ -267,7 +274,8 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 bool(s, "skipBlocks", true, "search."), bool(s, "operators", false, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0),
                 s.path("aim").asText("auto"), s.path("promiseSamples").asInt(3),
                 s.hasNonNull("promiseFraction") ? s.get("promiseFraction").asDouble() : null,
-                bool(s, "groupBlame", false, "search."), orDefault(dbl(s, "groupImportance"), 0));
+                bool(s, "groupBlame", false, "search."), orDefault(dbl(s, "groupImportance"),
+                        Search.DEFAULT_GROUP_IMPORTANCE));
         if (search.promiseFraction() != null && !(search.promiseFraction() >= 0 && search.promiseFraction() < 1)) {
             throw new UserError("search.promiseFraction must be in [0, 1), got " + search.promiseFraction());
         }

@@ -38,13 +38,14 @@ class SynthesisConfigTest {
 
     @Test
     void groupImportanceIsReadAndBoundedToZeroToOne() throws Exception {
-        assertThat(load("{dataset: fashion-mnist-seg}").search().groupImportance()).isZero();
+        assertThat(load("{dataset: fashion-mnist-seg}").search().groupImportance())
+                .isEqualTo(SynthesisConfig.Search.DEFAULT_GROUP_IMPORTANCE);
         Path f = tmp.resolve("gi.yaml");
         String base = "data: {dataset: fashion-mnist-seg}\nprototype: {arch: unet}\n"
                 + "requirements: {maxQualityDrop: 1}\nutility: netscore\n"
                 + "budget: {cycles: 1, candidates: 1, finetuneEpochs: 0.1}\n";
-        Files.writeString(f, base + "search: {groupImportance: 0.5}\n");
-        assertThat(SynthesisConfig.load(f).search().units().groupImportance()).isEqualTo(0.5);
+        Files.writeString(f, base + "search: {groupImportance: 0}\n");
+        assertThat(SynthesisConfig.load(f).search().units().groupImportance()).isZero();
         Files.writeString(f, base + "search: {groupImportance: 1.5}\n");
         assertThatThrownBy(() -> SynthesisConfig.load(f)).isInstanceOf(UserError.class)
                 .hasMessageContaining("search.groupImportance").hasMessageContaining("1.5");
