@@ -1,7 +1,6 @@
 package dev.gensynth.generator;
 
 import dev.gensynth.metrics.CostModel;
-import dev.gensynth.spec.Layer;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
@@ -51,14 +50,14 @@ public record Units(double sharpness, Widths widths, boolean blocks, boolean ope
             Map<String, Double> groupWeight, double ratio) {
         double[] w = groupWeights(groups, groupWeight);
         if (groupImportance != 0) {
-            w = scaledByMeanImportance(w == null ? ones(groups.count()) : w, importance, groupImportance);
+            w = scaledByMeanImportance(w, importance, groupImportance);
         }
         return Logits.plan(groups, importance, unitLoss, w, ratio, sharpness, widths, aim.at(groups.spec()));
     }
 
     /**
-     * {@code weights} times each group's mean importance over the geometric mean of all groups' means, to the
-     * power {@code beta} (a group without importance keeps its weight).
+     * {@code weights} (null: all 1) times each group's mean importance over the geometric mean of all groups'
+     * means, to the power {@code beta} (a group without importance keeps its weight).
      */
     static double[] scaledByMeanImportance(double[] weights, double[][] importance, double beta) {
         int n = importance.length;
@@ -72,22 +71,11 @@ public record Units(double sharpness, Widths widths, boolean blocks, boolean ope
                 counted++;
             }
         }
-        double[] w = weights.clone();
-        if (counted == 0) {
-            return w;
-        }
-        double geo = Math.exp(logSum / counted);
-        for (int g = 0; g < n; g++) {
-            if (mean[g] > 0) {
-                w[g] *= Math.pow(mean[g] / geo, beta);
-            }
-        }
-        return w;
-    }
-
-    private static double[] ones(int n) {
+        double geo = counted == 0 ? 1 : Math.exp(logSum / counted);
         double[] w = new double[n];
-        Arrays.fill(w, 1);
+        for (int g = 0; g < n; g++) {
+            w[g] = (weights == null ? 1 : weights[g]) * (mean[g] > 0 ? Math.pow(mean[g] / geo, beta) : 1);
+        }
         return w;
     }
 
@@ -101,13 +89,8 @@ public record Units(double sharpness, Widths widths, boolean blocks, boolean ope
             return null;
         }
         double[] w = new double[groups.count()];
-        Arrays.fill(w, 1);
-        for (Layer l : groups.spec().layers()) {
-            Double f = byLayer.get(l.name());
-            int g = f == null ? -1 : groups.groupOf(l.name());
-            if (g >= 0) {
-                w[g] = Math.max(w[g], f);
-            }
+        for (int g = 0; g < w.length; g++) {
+            w[g] = weightOf(groups, byLayer, g);
         }
         return w;
     }
