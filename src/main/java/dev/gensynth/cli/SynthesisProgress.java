@@ -49,6 +49,15 @@ final class SynthesisProgress implements SynthesisListener {
     }
 
     @Override
+    public void onRepeat(int cycle, int index, int draws) {
+        LOG.info(String.format("  cycle %d candidate %d: left out, each of its %d seeds drew an architecture already "
+                + "judged from this parent", cycle, index + 1, draws));
+        if (cycleBar != null) {
+            cycleBar.step();
+        }
+    }
+
+    @Override
     public void onCycleEnd(RunDir.CycleSummary s) {
         if (cycleBar != null) {
             cycleBar.close();

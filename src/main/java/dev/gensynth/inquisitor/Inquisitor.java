@@ -141,9 +141,9 @@ public final class Inquisitor {
     public record Final(GeneratorState generator, Promise promise, double sampledEpochs) {
     }
 
-    /** Probes G with this cycle's seeds (see {@link Prober}). */
-    public Prober.Probe probe(Generator g, int cycle, ProbeListener listener) {
-        return prober.probe(g, cycle, listener);
+    /** Probes G with this cycle's seeds, none repeating a draw of {@code judged} (see {@link Prober}). */
+    public Prober.Probe probe(Generator g, int cycle, ProbeListener listener, java.util.Set<Prober.Draw> judged) {
+        return prober.probe(g, cycle, listener, judged);
     }
 
     /**
@@ -175,8 +175,9 @@ public final class Inquisitor {
 
         double margin = probe.best() == null || Double.isNaN(floor) ? Double.POSITIVE_INFINITY
                 : probe.best().quality() - floor;
-        double push = PushPolicy.after(state.push(), (double) accurate / probe.records().size(), margin, obs, floor,
-                cost.of(improved ? probe.bestCut().spec() : old.parent()));
+        double push = probe.records().isEmpty() ? PushPolicy.afterRepeats(state.push())
+                : PushPolicy.after(state.push(), (double) accurate / probe.records().size(), margin, obs, floor,
+                        cost.of(improved ? probe.bestCut().spec() : old.parent()));
 
         NewParent next = improved
                 ? new NewParent(probe.bestCut(), probe.bestWeights())

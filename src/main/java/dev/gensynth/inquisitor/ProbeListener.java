@@ -13,4 +13,8 @@ public interface ProbeListener {
 
     default void onCandidate(CandidateRecord c) {
     }
+
+    /** Candidate {@code index} of {@code cycle} is left out: each of its {@code draws} seeds repeated a judged draw. */
+    default void onRepeat(int cycle, int index, int draws) {
+    }
 }

@@ -25,7 +25,9 @@ import dev.gensynth.train.Trainer;
 import dev.gensynth.utility.Utility;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The inquisitor's probe of G: generates a cycle's candidates from its seeds, fine-tunes each for
@@ -173,6 +175,56 @@ public final class Prober {
         return runSeed.derive("candidate", (long) cycle * 1000 + i);
     }
 
+    /** Seeds a search candidate may try before it gives up finding an architecture not yet judged. */
+    static final int DRAWS = 16;
+
+    /**
+     * An architecture as G draws it from one parent: each channel group's width and the structural units
+     * changed. Two draws alike fine-tune to networks alike (they may keep different channels of a group, but G
+     * ranks channels by importance, so they rarely do), so a search judges each once per parent.
+     */
+    public record Draw(List<Integer> widths, List<String> changed) {
+        public Draw {
+            widths = List.copyOf(widths);
+            changed = List.copyOf(changed);
+        }
+
+        /** What {@code r} was drawn as. */
+        public static Draw of(CandidateRecord r) {
+            return new Draw(r.widths(), r.changed());
+        }
+
+        /** The parent of {@code g} itself: every channel kept, nothing changed. */
+        static Draw parentOf(Generator g) {
+            List<Integer> w = new ArrayList<>();
+            for (int i = 0; i < g.groups().count(); i++) {
+                w.add(g.groups().width(i));
+            }
+            return new Draw(w, List.of());
+        }
+
+        static Draw of(Generator g, Seed seed) {
+            return new Draw(Arrays.stream(g.sampleKept(seed)).map(k -> k.length).toList(), g.sampleChanged(seed));
+        }
+    }
+
+    /**
+     * The first of candidate {@code i}'s seeds (its own, then up to {@link #DRAWS} - 1 derived from it) whose draw
+     * is not in {@code judged}, or null when every one is: fine-tuning an architecture already judged from this
+     * parent, or the parent itself, again costs a candidate's epochs and says little new (a 48-cycle detection
+     * search spent 28 of its 92 candidates on such repeats).
+     */
+    Seed fresh(Generator g, int cycle, int i, Set<Draw> judged) {
+        Seed first = candidateSeed(cycle, i);
+        for (int k = 0; k < DRAWS; k++) {
+            Seed s = k == 0 ? first : first.derive("redraw", k);
+            if (!judged.contains(Draw.of(g, s))) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     /**
      * Whether a probe of {@code a} and one of {@code b} would fine-tune the same networks: every seed keeps the same
      * parent channels and changes the same units (both generators cut the same parent). Two generators whose
@@ -192,15 +244,37 @@ public final class Prober {
         return true;
     }
 
-    /** Probes G with this cycle's seeds; every candidate is fine-tuned for the same budget. */
+    /** Probes G with this cycle's seeds, every draw fine-tuned, repeats too (as a promise samples G). */
     public Probe probe(Generator g, int cycle, ProbeListener listener) {
+        return probe(g, cycle, listener, null);
+    }
+
+    /**
+     * Probes G with this cycle's seeds; every candidate is fine-tuned for the same budget. With {@code judged}
+     * (the draws already judged from G's parent), a candidate is drawn afresh where it would repeat one of them,
+     * the parent, or an earlier candidate of this cycle, and left out when {@link #DRAWS} seeds all would: the
+     * probe may then hold fewer candidates, or none.
+     */
+    public Probe probe(Generator g, int cycle, ProbeListener listener, Set<Draw> judged) {
         List<CandidateRecord> records = new ArrayList<>();
         List<NetworkSpec> specs = new ArrayList<>();
         List<SampleResults> results = new ArrayList<>();
         List<ParentPolicy.Feasible> feasible = new ArrayList<>();
         List<ParentPolicy.Feasible> accurate = new ArrayList<>();
+        Set<Draw> seen = null;
+        if (judged != null) {
+            seen = new HashSet<>(judged);
+            seen.add(Draw.parentOf(g));
+        }
         for (int i = 0; i < candidates; i++) {
-            Seed seed = candidateSeed(cycle, i);
+            Seed seed = seen == null ? candidateSeed(cycle, i) : fresh(g, cycle, i, seen);
+            if (seed == null) {
+                listener.onRepeat(cycle, i, DRAWS);
+                continue;
+            }
+            if (seen != null) {
+                seen.add(Draw.of(g, seed));
+            }
             long t0 = System.nanoTime();
             Slicer.Cut cut = g.generate(seed);
             Cost cost = Cost.of(cut.spec());
@@ -216,10 +290,10 @@ public final class Prober {
                         distill, listener.training(cycle, i, cut.spec().name()));
                 trained = tr.weights();
                 epochs = tr.epochsRun();
-                SampleResults judged = Task.of(validation).judge(net, validation, 256);
-                results.add(judged);
-                double top1 = judged.quality();
-                margin = judged.standardError(floor());
+                SampleResults measured = Task.of(validation).judge(net, validation, 256);
+                results.add(measured);
+                double top1 = measured.quality();
+                margin = measured.standardError(floor());
                 double ms = Double.NaN;
                 // a prediction is only worth recording next to a measurement
                 int runs = Math.max(latencyRuns(latencyRuns, requirements, utility), latencyModel == null ? 0 : 30);
@@ -235,7 +309,7 @@ public final class Prober {
                 v = new Verdict(false, List.of(e.reason()));
                 epochs = e.epochsRun();
             }
-            CandidateRecord rec = new CandidateRecord(cycle, i, seed.value(), cut.spec().name(),
+            CandidateRecord rec = new CandidateRecord(cycle, records.size(), seed.value(), cut.spec().name(),
                     widths(cut), cost.params(), cost.macs(), o.quality(),
                     o.latencyMs(), v.met(), v.reasons(), utility.score(o), epochs, (System.nanoTime() - t0) / 1e9,
                     false, cut.changed(), predicted);
@@ -248,6 +322,9 @@ public final class Prober {
                     && requirements.accuracy().check(o, prototype.validationQuality()).met()) {
                 accurate.add(new ParentPolicy.Feasible(rec, cut, trained, margin));
             }
+        }
+        if (feasible.isEmpty() && accurate.isEmpty()) {
+            return new Probe(records, specs, null, null, null, false, results);
         }
         ParentPolicy.Feasible pick = ParentPolicy.choose(feasible, floor());
         boolean stone = pick == null;

@@ -34,8 +34,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The loop of generative synthesis: G0 and I0 from the prototype, then cycles of "I probes G,
@@ -210,6 +212,7 @@ public final class Synthesis {
         }
         Inquisitor inq = new Inquisitor(latencyModel == null ? prober : prober.withLatencyModel(latencyModel), stimuli,
                 units, iState, cfg.search().groupBlame());
+        Set<Prober.Draw> judged = judgedSinceParent(previous == null ? List.of() : run.cycles());
         String stop = null;
         while (stop == null) {
             double seconds = previousSeconds + (System.nanoTime() - started) / 1e9;
@@ -230,7 +233,7 @@ public final class Synthesis {
             long t0 = System.nanoTime();
             listener.onCycleStart(cycle, cfg.budget().candidates());
             Generator g = new Generator(gState, cfg.search().widths());
-            Prober.Probe probe = inq.probe(g, cycle, listener);
+            Prober.Probe probe = inq.probe(g, cycle, listener, judged);
             double epochs = probe.records().stream().mapToDouble(CandidateRecord::finetuneEpochs).sum();
             epochsUsed += epochs;
             double before = inq.state().parentUtility();
@@ -244,6 +247,11 @@ public final class Synthesis {
             RunDir.CycleSummary summary = new RunDir.CycleSummary(cycle, inq.state().parentUtility(),
                     Cost.of(gState.parent()).macs(), inq.state().parentQuality(), feasible, recs.size(),
                     inq.state().push(), improved, epochs, (System.nanoTime() - t0) / 1e9, recs);
+            if (improved) {
+                judged.clear();
+            } else {
+                recs.forEach(r -> judged.add(Prober.Draw.of(r)));
+            }
             run.checkpoint(gState, inq.state(), summary, new RunDir.Progress(cycle, epochsUsed,
                     previousSeconds + (System.nanoTime() - started) / 1e9, null, false, provenance()));
             if (improved) {
@@ -368,6 +376,23 @@ public final class Synthesis {
     /** Every parent the run adopts stays available (parents/cycle-NNN), e.g. for picking one per requirement level. */
     private void keepParent(int cycle, GeneratorState g, double validationQuality) {
         saveModel(run.parentDir(cycle), g, validationQuality);
+    }
+
+    /**
+     * The draws judged from the current parent: every candidate of the cycles since the last that adopted a new
+     * parent (that cycle's other candidates were drawn from the parent before), so a resumed run avoids what the
+     * interrupted one had judged.
+     */
+    static Set<Prober.Draw> judgedSinceParent(List<RunDir.CycleSummary> cycles) {
+        Set<Prober.Draw> judged = new HashSet<>();
+        for (RunDir.CycleSummary c : cycles) {
+            if (c.improved()) {
+                judged.clear();
+            } else {
+                c.candidates().forEach(r -> judged.add(Prober.Draw.of(r)));
+            }
+        }
+        return judged;
     }
 
     private void saveBest(GeneratorState g, double validationQuality) {

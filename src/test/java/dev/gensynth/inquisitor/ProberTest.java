@@ -49,4 +49,42 @@ class ProberTest {
         assertThat(p.sameNetworks(generator(base), generator(nudged))).isTrue();
         assertThat(p.sameNetworks(generator(base), generator(logits(0.3)))).isFalse();
     }
+
+    @Test
+    void aCandidateThatWouldRepeatAJudgedDrawIsDrawnAfreshWithTheSameSeedsEveryTime() {
+        Prober p = new Prober(null, null, null, null, null, null, null, 3, 0, new Seed(7));
+        Generator g = generator(logits(0.6));
+        Seed own = new Seed(7).derive("candidate", 1000);
+        Prober.Draw first = Prober.Draw.of(g, own);
+        assertThat(p.fresh(g, 1, 0, java.util.Set.of())).isEqualTo(own);
+
+        Seed again = p.fresh(g, 1, 0, java.util.Set.of(first));
+        assertThat(again).isNotNull().isNotEqualTo(own);
+        assertThat(Prober.Draw.of(g, again)).isNotEqualTo(first);
+        assertThat(p.fresh(g, 1, 0, java.util.Set.of(first))).isEqualTo(again);
+    }
+
+    @Test
+    void aGeneratorThatCanOnlyDrawItsParentFineTunesNothing() {
+        // every channel kept at every seed: each draw is the parent, which the search has judged already (the
+        // prober holds no data, so a candidate it fine-tuned would fail)
+        double[][] all = logits(0.6);
+        for (double[] group : all) {
+            java.util.Arrays.fill(group, 50);
+        }
+        Generator g = generator(all);
+        Prober p = new Prober(null, null, null, null, null, null, null, 3, 0, new Seed(7));
+        java.util.List<Integer> left = new java.util.ArrayList<>();
+        Prober.Probe probe = p.probe(g, 4, new ProbeListener() {
+            @Override
+            public void onRepeat(int cycle, int index, int draws) {
+                assertThat(cycle).isEqualTo(4);
+                assertThat(draws).isEqualTo(Prober.DRAWS);
+                left.add(index);
+            }
+        }, java.util.Set.of());
+        assertThat(left).containsExactly(0, 1, 2);
+        assertThat(probe.records()).isEmpty();
+        assertThat(probe.best()).isNull();
+    }
 }

@@ -65,6 +65,30 @@ class SynthesisTest {
     }
 
     /** Simulates a crash right after the checkpoint of the given cycle. */
+    private static CandidateRecord drawn(int cycle, List<Integer> widths, List<String> changed) {
+        return new CandidateRecord(cycle, 0, 1, "n", widths, 1, 1, 90, Double.NaN, true, List.of(), 1, 0.5, 1, false,
+                changed, Double.NaN);
+    }
+
+    private static RunDir.CycleSummary cycle(int n, boolean improved, CandidateRecord... records) {
+        return new RunDir.CycleSummary(n, 1, 1, 90, 0, records.length, 0.7, improved, 1, 1, List.of(records));
+    }
+
+    @Test
+    void aResumedRunAvoidsTheDrawsJudgedSinceItsParentWasAdopted() {
+        var before = drawn(1, List.of(8, 8), List.of());
+        var adoptedWith = drawn(2, List.of(16, 8), List.of());
+        var later = drawn(3, List.of(8, 8), List.of("b1_add"));
+        var last = drawn(4, List.of(16, 8), List.of());
+        var judged = Synthesis.judgedSinceParent(List.of(cycle(1, false, before), cycle(2, true, adoptedWith),
+                cycle(3, false, later), cycle(4, false, last)));
+        // cycle 2's candidates came from the parent before; the widths alone do not make a draw
+        assertThat(judged).containsExactlyInAnyOrder(new dev.gensynth.inquisitor.Prober.Draw(List.of(8, 8),
+                List.of("b1_add")), new dev.gensynth.inquisitor.Prober.Draw(List.of(16, 8), List.of()));
+        assertThat(Synthesis.judgedSinceParent(List.of(cycle(1, false, before), cycle(2, true, adoptedWith))))
+                .isEmpty();
+    }
+
     static final class Crash extends RuntimeException {
     }
 
@@ -166,7 +190,17 @@ class SynthesisTest {
         assertThat(dir.cycles()).extracting(RunDir.CycleSummary::cycle).containsExactly(1, 2, 3);
         assertThat(Files.readString(run.resolve("prototype/metrics.json"))).isEqualTo(prototypeWeights);
         List<String> csv = Files.readAllLines(run.resolve("candidates.csv"));
-        assertThat(csv).hasSize(1 + 3 * 2);
+        assertThat(csv).hasSize(1 + dir.cycles().stream().mapToInt(RunDir.CycleSummary::probed).sum());
+        // no architecture was judged twice from one parent, across the crash too
+        java.util.Set<dev.gensynth.inquisitor.Prober.Draw> sinceParent = new java.util.HashSet<>();
+        for (RunDir.CycleSummary c : dir.cycles()) {
+            for (CandidateRecord r : c.candidates()) {
+                assertThat(sinceParent.add(dev.gensynth.inquisitor.Prober.Draw.of(r))).as(r.toString()).isTrue();
+            }
+            if (c.improved()) {
+                sinceParent.clear();
+            }
+        }
         assertThat(run.resolve("best/weights.npz")).exists();
         try (var files = Files.list(run)) {
             assertThat(files.map(f -> f.getFileName().toString()))
@@ -259,7 +293,9 @@ class SynthesisTest {
         RunDir dir = new RunDir(run);
         List<CandidateRecord> cands = dir.cycles().stream()
                 .flatMap(c -> c.candidates().stream()).toList();
-        assertThat(cands).hasSize(4).allSatisfy(c -> {
+        // a cycle's second candidate is left out where every seed draws the first one's architecture again
+        assertThat(dir.cycles()).allSatisfy(c -> assertThat(c.candidates()).isNotEmpty().hasSizeLessThanOrEqualTo(2));
+        assertThat(cands).allSatisfy(c -> {
             assertThat(c.met()).isFalse();
             assertThat(c.measured()).isFalse();
             assertThat(c.reasons()).singleElement().asString()
@@ -305,7 +341,7 @@ class SynthesisTest {
         Path run = tmp.resolve("run");
         Synthesis.start(cfg, SynthesisConfig.load(cfg), run, false, SynthesisListener.SILENT);
         List<CandidateRecord> cands = new RunDir(run).cycles().stream().flatMap(c -> c.candidates().stream()).toList();
-        assertThat(cands).hasSize(2).allSatisfy(c -> {
+        assertThat(cands).isNotEmpty().allSatisfy(c -> {
             assertThat(c.latencyMs()).isPositive().isLessThan(1000);
             // a latency bound makes G aim at latency: the run's model predicted each candidate before it was timed
             assertThat(c.predictedLatencyMs()).isPositive().isFinite();
@@ -325,7 +361,7 @@ class SynthesisTest {
         Files.writeString(cfg, Files.readString(cfg).replace("maxLatencyMs: 1000", "maxLatencyMs: 0.000001"));
         Path strict = tmp.resolve("strict");
         Synthesis.start(cfg, SynthesisConfig.load(cfg), strict, false, SynthesisListener.SILENT);
-        assertThat(new RunDir(strict).cycles().stream().flatMap(c -> c.candidates().stream()).toList()).hasSize(2)
+        assertThat(new RunDir(strict).cycles().stream().flatMap(c -> c.candidates().stream()).toList()).isNotEmpty()
                 .allSatisfy(c -> {
                     assertThat(c.met()).isFalse();
                     assertThat(c.reasons()).anyMatch(r -> r.contains("latency"));
