@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "synthesize", mixinStandardHelpOptions = true,
         description = "Learn a generator of efficient networks from a prototype under operational requirements. "
-                + "Every cycle is checkpointed to the run directory; --resume continues an interrupted run.")
+                + "Every cycle is checkpointed to the run directory; --resume continues an interrupted run, or a finished "
+                + "one whose run.yaml now gives it a larger budget.")
 final class SynthesizeCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Run configuration (YAML); see configs/demo.yaml.")
     Path config;
@@ -19,7 +20,8 @@ final class SynthesizeCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory to create (default: runs/<config name>).")
     Path out;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the interrupted run in DIR.")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the interrupted run in DIR, or search further in a finished one "
+            + "whose DIR/run.yaml was given a larger budget.")
     Path resume;
 
     @Option(names = "--force", description = "Replace the contents of an existing run directory.")

@@ -73,15 +73,15 @@ public final class Synthesis {
         return new Synthesis(cfg, new RunDir(d), listener).execute();
     }
 
-    /** Continues an interrupted run from its last finished cycle. */
+    /**
+     * Continues an interrupted run from its last finished cycle, or a finished one whose {@code run.yaml} now allows
+     * more search (a larger cycle, fine-tuning or wall-time budget, more patience): it searches on from its last
+     * parent and hands over new generators.
+     */
     public static RunDir.Progress resume(Path dir, SynthesisListener listener) {
         RunDir run = new RunDir(dir);
         if (!Files.isRegularFile(run.config())) {
             throw new UserError("cannot resume " + dir + ": it is not a synthesis run directory (no run.yaml)");
-        }
-        if (run.progress().map(RunDir.Progress::done).orElse(false)) {
-            throw new UserError("run " + dir + " has already finished (" + run.progress().get().stopReason()
-                    + "); use 'gensynth generate --run " + dir + "' or start a new run");
         }
         SynthesisConfig cfg = SynthesisConfig.load(run.config());
         return new Synthesis(cfg, run, listener).execute();
@@ -227,6 +227,11 @@ public final class Synthesis {
                 stop = "no better generator for " + cfg.budget().patience() + " cycles";
             }
             if (stop != null) {
+                if (previous != null && previous.done() && cycle == previous.cycles()) {
+                    throw new UserError("run " + run.dir() + " has already finished (" + stop + "); to search further,"
+                            + " raise that budget in " + run.config() + " and resume it again, or use 'gensynth"
+                            + " generate --run " + run.dir() + "'");
+                }
                 break;
             }
             cycle++;

@@ -262,7 +262,19 @@ class SynthesisTest {
             assertNamesVersionsAndDate(TrainingRecord.load(x.modelDir()).orElseThrow().provenance());
         }
         assertThatThrownBy(() -> Synthesis.resume(run, SynthesisListener.SILENT))
-                .hasMessageContaining("already finished");
+                .hasMessageContaining("already finished (cycle budget of 3 reached); to search further, raise that "
+                        + "budget in " + run.resolve("run.yaml"));
+        assertThat(dir.cycles()).hasSize(3);
+
+        // a finished run whose budget is raised searches on from its last parent, judging nothing twice
+        Files.writeString(run.resolve("run.yaml"), Files.readString(run.resolve("run.yaml")).replace("cycles: 3",
+                "cycles: 4"));
+        RunDir.Progress further = Synthesis.resume(run, SynthesisListener.SILENT);
+        assertThat(further.done()).isTrue();
+        assertThat(further.cycles()).isEqualTo(4);
+        assertThat(further.finetuneEpochs()).isGreaterThanOrEqualTo(done.finetuneEpochs());
+        assertThat(dir.cycles()).extracting(RunDir.CycleSummary::cycle).containsExactly(1, 2, 3, 4);
+        assertThat(RunDir.loadGenerator(run.resolve("generator")).parent().name()).isNotBlank();
     }
 
     static String configHash(Path run) throws Exception {
