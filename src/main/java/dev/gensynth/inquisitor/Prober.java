@@ -175,7 +175,7 @@ public final class Prober {
         return runSeed.derive("candidate", (long) cycle * 1000 + i);
     }
 
-    /** Seeds a search candidate may try before it gives up finding an architecture not yet judged. */
+    /** Seeds a search candidate may try (its own and those derived from it) before it is left out. */
     static final int DRAWS = 16;
 
     /**
@@ -309,7 +309,7 @@ public final class Prober {
                 v = new Verdict(false, List.of(e.reason()));
                 epochs = e.epochsRun();
             }
-            CandidateRecord rec = new CandidateRecord(cycle, records.size(), seed.value(), cut.spec().name(),
+            CandidateRecord rec = new CandidateRecord(cycle, i, seed.value(), cut.spec().name(),
                     widths(cut), cost.params(), cost.macs(), o.quality(),
                     o.latencyMs(), v.met(), v.reasons(), utility.score(o), epochs, (System.nanoTime() - t0) / 1e9,
                     false, cut.changed(), predicted);

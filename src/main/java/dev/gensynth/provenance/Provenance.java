@@ -79,7 +79,12 @@ public record Provenance(String gensynthVersion, String gitCommit, String djlVer
     /** This provenance for a result of a run with this seed and configuration text. */
     public Provenance forRun(long runSeed, String configText) {
         return new Provenance(gensynthVersion, gitCommit, djlVersion, libtorchVersion, onnxRuntimeVersion, jvm, os,
-                cpu, cores, threads, kernels, allocator, date, runSeed, sha256(configText).substring(0, 12));
+                cpu, cores, threads, kernels, allocator, date, runSeed, configHash(configText));
+    }
+
+    /** What {@link #configHash()} says of a run made with {@code configText}. */
+    public static String configHash(String configText) {
+        return sha256(configText).substring(0, 12);
     }
 
     /**

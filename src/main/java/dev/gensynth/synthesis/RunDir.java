@@ -104,6 +104,33 @@ public record RunDir(Path dir) {
         return dir.resolve("generated");
     }
 
+    /**
+     * Moves what a finished search handed over ({@code generator/}) and the networks made from it ({@code
+     * generated/}, {@code generated-X/}) into {@code before-cycle-NNN/}, so a search that goes on from cycle {@code
+     * cycle} neither shows them as its own nor lets {@code generate} use an old generator; nothing is deleted.
+     * Returns that folder, or null when there was nothing to move.
+     */
+    public Path setAsideHandover(int cycle) {
+        Path aside = dir.resolve(String.format("before-cycle-%03d", cycle + 1));
+        try (var entries = Files.list(dir)) {
+            List<Path> moving = entries.filter(f -> Files.isDirectory(f)).filter(f -> {
+                String n = f.getFileName().toString();
+                return n.equals("generator") || n.equals("generated") || n.startsWith("generated-");
+            }).sorted().toList();
+            if (moving.isEmpty()) {
+                return null;
+            }
+            Files.createDirectories(aside);
+            for (Path f : moving) {
+                Files.move(f, aside.resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            }
+            AtomicFiles.syncTree(aside);
+            return aside;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set aside the hand-over of " + dir, e);
+        }
+    }
+
     public Optional<Progress> progress() {
         return committed().map(c -> c.progress);
     }

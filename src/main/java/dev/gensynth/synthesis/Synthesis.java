@@ -83,8 +83,28 @@ public final class Synthesis {
         if (!Files.isRegularFile(run.config())) {
             throw new UserError("cannot resume " + dir + ": it is not a synthesis run directory (no run.yaml)");
         }
+        RunDir.Progress p = run.progress().orElse(null);
+        if (p != null && p.done() && p.provenance() != null && unchanged(run, p)) {
+            throw finished(run, p.stopReason());
+        }
         SynthesisConfig cfg = SynthesisConfig.load(run.config());
         return new Synthesis(cfg, run, listener).execute();
+    }
+
+    private static boolean unchanged(RunDir run, RunDir.Progress p) {
+        try {
+            return Provenance.configHash(Files.readString(run.config())).equals(p.provenance().configHash());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A finished run that its budget in run.yaml would stop again at once. */
+    private static UserError finished(RunDir run, String stop) {
+        return new UserError("run " + run.dir() + " has already finished (" + stop + "); to search further, raise "
+                + "the budget that ended it (budget.cycles, budget.totalFinetuneEpochs, budget.wallMinutes or "
+                + "budget.patience) in " + run.config() + " and resume it again, or use 'gensynth generate --run "
+                + run.dir() + "'");
     }
 
     /** The prototype's quality (its task's primary metric) on {@code images}. */
@@ -226,13 +246,20 @@ public final class Synthesis {
             } else if (inq.state().stale() >= cfg.budget().patience()) {
                 stop = "no better generator for " + cfg.budget().patience() + " cycles";
             }
+            boolean further = previous != null && previous.done() && cycle == previous.cycles();
             if (stop != null) {
-                if (previous != null && previous.done() && cycle == previous.cycles()) {
-                    throw new UserError("run " + run.dir() + " has already finished (" + stop + "); to search further,"
-                            + " raise that budget in " + run.config() + " and resume it again, or use 'gensynth"
-                            + " generate --run " + run.dir() + "'");
+                if (further) {
+                    throw finished(run, stop);
                 }
                 break;
+            }
+            if (further) {
+                // the generators it handed over, and the networks made from them, are of the search that ended
+                Path aside = run.setAsideHandover(cycle);
+                if (aside != null) {
+                    listener.onMessage("searching further: the generators and networks of the search that ended at "
+                            + "cycle " + cycle + " are in " + aside);
+                }
             }
             cycle++;
             long t0 = System.nanoTime();
@@ -246,17 +273,13 @@ public final class Synthesis {
             boolean improved = inq.state().parentUtility() > before;
             List<CandidateRecord> recs = new ArrayList<>(probe.records());
             if (improved) {
-                recs.set(probe.best().index(), probe.best().asChosen());
+                recs.set(recs.indexOf(probe.best()), probe.best().asChosen());
             }
             int feasible = (int) recs.stream().filter(CandidateRecord::met).count();
             RunDir.CycleSummary summary = new RunDir.CycleSummary(cycle, inq.state().parentUtility(),
                     Cost.of(gState.parent()).macs(), inq.state().parentQuality(), feasible, recs.size(),
                     inq.state().push(), improved, epochs, (System.nanoTime() - t0) / 1e9, recs);
-            if (improved) {
-                judged.clear();
-            } else {
-                recs.forEach(r -> judged.add(Prober.Draw.of(r)));
-            }
+            judge(judged, improved, recs);
             run.checkpoint(gState, inq.state(), summary, new RunDir.Progress(cycle, epochsUsed,
                     previousSeconds + (System.nanoTime() - started) / 1e9, null, false, provenance()));
             if (improved) {
@@ -271,7 +294,9 @@ public final class Synthesis {
             }
         }
         Generator last = new Generator(gState, cfg.search().widths());
-        double sampled = ys == null ? 0 : ys.epochs(); // the yardstick's copies: fine-tuning spent judging, not searching
+        // the yardstick's copies: fine-tuning spent judging, not searching; and what a search that ended before this
+        // one went on had spent on its hand-over
+        double sampled = previous != null && previous.done() ? previous.sampledEpochs() : ys == null ? 0 : ys.epochs();
         ProbeListener samples = new ProbeListener() {
             @Override
             public dev.gensynth.train.TrainListener training(int c, int index, String network) {
@@ -384,20 +409,28 @@ public final class Synthesis {
     }
 
     /**
-     * The draws judged from the current parent: every candidate of the cycles since the last that adopted a new
-     * parent (that cycle's other candidates were drawn from the parent before), so a resumed run avoids what the
-     * interrupted one had judged.
+     * The draws judged from the current parent: every measured candidate of the cycles since the last that adopted
+     * a new parent (that cycle's other candidates were drawn from the parent before), so a resumed run avoids what
+     * the interrupted one had judged.
      */
     static Set<Prober.Draw> judgedSinceParent(List<RunDir.CycleSummary> cycles) {
         Set<Prober.Draw> judged = new HashSet<>();
         for (RunDir.CycleSummary c : cycles) {
-            if (c.improved()) {
-                judged.clear();
-            } else {
-                c.candidates().forEach(r -> judged.add(Prober.Draw.of(r)));
-            }
+            judge(judged, c.improved(), c.candidates());
         }
         return judged;
+    }
+
+    /**
+     * {@code judged} after a cycle that probed {@code records}: none when it adopted a new parent, else those it
+     * measured added (a fine-tuning that diverged says nothing of the architecture: another seed may not).
+     */
+    private static void judge(Set<Prober.Draw> judged, boolean improved, List<CandidateRecord> records) {
+        if (improved) {
+            judged.clear();
+        } else {
+            records.stream().filter(CandidateRecord::measured).forEach(r -> judged.add(Prober.Draw.of(r)));
+        }
     }
 
     private void saveBest(GeneratorState g, double validationQuality) {

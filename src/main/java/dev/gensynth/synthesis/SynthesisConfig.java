@@ -49,7 +49,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
 
     /**
      * @param cycles most cycles to run
-     * @param candidates networks probed per cycle
+     * @param candidates networks probed per cycle, at most (a draw that repeats one already judged from the parent is drawn again, and left out when every seed repeats)
      * @param finetuneEpochs fine-tuning of each candidate, in passes over the training split
      * @param totalFinetuneEpochs cap on all candidates' fine-tuning together (null: 3× the prototype's)
      * @param wallMinutes stop after this much wall time (0: no limit)

@@ -262,9 +262,10 @@ class SynthesisTest {
             assertNamesVersionsAndDate(TrainingRecord.load(x.modelDir()).orElseThrow().provenance());
         }
         assertThatThrownBy(() -> Synthesis.resume(run, SynthesisListener.SILENT))
-                .hasMessageContaining("already finished (cycle budget of 3 reached); to search further, raise that "
-                        + "budget in " + run.resolve("run.yaml"));
+                .hasMessageContaining("already finished (cycle budget of 3 reached); to search further, raise the "
+                        + "budget that ended it (budget.cycles,").hasMessageContaining(run.resolve("run.yaml").toString());
         assertThat(dir.cycles()).hasSize(3);
+        double handedOver = dir.progress().orElseThrow().sampledEpochs();
 
         // a finished run whose budget is raised searches on from its last parent, judging nothing twice
         Files.writeString(run.resolve("run.yaml"), Files.readString(run.resolve("run.yaml")).replace("cycles: 3",
@@ -274,7 +275,21 @@ class SynthesisTest {
         assertThat(further.cycles()).isEqualTo(4);
         assertThat(further.finetuneEpochs()).isGreaterThanOrEqualTo(done.finetuneEpochs());
         assertThat(dir.cycles()).extracting(RunDir.CycleSummary::cycle).containsExactly(1, 2, 3, 4);
-        assertThat(RunDir.loadGenerator(run.resolve("generator")).parent().name()).isNotBlank();
+        // the first search's generators and networks are kept aside, and what its hand-over cost still counts
+        assertThat(run.resolve("before-cycle-004/generator/generator.json")).isRegularFile();
+        assertThat(run.resolve("before-cycle-004/generated/generated.json")).isRegularFile();
+        assertThat(run.resolve("before-cycle-004/generated-B")).isDirectory();
+        assertThat(run.resolve("generated")).doesNotExist();
+        assertThat(run.resolve("generated-B")).doesNotExist();
+        assertThat(run.resolve("generator/generator.json")).isRegularFile();
+        assertThat(further.sampledEpochs()).isGreaterThanOrEqualTo(handedOver);
+        // a budget raised that did not end it: refused after loading, naming the budget that ends it now
+        Files.writeString(run.resolve("run.yaml"), Files.readString(run.resolve("run.yaml")).replace("patience: 5",
+                "patience: 6"));
+        assertThatThrownBy(() -> Synthesis.resume(run, SynthesisListener.SILENT))
+                .hasMessageContaining("already finished (cycle budget of 4 reached)");
+        assertThat(dir.cycles()).hasSize(4);
+        assertThat(run.resolve("generator/generator.json")).isRegularFile();
     }
 
     static String configHash(Path run) throws Exception {
