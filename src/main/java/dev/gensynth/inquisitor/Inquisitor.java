@@ -175,7 +175,8 @@ public final class Inquisitor {
 
         double margin = probe.best() == null || Double.isNaN(floor) ? Double.POSITIVE_INFINITY
                 : probe.best().quality() - floor;
-        double push = probe.records().isEmpty() ? PushPolicy.afterRepeats(state.push())
+        // a probe left empty drew only cuts that had failed from this parent: back off as from a cycle that failed
+        double push = probe.records().isEmpty() ? PushPolicy.next(state.push(), 0, Double.POSITIVE_INFINITY)
                 : PushPolicy.after(state.push(), (double) accurate / probe.records().size(), margin, obs, floor,
                         cost.of(improved ? probe.bestCut().spec() : old.parent()));
 

@@ -47,15 +47,6 @@ final class PushPolicy {
     }
 
     /**
-     * The push after a cycle that fine-tuned nothing because every draw repeated one already judged from the
-     * parent: the draws G makes at this push are known, the parent's own among them when its rounding to the width
-     * multiple absorbs the push, so the next cycle asks for a narrower cut, which draws something new.
-     */
-    static double afterRepeats(double push) {
-        return Math.max(HARDEST_PUSH, push - 0.05);
-    }
-
-    /**
      * From all candidates seen, fit top-1 ≈ a + b·log10(cost) and return the cost ratio (to
      * {@code fromCost}) below which the fit drops under the floor plus a small safety margin.
      * Returns 0 (no constraint) while the fit is not informative.

@@ -63,9 +63,6 @@ class InquisitorTest {
         assertThat(PushPolicy.next(0.95, 0.5, 0.5)).isCloseTo(0.90, within(1e-9));
         assertThat(PushPolicy.next(0.8, 1.0, 1.5)).isCloseTo(0.70, within(1e-9));
         assertThat(PushPolicy.next(0.45, 1.0, 3.0)).isCloseTo(0.40, within(1e-9));
-        // a cycle whose every draw repeated a judged one: narrower, to draw something new
-        assertThat(PushPolicy.afterRepeats(0.8)).isCloseTo(0.75, within(1e-9));
-        assertThat(PushPolicy.afterRepeats(0.42)).isCloseTo(0.40, within(1e-9));
     }
 
     @Test

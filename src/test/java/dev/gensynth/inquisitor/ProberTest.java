@@ -65,14 +65,18 @@ class ProberTest {
     }
 
     @Test
-    void aGeneratorThatCanOnlyDrawItsParentFineTunesNothing() {
-        // every channel kept at every seed: each draw is the parent, which the search has judged already (the
-        // prober holds no data, so a candidate it fine-tuned would fail)
-        double[][] all = logits(0.6);
-        for (double[] group : all) {
-            java.util.Arrays.fill(group, 50);
+    void aGeneratorThatCanOnlyDrawACutJudgedFromItsParentFineTunesNothing() {
+        // the first half of every group kept at every seed: one architecture, narrower than the parent, which the
+        // search has judged already (the prober holds no data, so a candidate it fine-tuned would fail)
+        double[][] half = logits(0.6);
+        for (double[] group : half) {
+            for (int c = 0; c < group.length; c++) {
+                group[c] = c < group.length / 2 ? 50 : -50;
+            }
         }
-        Generator g = generator(all);
+        Generator g = generator(half);
+        Prober.Draw only = Prober.Draw.of(g, new Seed(1));
+        assertThat(only).isNotEqualTo(Prober.Draw.parentOf(g));
         Prober p = new Prober(null, null, null, null, null, null, null, 3, 0, new Seed(7));
         java.util.List<Integer> left = new java.util.ArrayList<>();
         Prober.Probe probe = p.probe(g, 4, new ProbeListener() {
@@ -82,7 +86,7 @@ class ProberTest {
                 assertThat(draws).isEqualTo(Prober.DRAWS);
                 left.add(index);
             }
-        }, java.util.Set.of());
+        }, java.util.Set.of(only));
         assertThat(left).containsExactly(0, 1, 2);
         assertThat(probe.records()).isEmpty();
         assertThat(probe.best()).isNull();
