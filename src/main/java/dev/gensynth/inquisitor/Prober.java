@@ -204,21 +204,22 @@ public final class Prober {
         }
 
         static Draw of(Generator g, Seed seed) {
-            return new Draw(Arrays.stream(g.sampleKept(seed)).map(k -> k.length).toList(), g.sampleChanged(seed));
+            return new Draw(Prober.widths(g.sampleKept(seed)), g.sampleChanged(seed));
         }
     }
 
     /**
      * The first of candidate {@code i}'s seeds (its own, then up to {@link #DRAWS} - 1 derived from it) whose draw
-     * is not in {@code judged}, or null when every one is: fine-tuning an architecture already judged from this
-     * parent again costs a candidate's epochs and says little new (a 48-cycle detection search spent 9 of its 92
-     * candidates on cuts that had failed from the same parent, `up1_node` 16 -> 8 eight times).
+     * is not in {@code seen}, which it then adds to {@code seen}; or null when every one is: fine-tuning an
+     * architecture already judged from this parent again costs a candidate's epochs and says little new (a 48-cycle
+     * detection search spent 9 of its 92 candidates on cuts that had failed from the same parent, `up1_node`
+     * 16 -> 8 eight times).
      */
-    Seed fresh(Generator g, int cycle, int i, Set<Draw> judged) {
+    Seed fresh(Generator g, int cycle, int i, Set<Draw> seen) {
         Seed first = candidateSeed(cycle, i);
         for (int k = 0; k < DRAWS; k++) {
             Seed s = k == 0 ? first : first.derive("redraw", k);
-            if (!judged.contains(Draw.of(g, s))) {
+            if (seen.add(Draw.of(g, s))) {
                 return s;
             }
         }
@@ -274,9 +275,6 @@ public final class Prober {
                 listener.onRepeat(cycle, i, DRAWS);
                 continue;
             }
-            if (seen != null) {
-                seen.add(Draw.of(g, seed));
-            }
             long t0 = System.nanoTime();
             Slicer.Cut cut = g.generate(seed);
             Cost cost = Cost.of(cut.spec());
@@ -312,7 +310,7 @@ public final class Prober {
                 epochs = e.epochsRun();
             }
             CandidateRecord rec = new CandidateRecord(cycle, i, seed.value(), cut.spec().name(),
-                    widths(cut), cost.params(), cost.macs(), o.quality(),
+                    widths(cut.kept()), cost.params(), cost.macs(), o.quality(),
                     o.latencyMs(), v.met(), v.reasons(), utility.score(o), epochs, (System.nanoTime() - t0) / 1e9,
                     false, cut.changed(), predicted);
             records.add(rec);
@@ -338,8 +336,8 @@ public final class Prober {
     }
 
     /** What a candidate record lists as its widths: each group's kept count, the groups of left-out blocks too. */
-    private static List<Integer> widths(Slicer.Cut cut) {
-        return Arrays.stream(cut.kept()).map(k -> k.length).toList();
+    private static List<Integer> widths(int[][] kept) {
+        return Arrays.stream(kept).map(k -> k.length).toList();
     }
 
     /**

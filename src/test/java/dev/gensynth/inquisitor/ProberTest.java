@@ -56,12 +56,14 @@ class ProberTest {
         Generator g = generator(logits(0.6));
         Seed own = new Seed(7).derive("candidate", 1000);
         Prober.Draw first = Prober.Draw.of(g, own);
-        assertThat(p.fresh(g, 1, 0, java.util.Set.of())).isEqualTo(own);
+        assertThat(p.fresh(g, 1, 0, new java.util.HashSet<>())).isEqualTo(own);
 
-        Seed again = p.fresh(g, 1, 0, java.util.Set.of(first));
+        java.util.Set<Prober.Draw> seen = new java.util.HashSet<>(java.util.Set.of(first));
+        Seed again = p.fresh(g, 1, 0, seen);
         assertThat(again).isNotNull().isNotEqualTo(own);
         assertThat(Prober.Draw.of(g, again)).isNotEqualTo(first);
-        assertThat(p.fresh(g, 1, 0, java.util.Set.of(first))).isEqualTo(again);
+        assertThat(seen).containsExactlyInAnyOrder(first, Prober.Draw.of(g, again)); // the pick is marked seen
+        assertThat(p.fresh(g, 1, 0, new java.util.HashSet<>(java.util.Set.of(first)))).isEqualTo(again);
     }
 
     @Test
