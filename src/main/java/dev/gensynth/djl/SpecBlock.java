@@ -60,6 +60,10 @@ public final class SpecBlock extends AbstractBlock {
     private final java.util.Set<String> nchwOnly = new java.util.HashSet<>();
     /** Whether this network runs channels-last (see {@link #CHANNELS_LAST}). */
     private final boolean channelsLast;
+    /** Depthwise convolutions whose input gradient a pass with {@link DepthwiseGradients} computes after the loss's. */
+    private final java.util.Set<String> deferred = new java.util.HashSet<>();
+    /** Tensors such a pass cuts out of autograd's graph: those convolutions' inputs and outputs, and every tensor read twice. */
+    private final java.util.Set<String> cuts = new java.util.HashSet<>();
     /**
      * Running statistics {mean, variance} of every batch-norm layer for shards 1.. of a sharded
      * training step (shard 0 keeps the layer's own); null when no sharded training is open.
@@ -71,10 +75,14 @@ public final class SpecBlock extends AbstractBlock {
         this.spec = spec;
         Map<String, List<Layer>> consumers = spec.consumers();
         this.shapes = spec.shapes();
+        java.util.Set<String> learned = new java.util.HashSet<>(); // tensors that depend on a weight
         for (Layer l : spec.layers()) {
             Block b = childFor(l);
             if (b != null) {
                 blocks.put(l.name(), addChildBlock(l.name(), b));
+            }
+            if (b != null || l.inputs().stream().anyMatch(learned::contains)) {
+                learned.add(l.name());
             }
             if (l instanceof Conv c) {
                 Shape in = shapes.get(c.inputs().get(0));
@@ -82,11 +90,25 @@ public final class SpecBlock extends AbstractBlock {
                 if (depthwise || c.kernel() == 1 && c.stride() > 1 && in.channels() < NARROW_STRIDED_1X1) {
                     nchwOnly.add(l.name());
                 }
+                if (depthwise && DEFER_DEPTHWISE && learned.contains(c.inputs().get(0)) && DepthwiseGradients.handles(c)) {
+                    deferred.add(l.name());
+                    cuts.add(l.name());
+                    cuts.add(c.inputs().get(0));
+                }
                 friendlyWidths &= (c.outFor(in) % CHANNELS_LAST_MULTIPLE == 0 || !reachesConv(consumers, l.name()))
                         && (in.channels() == 1 || in.channels() % CHANNELS_LAST_MULTIPLE == 0);
             }
         }
         this.channelsLast = CHANNELS_LAST && friendlyWidths;
+        if (!deferred.isEmpty()) {
+            for (Layer l : spec.layers()) {
+                long readers = consumers.getOrDefault(l.name(), List.of()).stream().map(Layer::name).distinct().count()
+                        + (spec.outputs().contains(l.name()) ? 1 : 0);
+                if (readers > 1 && learned.contains(l.name())) {
+                    cuts.add(l.name());
+                }
+            }
+        }
         for (int i = 0; i < spec.layers().size(); i++) {
             for (String in : spec.layers().get(i).inputs()) {
                 lastUse.put(in, i);
@@ -167,6 +189,8 @@ public final class SpecBlock extends AbstractBlock {
         NDArray input = inputs.singletonOrThrow();
         Object shardParam = params == null ? null : params.get(SHARD);
         int shard = shardParam == null ? 0 : (Integer) shardParam;
+        DepthwiseGradients cutsOf = training && params != null && !deferred.isEmpty()
+                ? (DepthwiseGradients) params.get(DEPTHWISE_GRADIENTS) : null;
         // a 1-channel input too: its conversion is a view, and it makes the first convolution write
         // channels-last (otherwise oneDNN writes NCHW, which costs two copies of that output a step)
         boolean nhwc = channelsLast && spec.input().isMap();
@@ -180,7 +204,11 @@ public final class SpecBlock extends AbstractBlock {
             }
             Block b = blocks.get(l.name());
             NDArray out;
-            if (nhwc && nchwOnly.contains(l.name())) {
+            if (cutsOf != null && deferred.contains(l.name())) { // its input's gradient comes later, see DepthwiseGradients
+                NDArray x = in.get(0).stopGradient();
+                out = nhwc ? channelsLast(b.forward(ps, new NDList(contiguous(x)), training, params).singletonOrThrow())
+                        : b.forward(ps, new NDList(x), training, params).singletonOrThrow();
+            } else if (nhwc && nchwOnly.contains(l.name())) {
                 out = channelsLast(b.forward(ps, new NDList(contiguous(in.get(0))), training, params)
                         .singletonOrThrow());
             } else if (shard > 0 && b instanceof BatchNorm) {
@@ -194,6 +222,12 @@ public final class SpecBlock extends AbstractBlock {
             if (channelsLast && !nhwc && out.getShape().dimension() == 4 && out.getShape().get(1) > 1) {
                 out = channelsLast(out);
                 nhwc = true;
+            }
+            if (cutsOf != null && cuts.contains(l.name())) {
+                out = deferred.contains(l.name())
+                        ? cutsOf.cutDepthwise((Conv) l, out, l.inputs().get(0),
+                                b.getParameters().get("weight").getArray(), shapes.get(l.inputs().get(0)))
+                        : cutsOf.cut(l.name(), out);
             }
             live.put(l.name(), out);
             for (String name : l.inputs()) {
@@ -314,6 +348,24 @@ public final class SpecBlock extends AbstractBlock {
 
     /** The forward-pass parameter naming the shard of a sharded training step (an Integer, 0 if absent). */
     public static final String SHARD = "gensynth.shard";
+    /**
+     * Key of the forward pass's parameter that carries a {@link DepthwiseGradients}: the pass then leaves the input
+     * gradients of depthwise convolutions to its {@link DepthwiseGradients#backward}, which the caller must run
+     * right after the loss's backward pass (without it, the layers before them get no gradient).
+     */
+    public static final String DEPTHWISE_GRADIENTS = "gensynth.depthwiseGradients";
+    /**
+     * Whether training passes compute depthwise convolutions' input gradients as forward convolutions
+     * ({@link DepthwiseGradients}); {@code -Dgensynth.depthwiseGradients=false} leaves them to libtorch, for
+     * comparisons.
+     */
+    public static final boolean DEFER_DEPTHWISE = Boolean.parseBoolean(System.getProperty(
+            "gensynth.depthwiseGradients", "true"));
+
+    /** Whether a training pass over this network wants a {@link DepthwiseGradients} (it has depthwise convolutions). */
+    public boolean defersDepthwise() {
+        return !deferred.isEmpty();
+    }
 
     /**
      * Opens {@code shards} shards of a training step: shard 0 uses each batch-norm layer's own

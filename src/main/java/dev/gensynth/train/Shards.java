@@ -8,6 +8,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.DepthwiseGradients;
 import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
 import dev.gensynth.djl.Scalars;
@@ -190,6 +191,10 @@ final class Shards implements AutoCloseable {
             ph.afterPhase(StepPhase.UPLOAD);
             PairList<String, Object> params = new PairList<>();
             params.add(SpecBlock.SHARD, s);
+            DepthwiseGradients depthwise = net.block().defersDepthwise() ? new DepthwiseGradients() : null;
+            if (depthwise != null) {
+                params.add(SpecBlock.DEPTHWISE_GRADIENTS, depthwise);
+            }
             NDList outputs = net.block().forward(stores.get(s), new NDList(in), true, params);
             NDArray logits = outputs.get(0);
             ph.afterPhase(StepPhase.FORWARD);
@@ -203,6 +208,9 @@ final class Shards implements AutoCloseable {
             if (Float.isFinite(value)) {
                 JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(loss.getShape(), loss.getDataType()), false,
                         false);
+                if (depthwise != null) {
+                    depthwise.backward();
+                }
             }
             ph.afterPhase(StepPhase.BACKWARD);
             long[] hits = task.hits(logits, labels, y, from, rows, data);

@@ -1,0 +1,118 @@
+package dev.gensynth.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.gensynth.model.Weights;
+import dev.gensynth.spec.NetworkSpec;
+import dev.gensynth.spec.SpecIO;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DepthwiseGradientsTest {
+    /**
+     * Depthwise convolutions at stride 1 and 2, kernels 3 and 5, dilated, one after another, inside a residual
+     * block, one reading a tensor that another layer reads too, and an output that a layer reads as well; odd
+     * sizes, so the strided ones have rows past their last window. {@code W} is the width: a multiple of 8 runs
+     * channels-last, another NCHW.
+     */
+    private static final String SPEC = """
+            name: depthwise-gradients
+            input: {channels: 3, height: 15, width: 13}
+            layers:
+              - {name: c1, kind: conv, out: W, kernel: 3, padding: 1}
+              - {name: b1, kind: batchnorm}
+              - {name: r1, kind: relu6}
+              - {name: dw1, kind: depthwise_conv, kernel: 3}
+              - {name: b2, kind: batchnorm}
+              - {name: pw1, kind: pointwise_conv, out: W}
+              - {name: add1, kind: add, inputs: [pw1, r1]}
+              - {name: dw2, kind: depthwise_conv, kernel: 5, stride: 2}
+              - {name: dw3, kind: depthwise_conv, kernel: 3, stride: 2}
+              - {name: dw4, kind: depthwise_conv, kernel: 3, padding: 2, dilation: 2, bias: true}
+              - {name: pw2, kind: pointwise_conv, out: 8}
+              - {name: side, kind: depthwise_conv, kernel: 3, inputs: [dw3]}
+              - {name: head, kind: pointwise_conv, out: 4, inputs: [side]}
+              - {name: gap, kind: global_avgpool, inputs: [pw2]}
+              - {name: fl, kind: flatten}
+              - {name: fc, kind: linear, out: 4}
+            outputs: [fc, head, dw4]
+            """;
+
+    @ParameterizedTest
+    @ValueSource(ints = {8, 12})
+    void givesTheGradientsOfOneBackwardPass(int width) {
+        NetworkSpec spec = SpecIO.parse(SPEC.replace(": W", ": " + width), true, "test");
+        Weights w = Weights.initial(spec, 3);
+        Map<String, float[]> plain = gradients(spec, w, false);
+        Map<String, float[]> deferred = gradients(spec, w, true);
+        assertThat(deferred.keySet()).isEqualTo(plain.keySet());
+        for (String p : plain.keySet()) {
+            float[] a = plain.get(p);
+            float[] b = deferred.get(p);
+            double scale = 0;
+            for (float v : a) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            assertThat(scale).as(p + " has a gradient").isGreaterThan(0);
+            for (int i = 0; i < a.length; i++) {
+                assertThat((double) b[i]).as(p + "[" + i + "]").isCloseTo(a[i],
+                        org.assertj.core.data.Offset.offset(1e-5 * scale));
+            }
+        }
+    }
+
+    /** Every parameter's gradient of Σ outputs · r (r fixed) after one training pass over a fixed batch. */
+    private static Map<String, float[]> gradients(NetworkSpec spec, Weights w, boolean defer) {
+        Random rnd = new Random(11);
+        try (Network net = Network.create(spec, w); NDManager m = net.model().getNDManager().newSubManager()) {
+            assertThat(net.block().defersDepthwise()).isTrue();
+            float[] x = new float[4 * 3 * 15 * 13];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+            PairList<String, Object> params = new PairList<>();
+            params.add(SpecBlock.SHARD, 0);
+            DepthwiseGradients dg = new DepthwiseGradients();
+            if (defer) {
+                params.add(SpecBlock.DEPTHWISE_GRADIENTS, dg);
+            }
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDList out = net.block().forward(new ParameterStore(m, false),
+                        new NDList(m.create(x, new ai.djl.ndarray.types.Shape(4, 3, 15, 13))), true, params);
+                NDArray loss = null;
+                for (NDArray o : out) {
+                    float[] r = new float[(int) o.size()];
+                    for (int i = 0; i < r.length; i++) {
+                        r[i] = (float) rnd.nextGaussian();
+                    }
+                    NDArray term = o.mul(m.create(r, o.getShape())).sum();
+                    loss = loss == null ? term : loss.add(term);
+                }
+                JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(loss.getShape()), false, false);
+                if (defer) {
+                    dg.backward();
+                }
+                Map<String, float[]> grads = new LinkedHashMap<>();
+                for (var p : net.block().getParameters()) {
+                    if (!p.getValue().requiresGradient()) {
+                        continue; // batch norm's running statistics
+                    }
+                    grads.put(p.getKey(), p.getValue().getArray().getGradient().toFloatArray());
+                }
+                return grads;
+            }
+        }
+    }
+}
