@@ -35,10 +35,18 @@ public final class Scalars {
         return x.div(of(x, c));
     }
 
-    /** {@code min(max(x, 0), 6)}; its gradient passes where 0 <= x <= 6 (PyTorch's ReLU6: 0 < x < 6, a difference only at exactly 0 or 6). */
+    /**
+     * {@code min(max(x, 0), 6)}, as {@code r - relu(r - 6)} with {@code r = relu(x)}: exact (for r below 2^24,
+     * {@code r - 6} is exact, so {@code r - (r - 6)} is 6), and every step forward and backward is one vectorised
+     * kernel. DJL has no hardtanh; a minimum with a tensor 6 or a clamp spent a quarter of mobilenet_v2's training
+     * step in their backward passes (comparisons, {@code where}, masked fills), which libtorch 2.1 runs as scalar
+     * loops. The gradient passes where 0 < x <= 6 (PyTorch's ReLU6: 0 < x < 6).
+     */
     public static NDArray relu6(NDArray x) {
-        // one clamp, whose bounds are numbers passed by value: ReLU then a minimum with a tensor 6 cost a quarter of
-        // mobilenet_v2's training step, in the minimum's backward pass (equal, greater, where, masked fill, divide)
-        return x.clip(0, 6);
+        if (!ai.djl.pytorch.jni.JniUtils.isGradMode()) {
+            return x.clip(0, 6); // no backward pass: one kernel
+        }
+        NDArray r = ai.djl.nn.Activation.relu(x);
+        return r.sub(ai.djl.nn.Activation.relu(r.sub(of(r, 6))));
     }
 }

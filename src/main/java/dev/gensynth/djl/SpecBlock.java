@@ -58,6 +58,8 @@ public final class SpecBlock extends AbstractBlock {
      * the case).
      */
     private final java.util.Set<String> nchwOnly = new java.util.HashSet<>();
+    /** The depthwise convolutions among {@link #nchwOnly}: only their backward pass needs NCHW. */
+    private final java.util.Set<String> depthwiseNchwOnly = new java.util.HashSet<>();
     /** Whether this network runs channels-last (see {@link #CHANNELS_LAST}). */
     private final boolean channelsLast;
     /** Depthwise convolutions whose input gradient a pass with {@link DepthwiseGradients} computes after the loss's. */
@@ -89,6 +91,9 @@ public final class SpecBlock extends AbstractBlock {
                 boolean depthwise = in.channels() > 1 && c.groupsFor(in) == in.channels();
                 if (depthwise || c.kernel() == 1 && c.stride() > 1 && in.channels() < NARROW_STRIDED_1X1) {
                     nchwOnly.add(l.name());
+                }
+                if (depthwise) {
+                    depthwiseNchwOnly.add(l.name());
                 }
                 if (depthwise && DEFER_DEPTHWISE && learned.contains(c.inputs().get(0)) && DepthwiseGradients.handles(c)) {
                     deferred.add(l.name());
@@ -204,11 +209,12 @@ public final class SpecBlock extends AbstractBlock {
             }
             Block b = blocks.get(l.name());
             NDArray out;
-            if (cutsOf != null && deferred.contains(l.name())) { // its input's gradient comes later, see DepthwiseGradients
-                NDArray x = in.get(0).stopGradient();
-                out = nhwc ? channelsLast(b.forward(ps, new NDList(contiguous(x)), training, params).singletonOrThrow())
-                        : b.forward(ps, new NDList(x), training, params).singletonOrThrow();
-            } else if (nhwc && nchwOnly.contains(l.name())) {
+            boolean inputsNhwc = nhwc;
+            if (cutsOf != null && deferred.contains(l.name())) {
+                // no backward-data step (its input's gradient comes later, see DepthwiseGradients), so it runs in the
+                // network's memory order, like in inference
+                out = b.forward(ps, new NDList(in.get(0).stopGradient()), training, params).singletonOrThrow();
+            } else if (nhwc && nchwOnly.contains(l.name()) && (training || !depthwiseNchwOnly.contains(l.name()))) {
                 out = channelsLast(b.forward(ps, new NDList(contiguous(in.get(0))), training, params)
                         .singletonOrThrow());
             } else if (shard > 0 && b instanceof BatchNorm) {
@@ -226,7 +232,7 @@ public final class SpecBlock extends AbstractBlock {
             if (cutsOf != null && cuts.contains(l.name())) {
                 out = deferred.contains(l.name())
                         ? cutsOf.cutDepthwise((Conv) l, out, l.inputs().get(0),
-                                b.getParameters().get("weight").getArray(), shapes.get(l.inputs().get(0)))
+                                b.getParameters().get("weight").getArray(), shapes.get(l.inputs().get(0)), inputsNhwc)
                         : cutsOf.cut(l.name(), out);
             }
             live.put(l.name(), out);

@@ -7,7 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.gensynth.djl.DepthwiseGradients;
 import dev.gensynth.djl.Network;
+import dev.gensynth.djl.SpecBlock;
 import dev.gensynth.export.OnnxVerifier;
 import dev.gensynth.model.Tensor;
 import dev.gensynth.model.Weights;
@@ -160,6 +163,18 @@ public final class Canary {
                   - {name: bn3, kind: batchnorm}
                   - {name: add, kind: add, inputs: [bn3, input]}
                 """));
+        // channels-last (widths a multiple of 8), strided and 5x5: training runs these depthwise convolutions in
+        // that order and computes their input gradients as forward convolutions (djl.DepthwiseGradients)
+        c.add(parse("inverted residual 16 s2 and 5x5", 16, 13, 8, true, """
+                  - {name: expand, kind: pointwise_conv, out: 48}
+                  - {name: bn1, kind: batchnorm}
+                  - {name: r1, kind: relu6}
+                  - {name: dw, kind: depthwise_conv, kernel: 3, stride: 2}
+                  - {name: bn2, kind: batchnorm}
+                  - {name: r2, kind: hardswish}
+                  - {name: dw5, kind: depthwise_conv, kernel: 5}
+                  - {name: project, kind: pointwise_conv, out: 16}
+                """));
         return c;
     }
 
@@ -262,10 +277,19 @@ public final class Canary {
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(spec.input().withBatch(n)));
             in.setRequiresGradient(true);
-            NDArray out = net.block().forward(new ParameterStore(m, false), new NDList(in), true).get(0);
+            // as a training pass runs (train.Shards): depthwise input gradients after the loss's backward pass
+            PairList<String, Object> options = new PairList<>();
+            DepthwiseGradients depthwise = net.block().defersDepthwise() ? new DepthwiseGradients() : null;
+            if (depthwise != null) {
+                options.add(SpecBlock.DEPTHWISE_GRADIENTS, depthwise);
+            }
+            NDArray out = net.block().forward(new ParameterStore(m, false), new NDList(in), true, options).get(0);
             double[] ref = Reference.forward(spec, params, xd, n, true).get(output);
             worst.training = Math.max(worst.training, relative(out.toFloatArray(), ref));
             gc.backward(out.mul(m.create(r, out.getShape())).sum());
+            if (depthwise != null) {
+                depthwise.backward();
+            }
             grads.put("input", in.getGradient().toFloatArray());
             for (Map.Entry<String, ParamSpec> e : spec.parameters().entrySet()) {
                 Parameter p = net.block().parameter(e.getKey());
