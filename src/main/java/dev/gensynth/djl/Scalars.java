@@ -36,17 +36,12 @@ public final class Scalars {
     }
 
     /**
-     * {@code min(max(x, 0), 6)}, as {@code r - relu(r - 6)} with {@code r = relu(x)}: exact (for r below 2^24,
-     * {@code r - 6} is exact, so {@code r - (r - 6)} is 6), and every step forward and backward is one vectorised
-     * kernel. DJL has no hardtanh; a minimum with a tensor 6 or a clamp spent a quarter of mobilenet_v2's training
-     * step in their backward passes (comparisons, {@code where}, masked fills), which libtorch 2.1 runs as scalar
-     * loops. The gradient passes where 0 < x <= 6 (PyTorch's ReLU6: 0 < x < 6).
+     * {@code min(max(x, 0), 6)}. With gradients on, libtorch's hardtanh through {@link Hardtanh} (its gradient passes
+     * where 0 < x < 6, as PyTorch's ReLU6): DJL has none, and a minimum with a tensor 6 or a clamp spent a quarter of
+     * mobilenet_v2's training step in their backward passes (comparisons, {@code where}, masked fills, which libtorch
+     * 2.1 runs as scalar loops). Without, one clamp.
      */
     public static NDArray relu6(NDArray x) {
-        if (!ai.djl.pytorch.jni.JniUtils.isGradMode()) {
-            return x.clip(0, 6); // no backward pass: one kernel
-        }
-        NDArray r = ai.djl.nn.Activation.relu(x);
-        return r.sub(ai.djl.nn.Activation.relu(r.sub(of(r, 6))));
+        return ai.djl.pytorch.jni.JniUtils.isGradMode() ? Hardtanh.relu6(x) : x.clip(0, 6);
     }
 }
