@@ -95,7 +95,8 @@ public final class StepProfile {
         long[] stepNanos = new long[batches];
         System.err.printf("StepProfile: %s (%d params, %.1f M MACs), %d warm-up + %d measured steps of %d%n",
                 spec.name(), cost.params(), cost.macsMillions(), warmup, batches, batch);
-        JitWarmup.run(spec, initial, train, config(1, batch, train.size(), shards), jitWarmup);
+        JitWarmup.run(spec, initial, train, config(total, batch, train.size(), shards), new TrainListener() {
+        }, jitWarmup);
         Path profileTo = torchProfile;
         try (Network net = Network.create(spec, initial)) {
             Trainer.train(net, train, null, config(total, batch, train.size(), shards), new TrainListener() {

@@ -198,10 +198,10 @@ public final class TrainThroughput {
         if (checkDir != null) {
             writeCheck(spec, initial, train, checkDir);
         }
-        long jitSteps = JitWarmup.run(spec, initial, train, cfg, jitWarmup);
-        if (jitSteps > 0) {
-            System.err.printf("gensynth: %d untimed steps in %d s first (the JIT compiler's time)%n", jitSteps,
-                    jitWarmup);
+        int jitRuns = JitWarmup.run(spec, initial, train, cfg, clock, jitWarmup);
+        if (jitRuns > 0) {
+            System.err.printf("gensynth: the same training %d time(s) untimed first, %d s at least (the JIT compiler's"
+                    + " time)%n", jitRuns, jitWarmup);
         }
         TrainResult r;
         long djlParams;
@@ -252,7 +252,7 @@ public final class TrainThroughput {
         o.put("batch_size", batch);
         o.put("shards", cfg.shards());
         o.put("jit_warmup_seconds", jitWarmup);
-        o.put("jit_warmup_steps", jitSteps);
+        o.put("jit_warmup_runs", jitRuns);
         o.put("warmup_batches", warmup);
         o.put("batches", batches);
         o.put("learning_rate", lr);

@@ -51,14 +51,17 @@ public final class SpecBlock extends AbstractBlock {
     private final Map<String, Integer> lastUse = new HashMap<>();
     /**
      * Convolutions that run in NCHW order inside a channels-last network, because oneDNN 3.1's channels-last kernels
-     * for them are slow or wrong: the backward pass of a depthwise convolution has only a reference kernel (3 s a
-     * step in mobilenet_v2), and the AVX-512 backward-weights kernel of a strided 1x1 convolution over fewer than 16
-     * input channels writes out of bounds (from 48x48 inputs: the JVM crashed in 2 of 6 short trainings of a
-     * generated resunet and the others ended with different numbers for the same seed; the engine self-check has
-     * the case).
+     * for them are slow or wrong: the backward-data step of a depthwise convolution has only a reference kernel
+     * (3 s a step in mobilenet_v2; in NCHW a GEMM per image and channel, which {@link DepthwiseGradients} avoids in
+     * training), and the AVX-512 backward-weights kernel of a strided 1x1 convolution over fewer than 16 input
+     * channels writes out of bounds (from 48x48 inputs: the JVM crashed in 2 of 6 short trainings of a generated
+     * resunet and the others ended with different numbers for the same seed; the engine self-check has the case).
      */
     private final java.util.Set<String> nchwOnly = new java.util.HashSet<>();
-    /** The depthwise convolutions among {@link #nchwOnly}: only their backward pass needs NCHW. */
+    /**
+     * The depthwise convolutions among {@link #nchwOnly}: only a backward-data step needs NCHW, so they run
+     * channels-last without gradients and in passes with {@link DepthwiseGradients}.
+     */
     private final java.util.Set<String> depthwiseNchwOnly = new java.util.HashSet<>();
     /** Whether this network runs channels-last (see {@link #CHANNELS_LAST}). */
     private final boolean channelsLast;
@@ -194,8 +197,10 @@ public final class SpecBlock extends AbstractBlock {
         NDArray input = inputs.singletonOrThrow();
         Object shardParam = params == null ? null : params.get(SHARD);
         int shard = shardParam == null ? 0 : (Integer) shardParam;
-        DepthwiseGradients cutsOf = training && params != null && !deferred.isEmpty()
+        DepthwiseGradients cutsOf = params != null && !deferred.isEmpty()
                 ? (DepthwiseGradients) params.get(DEPTHWISE_GRADIENTS) : null;
+        // whether libtorch may run a depthwise convolution's backward-data step after this pass (see nchwOnly)
+        boolean depthwiseBackward = cutsOf == null && !depthwiseNchwOnly.isEmpty() && JniUtils.isGradMode();
         // a 1-channel input too: its conversion is a view, and it makes the first convolution write
         // channels-last (otherwise oneDNN writes NCHW, which costs two copies of that output a step)
         boolean nhwc = channelsLast && spec.input().isMap();
@@ -214,7 +219,8 @@ public final class SpecBlock extends AbstractBlock {
                 // no backward-data step (its input's gradient comes later, see DepthwiseGradients), so it runs in the
                 // network's memory order, like in inference
                 out = b.forward(ps, new NDList(in.get(0).stopGradient()), training, params).singletonOrThrow();
-            } else if (nhwc && nchwOnly.contains(l.name()) && (training || !depthwiseNchwOnly.contains(l.name()))) {
+            } else if (nhwc && nchwOnly.contains(l.name())
+                    && (depthwiseBackward || !depthwiseNchwOnly.contains(l.name()))) {
                 out = channelsLast(b.forward(ps, new NDList(contiguous(in.get(0))), training, params)
                         .singletonOrThrow());
             } else if (shard > 0 && b instanceof BatchNorm) {
@@ -355,9 +361,10 @@ public final class SpecBlock extends AbstractBlock {
     /** The forward-pass parameter naming the shard of a sharded training step (an Integer, 0 if absent). */
     public static final String SHARD = "gensynth.shard";
     /**
-     * Key of the forward pass's parameter that carries a {@link DepthwiseGradients}: the pass then leaves the input
-     * gradients of depthwise convolutions to its {@link DepthwiseGradients#backward}, which the caller must run
-     * right after the loss's backward pass (without it, the layers before them get no gradient).
+     * Key of the forward pass's parameter that carries a {@link DepthwiseGradients}: the pass (in training or
+     * inference mode) then leaves the input gradients of depthwise convolutions to its
+     * {@link DepthwiseGradients#backward}, which the caller must run right after the loss's backward pass (without
+     * it, the layers before them get no gradient).
      */
     public static final String DEPTHWISE_GRADIENTS = "gensynth.depthwiseGradients";
     /**

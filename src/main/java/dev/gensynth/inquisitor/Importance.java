@@ -8,8 +8,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.gensynth.data.Dataset;
+import dev.gensynth.djl.DepthwiseGradients;
 import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
+import dev.gensynth.djl.SpecBlock;
 import dev.gensynth.generator.StructuralUnit;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.task.Task;
@@ -43,7 +45,15 @@ public final class Importance {
             try (NativeGate.Region gate = NativeGate.JVM.enter();
                     NDManager m = net.model().getNDManager().newSubManager();
                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.backward(loss(net, m, stimuli, start, batchSize));
+                ai.djl.util.PairList<String, Object> options = new ai.djl.util.PairList<>();
+                DepthwiseGradients depthwise = net.block().defersDepthwise() ? new DepthwiseGradients() : null;
+                if (depthwise != null) {
+                    options.add(SpecBlock.DEPTHWISE_GRADIENTS, depthwise);
+                }
+                gc.backward(loss(net, m, stimuli, start, batchSize, options));
+                if (depthwise != null) {
+                    depthwise.backward();
+                }
             }
             for (Layer l : groups.spec().layers()) {
                 if (l instanceof Conv || l instanceof Linear) {
@@ -100,7 +110,7 @@ public final class Importance {
             for (int start = 0; start + batchSize <= stimuli.size(); start += batchSize) {
                 try (NativeGate.Region gate = NativeGate.JVM.enter();
                         NDManager m = net.model().getNDManager().newSubManager()) {
-                    sum += loss(net, m, stimuli, start, batchSize).getFloat() * batchSize;
+                    sum += loss(net, m, stimuli, start, batchSize, null).getFloat() * batchSize;
                     n += batchSize;
                 }
             }
@@ -112,7 +122,8 @@ public final class Importance {
      * The task's mean loss on the batch of stimuli at {@code start} (cross-entropy per image or per labelled
      * pixel), the forward pass in inference mode.
      */
-    private static NDArray loss(Network net, NDManager m, Dataset stimuli, int start, int batchSize) {
+    private static NDArray loss(Network net, NDManager m, Dataset stimuli, int start, int batchSize,
+            ai.djl.util.PairList<String, Object> options) {
         int per = (int) stimuli.sampleShape().elements();
         float[] x = new float[batchSize * per];
         System.arraycopy(stimuli.x(), start * per, x, 0, batchSize * per);
@@ -122,7 +133,7 @@ public final class Importance {
             task.copyTargets(stimuli, start + i, targets, i);
         }
         NDArray in = m.create(x, new ai.djl.ndarray.types.Shape(stimuli.sampleShape().withBatch(batchSize)));
-        NDList out = net.block().forward(new ParameterStore(m, false), new NDList(in), false);
+        NDList out = net.block().forward(new ParameterStore(m, false), new NDList(in), false, options);
         return task.loss(out, task.upload(m, targets, 0, batchSize, stimuli), stimuli.classes(), 0);
     }
 

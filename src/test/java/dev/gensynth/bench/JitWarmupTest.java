@@ -8,6 +8,7 @@ import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.spec.SpecIO;
 import dev.gensynth.train.TrainConfig;
+import dev.gensynth.train.TrainListener;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -37,11 +38,19 @@ class JitWarmupTest {
         Dataset d = new Dataset("noise", Shape.of(1, 8, 8), x, y, 2, List.of("a", "b"));
         TrainConfig recipe = TrainConfig.defaults().withBatchSize(32).withEpochs(1);
         long t0 = System.nanoTime();
-        long steps = JitWarmup.run(spec, Weights.initial(spec, 1), d, recipe, 0.5);
+        long[] updates = {0};
+        TrainListener count = new TrainListener() {
+            @Override
+            public void onBatch(long update, double loss, double top1, double imagesPerSecond) {
+                updates[0]++;
+            }
+        };
+        int runs = JitWarmup.run(spec, Weights.initial(spec, 1), d, recipe, count, 1.5);
         double secs = (System.nanoTime() - t0) / 1e9;
-        // far more steps than the recipe's own 2 a pass: the time, not the plan, ended it
-        assertThat(steps).isGreaterThan(2);
-        assertThat(secs).isGreaterThanOrEqualTo(0.5).isLessThan(30);
-        assertThat(JitWarmup.run(spec, Weights.initial(spec, 1), d, recipe, 0)).isZero();
+        // the recipe is 2 updates: the time, not the plan, ended it, and each run was the whole recipe
+        assertThat(runs).isGreaterThan(1);
+        assertThat(updates[0]).isEqualTo(2L * runs);
+        assertThat(secs).isGreaterThanOrEqualTo(1.5).isLessThan(30);
+        assertThat(JitWarmup.run(spec, Weights.initial(spec, 1), d, recipe, count, 0)).isZero();
     }
 }

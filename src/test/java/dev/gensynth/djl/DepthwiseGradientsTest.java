@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class DepthwiseGradientsTest {
     /**
@@ -50,13 +49,14 @@ class DepthwiseGradientsTest {
             outputs: [fc, head, dw4]
             """;
 
+    /** Widths 8 (channels-last) and 12 (NCHW), each in a training pass and in an inference-mode one (importance). */
     @ParameterizedTest
-    @ValueSource(ints = {8, 12})
-    void givesTheGradientsOfOneBackwardPass(int width) {
+    @org.junit.jupiter.params.provider.CsvSource({"8, true", "12, true", "8, false", "12, false"})
+    void givesTheGradientsOfOneBackwardPass(int width, boolean training) {
         NetworkSpec spec = SpecIO.parse(SPEC.replace(": W", ": " + width), true, "test");
         Weights w = Weights.initial(spec, 3);
-        Map<String, float[]> plain = gradients(spec, w, false);
-        Map<String, float[]> deferred = gradients(spec, w, true);
+        Map<String, float[]> plain = gradients(spec, w, false, training);
+        Map<String, float[]> deferred = gradients(spec, w, true, training);
         assertThat(deferred.keySet()).isEqualTo(plain.keySet());
         for (String p : plain.keySet()) {
             float[] a = plain.get(p);
@@ -73,8 +73,8 @@ class DepthwiseGradientsTest {
         }
     }
 
-    /** Every parameter's gradient of Σ outputs · r (r fixed) after one training pass over a fixed batch. */
-    private static Map<String, float[]> gradients(NetworkSpec spec, Weights w, boolean defer) {
+    /** Every parameter's gradient of Σ outputs · r (r fixed) after one pass (training or inference mode) over a fixed batch. */
+    private static Map<String, float[]> gradients(NetworkSpec spec, Weights w, boolean defer, boolean training) {
         Random rnd = new Random(11);
         try (Network net = Network.create(spec, w); NDManager m = net.model().getNDManager().newSubManager()) {
             assertThat(net.block().defersDepthwise()).isTrue();
@@ -90,7 +90,7 @@ class DepthwiseGradientsTest {
             }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDList out = net.block().forward(new ParameterStore(m, false),
-                        new NDList(m.create(x, new ai.djl.ndarray.types.Shape(4, 3, 15, 13))), true, params);
+                        new NDList(m.create(x, new ai.djl.ndarray.types.Shape(4, 3, 15, 13))), training, params);
                 NDArray loss = null;
                 for (NDArray o : out) {
                     float[] r = new float[(int) o.size()];
