@@ -3,7 +3,8 @@
 # the wall time of each part of a step (assemble, upload, forward, loss, sync, backward, metrics,
 # optimizer, release, zero), the native tensors each part creates, and, from a second short run with
 # ONEDNN_VERBOSE, how the oneDNN kernels' time splits into convolution forward / backward-data /
-# backward-weights / reorders and which implementations ran. Writes bench/results/step_profile.md and
+# backward-weights / reorders and which implementations ran, and from a third, libtorch's profiler, the time of
+# every operator (element-wise steps, batch norm and copies too). Writes bench/results/step_profile.md and
 # .json (raw runs under bench/results/raw/step_profile/).
 #
 #   bench/step_profile.sh [--networks "resnet mobilenet_v2 generated generated_odd"] [--batches 20] [--warmup 30]
@@ -62,6 +63,32 @@ for net in $NETWORKS; do
   # oneDNN's own timing of every primitive it runs, on 1 warm-up + 2 steps (verbose output slows a step)
   ONEDNN_VERBOSE=1 DNNL_VERBOSE=1 "${JAVA[@]}" --arch "$net" --dataset "$DATASET" --warmup-batches 1 --batches 2 --shards 1 --jit-warmup-seconds 0 \
     --out "$RAW/$net.verbose-run.json" 2>/dev/null | grep '^onednn_verbose' > "$RAW/$net.onednn.log" || true
+  # libtorch's own profiler over 3 steps after 3 warm-up: every operator, oneDNN's or not (element-wise steps,
+  # batch norm, copies), by self time; the trace (megabytes) stays in a temporary file
+  TRACE="$(mktemp --suffix=.json)"
+  "${JAVA[@]}" --arch "$net" --dataset "$DATASET" --warmup-batches 3 --batches 3 --shards 1 --jit-warmup-seconds 0 \
+    --torch-profile "$TRACE" --out "$RAW/$net.torch-profile-run.json" 2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
+  python3 - "$TRACE" 3 > "$RAW/$net.operators.json" <<'OPS'
+import collections, json, sys
+trace, steps = sys.argv[1], int(sys.argv[2])
+events = json.load(open(trace))
+events = events["traceEvents"] if isinstance(events, dict) else events
+spans = sorted((e for e in events if e.get("ph") == "X"), key=lambda e: (e.get("tid"), e["ts"], -e["dur"]))
+own, calls, stack = collections.defaultdict(float), collections.Counter(), []
+for e in spans:  # self time: a span's duration less that of the spans nested in it, per thread
+    while stack and (stack[-1].get("tid") != e.get("tid") or stack[-1]["ts"] + stack[-1]["dur"] <= e["ts"]):
+        stack.pop()
+    if stack:
+        own[stack[-1]["name"]] -= e["dur"]
+    own[e["name"]] += e["dur"]
+    calls[e["name"]] += 1
+    stack.append(e)
+top = sorted(own.items(), key=lambda kv: -kv[1])
+json.dump({"steps": steps, "total_ms_per_step": round(sum(own.values()) / steps / 1000, 2),
+           "operators": [{"name": k, "ms_per_step": round(v / steps / 1000, 2), "calls_per_step": calls[k] // steps}
+                         for k, v in top[:12]]}, sys.stdout, indent=2)
+OPS
+  rm -f "$TRACE"
 done
 python3 - "$OUT" "$RAW" "$NETWORKS" "$THREADS" "$LABEL" "${DNNL_MAX_CPU_ISA:-ALL}" "$NAME" <<'PY'
 import json, os, sys, collections
@@ -88,6 +115,7 @@ for net in networks.split():
             impls[impl + " " + prop] += 1
     p["onednn_ms_per_step"] = {k: round(v, 2) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])}
     p["onednn_convolution_implementations"] = dict(impls.most_common())
+    p["libtorch_operators"] = json.load(open(os.path.join(raw, net + ".operators.json")))
     rows.append(p)
 prov = rows[0]["provenance"] if rows else {}
 engine = label or "DJL %s / libtorch %s" % (prov.get("djlVersion"), prov.get("libtorchVersion"))
@@ -123,6 +151,12 @@ for r in rows:
     md.append("- **%s**: " % r["network"] + ", ".join("%s %.1f ms" % kv for kv in r["onednn_ms_per_step"].items()))
     md.append("  - convolution implementations: " + ", ".join("%s (%d)" % kv for kv in
               list(r["onednn_convolution_implementations"].items())[:6]))
+md += ["", "libtorch's operators by self time per step (its profiler, `--torch-profile`, over 3 steps after 3 warm-up, "
+       "one pass at all threads; the profiler's own cost is in the total):", ""]
+for r in rows:
+    ops = r["libtorch_operators"]
+    md.append("- **%s** (%.1f ms a step): " % (r["network"], ops["total_ms_per_step"]) + ", ".join(
+        "%s %.1f ms (%d calls)" % (o["name"], o["ms_per_step"], o["calls_per_step"]) for o in ops["operators"][:8]))
 md += ["", "Provenance: gensynth %s (%s), %s, CPU %s, %s threads, kernels %s, %s." % (
     prov.get("gensynthVersion"), prov.get("gitCommit"), engine, prov.get("cpu"), threads, kernels, prov.get("date")), ""]
 with open(os.path.join(out, name + ".md"), "w") as fh:

@@ -23,8 +23,9 @@
 # work used during the run. Threads: GENSYNTH_THREADS or --threads (default: all
 # cores), on both sides; kernels: the setting bin/gensynth would choose, on both sides. Writes
 # bench/results/train_throughput.json and .md, and the per-run JSON, logs and specs under bench/results/raw/
-# (--out DIR: under DIR instead). --jit-warmup S: the gensynth process first trains a copy untimed for S seconds
-# (default 20: the JIT compiler takes a share of the cores for ~10 s; 0 disables).
+# (--out DIR: under DIR instead). --jit-warmup S: the gensynth process first runs the same training untimed, on
+# fresh copies, until S seconds have passed (default 20: the JIT compiler takes a share of the cores for ~10 s; 0
+# disables).
 # --smoke: resnet and generated, 1 round of 3 batches after 2 warm-up, 2 evaluation batches, 5 batch-1 runs,
 # 1 thread, on a 3000-image subset, into --out (default: a new temporary directory, never bench/results/),
 # and checks the tables were written (to check the script still runs after a change; the numbers mean
@@ -406,9 +407,9 @@ md = ["# Training throughput: gensynth vs PyTorch (Python)", "",
       % (E["TT_COMMAND"], E["TT_START"], provenance["finished"], rounds), "",
       "## Training", "",
       "img/s over %d measured batches of %d after %d warm-up (SGD Nesterov momentum 0.9, lr 0.05 cosine, weight "
-      "decay 5e-4 on conv/linear weights, cross-entropy, no augmentation). The gensynth process first trains a "
-      "copy of the network untimed for %s s (the JIT compiler's time: a training of minutes runs warm; Python "
-      "has no JIT). gensynth splits each batch into %s shards "
+      "decay 5e-4 on conv/linear weights, cross-entropy, no augmentation). The gensynth process first runs the "
+      "same training untimed, on fresh copies of the network, until %s s have passed (the JIT compiler's time: a "
+      "training of minutes runs warm; Python has no JIT). gensynth splits each batch into %s shards "
       "of %d (the default recipe: each shard its own batch-norm statistics, gradients summed; with 2 threads the "
       "shards run side by side at 1 thread each, with 1 one after the other); PyTorch makes one pass over the batch at %d threads, as a Python user does."
       % (batches, batch, warmup, E["TT_JIT_WARMUP"], shards, batch // max(1, shards), threads), "",
