@@ -17,10 +17,11 @@ import java.util.Map;
  *
  * <p>Why: libtorch 2.1.1 runs a depthwise convolution's backward-data step on plain-layout tensors, for which oneDNN
  * 3.1 has no depthwise kernel and falls back to a GEMM per image and channel: 392 of the 620 ms of a mobilenet_v2
- * step on 2 cores (bench/results/step_profile.md). That gradient is the transposed convolution of the output's
- * gradient; for a depthwise convolution, that is a depthwise forward convolution with the kernel flipped, over the
- * gradient spread out with zeros when the convolution is strided. The forward convolution runs oneDNN's JIT kernel:
- * 2.5-7x faster per layer at stride 1, 1-2.5x at stride 2 (64 images, 1 thread).
+ * step on 2 cores (bench/results/step_profile_mobilenet_v2_before.md). That gradient is the transposed convolution
+ * of the output's gradient; for a depthwise convolution, that is a depthwise forward convolution with the kernel
+ * flipped, over the gradient spread out with zeros when the convolution is strided. The forward convolution runs
+ * oneDNN's JIT kernel: 2.7-7.5x faster per mobilenet_v2 layer at stride 1, 1-2.5x at stride 2 (forward and
+ * backward, 64 images, 1 thread).
  *
  * <p>How: in a pass that carries an instance of this class ({@link SpecBlock#DEPTHWISE_GRADIENTS}), the block cuts
  * autograd's graph at every depthwise convolution's input and output and at every tensor that is read more than

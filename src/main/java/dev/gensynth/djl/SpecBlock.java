@@ -67,7 +67,10 @@ public final class SpecBlock extends AbstractBlock {
     private final boolean channelsLast;
     /** Depthwise convolutions whose input gradient a pass with {@link DepthwiseGradients} computes after the loss's. */
     private final java.util.Set<String> deferred = new java.util.HashSet<>();
-    /** Tensors such a pass cuts out of autograd's graph: those convolutions' inputs and outputs, and every tensor read twice. */
+    /**
+     * Tensors such a pass cuts out of autograd's graph: those convolutions' inputs and outputs, and every tensor read
+     * twice.
+     */
     private final java.util.Set<String> cuts = new java.util.HashSet<>();
     /**
      * Running statistics {mean, variance} of every batch-norm layer for shards 1.. of a sharded
@@ -98,7 +101,8 @@ public final class SpecBlock extends AbstractBlock {
                 if (depthwise) {
                     depthwiseNchwOnly.add(l.name());
                 }
-                if (depthwise && DEFER_DEPTHWISE && learned.contains(c.inputs().get(0)) && DepthwiseGradients.handles(c)) {
+                if (depthwise && DEFER_DEPTHWISE && learned.contains(c.inputs().get(0))
+                        && DepthwiseGradients.handles(c)) {
                     deferred.add(l.name());
                     cuts.add(l.name());
                     cuts.add(c.inputs().get(0));

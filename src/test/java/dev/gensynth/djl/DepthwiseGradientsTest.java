@@ -73,7 +73,7 @@ class DepthwiseGradientsTest {
         }
     }
 
-    /** Every parameter's gradient of Σ outputs · r (r fixed) after one pass (training or inference mode) over a fixed batch. */
+    /** Every parameter's gradient of Σ outputs · r (r fixed) after one pass (training or inference mode). */
     private static Map<String, float[]> gradients(NetworkSpec spec, Weights w, boolean defer, boolean training) {
         Random rnd = new Random(11);
         try (Network net = Network.create(spec, w); NDManager m = net.model().getNDManager().newSubManager()) {
