@@ -83,13 +83,14 @@ public final class SpecBlock extends AbstractBlock {
         this.spec = spec;
         Map<String, List<Layer>> consumers = spec.consumers();
         this.shapes = spec.shapes();
-        java.util.Set<String> learned = new java.util.HashSet<>(); // tensors that depend on a weight
+        java.util.Set<String> learned = new java.util.HashSet<>(); // tensors that depend on a weight (get a gradient)
         for (Layer l : spec.layers()) {
             Block b = childFor(l);
             if (b != null) {
                 blocks.put(l.name(), addChildBlock(l.name(), b));
             }
-            if (b != null || l.inputs().stream().anyMatch(learned::contains)) {
+            boolean weighted = b != null && !(l instanceof dev.gensynth.spec.Dropout);
+            if (weighted || l.inputs().stream().anyMatch(learned::contains)) {
                 learned.add(l.name());
             }
             if (l instanceof Conv c) {
