@@ -66,6 +66,7 @@ for net in $NETWORKS; do
   # libtorch's own profiler over 3 steps after 3 warm-up: every operator, oneDNN's or not (element-wise steps,
   # batch norm, copies), by self time; the trace (megabytes) stays in a temporary file
   TRACE="$(mktemp --suffix=.json)"
+  trap 'rm -f "$TRACE"' EXIT
   "${JAVA[@]}" --arch "$net" --dataset "$DATASET" --warmup-batches 3 --batches 3 --shards 1 --jit-warmup-seconds 0 \
     --torch-profile "$TRACE" --out "$RAW/$net.torch-profile-run.json" 2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
   python3 - "$TRACE" 3 > "$RAW/$net.operators.json" <<'OPS'

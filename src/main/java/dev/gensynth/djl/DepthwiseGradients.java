@@ -70,7 +70,11 @@ public final class DepthwiseGradients {
                         : g.getManager().zeros(new ai.djl.ndarray.types.Shape(gs.get(0), gs.get(1), rows, cols));
                 spread.set(new NDIndex(":, :, ::{}, ::{}", s, s), g);
             }
-            NDArray flipped = weight.stopGradient().reshape(groups, gs.get(1) / groups, k, k).flip(2, 3);
+            // a view of the weight in the pass's manager, so that it and what is made from it go with the pass
+            // (made in the weight's manager, they would stay until the network is closed)
+            NDArray w = weight.stopGradient();
+            w.attach(g.getManager());
+            NDArray flipped = w.reshape(groups, gs.get(1) / groups, k, k).flip(2, 3);
             int q = transposedPadding(spec);
             // the convolution writes in its input's memory order, which is the network's: an element-wise backward
             // step over tensors in two orders runs a scalar loop (ReLU6's took 2.5 ms instead of 0.7 in mobilenet_v2)

@@ -60,18 +60,24 @@ public final class SpecBlock extends AbstractBlock {
     private final java.util.Set<String> nchwOnly = new java.util.HashSet<>();
     /**
      * The depthwise convolutions among {@link #nchwOnly}: only a backward-data step needs NCHW, so they run
-     * channels-last without gradients and in passes with {@link DepthwiseGradients}.
+     * channels-last without gradients, and so do those a pass with {@link DepthwiseGradients} defers.
      */
     private final java.util.Set<String> depthwiseNchwOnly = new java.util.HashSet<>();
     /** Whether this network runs channels-last (see {@link #CHANNELS_LAST}). */
     private final boolean channelsLast;
-    /** Depthwise convolutions whose input gradient a pass with {@link DepthwiseGradients} computes after the loss's. */
-    private final java.util.Set<String> deferred = new java.util.HashSet<>();
     /**
-     * Tensors such a pass cuts out of autograd's graph: those convolutions' inputs and outputs, and every tensor read
-     * twice.
+     * Where a pass with {@link DepthwiseGradients} cuts autograd's graph: the depthwise convolutions whose input
+     * gradient it computes after the loss's backward pass ({@code deferred}: their input gets a gradient, and their
+     * padding fits inside their kernel), and the tensors it cuts ({@code cuts}: those convolutions' inputs and
+     * outputs, and every tensor that gets a gradient and is read twice).
      */
-    private final java.util.Set<String> cuts = new java.util.HashSet<>();
+    private record CutPlan(java.util.Set<String> deferred, java.util.Set<String> cuts) {
+    }
+
+    /** The cuts of a pass whose input needs no gradient (training, importance). */
+    private final CutPlan cutPlan;
+    /** The cuts of a pass whose input needs one too (the engine self-check's gradient of the input). */
+    private final CutPlan cutPlanWithInput;
     /**
      * Running statistics {mean, variance} of every batch-norm layer for shards 1.. of a sharded
      * training step (shard 0 keeps the layer's own); null when no sharded training is open.
@@ -83,15 +89,10 @@ public final class SpecBlock extends AbstractBlock {
         this.spec = spec;
         Map<String, List<Layer>> consumers = spec.consumers();
         this.shapes = spec.shapes();
-        java.util.Set<String> learned = new java.util.HashSet<>(); // tensors that depend on a weight (get a gradient)
         for (Layer l : spec.layers()) {
             Block b = childFor(l);
             if (b != null) {
                 blocks.put(l.name(), addChildBlock(l.name(), b));
-            }
-            boolean weighted = b != null && !(l instanceof dev.gensynth.spec.Dropout);
-            if (weighted || l.inputs().stream().anyMatch(learned::contains)) {
-                learned.add(l.name());
             }
             if (l instanceof Conv c) {
                 Shape in = shapes.get(c.inputs().get(0));
@@ -102,26 +103,13 @@ public final class SpecBlock extends AbstractBlock {
                 if (depthwise) {
                     depthwiseNchwOnly.add(l.name());
                 }
-                if (depthwise && DEFER_DEPTHWISE && learned.contains(c.inputs().get(0))
-                        && DepthwiseGradients.handles(c)) {
-                    deferred.add(l.name());
-                    cuts.add(l.name());
-                    cuts.add(c.inputs().get(0));
-                }
                 friendlyWidths &= (c.outFor(in) % CHANNELS_LAST_MULTIPLE == 0 || !reachesConv(consumers, l.name()))
                         && (in.channels() == 1 || in.channels() % CHANNELS_LAST_MULTIPLE == 0);
             }
         }
         this.channelsLast = CHANNELS_LAST && friendlyWidths;
-        if (!deferred.isEmpty()) {
-            for (Layer l : spec.layers()) {
-                long readers = consumers.getOrDefault(l.name(), List.of()).stream().map(Layer::name).distinct().count()
-                        + (spec.outputs().contains(l.name()) ? 1 : 0);
-                if (readers > 1 && learned.contains(l.name())) {
-                    cuts.add(l.name());
-                }
-            }
-        }
+        this.cutPlan = planCuts(consumers, false);
+        this.cutPlanWithInput = planCuts(consumers, true);
         for (int i = 0; i < spec.layers().size(); i++) {
             for (String in : spec.layers().get(i).inputs()) {
                 lastUse.put(in, i);
@@ -152,6 +140,37 @@ public final class SpecBlock extends AbstractBlock {
             }
         }
         return false;
+    }
+
+    /** Where a pass with {@link DepthwiseGradients} cuts, when its input needs a gradient or not. */
+    private CutPlan planCuts(Map<String, List<Layer>> consumers, boolean inputGetsGradient) {
+        java.util.Set<String> graded = new java.util.HashSet<>(); // tensors that get a gradient
+        if (inputGetsGradient) {
+            graded.add(Layer.INPUT);
+        }
+        java.util.Set<String> deferred = new java.util.HashSet<>();
+        java.util.Set<String> cut = new java.util.HashSet<>();
+        for (Layer l : spec.layers()) {
+            boolean weighted = blocks.containsKey(l.name()) && !(l instanceof dev.gensynth.spec.Dropout);
+            if (weighted || l.inputs().stream().anyMatch(graded::contains)) {
+                graded.add(l.name());
+            }
+            String input = l.inputs().get(0);
+            if (DEFER_DEPTHWISE && l instanceof Conv c && depthwiseNchwOnly.contains(l.name())
+                    && !input.equals(Layer.INPUT) && graded.contains(input) && DepthwiseGradients.handles(c)) {
+                deferred.add(l.name());
+                cut.add(l.name());
+                cut.add(input);
+            }
+        }
+        for (Layer l : spec.layers()) {
+            long readers = consumers.getOrDefault(l.name(), List.of()).stream().map(Layer::name).distinct().count()
+                    + (spec.outputs().contains(l.name()) ? 1 : 0);
+            if (!deferred.isEmpty() && readers > 1 && graded.contains(l.name())) {
+                cut.add(l.name());
+            }
+        }
+        return new CutPlan(java.util.Set.copyOf(deferred), java.util.Set.copyOf(cut));
     }
 
     private Block childFor(Layer l) {
@@ -202,10 +221,17 @@ public final class SpecBlock extends AbstractBlock {
         NDArray input = inputs.singletonOrThrow();
         Object shardParam = params == null ? null : params.get(SHARD);
         int shard = shardParam == null ? 0 : (Integer) shardParam;
-        DepthwiseGradients cutsOf = params != null && !deferred.isEmpty()
-                ? (DepthwiseGradients) params.get(DEPTHWISE_GRADIENTS) : null;
-        // whether libtorch may run a depthwise convolution's backward-data step after this pass (see nchwOnly)
-        boolean depthwiseBackward = cutsOf == null && !depthwiseNchwOnly.isEmpty() && JniUtils.isGradMode();
+        DepthwiseGradients cutsOf = params != null ? (DepthwiseGradients) params.get(DEPTHWISE_GRADIENTS) : null;
+        CutPlan plan = cutsOf == null ? null
+                : JniUtils.requiresGrad((PtNDArray) input) ? cutPlanWithInput : cutPlan;
+        if (plan != null && plan.deferred().isEmpty()) {
+            cutsOf = null;
+        }
+        java.util.Set<String> deferred = cutsOf == null ? java.util.Set.of() : plan.deferred();
+        java.util.Set<String> cuts = cutsOf == null ? java.util.Set.of() : plan.cuts();
+        // whether libtorch may run a depthwise convolution's backward-data step after this pass (see nchwOnly);
+        // the deferred ones take their own branch below
+        boolean depthwiseBackward = !depthwiseNchwOnly.isEmpty() && JniUtils.isGradMode();
         // a 1-channel input too: its conversion is a view, and it makes the first convolution write
         // channels-last (otherwise oneDNN writes NCHW, which costs two copies of that output a step)
         boolean nhwc = channelsLast && spec.input().isMap();
@@ -220,7 +246,7 @@ public final class SpecBlock extends AbstractBlock {
             Block b = blocks.get(l.name());
             NDArray out;
             boolean inputsNhwc = nhwc;
-            if (cutsOf != null && deferred.contains(l.name())) {
+            if (deferred.contains(l.name())) {
                 // no backward-data step (its input's gradient comes later, see DepthwiseGradients), so it runs in the
                 // network's memory order, like in inference
                 out = b.forward(ps, new NDList(in.get(0).stopGradient()), training, params).singletonOrThrow();
@@ -240,7 +266,7 @@ public final class SpecBlock extends AbstractBlock {
                 out = channelsLast(out);
                 nhwc = true;
             }
-            if (cutsOf != null && cuts.contains(l.name())) {
+            if (cuts.contains(l.name())) {
                 out = deferred.contains(l.name())
                         ? cutsOf.cutDepthwise((Conv) l, out, l.inputs().get(0),
                                 b.getParameters().get("weight").getArray(), shapes.get(l.inputs().get(0)), inputsNhwc)
@@ -380,9 +406,12 @@ public final class SpecBlock extends AbstractBlock {
     public static final boolean DEFER_DEPTHWISE = Boolean.parseBoolean(System.getProperty(
             "gensynth.depthwiseGradients", "true"));
 
-    /** Whether a training pass over this network wants a {@link DepthwiseGradients} (it has depthwise convolutions). */
+    /**
+     * Whether a training pass over this network wants a {@link DepthwiseGradients}: it has depthwise convolutions
+     * whose input gets a gradient and whose padding fits inside their kernel.
+     */
     public boolean defersDepthwise() {
-        return !deferred.isEmpty();
+        return !cutPlan.deferred().isEmpty();
     }
 
     /**

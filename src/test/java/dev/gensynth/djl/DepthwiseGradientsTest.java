@@ -73,12 +73,50 @@ class DepthwiseGradientsTest {
         }
     }
 
-    /** Every parameter's gradient of Σ outputs · r (r fixed) after one pass (training or inference mode). */
+    /**
+     * With the input's gradient asked for too (the engine self-check does), a tensor made from the input alone and
+     * read twice must be cut as well, or the deferred pass walks its graph twice.
+     */
+    @org.junit.jupiter.api.Test
+    void givesTheInputsGradientToo() {
+        NetworkSpec spec = SpecIO.parse("""
+                name: input-gradient
+                input: {channels: 8, height: 9, width: 9}
+                layers:
+                  - {name: r0, kind: relu}
+                  - {name: pw, kind: pointwise_conv, out: 8}
+                  - {name: dw, kind: depthwise_conv, kernel: 3, stride: 2}
+                  - {name: side, kind: depthwise_conv, kernel: 3, stride: 2, inputs: [r0]}
+                  - {name: add, kind: add, inputs: [dw, side]}
+                """, true, "test");
+        Weights w = Weights.initial(spec, 5);
+        Map<String, float[]> plain = gradients(spec, w, false, true, true);
+        Map<String, float[]> deferred = gradients(spec, w, true, true, true);
+        assertThat(deferred.keySet()).contains("input").isEqualTo(plain.keySet());
+        for (String p : plain.keySet()) {
+            float[] a = plain.get(p);
+            float[] b = deferred.get(p);
+            for (int i = 0; i < a.length; i++) {
+                assertThat((double) b[i]).as(p + "[" + i + "]").isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+    }
+
     private static Map<String, float[]> gradients(NetworkSpec spec, Weights w, boolean defer, boolean training) {
+        return gradients(spec, w, defer, training, false);
+    }
+
+    /**
+     * Every parameter's gradient of Σ outputs · r (r fixed) after one pass (training or inference mode), and the
+     * input's under "input" when {@code inputGradient}.
+     */
+    private static Map<String, float[]> gradients(NetworkSpec spec, Weights w, boolean defer, boolean training,
+            boolean inputGradient) {
         Random rnd = new Random(11);
         try (Network net = Network.create(spec, w); NDManager m = net.model().getNDManager().newSubManager()) {
             assertThat(net.block().defersDepthwise()).isTrue();
-            float[] x = new float[4 * 3 * 15 * 13];
+            ai.djl.ndarray.types.Shape inShape = new ai.djl.ndarray.types.Shape(spec.input().withBatch(4));
+            float[] x = new float[(int) inShape.size()];
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) rnd.nextGaussian();
             }
@@ -89,8 +127,11 @@ class DepthwiseGradientsTest {
                 params.add(SpecBlock.DEPTHWISE_GRADIENTS, dg);
             }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDList out = net.block().forward(new ParameterStore(m, false),
-                        new NDList(m.create(x, new ai.djl.ndarray.types.Shape(4, 3, 15, 13))), training, params);
+                NDArray in = m.create(x, inShape);
+                if (inputGradient) {
+                    in.setRequiresGradient(true);
+                }
+                NDList out = net.block().forward(new ParameterStore(m, false), new NDList(in), training, params);
                 NDArray loss = null;
                 for (NDArray o : out) {
                     float[] r = new float[(int) o.size()];
@@ -105,6 +146,9 @@ class DepthwiseGradientsTest {
                     dg.backward();
                 }
                 Map<String, float[]> grads = new LinkedHashMap<>();
+                if (inputGradient) {
+                    grads.put("input", in.getGradient().toFloatArray());
+                }
                 for (var p : net.block().getParameters()) {
                     if (!p.getValue().requiresGradient()) {
                         continue; // batch norm's running statistics
