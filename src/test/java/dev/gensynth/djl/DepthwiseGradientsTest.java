@@ -97,7 +97,8 @@ class DepthwiseGradientsTest {
             float[] a = plain.get(p);
             float[] b = deferred.get(p);
             for (int i = 0; i < a.length; i++) {
-                assertThat((double) b[i]).as(p + "[" + i + "]").isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-4));
+                assertThat((double) b[i]).as(p + "[" + i + "]")
+                        .isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-4));
             }
         }
     }
