@@ -97,6 +97,19 @@ public final class DepthwiseGradients {
     private final List<Cut> cuts = new ArrayList<>();
     private final Map<String, Cut> byName = new HashMap<>();
 
+    private DepthwiseGradients() {
+    }
+
+    /**
+     * A new instance for one forward pass, added to its {@code params} under {@link SpecBlock#DEPTHWISE_GRADIENTS}.
+     * A pass with no depthwise convolution to defer leaves it empty, and its {@link #backward} does nothing.
+     */
+    public static DepthwiseGradients addTo(ai.djl.util.PairList<String, Object> params) {
+        DepthwiseGradients g = new DepthwiseGradients();
+        params.add(SpecBlock.DEPTHWISE_GRADIENTS, g);
+        return g;
+    }
+
     /** Whether a depthwise convolution's input gradient can be computed here (its padding fits inside its kernel). */
     static boolean handles(Conv c) {
         return transposedPadding(c) >= 0;

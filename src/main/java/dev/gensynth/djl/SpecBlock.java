@@ -407,8 +407,8 @@ public final class SpecBlock extends AbstractBlock {
             "gensynth.depthwiseGradients", "true"));
 
     /**
-     * Whether a training pass over this network wants a {@link DepthwiseGradients}: it has depthwise convolutions
-     * whose input gets a gradient and whose padding fits inside their kernel.
+     * Whether a training pass with a {@link DepthwiseGradients} defers anything: the network has depthwise
+     * convolutions whose input gets a gradient and whose padding fits inside their kernel.
      */
     public boolean defersDepthwise() {
         return !cutPlan.deferred().isEmpty();

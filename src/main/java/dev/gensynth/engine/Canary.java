@@ -10,7 +10,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.gensynth.djl.DepthwiseGradients;
 import dev.gensynth.djl.Network;
-import dev.gensynth.djl.SpecBlock;
 import dev.gensynth.export.OnnxVerifier;
 import dev.gensynth.model.Tensor;
 import dev.gensynth.model.Weights;
@@ -279,17 +278,12 @@ public final class Canary {
             in.setRequiresGradient(true);
             // as a training pass runs (train.Shards): depthwise input gradients after the loss's backward pass
             PairList<String, Object> options = new PairList<>();
-            DepthwiseGradients depthwise = net.block().defersDepthwise() ? new DepthwiseGradients() : null;
-            if (depthwise != null) {
-                options.add(SpecBlock.DEPTHWISE_GRADIENTS, depthwise);
-            }
+            DepthwiseGradients depthwise = DepthwiseGradients.addTo(options);
             NDArray out = net.block().forward(new ParameterStore(m, false), new NDList(in), true, options).get(0);
             double[] ref = Reference.forward(spec, params, xd, n, true).get(output);
             worst.training = Math.max(worst.training, relative(out.toFloatArray(), ref));
             gc.backward(out.mul(m.create(r, out.getShape())).sum());
-            if (depthwise != null) {
-                depthwise.backward();
-            }
+            depthwise.backward();
             grads.put("input", in.getGradient().toFloatArray());
             for (Map.Entry<String, ParamSpec> e : spec.parameters().entrySet()) {
                 Parameter p = net.block().parameter(e.getKey());

@@ -11,7 +11,6 @@ import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.DepthwiseGradients;
 import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
-import dev.gensynth.djl.SpecBlock;
 import dev.gensynth.generator.StructuralUnit;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.task.Task;
@@ -46,14 +45,9 @@ public final class Importance {
                     NDManager m = net.model().getNDManager().newSubManager();
                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 ai.djl.util.PairList<String, Object> options = new ai.djl.util.PairList<>();
-                DepthwiseGradients depthwise = net.block().defersDepthwise() ? new DepthwiseGradients() : null;
-                if (depthwise != null) {
-                    options.add(SpecBlock.DEPTHWISE_GRADIENTS, depthwise);
-                }
+                DepthwiseGradients depthwise = DepthwiseGradients.addTo(options);
                 gc.backward(loss(net, m, stimuli, start, batchSize, options));
-                if (depthwise != null) {
-                    depthwise.backward();
-                }
+                depthwise.backward();
             }
             for (Layer l : groups.spec().layers()) {
                 if (l instanceof Conv || l instanceof Linear) {

@@ -191,10 +191,7 @@ final class Shards implements AutoCloseable {
             ph.afterPhase(StepPhase.UPLOAD);
             PairList<String, Object> params = new PairList<>();
             params.add(SpecBlock.SHARD, s);
-            DepthwiseGradients depthwise = net.block().defersDepthwise() ? new DepthwiseGradients() : null;
-            if (depthwise != null) {
-                params.add(SpecBlock.DEPTHWISE_GRADIENTS, depthwise);
-            }
+            DepthwiseGradients depthwise = DepthwiseGradients.addTo(params);
             NDList outputs = net.block().forward(stores.get(s), new NDList(in), true, params);
             NDArray logits = outputs.get(0);
             ph.afterPhase(StepPhase.FORWARD);
@@ -208,9 +205,7 @@ final class Shards implements AutoCloseable {
             if (Float.isFinite(value)) {
                 JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(loss.getShape(), loss.getDataType()), false,
                         false);
-                if (depthwise != null) {
-                    depthwise.backward();
-                }
+                depthwise.backward();
             }
             ph.afterPhase(StepPhase.BACKWARD);
             long[] hits = task.hits(logits, labels, y, from, rows, data);

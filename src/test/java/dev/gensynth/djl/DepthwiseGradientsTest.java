@@ -123,10 +123,7 @@ class DepthwiseGradientsTest {
             }
             PairList<String, Object> params = new PairList<>();
             params.add(SpecBlock.SHARD, 0);
-            DepthwiseGradients dg = new DepthwiseGradients();
-            if (defer) {
-                params.add(SpecBlock.DEPTHWISE_GRADIENTS, dg);
-            }
+            DepthwiseGradients dg = defer ? DepthwiseGradients.addTo(params) : null;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray in = m.create(x, inShape);
                 if (inputGradient) {
