@@ -26,7 +26,7 @@ import java.util.Map;
  */
 public final class Inquisitor {
     /** Expected cost of generated networks relative to the final parent: enough room for seeds to differ. */
-    static final double GENERATION_RATIO = 0.9;
+    public static final double GENERATION_RATIO = 0.9;
 
     private final Prober prober;
     private final Dataset stimuli;
@@ -100,41 +100,35 @@ public final class Inquisitor {
     }
 
     /**
-     * The generator handed over for a requirement level: {@code parent} (a parent the run adopted, or the
-     * prototype) observed afresh and aimed at {@link #GENERATION_RATIO} of its cost as the final generator is,
-     * keeping its depth, with its promise under {@code level} ({@code samples} networks fine-tuned with
-     * {@code recipe}; none when 0).
+     * A parent observed afresh for the generators of requirement levels: G's plan for it at any share of its cost,
+     * keeping its depth as the final generator does. Observed once, however many ratios and levels use it.
      */
-    public LevelFinal levelGenerator(NetworkSpec parent, Weights weights, Requirements level, TrainConfig recipe,
-            int samples, ProbeListener listener) {
+    public LevelAim levelAim(NetworkSpec parent, Weights weights) {
         ChannelGroups groups = new ChannelGroups(parent);
         Reactions.Observed o = Reactions.observe(parent, weights, groups, units, stimuli);
-        GeneratorState g = state(parent, weights,
-                units.plan(groups, o.importance(), Map.of(), state.groupWeight(), GENERATION_RATIO), 0);
-        if (samples == 0) {
-            return new LevelFinal(new Final(g, null, 0), null);
-        }
-        Prober judge = prober.forPromise(recipe, samples, level);
-        Prober.Sampled s = judge.sample(new Generator(g, units.widths()), listener);
-        Promise p = judge.promise(s, GENERATION_RATIO);
-        return new LevelFinal(new Final(g, p, p.finetuneEpochs()), s);
+        Map<String, Double> gw = state.groupWeight();
+        return ratio -> state(parent, weights, units.plan(groups, o.importance(), Map.of(), gw, ratio), 0);
+    }
+
+    /** G's plans for one parent, by the share of its cost they aim at. */
+    @FunctionalInterface
+    public interface LevelAim {
+        GeneratorState at(double ratio);
     }
 
     /**
-     * The generator {@code made} for another level from the same parent, with the same recipe and samples, as it
-     * stands for requirement level {@code level}: the same generator, its samples judged by the level (nothing is
-     * sampled or fine-tuned again, so it costs no epochs).
+     * {@code samples} networks of {@code g}, each fine-tuned with {@code recipe} (a level's final fine-tuning) and
+     * measured with the prototype on the promise's images; {@code index} picks their seeds, so each ratio a level
+     * tries draws networks of its own (index 0: the seeds every generator's promise has drawn).
      */
-    public LevelFinal levelGeneratorAgain(LevelFinal made, Requirements level, TrainConfig recipe, int samples) {
-        if (made.sampled() == null) {
-            return new LevelFinal(new Final(made.fin().generator(), null, 0), null);
-        }
-        Promise p = prober.forPromise(recipe, samples, level).promise(made.sampled(), GENERATION_RATIO);
-        return new LevelFinal(new Final(made.fin().generator(), p, 0), made.sampled());
+    public Prober.Sampled sampleLevel(GeneratorState g, TrainConfig recipe, int samples, int index,
+            ProbeListener listener) {
+        return prober.forPromise(recipe, samples).sample(new Generator(g, units.widths()), index, listener);
     }
 
-    /** A level's generator, and the samples its promise was judged on (null when it has none). */
-    public record LevelFinal(Final fin, Prober.Sampled sampled) {
+    /** What networks sampled with {@code recipe} promise under requirement level {@code level} ({@link Promise}). */
+    public Promise levelPromise(Prober.Sampled s, Requirements level, TrainConfig recipe, double ratio) {
+        return prober.forPromise(recipe, s.probe().records().size(), level).promise(s, ratio);
     }
 
     /** The generator handed to users, what it promises, and the fine-tuning its sampling cost. */

@@ -123,7 +123,12 @@ public final class Prober {
 
     /** Samples the final generator {@code g} with this prober's seeds (see {@link Sampled}). */
     public Sampled sample(Generator g, ProbeListener listener) {
-        Probe p = probe(g, 0, listener);
+        return sample(g, 0, listener);
+    }
+
+    /** As {@link #sample(Generator, ProbeListener)}, with the seeds of draw {@code index} (0: the same seeds). */
+    public Sampled sample(Generator g, int index, ProbeListener listener) {
+        Probe p = probe(g, index, listener);
         try (Network net = Network.create(prototype.spec(), prototype.weights())) {
             return new Sampled(p, Task.of(validation).judge(net, validation, 256));
         }

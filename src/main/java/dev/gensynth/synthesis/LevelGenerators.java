@@ -2,6 +2,8 @@ package dev.gensynth.synthesis;
 
 import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.inquisitor.Inquisitor;
+import dev.gensynth.inquisitor.Prober;
+import dev.gensynth.inquisitor.Promise;
 import dev.gensynth.inquisitor.ProbeListener;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.model.ModelDir;
@@ -25,8 +27,11 @@ import java.util.function.Consumer;
  * One generator per requirement level ({@code levels} in the run config): for the level "top-1 at least the
  * prototype's minus d" (with r's other bounds), the parent with the best U that meets it on validation,
  * the prototype included, handed over as the run's final generator is, with its own promise and its own
- * final fine-tuning budget: the generate recipe's epochs times log2 of how many times fewer MACs the parent
- * has (at least once), so smaller networks, which lost more, get more. Kept in {@code generator/levels/X/}.
+ * final fine-tuning budget ({@link #finetuneEpochs}: smaller networks, which lost more, get more). With
+ * {@code search.levelRatios} of more than one share, the generator reaches below its parent as far as its own
+ * networks, fine-tuned as users will fine-tune them, keep the promise ({@link Promise#TARGET}): the search judged
+ * candidates after a short fine-tuning, which says less about how far a network can go than the final one does.
+ * Kept in {@code generator/levels/X/}.
  */
 public final class LevelGenerators {
     static final String DIR = "levels";
@@ -41,7 +46,14 @@ public final class LevelGenerators {
      */
     public record Level(String name, double drop, String parent, long macs,
             @com.fasterxml.jackson.annotation.JsonAlias("validationTop1") double validationQuality,
-            double finetuneEpochs) {
+            double finetuneEpochs, double ratio, int triedRatios) {
+        /** A level of a run from before levels tried several ratios: aimed at 0.9, the only one it tried. */
+        public Level {
+            if (ratio == 0) {
+                ratio = Inquisitor.GENERATION_RATIO;
+                triedRatios = 1;
+            }
+        }
     }
 
     private record Candidate(String name, NetworkSpec spec, Weights weights, double validationQuality) {
@@ -72,11 +84,14 @@ public final class LevelGenerators {
                     : Double.NaN;
         }
         long protoMacs = Cost.of(proto.spec()).macs();
+        List<Double> ratios = cfg.search().levelRatios();
+        int samples = cfg.search().promiseSamples();
         List<Made> out = new ArrayList<>();
-        // levels whose best parent is the same share its generator and samples (sampled once, judged by each); a
-        // level made before an interruption left no samples to share, so the next one from its parent samples the
-        // same networks again, and counts them once, as an uninterrupted run does
-        Map<String, Inquisitor.LevelFinal> sampledFrom = new HashMap<>();
+        // a parent is observed once, and the networks of its generator at one ratio are sampled once and judged by
+        // each level from it; a level made before an interruption left no samples to share, so the next one from
+        // its parent samples the same networks again, and counts them once, as an uninterrupted run does
+        Map<String, Inquisitor.LevelAim> aims = new HashMap<>();
+        Map<String, Prober.Sampled> sampledAt = new HashMap<>();
         java.util.Set<String> counted = new java.util.HashSet<>();
         for (int l = 0; l < cfg.levels().size(); l++) {
             double drop = cfg.levels().get(l);
@@ -86,7 +101,9 @@ public final class LevelGenerators {
                 log.accept(String.format("level %s: as made before the run was interrupted, from %s", name,
                         kept.level().parent()));
                 out.add(kept);
-                counted.add(kept.level().parent());
+                for (int k = 0; k < Math.max(1, kept.level().triedRatios()); k++) {
+                    counted.add(kept.level().parent() + "@" + k);
+                }
                 continue;
             }
             Requirements level = new Requirements(null, drop, r.maxMacs(), r.maxParams(), r.maxLatencyMs(), r.metric());
@@ -107,28 +124,64 @@ public final class LevelGenerators {
                         + " not even the prototype (r's other bounds); no generator for it");
                 continue;
             }
-            long macs = Cost.of(best.spec()).macs();
-            double epochs = cfg.generateFinetune().epochs()
-                    * Math.max(1, Math.log((double) protoMacs / macs) / Math.log(2));
-            TrainConfig recipe = cfg.generateFinetune().withEpochs(epochs);
-            Inquisitor.LevelFinal earlier = sampledFrom.get(best.name());
-            Inquisitor.LevelFinal lf = earlier != null
-                    ? inq.levelGeneratorAgain(earlier, level, recipe, cfg.search().promiseSamples())
-                    : inq.levelGenerator(best.spec(), best.weights(), level, recipe, cfg.search().promiseSamples(),
-                            listener);
-            sampledFrom.putIfAbsent(best.name(), lf);
-            Inquisitor.Final f = counted.add(best.name()) ? lf.fin()
-                    : new Inquisitor.Final(lf.fin().generator(), lf.fin().promise(), 0);
-            Level lv = new Level(name, drop, best.name(), macs, best.validationQuality(), epochs);
+            Candidate from = best;
+            long macs = Cost.of(from.spec()).macs();
+            Inquisitor.LevelAim aim = aims.computeIfAbsent(from.name(), n -> inq.levelAim(from.spec(), from.weights()));
+            int chosen = 0;
+            int tried = 0;
+            Promise promise = null;
+            double spent = 0;
+            boolean shared = false;
+            for (int k = 0; samples > 0 && k < ratios.size(); k++) {
+                TrainConfig recipe = cfg.generateFinetune().withEpochs(finetuneEpochs(cfg, protoMacs, macs, ratios, k));
+                String key = from.name() + "@" + k;
+                shared |= sampledAt.containsKey(key);
+                int index = k;
+                Prober.Sampled s = sampledAt.computeIfAbsent(key,
+                        x -> inq.sampleLevel(aim.at(ratios.get(index)), recipe, samples, index, listener));
+                Promise p = inq.levelPromise(s, level, recipe, ratios.get(k));
+                tried = k + 1;
+                if (counted.add(key)) {
+                    spent += p.finetuneEpochs();
+                }
+                if (ratios.size() > 1) {
+                    log.accept(String.format("level %s, aimed at %.2f of %s's cost: %s", name, ratios.get(k),
+                            from.name(), p.describe()));
+                }
+                if (k == 0 || p.probability() >= Promise.TARGET) {
+                    chosen = k;
+                    promise = p;
+                }
+                // reaching further only while the networks keep the promise
+                if (p.probability() < Promise.TARGET) {
+                    break;
+                }
+            }
+            double epochs = finetuneEpochs(cfg, protoMacs, macs, ratios, chosen);
+            Inquisitor.Final f = new Inquisitor.Final(aim.at(ratios.get(chosen)), promise, spent);
+            Level lv = new Level(name, drop, from.name(), macs, from.validationQuality(), epochs, ratios.get(chosen),
+                    tried);
             Made made = new Made(lv, f);
             handover.keepLevel(made);
             log.accept(String.format("level %s (quality >= prototype - %.1f): from %s (%,d MACs, %.2f%% validation),"
-                    + " final fine-tuning %.2f epochs%s%s", name, drop, best.name(), macs, best.validationQuality(),
-                    epochs, earlier == null ? "" : "; the generator and samples of an earlier level from that parent",
-                    f.promise() == null ? "" : "; " + f.promise().describe()));
+                    + " aimed at %.2f of its cost, final fine-tuning %.2f epochs%s%s", name, drop, from.name(), macs,
+                    from.validationQuality(), ratios.get(chosen), epochs,
+                    shared ? "; networks sampled for an earlier level from that parent, judged again" : "",
+                    promise == null ? "" : "; " + promise.describe()));
             out.add(made);
         }
         return out;
+    }
+
+    /**
+     * A level's final fine-tuning for its generator aimed at {@code ratios[k]} of a parent of {@code macs}: the
+     * generate recipe's epochs times log2 of how many times fewer MACs the parent has (at least once), and one more
+     * time for each halving of the ratio below the first, so networks that are smaller get more.
+     */
+    static double finetuneEpochs(SynthesisConfig cfg, long protoMacs, long macs, List<Double> ratios, int k) {
+        double halvings = Math.log((double) protoMacs / macs) / Math.log(2)
+                + Math.log(ratios.get(0) / ratios.get(k)) / Math.log(2);
+        return cfg.generateFinetune().epochs() * Math.max(1, halvings);
     }
 
     /** A level's generator, as made. */

@@ -81,10 +81,13 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      * @param groupImportance how much a group's mean importance against the others' weighs its channels in G's
      *     plans, from 0 (only within its group) to 1 ({@link Units#groupImportance}); {@link
      *     #DEFAULT_GROUP_IMPORTANCE} by default
+     * @param levelRatios the costs, as shares of its parent's, a requirement level's generator tries in turn
+     *     ({@code LevelGenerators}): each sampled with the level's final fine-tuning, the next tried while the
+     *     last met the promise's target, the last that met it kept; {@code [0.9]} (the default) only aims at 0.9
      */
     public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple,
             boolean skipBlocks, boolean operators, int stimuli, int latencyRuns, String aim, int promiseSamples, Double promiseFraction,
-            boolean groupBlame, double groupImportance) {
+            boolean groupBlame, double groupImportance, java.util.List<Double> levelRatios) {
         /**
          * Below this many validation images, selecting parents on them over many cycles makes them optimistic:
          * 180 images came out 7 points above the test split after ten cycles (bench/results/small_data.md).
@@ -97,6 +100,8 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
          * networks meeting r in both), and tied on segmentation at equal MACs with half the parameters.
          */
         public static final double DEFAULT_GROUP_IMPORTANCE = 0.5;
+        /** A level's generator aims at 0.9 of its parent's cost, as the run's final generator does. */
+        public static final java.util.List<Double> DEFAULT_LEVEL_RATIOS = java.util.List.of(0.9);
 
         /** The share of a validation split of {@code size} images that the promise is stated on alone. */
         public double promiseHoldout(int size) {
@@ -268,14 +273,19 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         JsonNode s = root.path("search");
         only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "skipBlocks", "operators",
                 "stimuli",
-                "latencyRuns", "aim", "promiseSamples", "promiseFraction", "groupBlame", "groupImportance"));
+                "latencyRuns", "aim", "promiseSamples", "promiseFraction", "groupBlame", "groupImportance",
+                "levelRatios"));
+        java.util.List<Double> ratios = new java.util.ArrayList<>();
+        s.path("levelRatios").forEach(n -> ratios.add(n.isNumber() ? n.asDouble() : Double.NaN));
         Search search = new Search(s.path("initialPush").asDouble(0.6), s.path("sharpness").asDouble(12),
                 s.path("minChannels").asInt(2), s.path("widthMultiple").asInt(Widths.DEFAULT_MULTIPLE),
                 bool(s, "skipBlocks", true, "search."), bool(s, "operators", false, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0),
                 s.path("aim").asText("auto"), s.path("promiseSamples").asInt(3),
                 s.hasNonNull("promiseFraction") ? s.get("promiseFraction").asDouble() : null,
                 bool(s, "groupBlame", false, "search."), orDefault(dbl(s, "groupImportance"),
-                        Search.DEFAULT_GROUP_IMPORTANCE));
+                        Search.DEFAULT_GROUP_IMPORTANCE),
+                s.has("levelRatios") ? java.util.List.copyOf(ratios) : Search.DEFAULT_LEVEL_RATIOS);
+        checkLevelRatios(search, s.path("levelRatios"));
         if (search.promiseFraction() != null && !(search.promiseFraction() >= 0 && search.promiseFraction() < 1)) {
             throw new UserError("search.promiseFraction must be in [0, 1), got " + search.promiseFraction());
         }
@@ -309,6 +319,28 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         }
         return new SynthesisConfig(name, seed, data, arch, width, spec, model, protoTraining, req, utilityNode, budget,
                 finetune, search, gen, folderShape, distill, java.util.List.copyOf(levels));
+    }
+
+    /**
+     * search.levelRatios: shares of a parent's cost in (0, 1], each below the one before (the generator reaches
+     * further only while its networks keep their promise), and promise samples to judge each by when there are two
+     * or more.
+     */
+    private static void checkLevelRatios(Search search, JsonNode given) {
+        java.util.List<Double> r = search.levelRatios();
+        boolean ok = !r.isEmpty() && r.get(0) > 0 && r.get(0) <= 1;
+        for (int i = 1; ok && i < r.size(); i++) {
+            ok = r.get(i) > 0 && r.get(i) < r.get(i - 1);
+        }
+        if (!ok) {
+            throw new UserError("search.levelRatios must be shares of a parent's cost in (0, 1], each below the one"
+                    + " before, e.g. [0.9, 0.75, 0.6]; got " + given);
+        }
+        if (r.size() > 1 && search.promiseSamples() < 2) {
+            throw new UserError("search.levelRatios " + given + " asks a level's generator to reach below its first"
+                    + " ratio, which it judges by its promise samples: set search.promiseSamples to 2 or more, or give"
+                    + " one ratio");
+        }
     }
 
     /** FermiNet-A, B, ... by level index. */

@@ -55,6 +55,26 @@ class SynthesisConfigTest {
     }
 
     @Test
+    void levelRatiosDefaultToTheFinalGeneratorsAimAndMustFallWithPromiseSamplesToJudgeThem() throws Exception {
+        assertThat(load("{dataset: fashion-mnist-seg}").search().levelRatios()).containsExactly(0.9);
+        Path f = tmp.resolve("ratios.yaml");
+        String base = "data: {dataset: fashion-mnist-seg}\nprototype: {arch: unet}\n"
+                + "requirements: {maxQualityDrop: 1}\nutility: netscore\n"
+                + "budget: {cycles: 1, candidates: 1, finetuneEpochs: 0.1}\n";
+        Files.writeString(f, base + "search: {levelRatios: [0.9, 0.7, 0.5]}\n");
+        assertThat(SynthesisConfig.load(f).search().levelRatios()).containsExactly(0.9, 0.7, 0.5);
+        for (String bad : java.util.List.of("[0.9, 0.9]", "[0.7, 0.8]", "[1.2]", "[]", "[0.9, -0.5]", "0.9",
+                "[0.9, half]")) {
+            Files.writeString(f, base + "search: {levelRatios: " + bad + "}\n");
+            assertThatThrownBy(() -> SynthesisConfig.load(f)).as(bad).isInstanceOf(UserError.class)
+                    .hasMessageContaining("search.levelRatios must be shares of a parent's cost in (0, 1]");
+        }
+        Files.writeString(f, base + "search: {levelRatios: [0.9, 0.6], promiseSamples: 0}\n");
+        assertThatThrownBy(() -> SynthesisConfig.load(f)).isInstanceOf(UserError.class)
+                .hasMessageContaining("search.promiseSamples to 2 or more");
+    }
+
+    @Test
     void composedCanvasesTakeTheGivenFieldsAndTheDefaultRecipeForTheRest() throws Exception {
         assertThat(load("{dataset: fashion-mnist-seg}").data().canvases()).isNull();
         Canvases.Recipe r = load("{dataset: fashion-mnist-seg, canvases: {size: 32, maxItems: 2, train: 600, "
