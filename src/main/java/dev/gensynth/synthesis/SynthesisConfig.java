@@ -101,7 +101,8 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
          */
         public static final double DEFAULT_GROUP_IMPORTANCE = 0.5;
         /** A level's generator aims at 0.9 of its parent's cost, as the run's final generator does. */
-        public static final java.util.List<Double> DEFAULT_LEVEL_RATIOS = java.util.List.of(0.9);
+        public static final java.util.List<Double> DEFAULT_LEVEL_RATIOS =
+                java.util.List.of(dev.gensynth.inquisitor.Inquisitor.GENERATION_RATIO);
 
         /** The share of a validation split of {@code size} images that the promise is stated on alone. */
         public double promiseHoldout(int size) {
