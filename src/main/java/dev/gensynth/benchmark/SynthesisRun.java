@@ -127,7 +127,10 @@ record SynthesisRun(Path dir, SynthesisConfig config, Prototype prototype, Metri
                 String level = BenchmarkConfig.levelName(i);
                 if (LevelGenerators.has(runDir, level)) {
                     LevelGenerators.Level l = LevelGenerators.read(runDir, level);
-                    lv.put(level, l.parent() + ", " + l.macs() + " MACs, " + l.finetuneEpochs() + " epochs");
+                    // the share only when a level reached below the search's own (older prints have none)
+                    lv.put(level, l.parent() + ", " + l.macs() + " MACs, " + l.finetuneEpochs() + " epochs"
+                            + (l.ratio() == dev.gensynth.inquisitor.Inquisitor.GENERATION_RATIO ? ""
+                                    : ", aimed at " + l.ratio() + " of it"));
                 }
             }
             carry.checkRun(Carry.RunPrint.of(runDir, proto, made.epochs(), lv));

@@ -126,9 +126,9 @@ public final class Inquisitor {
         return prober.forPromise(recipe, samples).sample(new Generator(g, units.widths()), index, listener);
     }
 
-    /** What networks sampled with {@code recipe} promise under requirement level {@code level} ({@link Promise}). */
-    public Promise levelPromise(Prober.Sampled s, Requirements level, TrainConfig recipe, double ratio) {
-        return prober.forPromise(recipe, s.probe().records().size(), level).promise(s, ratio);
+    /** What networks sampled for a level promise under its requirements {@code level} ({@link Promise}). */
+    public Promise levelPromise(Prober.Sampled s, Requirements level, double ratio) {
+        return prober.promise(s, ratio, level);
     }
 
     /** The generator handed to users, what it promises, and the fine-tuning its sampling cost. */

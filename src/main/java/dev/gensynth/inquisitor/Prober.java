@@ -155,6 +155,11 @@ public final class Prober {
                 requirements.maxParams(), validation.size(), se);
     }
 
+    /** What sampled networks promise when judged by {@code r} (a requirement level's) on the promise's images. */
+    public Promise promise(Sampled s, double ratio, Requirements r) {
+        return forPromise(finetune, s.probe().records().size(), r).promise(s, ratio);
+    }
+
     /** This prober, recording what {@code model} predicts for each candidate next to what it measures. */
     public Prober withLatencyModel(LatencyModel model) {
         return new Prober(requirements, utility, prototype, train, validation, finetune, distill, candidates,

@@ -41,8 +41,9 @@ public final class LevelGenerators {
     }
 
     /**
-     * What a level's generator is: its drop, the parent it narrows (prototype or cycle-NNN), and its final
-     * fine-tuning.
+     * What a level's generator is: its drop, the parent it narrows (prototype or cycle-NNN), its final fine-tuning,
+     * the share of the parent's cost it aims at, and how many of {@code search.levelRatios} its promise samples
+     * tried (0 when the run drew none: {@code search.promiseSamples: 0}).
      */
     public record Level(String name, double drop, String parent, long macs,
             @com.fasterxml.jackson.annotation.JsonAlias("validationTop1") double validationQuality,
@@ -139,7 +140,7 @@ public final class LevelGenerators {
                 int index = k;
                 Prober.Sampled s = sampledAt.computeIfAbsent(key,
                         x -> inq.sampleLevel(aim.at(ratios.get(index)), recipe, samples, index, listener));
-                Promise p = inq.levelPromise(s, level, recipe, ratios.get(k));
+                Promise p = inq.levelPromise(s, level, ratios.get(k));
                 tried = k + 1;
                 if (counted.add(key)) {
                     spent += p.finetuneEpochs();
@@ -175,13 +176,14 @@ public final class LevelGenerators {
 
     /**
      * A level's final fine-tuning for its generator aimed at {@code ratios[k]} of a parent of {@code macs}: the
-     * generate recipe's epochs times log2 of how many times fewer MACs the parent has (at least once), and one more
-     * time for each halving of the ratio below the first, so networks that are smaller get more.
+     * generate recipe's epochs times log2 of how many times fewer MACs the parent has (at least once), plus once more
+     * for each halving of the share below {@link Inquisitor#GENERATION_RATIO} (what the search's generators aim at),
+     * so networks that are smaller get more.
      */
     static double finetuneEpochs(SynthesisConfig cfg, long protoMacs, long macs, List<Double> ratios, int k) {
-        double halvings = Math.log((double) protoMacs / macs) / Math.log(2)
-                + Math.log(ratios.get(0) / ratios.get(k)) / Math.log(2);
-        return cfg.generateFinetune().epochs() * Math.max(1, halvings);
+        double parentHalvings = Math.max(1, Math.log((double) protoMacs / macs) / Math.log(2));
+        double further = Math.max(0, Math.log(Inquisitor.GENERATION_RATIO / ratios.get(k)) / Math.log(2));
+        return cfg.generateFinetune().epochs() * (parentHalvings + further);
     }
 
     /** A level's generator, as made. */

@@ -276,8 +276,11 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 "stimuli",
                 "latencyRuns", "aim", "promiseSamples", "promiseFraction", "groupBlame", "groupImportance",
                 "levelRatios"));
+        JsonNode givenRatios = s.path("levelRatios");
         java.util.List<Double> ratios = new java.util.ArrayList<>();
-        s.path("levelRatios").forEach(n -> ratios.add(n.isNumber() ? n.asDouble() : Double.NaN));
+        if (givenRatios.isArray()) {
+            givenRatios.forEach(n -> ratios.add(n.isNumber() ? n.asDouble() : Double.NaN));
+        }
         Search search = new Search(s.path("initialPush").asDouble(0.6), s.path("sharpness").asDouble(12),
                 s.path("minChannels").asInt(2), s.path("widthMultiple").asInt(Widths.DEFAULT_MULTIPLE),
                 bool(s, "skipBlocks", true, "search."), bool(s, "operators", false, "search."), s.path("stimuli").asInt(1024), s.path("latencyRuns").asInt(0),
@@ -285,8 +288,8 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 s.hasNonNull("promiseFraction") ? s.get("promiseFraction").asDouble() : null,
                 bool(s, "groupBlame", false, "search."), orDefault(dbl(s, "groupImportance"),
                         Search.DEFAULT_GROUP_IMPORTANCE),
-                s.has("levelRatios") ? java.util.List.copyOf(ratios) : Search.DEFAULT_LEVEL_RATIOS);
-        checkLevelRatios(search, s.path("levelRatios"));
+                givenRatios.isMissingNode() || givenRatios.isNull() ? Search.DEFAULT_LEVEL_RATIOS
+                        : givenRatios.isArray() ? java.util.List.copyOf(ratios) : java.util.List.of());
         if (search.promiseFraction() != null && !(search.promiseFraction() >= 0 && search.promiseFraction() < 1)) {
             throw new UserError("search.promiseFraction must be in [0, 1), got " + search.promiseFraction());
         }
@@ -299,6 +302,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
             throw new UserError("search: initialPush must be in (0, 1), sharpness > 0, minChannels >= 1, widthMultiple"
                     + " >= 1, stimuli >= 1, latencyRuns >= 0, promiseSamples >= 0");
         }
+        checkLevelRatios(search, givenRatios);
         if (!(search.groupImportance() >= 0 && search.groupImportance() <= 1)) {
             throw new UserError("search.groupImportance must be in [0, 1] (0: channels ranked within their group only,"
                     + " 1: by their measured importance across groups), got " + search.groupImportance());

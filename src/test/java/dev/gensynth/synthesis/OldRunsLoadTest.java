@@ -36,5 +36,8 @@ class OldRunsLoadTest {
         LevelGenerators.Level l = RunDir.JSON.readValue("{\"name\":\"A\",\"drop\":0.5,\"parent\":\"cycle-003\","
                 + "\"macs\":1000,\"validationTop1\":92.5,\"finetuneEpochs\":5}", LevelGenerators.Level.class);
         assertThat(l.validationQuality()).isEqualTo(92.5);
+        // from before levels tried several shares: aimed at 0.9, the only one tried
+        assertThat(l.ratio()).isEqualTo(0.9);
+        assertThat(l.triedRatios()).isEqualTo(1);
     }
 }

@@ -64,11 +64,13 @@ class SynthesisConfigTest {
         Files.writeString(f, base + "search: {levelRatios: [0.9, 0.7, 0.5]}\n");
         assertThat(SynthesisConfig.load(f).search().levelRatios()).containsExactly(0.9, 0.7, 0.5);
         for (String bad : java.util.List.of("[0.9, 0.9]", "[0.7, 0.8]", "[1.2]", "[]", "[0.9, -0.5]", "0.9",
-                "[0.9, half]")) {
+                "[0.9, half]", "{a: 0.9}")) {
             Files.writeString(f, base + "search: {levelRatios: " + bad + "}\n");
             assertThatThrownBy(() -> SynthesisConfig.load(f)).as(bad).isInstanceOf(UserError.class)
                     .hasMessageContaining("search.levelRatios must be shares of a parent's cost in (0, 1]");
         }
+        Files.writeString(f, base + "search: {levelRatios: ~}\n");
+        assertThat(SynthesisConfig.load(f).search().levelRatios()).containsExactly(0.9);
         Files.writeString(f, base + "search: {levelRatios: [0.9, 0.6], promiseSamples: 0}\n");
         assertThatThrownBy(() -> SynthesisConfig.load(f)).isInstanceOf(UserError.class)
                 .hasMessageContaining("search.promiseSamples to 2 or more");

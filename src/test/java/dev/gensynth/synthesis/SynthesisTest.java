@@ -147,9 +147,11 @@ class SynthesisTest {
         assertThat(b.ratio()).isEqualTo(pb.ratio()).isEqualTo(0.6);
         assertThat(b.triedRatios()).isEqualTo(2);
         assertThat(pb.probability()).isGreaterThanOrEqualTo(dev.gensynth.inquisitor.Promise.TARGET);
-        // fine-tuned more than at 0.9: 0.6 is log2(1.5) halvings further
+        // fine-tuned more than at 0.9 (the generate recipe's 1 epoch): 0.6 is log2(1.5) halvings further
         assertThat(b.finetuneEpochs()).isCloseTo(Math.max(1, Math.log((double) protoMacs(whole) / b.macs())
-                / Math.log(2) + Math.log(1.5) / Math.log(2)), org.assertj.core.data.Offset.offset(1e-9));
+                / Math.log(2)) + Math.log(1.5) / Math.log(2), org.assertj.core.data.Offset.offset(1e-9))
+                .isGreaterThan(LevelGenerators.finetuneEpochs(SynthesisConfig.load(cfg), protoMacs(whole), b.macs(),
+                        List.of(0.9, 0.6), 0));
         // a run resumed to search further makes its generators afresh: kept ones were for the search that ended
         Handover stale = new Handover(whole, 1, "abc");
         stale.keepFinal(new dev.gensynth.inquisitor.Inquisitor.Final(RunDir.loadGenerator(whole.resolve("generator")),
