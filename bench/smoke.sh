@@ -67,6 +67,7 @@ smoke train_throughput.sh --smoke
 smoke width_multiple.sh --smoke
 smoke small_data.sh --smoke --seeds "1 2"
 smoke separable_init.sh --smoke
+smoke evaluation_noise.sh --smoke
 # Scripts that a smoke run above runs itself: bench/torch_train.py, the Python side of train_throughput.sh.
 RUN_INSIDE=(torch_train.py)
 # Scripts whose smoke run is still to come (none now). Remove a name here when its smoke run above is added.

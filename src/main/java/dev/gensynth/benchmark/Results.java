@@ -46,10 +46,8 @@ public record Results(String name, String dataset, String metric, String recipe,
      */
     public record Noise(String network, List<Double> quality, double spread) {
         static Noise of(String network, List<Double> quality) {
-            double m = quality.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            double ss = quality.stream().mapToDouble(t -> (t - m) * (t - m)).sum();
-            double sd = quality.size() < 2 ? Double.NaN : Math.sqrt(ss / (quality.size() - 1));
-            return new Noise(network, List.copyOf(quality), sd);
+            return new Noise(network, List.copyOf(quality),
+                    dev.gensynth.analysis.Stats.sd(quality.stream().mapToDouble(Double::doubleValue).toArray()));
         }
     }
 

@@ -28,23 +28,10 @@ public record Split(Dataset train, Dataset validation) {
             throw new UserError("the validation fraction must be between 0 and 1 (exclusive), got "
                     + validationFraction + "; 0.1 is a common choice.");
         }
-        List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < d.classes(); c++) {
-            byClass.add(new ArrayList<>());
-        }
-        for (int i = 0; i < d.size(); i++) {
-            byClass.get(d.y()[i]).add(i);
-        }
-        Random rnd = new Random(seed);
-        boolean[] inValidation = new boolean[d.size()];
+        boolean[] inValidation = validationMask(d, validationFraction, seed);
         int nValidation = 0;
-        for (List<Integer> members : byClass) {
-            int take = (int) Math.round(validationFraction * members.size());
-            int[] order = shuffledIndices(members.size(), rnd);
-            for (int k = 0; k < take; k++) {
-                inValidation[members.get(order[k])] = true;
-            }
-            nValidation += take;
+        for (boolean v : inValidation) {
+            nValidation += v ? 1 : 0;
         }
         if (nValidation == 0 || nValidation == d.size()) {
             throw new UserError("a validation fraction of " + validationFraction + " of the " + d.size()
@@ -63,6 +50,30 @@ public record Split(Dataset train, Dataset validation) {
             }
         }
         return new Split(d.subset(train), d.subset(validation));
+    }
+
+    /**
+     * Which samples of {@code d} {@link #of} puts in validation: per class, the first
+     * {@code round(validationFraction * its count)} of a seeded shuffle of its members.
+     */
+    public static boolean[] validationMask(Dataset d, double validationFraction, long seed) {
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int c = 0; c < d.classes(); c++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < d.size(); i++) {
+            byClass.get(d.y()[i]).add(i);
+        }
+        Random rnd = new Random(seed);
+        boolean[] inValidation = new boolean[d.size()];
+        for (List<Integer> members : byClass) {
+            int take = (int) Math.round(validationFraction * members.size());
+            int[] order = shuffledIndices(members.size(), rnd);
+            for (int k = 0; k < take; k++) {
+                inValidation[members.get(order[k])] = true;
+            }
+        }
+        return inValidation;
     }
 
     /**

@@ -101,12 +101,7 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
 
     /** Sample standard deviation (0 for fewer than two values). */
     private static double spread(double[] v) {
-        if (v.length < 2) {
-            return 0;
-        }
-        double m = java.util.Arrays.stream(v).average().orElse(0);
-        double ss = java.util.Arrays.stream(v).map(x -> (x - m) * (x - m)).sum();
-        return Math.sqrt(ss / (v.length - 1));
+        return v.length < 2 ? 0 : dev.gensynth.analysis.Stats.sd(v);
     }
 
     /** The standard normal distribution function (Abramowitz and Stegun 7.1.26, error below 1.5e-7). */

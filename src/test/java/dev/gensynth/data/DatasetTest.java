@@ -120,6 +120,20 @@ class DatasetTest {
             perClass[y]++;
         }
         assertThat(perClass).containsOnly(5);
+
+        // the mask names the same samples (each sample's one value is its index)
+        boolean[] mask = Split.validationMask(d, 0.2, 42);
+        Set<Float> masked = new HashSet<>();
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i]) {
+                masked.add(d.x()[i]);
+            }
+        }
+        Set<Float> validation = new HashSet<>();
+        for (float v : a.validation().x()) {
+            validation.add(v);
+        }
+        assertThat(masked).isEqualTo(validation);
     }
 
     @Test
