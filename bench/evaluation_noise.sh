@@ -36,16 +36,13 @@ if (( SMOKE )); then
   THREADS="${GENSYNTH_THREADS:-1}"
   bench_smoke_data
   RUN="$OUT/run"
-  GENSYNTH_THREADS="$THREADS" "$ROOT/bin/gensynth" synthesize --config "$ROOT/bench/detection-smoke-run.yaml" \
-    --out "$RUN" > "$OUT/synthesize.log" 2>&1 || bench_die "the smoke synthesis failed: $(bench_last_error "$OUT/synthesize.log")"
+  bench_smoke_run "$ROOT/bench/detection-smoke-run.yaml" "$RUN" "$THREADS"
   ARGS+=(--canvases 20 --draws 1,2)
 fi
 [[ -n "$RUN" ]] || bench_die "--run RUN is missing: give a detection synthesis run whose prototype is trained"
 [[ -f "$RUN/prototype/weights.npz" ]] || bench_die "$RUN has no trained prototype ($RUN/prototype/weights.npz) — give a synthesis run that got past its prototype"
 bench_kernels "$THREADS"
-java -Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 \
-  -Djava.awt.headless=true -cp "$ROOT/target/gensynth.jar" dev.gensynth.bench.EvaluationNoise \
-  --run "$RUN" --out "$OUT/evaluation_noise.md" "${ARGS[@]}" 2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
+bench_java "$THREADS" dev.gensynth.bench.EvaluationNoise --run "$RUN" --out "$OUT/evaluation_noise.md" "${ARGS[@]}"
 if (( SMOKE )); then
   bench_expect "$OUT/evaluation_noise.md" '^\| test items \| prototype \| [0-9.]+ \| [0-9.]+ \| - \| - \|$' "evaluation noise table"
   echo "smoke run ok: $OUT/evaluation_noise.md" >&2

@@ -36,16 +36,13 @@ if (( SMOKE )); then
   THREADS="${GENSYNTH_THREADS:-1}"
   bench_smoke_data
   RUN="$OUT/run"
-  GENSYNTH_THREADS="$THREADS" "$ROOT/bin/gensynth" synthesize --config "$ROOT/bench/fashion-mnist-smoke-run.yaml" \
-    --out "$RUN" > "$OUT/synthesize.log" 2>&1 || bench_die "the smoke synthesis failed: $(bench_last_error "$OUT/synthesize.log")"
+  bench_smoke_run "$ROOT/bench/fashion-mnist-smoke-run.yaml" "$RUN" "$THREADS"
   ARGS+=(--epochs 0.05 --seeds 1)
 fi
 [[ -n "$RUN" ]] || bench_die "--run RUN is missing: give a synthesis run whose prototype is trained (bin/demo makes one)"
 [[ -f "$RUN/prototype/weights.npz" ]] || bench_die "$RUN has no trained prototype ($RUN/prototype/weights.npz) — give a synthesis run that got past its prototype"
 bench_kernels "$THREADS"
-java -Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 \
-  -Djava.awt.headless=true -cp "$ROOT/target/gensynth.jar" dev.gensynth.bench.SeparableInit \
-  --run "$RUN" --out "$OUT/separable_init.md" "${ARGS[@]}" 2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
+bench_java "$THREADS" dev.gensynth.bench.SeparableInit --run "$RUN" --out "$OUT/separable_init.md" "${ARGS[@]}"
 if (( SMOKE )); then
   bench_expect "$OUT/separable_init.md" '^\| fresh \| 1 \| [0-9.]+ \| [0-9.]+ \|$' "separable inheritance table"
   echo "smoke run ok: $OUT/separable_init.md" >&2

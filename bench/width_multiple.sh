@@ -38,9 +38,7 @@ if (( SMOKE )); then
     --data "$BENCH_SMOKE_DATA")
 fi
 bench_kernels "$THREADS"
-java -Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 \
-  -Djava.awt.headless=true -cp "$ROOT/target/gensynth.jar" dev.gensynth.bench.WidthMultiple \
-  --out "$OUT/width_multiple.md" "${ARGS[@]}" 2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
+bench_java "$THREADS" dev.gensynth.bench.WidthMultiple --out "$OUT/width_multiple.md" "${ARGS[@]}"
 if (( SMOKE )); then
   bench_expect "$OUT/width_multiple.md" '^\| 8 \| [0-9.]+ M \| [0-9.]+ \| [0-9.]+–[0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+–[0-9.]+ \|$' \
     "width multiple table"

@@ -81,3 +81,22 @@ bench_last_error() {
   [[ -n "$line" ]] || line="$(tail -n 1 "$1")"
   echo "$line"
 }
+
+# bench_java THREADS CLASS ARGS...: runs the bench main CLASS of target/gensynth.jar with the engine's flags at
+# THREADS threads (after bench_kernels), libtorch's start-up warnings left out of its stderr.
+bench_java() {
+  local threads="$1" class="$2"
+  shift 2
+  java -Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
+    -Djava.awt.headless=true -cp "$ROOT/target/gensynth.jar" "$class" "$@" \
+    2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
+}
+
+# bench_smoke_run CONFIG RUN THREADS: the tiny synthesis a tool's smoke mode measures (bin/gensynth synthesize,
+# its log beside RUN as synthesize.log).
+bench_smoke_run() {
+  local log
+  log="$(dirname "$2")/synthesize.log"
+  GENSYNTH_THREADS="$3" "$ROOT/bin/gensynth" synthesize --config "$1" --out "$2" > "$log" 2>&1 \
+    || bench_die "the smoke synthesis failed: $(bench_last_error "$log")"
+}
