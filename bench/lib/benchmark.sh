@@ -73,8 +73,9 @@ bench_benchmark() {
     echo "  report.html, run/report.html)"
     echo "- method: one synthesis at the loosest level hands over a generator per level (from the best parent"
     echo "  meeting it on validation); FermiNet-X is one network of level X's generator, fine-tuned with that level's"
-    echo "  budget (the generate recipe's epochs x log2 of its MACs reduction, at least once; the prototype teaching,"
-    echo "  as the config's distill section says) and then tested; the alternatives learn from the labels alone."
+    echo "  budget (the generate recipe's epochs x log2 of its parent's MACs reduction, at least once, plus once per"
+    echo "  halving of its share below 0.9 when search.levelRatios reaches further; the prototype teaching, as the"
+    echo "  config's distill section says) and then tested; the alternatives learn from the labels alone."
     echo
     cat "$out/results.md"
     echo "<!-- $BENCH_KEY-benchmark:end -->"
