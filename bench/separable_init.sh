@@ -34,7 +34,6 @@ OUT="$(bench_results_dir "$SMOKE" "$OUT")"
 bench_jar
 if (( SMOKE )); then
   THREADS="${GENSYNTH_THREADS:-1}"
-  bench_smoke_data
   RUN="$OUT/run"
   bench_smoke_run "$ROOT/bench/fashion-mnist-smoke-run.yaml" "$RUN" "$THREADS"
   ARGS+=(--epochs 0.05 --seeds 1)

@@ -92,10 +92,11 @@ bench_java() {
     2> >(grep -v -e NNPACK -e AutoNonVariableTypeMode >&2)
 }
 
-# bench_smoke_run CONFIG RUN THREADS: the tiny synthesis a tool's smoke mode measures (bin/gensynth synthesize,
-# its log beside RUN as synthesize.log).
+# bench_smoke_run CONFIG RUN THREADS: the tiny synthesis a tool's smoke mode measures (bin/gensynth synthesize on
+# the smoke configs' data, made first when missing; its log beside RUN as synthesize.log).
 bench_smoke_run() {
   local log
+  bench_smoke_data
   log="$(dirname "$2")/synthesize.log"
   GENSYNTH_THREADS="$3" "$ROOT/bin/gensynth" synthesize --config "$1" --out "$2" > "$log" 2>&1 \
     || bench_die "the smoke synthesis failed: $(bench_last_error "$log")"

@@ -4,11 +4,9 @@ import dev.gensynth.analysis.Stats;
 import dev.gensynth.data.DataSource;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.DetectionCanvases;
-import dev.gensynth.data.MnistLike;
 import dev.gensynth.data.Split;
 import dev.gensynth.djl.Network;
 import dev.gensynth.model.ModelDir;
-import dev.gensynth.model.UserCache;
 import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.synthesis.SynthesisConfig;
@@ -70,11 +68,10 @@ public final class EvaluationNoise {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         SynthesisConfig cfg = SynthesisConfig.load(runDir.resolve("run.yaml"));
         DataSource src = cfg.data();
-        if (!List.of("fashion-mnist-det", "mnist-det").contains(src.kind())) {
+        if (!DataSource.COMPOSED_DETECTION.contains(src.kind())) {
             throw a.error(runDir + " is a run on '" + src.kind() + "': this measure composes detection canvases, so "
-                    + "it needs a run on fashion-mnist-det or mnist-det");
+                    + "it needs a run on one of " + DataSource.COMPOSED_DETECTION);
         }
-        List<NetworkSpec> specs = new ArrayList<>();
         List<ModelDir> dirs = new ArrayList<>();
         for (String m : models) {
             Path d = runDir.resolve(m);
@@ -83,20 +80,13 @@ public final class EvaluationNoise {
                         + " such as prototype or generated-D/seed-104");
             }
             dirs.add(new ModelDir(d));
-            specs.add(dirs.get(dirs.size() - 1).spec());
         }
         DataSource.Data data = src.load(cfg.folderShape());
-        MnistLike.Flavor flavor = src.kind().startsWith("mnist") ? MnistLike.Flavor.MNIST
-                : MnistLike.Flavor.FASHION_MNIST;
-        Dataset trainItems = MnistLike.load(src.resolvedDir(), true, flavor);
-        Dataset testItems = MnistLike.load(src.resolvedDir(), false, flavor);
-        DetectionCanvases.Recipe recipe = src.detectionCanvases() == null ? DetectionCanvases.Recipe.DEFAULT
-                : src.detectionCanvases();
-        // the run's own canvases (from the cache DataSource read), to tell which items its training canvases showed
-        DetectionCanvases.Composed composed = DetectionCanvases.load(trainItems, testItems, recipe, src.kind(),
-                UserCache.dir().resolve("datasets"))[0];
+        // the run's own canvases (from the cache the load above read), to tell which items its training canvases showed
+        DataSource.DetectionComposition run = src.detectionComposition();
+        DetectionCanvases.Composed composed = run.train();
         boolean[] validation = Split.validationMask(composed.dataset(), src.validationFraction(), src.seed());
-        boolean[] seen = new boolean[trainItems.size()];
+        boolean[] seen = new boolean[run.trainItems().size()];
         int validationObjects = 0;
         for (int i = 0; i < composed.count(); i++) {
             if (!validation[i]) {
@@ -114,26 +104,37 @@ public final class EvaluationNoise {
         }
         int[] seenItems = java.util.stream.IntStream.range(0, seen.length).filter(i -> seen[i]).toArray();
         int[] unseenItems = java.util.stream.IntStream.range(0, seen.length).filter(i -> !seen[i]).toArray();
-        List<Dataset> pools = List.of(trainItems.subset(seenItems), trainItems.subset(unseenItems), testItems);
+        List<Dataset> pools = List.of(run.trainItems().subset(seenItems), run.trainItems().subset(unseenItems),
+                run.testItems());
 
         int n = models.size();
         double[] onValidation = new double[n];
         double[] onTest = new double[n];
         double[][][] q = new double[POOLS.size()][draws.length][n];
-        for (int m = 0; m < n; m++) {
-            try (Network net = Network.create(specs.get(m), dirs.get(m).weights(specs.get(m)))) {
-                onValidation[m] = Task.qualityOf(net, data.validation());
-                onTest[m] = Task.qualityOf(net, data.test());
-                for (int p = 0; p < POOLS.size(); p++) {
-                    for (int d = 0; d < draws.length; d++) {
-                        Dataset c = data.normalization().apply(DetectionCanvases.compose(pools.get(p), recipe,
-                                canvases, draws[d], "draw-" + draws[d]).dataset());
-                        q[p][d][m] = Task.qualityOf(net, c);
+        // every network open at once, so that each draw of canvases is composed once and judged by all of them
+        List<Network> nets = new ArrayList<>();
+        try {
+            for (ModelDir m : dirs) {
+                NetworkSpec spec = m.spec();
+                nets.add(Network.create(spec, m.weights(spec)));
+            }
+            for (int m = 0; m < n; m++) {
+                onValidation[m] = Task.qualityOf(nets.get(m), data.validation());
+                onTest[m] = Task.qualityOf(nets.get(m), data.test());
+            }
+            for (int p = 0; p < POOLS.size(); p++) {
+                for (int d = 0; d < draws.length; d++) {
+                    Dataset c = data.normalization().apply(DetectionCanvases.compose(pools.get(p), run.recipe(),
+                            canvases, draws[d], "draw-" + draws[d]).dataset());
+                    for (int m = 0; m < n; m++) {
+                        q[p][d][m] = Task.qualityOf(nets.get(m), c);
                         System.err.printf(Locale.ROOT, "%s, %s, draw %d: %.2f%n", models.get(m), POOLS.get(p),
                                 draws[d], q[p][d][m]);
                     }
                 }
             }
+        } finally {
+            nets.forEach(Network::close);
         }
 
         String metric = Task.of(data.test()).metric();

@@ -102,6 +102,30 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
     }
 
     /**
+     * What a composed detection kind ({@link #COMPOSED_DETECTION}) is made of: its item pools, the recipe, and the
+     * training canvases (validation is split from them) and test canvases, each object with the item it shows.
+     */
+    public record DetectionComposition(Dataset trainItems, Dataset testItems, DetectionCanvases.Recipe recipe,
+            DetectionCanvases.Composed train, DetectionCanvases.Composed test) {
+    }
+
+    /** The composition behind this source, composed once and then read from the user cache, as {@link #load} does. */
+    public DetectionComposition detectionComposition() {
+        if (!COMPOSED_DETECTION.contains(kind)) {
+            throw new UserError("dataset '" + kind + "' is not composed detection canvases (" + COMPOSED_DETECTION
+                    + ")");
+        }
+        Path d = resolvedDir();
+        MnistLike.Flavor items = kind.equals("mnist-det") ? MnistLike.Flavor.MNIST : MnistLike.Flavor.FASHION_MNIST;
+        Dataset trainItems = MnistLike.load(d, true, items);
+        Dataset testItems = MnistLike.load(d, false, items);
+        DetectionCanvases.Recipe r = detectionCanvases == null ? DetectionCanvases.Recipe.DEFAULT : detectionCanvases;
+        DetectionCanvases.Composed[] sets = DetectionCanvases.load(trainItems, testItems, r, kind,
+                dev.gensynth.model.UserCache.dir().resolve("datasets"));
+        return new DetectionComposition(trainItems, testItems, r, sets[0], sets[1]);
+    }
+
+    /**
      * Loads everything. {@code folderShape} is the input size images of a {@code folder} or
      * {@code voc} dataset are converted to (ignored by the other kinds, whose size is fixed).
      */
@@ -142,13 +166,9 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
             }
             case "fashion-mnist-det":
             case "mnist-det": {
-                MnistLike.Flavor items = kind.equals("mnist-det") ? MnistLike.Flavor.MNIST
-                        : MnistLike.Flavor.FASHION_MNIST;
-                DetectionCanvases.Composed[] sets = DetectionCanvases.load(MnistLike.load(d, true, items),
-                        MnistLike.load(d, false, items), detectionCanvases == null ? DetectionCanvases.Recipe.DEFAULT
-                                : detectionCanvases, kind, dev.gensynth.model.UserCache.dir().resolve("datasets"));
-                full = sets[0].dataset();
-                test = sets[1].dataset();
+                DetectionComposition c = detectionComposition();
+                full = c.train().dataset();
+                test = c.test().dataset();
                 break;
             }
             case "voc-det":

@@ -134,7 +134,7 @@ public final class LevelGenerators {
             double spent = 0;
             boolean shared = false;
             for (int k = 0; samples > 0 && k < ratios.size(); k++) {
-                TrainConfig recipe = cfg.generateFinetune().withEpochs(finetuneEpochs(cfg, protoMacs, macs, ratios, k));
+                TrainConfig recipe = cfg.generateFinetune().withEpochs(finetuneEpochs(cfg, protoMacs, macs, ratios.get(k)));
                 String key = from.name() + "@" + k;
                 shared |= sampledAt.containsKey(key);
                 int index = k;
@@ -158,7 +158,7 @@ public final class LevelGenerators {
                     break;
                 }
             }
-            double epochs = finetuneEpochs(cfg, protoMacs, macs, ratios, chosen);
+            double epochs = finetuneEpochs(cfg, protoMacs, macs, ratios.get(chosen));
             Inquisitor.Final f = new Inquisitor.Final(aim.at(ratios.get(chosen)), promise, spent);
             Level lv = new Level(name, drop, from.name(), macs, from.validationQuality(), epochs, ratios.get(chosen),
                     tried);
@@ -175,14 +175,14 @@ public final class LevelGenerators {
     }
 
     /**
-     * A level's final fine-tuning for its generator aimed at {@code ratios[k]} of a parent of {@code macs}: the
+     * A level's final fine-tuning for its generator aimed at {@code share} of a parent of {@code macs}: the
      * generate recipe's epochs times log2 of how many times fewer MACs the parent has (at least once), plus once more
      * for each halving of the share below {@link Inquisitor#GENERATION_RATIO} (what the search's generators aim at),
      * so networks that are smaller get more.
      */
-    static double finetuneEpochs(SynthesisConfig cfg, long protoMacs, long macs, List<Double> ratios, int k) {
+    static double finetuneEpochs(SynthesisConfig cfg, long protoMacs, long macs, double share) {
         double parentHalvings = Math.max(1, Math.log((double) protoMacs / macs) / Math.log(2));
-        double further = Math.max(0, Math.log(Inquisitor.GENERATION_RATIO / ratios.get(k)) / Math.log(2));
+        double further = Math.max(0, Math.log(Inquisitor.GENERATION_RATIO / share) / Math.log(2));
         return cfg.generateFinetune().epochs() * (parentHalvings + further);
     }
 

@@ -277,6 +277,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 "latencyRuns", "aim", "promiseSamples", "promiseFraction", "groupBlame", "groupImportance",
                 "levelRatios"));
         JsonNode givenRatios = s.path("levelRatios");
+        // anything but a list of numbers (a map, a number) leaves no valid share, which checkLevelRatios rejects
         java.util.List<Double> ratios = new java.util.ArrayList<>();
         if (givenRatios.isArray()) {
             givenRatios.forEach(n -> ratios.add(n.isNumber() ? n.asDouble() : Double.NaN));
@@ -289,7 +290,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 bool(s, "groupBlame", false, "search."), orDefault(dbl(s, "groupImportance"),
                         Search.DEFAULT_GROUP_IMPORTANCE),
                 givenRatios.isMissingNode() || givenRatios.isNull() ? Search.DEFAULT_LEVEL_RATIOS
-                        : givenRatios.isArray() ? java.util.List.copyOf(ratios) : java.util.List.of());
+                        : java.util.List.copyOf(ratios));
         if (search.promiseFraction() != null && !(search.promiseFraction() >= 0 && search.promiseFraction() < 1)) {
             throw new UserError("search.promiseFraction must be in [0, 1), got " + search.promiseFraction());
         }

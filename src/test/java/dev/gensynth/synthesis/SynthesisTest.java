@@ -151,7 +151,7 @@ class SynthesisTest {
         assertThat(b.finetuneEpochs()).isCloseTo(Math.max(1, Math.log((double) protoMacs(whole) / b.macs())
                 / Math.log(2)) + Math.log(1.5) / Math.log(2), org.assertj.core.data.Offset.offset(1e-9))
                 .isGreaterThan(LevelGenerators.finetuneEpochs(SynthesisConfig.load(cfg), protoMacs(whole), b.macs(),
-                        List.of(0.9, 0.6), 0));
+                        0.9));
         // a run resumed to search further makes its generators afresh: kept ones were for the search that ended
         Handover stale = new Handover(whole, 1, "abc");
         stale.keepFinal(new dev.gensynth.inquisitor.Inquisitor.Final(RunDir.loadGenerator(whole.resolve("generator")),
