@@ -3,7 +3,7 @@
 # MobileNet-V2 backbone, an FCN-like one on the residual backbone, a U-Net and the residual U-Net prototype, and against
 # uniform width scaling, L1-norm filter pruning and random sampling with the same training budget, on
 # the composed Fashion-MNIST canvases (64x64, 2-4 garments each; see README, "Data"). Quality is mIoU,
-# pixel accuracy beside it. About 3 hours on a 2-core machine.
+# pixel accuracy beside it. About 4.3 hours on a 2-core machine (the re-run of 2026-12-07; --carry spreads it over sessions).
 #
 #   bench/segmentation_benchmark.sh [--smoke] [--out OUT] [--carry STORE] [CONFIG] [OUT]
 #
