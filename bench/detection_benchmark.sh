@@ -3,8 +3,9 @@
 # original work's reference), a CenterNet on a MobileNet-V2 backbone (TensorFlow's CenterNet MobileNetV2 FPN) and
 # the CenterNet prototype on the residual backbone, and against uniform width scaling, L1-norm filter pruning and
 # random sampling with the same training budget, on the composed Fashion-MNIST detection canvases (96x96, 1-6
-# garments each; README, "Object detection"). Quality is VOC mAP@0.5, COCO AP beside it. About 3 hours on a
-# 2-core machine.
+# garments each; README, "Object detection"). Quality is VOC mAP@0.5, COCO AP beside it. About 5-6 hours on a
+# 2-core machine with configs/detection.yaml's long final fine-tuning, which every alternative gets too (an estimate
+# from its parts; --carry spreads it over sessions).
 #
 #   bench/detection_benchmark.sh [--smoke] [--out OUT] [--carry STORE] [CONFIG] [OUT]
 #
@@ -25,6 +26,6 @@ BENCH_TITLE="Detection (composed Fashion-MNIST canvases): FermiNet-OD against re
 BENCH_CONFIG="$ROOT/bench/detection.yaml"
 BENCH_SMOKE="$ROOT/bench/detection-smoke.yaml"
 BENCH_OUT="$ROOT/bench-out/detection"
-BENCH_HELP_LINES=2,19
+BENCH_HELP_LINES=2,18
 BENCH_EXPECT=('^\| FermiNet-A \| gensynth \| A \| ' '^\| Width-B ' '^\| network \| method \| level \| source \| mAP50 % \| COCO AP % \|.* \| ORT ms \| inferences/J \| r met \|' 'original work.s margins \(FermiNet-OD against DetectNet')
 bench_benchmark "$@"
