@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Width scaling: the prototype's architecture uniformly narrowed to each FermiNet's MACs and trained
- * from scratch. It has no trained starting point, so it gets P + B in all, (P + B) / L epochs per
- * network.
+ * from scratch. It has no trained starting point, so it gets P + B in all, shared by its distinct networks
+ * (two levels whose FermiNets match the same width share one network and its row).
  */
 final class WidthScaling implements Alternative {
     @Override
@@ -27,19 +27,23 @@ final class WidthScaling implements Alternative {
 
     @Override
     public List<Row> rows(Context c, List<Row> fermi, double prototypeEpochs, double budget) {
-        double epochs = (prototypeEpochs + budget) / fermi.size();
         List<Row> out = new ArrayList<>();
         if (c.run().prototypeArch() == null) {
             c.log().accept("width scaling skipped: the prototype is not a built-in architecture with a width multiplier");
             return out;
         }
+        List<Double> widths = new ArrayList<>();
+        for (Row f : fermi) {
+            widths.add(Alternatives.matchWidth(c.run().prototypeArch(), c.data().sampleShape(), c.data().classes(),
+                    f.macs(), c.run().prototypeWidth()));
+        }
+        double epochs = (prototypeEpochs + budget) / widths.stream().distinct().count();
         Map<Double, Row> byWidth = new LinkedHashMap<>();
         for (int i = 0; i < fermi.size(); i++) {
             String level = BenchmarkConfig.levelName(i);
             Path d = c.dir().resolve("width").resolve(level);
             Row done = Rows.read(d);
-            double w = Alternatives.matchWidth(c.run().prototypeArch(), c.data().sampleShape(), c.data().classes(),
-                    fermi.get(i).macs(), c.run().prototypeWidth());
+            double w = widths.get(i);
             String name = "Width-" + level + " (x" + w + ")";
             if (done == null && byWidth.containsKey(w)) {
                 done = c.levels().verdict(byWidth.get(w).renamed(name, level, 0), c.cfg().levels().get(i));
