@@ -14,11 +14,27 @@ import java.util.TreeMap;
  * @param logits {@code logits[g][c]}: logit of keeping channel c of group g
  * @param unitLogits logit of keeping each structural unit as it is; a unit without one is never changed
  * @param version how many updates ΔθG have been applied
+ * @param costWindow 0: each network is one draw of the logits; w > 0: each network's MACs lie within a factor
+ *     1 ± w of those of G's expected network, where the draws allow ({@link Generator})
  */
 public record GeneratorState(NetworkSpec parent, Weights parentWeights, double[][] logits,
-        Map<String, Double> unitLogits, int version) {
+        Map<String, Double> unitLogits, int version, double costWindow) {
     public GeneratorState {
         unitLogits = unitLogits == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(unitLogits));
+        if (!(costWindow >= 0 && costWindow < 1)) {
+            throw new IllegalArgumentException("costWindow must be in [0, 1), got " + costWindow);
+        }
+    }
+
+    /** A generator whose every network is one draw of its logits. */
+    public GeneratorState(NetworkSpec parent, Weights parentWeights, double[][] logits,
+            Map<String, Double> unitLogits, int version) {
+        this(parent, parentWeights, logits, unitLogits, version, 0);
+    }
+
+    /** This θG, its networks' MACs held within a factor 1 ± {@code window} of its expected network's. */
+    public GeneratorState withCostWindow(double window) {
+        return new GeneratorState(parent, parentWeights, logits, unitLogits, version, window);
     }
 
     /** A generator that only narrows channels. */

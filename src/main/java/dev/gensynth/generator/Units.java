@@ -18,15 +18,17 @@ import java.util.TreeMap;
  * @param groupImportance how much a group's mean importance, against the other groups', weighs its channels:
  *     0 ranks a channel by its importance relative to its own group only (every group matters alike as a
  *     whole), 1 by its importance as measured (a first-order loss estimate, comparable across groups)
+ * @param costWindow the {@link GeneratorState#costWindow} of the generators handed over (the run's and the
+ *     levels'); the search's own generators draw freely (0)
  */
 public record Units(double sharpness, Widths widths, boolean blocks, boolean operators, CostModel.Aim aim,
-        double groupImportance) {
+        double groupImportance, double costWindow) {
     public Units(double sharpness, Widths widths, boolean blocks) {
-        this(sharpness, widths, blocks, false, CostModel.Aim.MACS, 0);
+        this(sharpness, widths, blocks, false, CostModel.Aim.MACS, 0, 0);
     }
 
     public Units withAim(CostModel.Aim newAim) {
-        return new Units(sharpness, widths, blocks, operators, newAim, groupImportance);
+        return new Units(sharpness, widths, blocks, operators, newAim, groupImportance, costWindow);
     }
 
     /** The kinds of structural unit the search may change. */

@@ -107,7 +107,8 @@ public final class Inquisitor {
         ChannelGroups groups = new ChannelGroups(parent);
         Reactions.Observed o = Reactions.observe(parent, weights, groups, units, stimuli);
         Map<String, Double> gw = state.groupWeight();
-        return ratio -> state(parent, weights, units.plan(groups, o.importance(), Map.of(), gw, ratio), 0);
+        return ratio -> state(parent, weights, units.plan(groups, o.importance(), Map.of(), gw, ratio), 0)
+                .withCostWindow(units.costWindow());
     }
 
     /** G's plans for one parent, by the share of its cost they aim at. */
@@ -215,7 +216,7 @@ public final class Inquisitor {
         GeneratorState s = g.state();
         Logits.Plan plan = units.plan(new ChannelGroups(s.parent()), state.importance(), Map.of(),
                 state.groupWeight(), ratio);
-        return state(s.parent(), s.parentWeights(), plan, s.version() + 1);
+        return state(s.parent(), s.parentWeights(), plan, s.version() + 1).withCostWindow(units.costWindow());
     }
 
     private record NewParent(Slicer.Cut cut, Weights weights) {

@@ -271,6 +271,9 @@ public record RunDir(Path dir) {
         n.set("parent", SpecIO.toTree(g.parent()));
         n.set("logits", JSON.valueToTree(g.logits()));
         n.set("unitLogits", JSON.valueToTree(g.unitLogits()));
+        if (g.costWindow() > 0) { // absent: one free draw per seed, as every generator before the window
+            n.put("costWindow", g.costWindow());
+        }
         JSON.writeValue(folder.resolve("generator.json").toFile(), n);
         g.parentWeights().save(folder.resolve("parent.npz"));
     }
@@ -287,7 +290,8 @@ public record RunDir(Path dir) {
             JsonNode units = n.has("unitLogits") ? n.get("unitLogits") : n.get("blockLogits");
             Map<String, Double> unitLogits = units == null ? Map.of()
                     : JSON.convertValue(units, new TypeReference<Map<String, Double>>() { });
-            return new GeneratorState(parent, w, logits, unitLogits, n.get("version").asInt());
+            return new GeneratorState(parent, w, logits, unitLogits, n.get("version").asInt(),
+                    n.path("costWindow").asDouble(0));
         } catch (IOException e) {
             throw new UserError("generator state in " + folder + " cannot be read (" + e.getMessage() + ")");
         }

@@ -84,10 +84,14 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      * @param levelRatios the costs, as shares of its parent's, a requirement level's generator tries in turn
      *     ({@code LevelGenerators}): each sampled with the level's final fine-tuning, the next tried while the
      *     last met the promise's target, the last that met it kept; {@code [0.9]} (the default) only aims at 0.9
+     * @param costWindow the generators handed over (the run's, the levels') make networks whose MACs lie within a
+     *     factor 1 ± this of what they aim at ({@link dev.gensynth.generator.Generator}), so the promise's samples
+     *     and the networks users generate cost what the level was judged at; 0 (the default): one free draw per
+     *     seed, as before
      */
     public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple,
             boolean skipBlocks, boolean operators, int stimuli, int latencyRuns, String aim, int promiseSamples, Double promiseFraction,
-            boolean groupBlame, double groupImportance, java.util.List<Double> levelRatios) {
+            boolean groupBlame, double groupImportance, java.util.List<Double> levelRatios, double costWindow) {
         /**
          * Below this many validation images, selecting parents on them over many cycles makes them optimistic:
          * 180 images came out 7 points above the test split after ten cycles (bench/results/small_data.md).
@@ -126,7 +130,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         /** The structural units of θG and how sharply they follow importance (aiming at MACs). */
         public Units units() {
             return new Units(sharpness, widths(), skipBlocks, operators, dev.gensynth.metrics.CostModel.Aim.MACS,
-                    groupImportance);
+                    groupImportance, costWindow);
         }
     }
 
@@ -275,7 +279,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "skipBlocks", "operators",
                 "stimuli",
                 "latencyRuns", "aim", "promiseSamples", "promiseFraction", "groupBlame", "groupImportance",
-                "levelRatios"));
+                "levelRatios", "costWindow"));
         JsonNode givenRatios = s.path("levelRatios");
         // anything but a list of numbers (a map, a number) leaves no valid share, which checkLevelRatios rejects
         java.util.List<Double> ratios = new java.util.ArrayList<>();
@@ -290,7 +294,11 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 bool(s, "groupBlame", false, "search."), orDefault(dbl(s, "groupImportance"),
                         Search.DEFAULT_GROUP_IMPORTANCE),
                 givenRatios.isMissingNode() || givenRatios.isNull() ? Search.DEFAULT_LEVEL_RATIOS
-                        : java.util.List.copyOf(ratios));
+                        : java.util.List.copyOf(ratios), orDefault(dbl(s, "costWindow"), 0.0));
+        if (!(search.costWindow() >= 0 && search.costWindow() < 1)) {
+            throw new UserError("search.costWindow must be in [0, 1) (0.1: every generated network's MACs within "
+                    + "10 % of its generator's aim; 0: one free draw per seed), got " + search.costWindow());
+        }
         if (search.promiseFraction() != null && !(search.promiseFraction() >= 0 && search.promiseFraction() < 1)) {
             throw new UserError("search.promiseFraction must be in [0, 1), got " + search.promiseFraction());
         }

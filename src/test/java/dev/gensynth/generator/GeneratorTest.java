@@ -72,6 +72,36 @@ class GeneratorTest {
     }
 
     @Test
+    void aCostWindowHoldsEveryNetworkNearTheAimAndKeepsSeedsDeterministic() {
+        NetworkSpec spec = Zoo.get("resnet", Shape.of(1, 28, 28), 10);
+        Generator free = generator(spec, 3, 0.5, new Widths(2, 8));
+        Generator held = new Generator(free.state().withCostWindow(0.05), free.widths());
+        double aim = held.expectedMacs();
+        assertThat(aim).isEqualTo(free.expectedMacs());
+        int freeOutside = 0;
+        Set<String> seen = new HashSet<>();
+        for (long s = 0; s < 24; s++) {
+            Seed seed = new Seed(s);
+            double f = dev.gensynth.metrics.Cost.of(free.generate(seed).spec()).macs();
+            freeOutside += Math.abs(f / aim - 1) > 0.05 ? 1 : 0;
+            Slicer.Cut c = held.generate(seed);
+            assertThat(dev.gensynth.metrics.Cost.of(c.spec()).macs() / aim).as("seed %d", s).isBetween(0.95, 1.05);
+            // the parts a caller may ask for are those of the network made
+            assertThat(Slicer.cutSpec(held.groups(), held.sampleKept(seed))).isEqualTo(
+                    Slicer.cutSpec(held.groups(), c.kept()));
+            assertThat(SpecIO.toJson(held.generate(seed).spec())).isEqualTo(SpecIO.toJson(c.spec()));
+            seen.add(SpecIO.toJson(c.spec()));
+            // a seed whose own draw is in the window is made of it, as without one
+            if (Math.abs(f / aim - 1) <= 0.05) {
+                assertThat(c.spec()).isEqualTo(free.generate(seed).spec());
+            }
+        }
+        assertThat(freeOutside).as("free draws outside the window").isPositive();
+        assertThat(seen).hasSizeGreaterThan(12);
+        assertThatThrownBy(() -> free.state().withCostWindow(1.0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void keptWidthsAreMultiplesOfTheWidthMultiple() {
         NetworkSpec spec = Zoo.get("resnet", Shape.of(1, 28, 28), 10);
         Generator g = generator(spec, 3, 0.4, new Widths(2, 8));

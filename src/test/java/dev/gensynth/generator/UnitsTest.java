@@ -25,8 +25,8 @@ class UnitsTest {
             }
         }
         Widths widths = new Widths(2, 8);
-        Units within = new Units(12, widths, false, false, CostModel.Aim.MACS, 0);
-        Units across = new Units(12, widths, false, false, CostModel.Aim.MACS, 0.5);
+        Units within = new Units(12, widths, false, false, CostModel.Aim.MACS, 0, 0);
+        Units across = new Units(12, widths, false, false, CostModel.Aim.MACS, 0.5, 0);
         double plain = keptOdds(within.plan(groups, imp, Map.of(), Map.of(), 0.5), stage1);
         double weighed = keptOdds(across.plan(groups, imp, Map.of(), Map.of(), 0.5), stage1);
         assertThat(weighed).isGreaterThan(plain + 0.1);

@@ -74,6 +74,18 @@ class SynthesisConfigTest {
         Files.writeString(f, base + "search: {levelRatios: [0.9, 0.6], promiseSamples: 0}\n");
         assertThatThrownBy(() -> SynthesisConfig.load(f)).isInstanceOf(UserError.class)
                 .hasMessageContaining("search.promiseSamples to 2 or more");
+        // the generators handed over may hold their networks near their aim
+        assertThat(load("{dataset: fashion-mnist-seg}").search().costWindow()).isZero();
+        Files.writeString(f, base + "search: {costWindow: 0.1}\n");
+        assertThat(SynthesisConfig.load(f).search().units().costWindow()).isEqualTo(0.1);
+        for (String bad : java.util.List.of("1.0", "-0.1")) {
+            Files.writeString(f, base + "search: {costWindow: " + bad + "}\n");
+            assertThatThrownBy(() -> SynthesisConfig.load(f)).as(bad).isInstanceOf(UserError.class)
+                    .hasMessageContaining("search.costWindow must be in [0, 1)");
+        }
+        Files.writeString(f, base + "search: {costWindow: tight}\n");
+        assertThatThrownBy(() -> SynthesisConfig.load(f)).isInstanceOf(UserError.class)
+                .hasMessageContaining("costWindow").hasMessageContaining("must be a number");
     }
 
     @Test

@@ -102,7 +102,7 @@ class SynthesisTest {
         // each level's generator reaches below its parent while its networks keep the promise; B's floor, 50 points
         // below the prototype, every sample meets
         Files.writeString(cfg, Files.readString(cfg).replace("search: {stimuli: 64, initialPush: 0.7}",
-                "search: {stimuli: 64, initialPush: 0.7, levelRatios: [0.9, 0.6]}"));
+                "search: {stimuli: 64, initialPush: 0.7, levelRatios: [0.9, 0.6], costWindow: 0.1}"));
         // killed once level A's generator is made, after the final one: both are kept, B is not made yet
         Path run = tmp.resolve("run");
         SynthesisListener killedAtLevelA = new SynthesisListener() {
@@ -147,6 +147,9 @@ class SynthesisTest {
         assertThat(b.ratio()).isEqualTo(pb.ratio()).isEqualTo(0.6);
         assertThat(b.triedRatios()).isEqualTo(2);
         assertThat(pb.probability()).isGreaterThanOrEqualTo(dev.gensynth.inquisitor.Promise.TARGET);
+        // the generators handed over keep their cost window, so generate makes what the promise sampled
+        assertThat(RunDir.loadGenerator(LevelGenerators.folder(whole, "B")).costWindow()).isEqualTo(0.1);
+        assertThat(RunDir.loadGenerator(whole.resolve("generator")).costWindow()).isEqualTo(0.1);
         // fine-tuned more than at 0.9 (the generate recipe's 1 epoch): 0.6 is log2(1.5) halvings further
         assertThat(b.finetuneEpochs()).isCloseTo(Math.max(1, Math.log((double) protoMacs(whole) / b.macs())
                 / Math.log(2)) + Math.log(1.5) / Math.log(2), org.assertj.core.data.Offset.offset(1e-9))
