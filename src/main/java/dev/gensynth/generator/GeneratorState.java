@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * @param unitLogits logit of keeping each structural unit as it is; a unit without one is never changed
  * @param version how many updates ΔθG have been applied
  * @param costWindow 0: each network is one draw of the logits; w > 0: each network's MACs lie within a factor
- *     1 ± w of those of G's expected network, where the draws allow ({@link Generator})
+ *     1 ± w of the mean of G's free draws, where the draws allow ({@link Generator})
  */
 public record GeneratorState(NetworkSpec parent, Weights parentWeights, double[][] logits,
         Map<String, Double> unitLogits, int version, double costWindow) {
@@ -32,7 +32,7 @@ public record GeneratorState(NetworkSpec parent, Weights parentWeights, double[]
         this(parent, parentWeights, logits, unitLogits, version, 0);
     }
 
-    /** This θG, its networks' MACs held within a factor 1 ± {@code window} of its expected network's. */
+    /** This θG, its networks' MACs held within a factor 1 ± {@code window} of their mean. */
     public GeneratorState withCostWindow(double window) {
         return new GeneratorState(parent, parentWeights, logits, unitLogits, version, window);
     }
