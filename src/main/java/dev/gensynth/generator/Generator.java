@@ -27,7 +27,10 @@ import java.util.SplittableRandom;
  * 90th percentile 7.6 to 10.3 M). A user who asks a level for networks of its cost, and the promise that
  * samples stand for them, need each network near the aim. With a cost window (θG's {@code costWindow} w > 0),
  * N_s is the first of s's draws (s itself, then s's further draws, {@link #WINDOW_DRAWS} at most) whose MACs
- * lie within a factor 1 ± w of the mean of G's free draws ({@link #centreMacs}), or the closest of them in log. The window is in MACs,
+ * lie within a factor 1 ± w of the MACs G was aimed at (its {@code windowCentre}; when it was aimed at another
+ * cost, the mean of its free draws, {@link #centreMacs}), or the closest of them in log. Not the cost of G's
+ * expected network, nor the mean of its draws, when G knows its aim: rounded per group, a generator aimed at 0.9
+ * of a 12.6 M parent had the parent as expected network, and one aimed at 0.5 drew 5.9 M on average. The window is in MACs,
  * whatever cost G aims at: they follow from the spec alone, so the same seed gives the same network on every
  * machine (a latency model's table is measured per machine).
  */
@@ -87,7 +90,7 @@ public final class Generator {
         if (w <= 0) {
             return seed;
         }
-        double aim = centreMacs();
+        double aim = state.windowCentre() != null ? state.windowCentre() : centreMacs();
         Seed closest = seed;
         double gap = Double.POSITIVE_INFINITY;
         for (int k = 0; k < WINDOW_DRAWS; k++) {
@@ -111,10 +114,8 @@ public final class Generator {
     private Double centreMacs;
 
     /**
-     * The mean MACs of G's networks drawn freely (of {@link #CENTRE_DRAWS} seeds of its own), what its logits were
-     * aimed at ({@code Logits}: the expected network's cost). Not the cost of the expected network itself: with
-     * widths rounded per group it can be the parent (a generator aimed at 0.9 of a 12.6 M parent had an
-     * expected network of 12.6 M and drew 11.8 M on average).
+     * The mean MACs of G's networks drawn freely (of {@link #CENTRE_DRAWS} seeds of its own): the window's centre
+     * when G does not know the MACs it was aimed at (aimed at latency).
      */
     double centreMacs() {
         if (centreMacs == null) {

@@ -15,10 +15,11 @@ import java.util.TreeMap;
  * @param unitLogits logit of keeping each structural unit as it is; a unit without one is never changed
  * @param version how many updates ΔθG have been applied
  * @param costWindow 0: each network is one draw of the logits; w > 0: each network's MACs lie within a factor
- *     1 ± w of the mean of G's free draws, where the draws allow ({@link Generator})
+ *     1 ± w of {@code windowCentre}, where the draws allow ({@link Generator})
+ * @param windowCentre the MACs G was aimed at, when it was aimed at MACs; null: the mean of its free draws
  */
 public record GeneratorState(NetworkSpec parent, Weights parentWeights, double[][] logits,
-        Map<String, Double> unitLogits, int version, double costWindow) {
+        Map<String, Double> unitLogits, int version, double costWindow, Double windowCentre) {
     public GeneratorState {
         unitLogits = unitLogits == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(unitLogits));
         if (!(costWindow >= 0 && costWindow < 1)) {
@@ -29,12 +30,12 @@ public record GeneratorState(NetworkSpec parent, Weights parentWeights, double[]
     /** A generator whose every network is one draw of its logits. */
     public GeneratorState(NetworkSpec parent, Weights parentWeights, double[][] logits,
             Map<String, Double> unitLogits, int version) {
-        this(parent, parentWeights, logits, unitLogits, version, 0);
+        this(parent, parentWeights, logits, unitLogits, version, 0, null);
     }
 
-    /** This θG, its networks' MACs held within a factor 1 ± {@code window} of their mean. */
-    public GeneratorState withCostWindow(double window) {
-        return new GeneratorState(parent, parentWeights, logits, unitLogits, version, window);
+    /** This θG, its networks' MACs held within a factor 1 ± {@code window} of {@code centre} (null: their mean). */
+    public GeneratorState withCostWindow(double window, Double centre) {
+        return new GeneratorState(parent, parentWeights, logits, unitLogits, version, window, centre);
     }
 
     /** A generator that only narrows channels. */

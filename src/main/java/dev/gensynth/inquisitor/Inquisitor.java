@@ -7,6 +7,7 @@ import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.generator.Logits;
 import dev.gensynth.generator.Slicer;
 import dev.gensynth.generator.Units;
+import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.CostModel;
 import dev.gensynth.model.Weights;
 import dev.gensynth.prototype.Prototype;
@@ -108,7 +109,7 @@ public final class Inquisitor {
         Reactions.Observed o = Reactions.observe(parent, weights, groups, units, stimuli);
         Map<String, Double> gw = state.groupWeight();
         return ratio -> state(parent, weights, units.plan(groups, o.importance(), Map.of(), gw, ratio), 0)
-                .withCostWindow(units.costWindow());
+                .withCostWindow(units.costWindow(), aimedMacs(parent, ratio));
     }
 
     /** G's plans for one parent, by the share of its cost they aim at. */
@@ -216,7 +217,13 @@ public final class Inquisitor {
         GeneratorState s = g.state();
         Logits.Plan plan = units.plan(new ChannelGroups(s.parent()), state.importance(), Map.of(),
                 state.groupWeight(), ratio);
-        return state(s.parent(), s.parentWeights(), plan, s.version() + 1).withCostWindow(units.costWindow());
+        return state(s.parent(), s.parentWeights(), plan, s.version() + 1).withCostWindow(units.costWindow(),
+                aimedMacs(s.parent(), ratio));
+    }
+
+    /** The MACs a plan at {@code ratio} of {@code parent}'s cost aims at; null when it aims at latency. */
+    private Double aimedMacs(NetworkSpec parent, double ratio) {
+        return units.aim() == dev.gensynth.metrics.CostModel.Aim.MACS ? ratio * Cost.of(parent).macs() : null;
     }
 
     private record NewParent(Slicer.Cut cut, Weights weights) {

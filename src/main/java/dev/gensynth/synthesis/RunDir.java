@@ -273,6 +273,9 @@ public record RunDir(Path dir) {
         n.set("unitLogits", JSON.valueToTree(g.unitLogits()));
         if (g.costWindow() > 0) { // absent: one free draw per seed, as every generator before the window
             n.put("costWindow", g.costWindow());
+            if (g.windowCentre() != null) {
+                n.put("windowCentre", g.windowCentre());
+            }
         }
         JSON.writeValue(folder.resolve("generator.json").toFile(), n);
         g.parentWeights().save(folder.resolve("parent.npz"));
@@ -291,7 +294,8 @@ public record RunDir(Path dir) {
             Map<String, Double> unitLogits = units == null ? Map.of()
                     : JSON.convertValue(units, new TypeReference<Map<String, Double>>() { });
             return new GeneratorState(parent, w, logits, unitLogits, n.get("version").asInt(),
-                    n.path("costWindow").asDouble(0));
+                    n.path("costWindow").asDouble(0), n.hasNonNull("windowCentre") ? n.get("windowCentre").asDouble()
+                            : null);
         } catch (IOException e) {
             throw new UserError("generator state in " + folder + " cannot be read (" + e.getMessage() + ")");
         }

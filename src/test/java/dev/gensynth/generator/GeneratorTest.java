@@ -75,7 +75,7 @@ class GeneratorTest {
     void aCostWindowHoldsEveryNetworkNearTheAimAndKeepsSeedsDeterministic() {
         NetworkSpec spec = Zoo.get("resnet", Shape.of(1, 28, 28), 10);
         Generator free = generator(spec, 3, 0.5, new Widths(2, 8));
-        Generator held = new Generator(free.state().withCostWindow(0.05), free.widths());
+        Generator held = new Generator(free.state().withCostWindow(0.05, null), free.widths());
         double aim = held.centreMacs();
         assertThat(aim).isEqualTo(free.centreMacs());
         int freeOutside = 0;
@@ -98,7 +98,14 @@ class GeneratorTest {
         }
         assertThat(freeOutside).as("free draws outside the window").isPositive();
         assertThat(seen).hasSizeGreaterThan(12);
-        assertThatThrownBy(() -> free.state().withCostWindow(1.0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> free.state().withCostWindow(1.0, null)).isInstanceOf(IllegalArgumentException.class);
+        // centred on the MACs G was aimed at when it knows them: every network within 5 % of 0.45 of the parent's
+        double parent = dev.gensynth.metrics.Cost.of(spec).macs();
+        Generator aimed = new Generator(free.state().withCostWindow(0.05, 0.45 * parent), free.widths());
+        for (long s = 0; s < 12; s++) {
+            assertThat(dev.gensynth.metrics.Cost.of(aimed.generate(new Seed(s)).spec()).macs() / parent).as("seed %d", s)
+                    .isBetween(0.45 * 0.95, 0.45 * 1.05);
+        }
     }
 
     @Test

@@ -148,7 +148,9 @@ class SynthesisTest {
         assertThat(b.triedRatios()).isEqualTo(2);
         assertThat(pb.probability()).isGreaterThanOrEqualTo(dev.gensynth.inquisitor.Promise.TARGET);
         // the generators handed over keep their cost window, so generate makes what the promise sampled
-        assertThat(RunDir.loadGenerator(LevelGenerators.folder(whole, "B")).costWindow()).isEqualTo(0.1);
+        dev.gensynth.generator.GeneratorState gb = RunDir.loadGenerator(LevelGenerators.folder(whole, "B"));
+        assertThat(gb.costWindow()).isEqualTo(0.1);
+        assertThat(gb.windowCentre()).isCloseTo(0.6 * b.macs(), org.assertj.core.data.Offset.offset(1e-6));
         assertThat(RunDir.loadGenerator(whole.resolve("generator")).costWindow()).isEqualTo(0.1);
         // fine-tuned more than at 0.9 (the generate recipe's 1 epoch): 0.6 is log2(1.5) halvings further
         assertThat(b.finetuneEpochs()).isCloseTo(Math.max(1, Math.log((double) protoMacs(whole) / b.macs())
