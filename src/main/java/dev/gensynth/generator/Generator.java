@@ -2,7 +2,6 @@ package dev.gensynth.generator;
 
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.seed.Seed;
-import dev.gensynth.spec.NetworkSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -63,9 +62,9 @@ public final class Generator {
 
     /** N_s = G(s). */
     public Slicer.Cut generate(Seed seed) {
-        Seed d = draw(seed);
-        return Slicer.cut(groups, state.parentWeights(), kept(d), state.parent().name().replaceAll(
-                "-s-?\\d+$", "") + "-s" + seed.value()).changing(changed(d));
+        Drawn d = draw(seed);
+        return Slicer.cut(groups, state.parentWeights(), d.kept(), state.parent().name().replaceAll(
+                "-s-?\\d+$", "") + "-s" + seed.value()).changing(d.changed());
     }
 
     /**
@@ -73,29 +72,36 @@ public final class Generator {
      * parent's layer order.
      */
     public List<String> sampleChanged(Seed seed) {
-        return changed(draw(seed));
+        return draw(seed).changed();
     }
 
     /** Which parent channels N_s keeps, per group. */
     public int[][] sampleKept(Seed seed) {
-        return kept(draw(seed));
+        return draw(seed).kept();
+    }
+
+    /** One draw of the logits: the channels kept per group and the structural units changed. */
+    private record Drawn(int[][] kept, List<String> changed) {
+        Drawn(Generator g, Seed seed) {
+            this(g.kept(seed), g.changed(seed));
+        }
     }
 
     /** Draws a seed may try before the closest is taken: enough that a window of ±10 % is nearly always met. */
     static final int WINDOW_DRAWS = 64;
 
-    /** The draw N_s is made of: s itself, or with a cost window the first of s's draws that falls in it. */
-    private Seed draw(Seed seed) {
+    /** The draw N_s is made of: s's own, or with a cost window the first of s's draws that falls in it. */
+    private Drawn draw(Seed seed) {
         double w = state.costWindow();
         if (w <= 0) {
-            return seed;
+            return new Drawn(this, seed);
         }
         double aim = state.windowCentre() != null ? state.windowCentre() : centreMacs();
-        Seed closest = seed;
+        Drawn closest = null;
         double gap = Double.POSITIVE_INFINITY;
         for (int k = 0; k < WINDOW_DRAWS; k++) {
-            Seed d = k == 0 ? seed : seed.derive("cost-window", k);
-            double macs = macsOf(kept(d), changed(d));
+            Drawn d = new Drawn(this, k == 0 ? seed : seed.derive("cost-window", k));
+            double macs = macsOf(d);
             if (macs >= aim * (1 - w) && macs <= aim * (1 + w)) {
                 return d;
             }
@@ -121,16 +127,15 @@ public final class Generator {
         if (centreMacs == null) {
             double sum = 0;
             for (int i = 0; i < CENTRE_DRAWS; i++) {
-                Seed d = new Seed(0).derive("cost-window-centre", i);
-                sum += macsOf(kept(d), changed(d));
+                sum += macsOf(new Drawn(this, new Seed(0).derive("cost-window-centre", i)));
             }
             centreMacs = sum / CENTRE_DRAWS;
         }
         return centreMacs;
     }
 
-    private double macsOf(int[][] kept, List<String> changed) {
-        return Cost.of(StructuralUnit.apply(Slicer.cutSpec(groups, kept), null, changed).spec()).macs();
+    private double macsOf(Drawn d) {
+        return Cost.of(StructuralUnit.apply(Slicer.cutSpec(groups, d.kept()), null, d.changed()).spec()).macs();
     }
 
     private List<String> changed(Seed seed) {

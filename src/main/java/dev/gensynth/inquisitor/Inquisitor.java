@@ -223,7 +223,7 @@ public final class Inquisitor {
 
     /** The MACs a plan at {@code ratio} of {@code parent}'s cost aims at; null when it aims at latency. */
     private Double aimedMacs(NetworkSpec parent, double ratio) {
-        return units.aim() == dev.gensynth.metrics.CostModel.Aim.MACS ? ratio * Cost.of(parent).macs() : null;
+        return units.aim() == CostModel.Aim.MACS ? ratio * Cost.of(parent).macs() : null;
     }
 
     private record NewParent(Slicer.Cut cut, Weights weights) {
