@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * L1 filter pruning (Li et al. 2017): the trained prototype's channels ranked by the L1 norm of their
- * filters, one keep ratio per FermiNet's MACs, B shared by the distinct cuts (two levels whose FermiNets
- * match the same keep ratio share one network and its row).
+ * filters, one keep ratio per FermiNet's MACs, at most B shared by the distinct cuts (two levels whose FermiNets
+ * match the same keep ratio share one network and its row), each fine-tuning's length as
+ * {@link TrainAndMeasure#trainWithin} chooses it.
  */
 final class L1Pruning implements Alternative {
     @Override
@@ -54,9 +55,9 @@ final class L1Pruning implements Alternative {
                 Slicer.Cut cut = Slicer.cut(groups, pw, Alternatives.topK(groups, scores, ratio, c.run().search().widths()),
                         name);
                 c.log().accept(name + String.format(Locale.ROOT, ": L1 filter pruning, keep ratio %.3f, fine-tuning "
-                        + "%.2f epochs", ratio, epochs));
-                done = c.step().train(cut.spec(), cut.weights(), c.finetune().withEpochs(epochs).withSeed(c.run().seed()
-                        + 3000 + i), null, d, new TrainAndMeasure.Label(name, "l1-prune", level,
+                        + "at most %.2f epochs", ratio, epochs));
+                done = c.step().trainWithin(cut.spec(), cut.weights(), c.finetune().withSeed(c.run().seed() + 3000 + i),
+                        epochs, d, new TrainAndMeasure.Label(name, "l1-prune", level,
                         String.format(Locale.ROOT, "L1 keep ratio %.3f", ratio), c.cfg().levels().get(i)));
             }
             byRatio.putIfAbsent(ratio, done);

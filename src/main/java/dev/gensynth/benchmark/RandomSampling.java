@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
 
 /**
  * Random sampling: random keep masks of the prototype's channel groups, at MACs ratios drawn
- * log-uniformly around the FermiNets', each fine-tuned B / N epochs; for each level, the one with
+ * log-uniformly around the FermiNets', each fine-tuned at most B / N epochs (as {@link TrainAndMeasure#trainWithin}
+ * chooses); for each level, the one with
  * the best U that meets it on validation.
  */
 final class RandomSampling implements Alternative {
@@ -49,9 +50,9 @@ final class RandomSampling implements Alternative {
                 Slicer.Cut cut = Slicer.cut(groups, pw, Alternatives.randomKept(groups, Math.sqrt(rho), 0.25,
                         c.run().search().widths(), rnd), name);
                 c.log().accept(name + String.format(Locale.ROOT, ": random keep masks (target MACs ratio %.3f), "
-                        + "fine-tuning %.2f epochs", rho, epochs));
-                done = c.step().train(cut.spec(), cut.weights(), c.finetune().withEpochs(epochs).withSeed(c.run().seed()
-                        + 4000 + j), null, d, new TrainAndMeasure.Label(name, "random", "-",
+                        + "fine-tuning at most %.2f epochs", rho, epochs));
+                done = c.step().trainWithin(cut.spec(), cut.weights(), c.finetune().withSeed(c.run().seed() + 4000 + j),
+                        epochs, d, new TrainAndMeasure.Label(name, "random", "-",
                         String.format(Locale.ROOT, "random masks, MACs ratio %.3f", rho), null));
             }
             out.add(done);

@@ -42,6 +42,13 @@ public record Row(String network, String method, String level, String source,
                 modelDir, provenance);
     }
 
+    /** The same network, with what making it cost in all (when it is the pick of several schedules trained). */
+    public Row spent(String newSource, double epochs, double secs) {
+        return new Row(network, method, level, newSource, quality, validationQuality, pixelAccuracy, cocoAp, params,
+                macs, informationDensity, netScore, latencyMs, onnxLatencyMs, inferencesPerJoule, met, reasons, epochs,
+                secs, modelDir, provenance);
+    }
+
     public Row withVerdict(boolean m, List<String> r) {
         return new Row(network, method, level, source, quality, validationQuality, pixelAccuracy, cocoAp, params, macs,
                 informationDensity, netScore, latencyMs, onnxLatencyMs, inferencesPerJoule, m, r, trainEpochs, seconds,

@@ -40,7 +40,11 @@ final class SeedSpread {
         rows.stream().filter(r -> r.method().equals("width") && r.measured() && r.modelDir() != null).findFirst()
                 .ifPresent(w -> {
                     ModelDir m = new ModelDir(benchDir.resolve(w.modelDir()));
-                    out.add(of(w.network(), w.quality(), m.spec(), recipe.withEpochs(w.trainEpochs()), seed));
+                    // the schedule its model was trained with: the row of the step holding the model (where the
+                    // row is the pick of several schedules, its own epochs count all of them)
+                    Row trained = Rows.read(benchDir.resolve(w.modelDir()).getParent());
+                    double epochs = trained != null ? trained.trainEpochs() : w.trainEpochs();
+                    out.add(of(w.network(), w.quality(), m.spec(), recipe.withEpochs(epochs), seed));
                 });
         return out;
     }

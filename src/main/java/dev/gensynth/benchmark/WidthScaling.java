@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Width scaling: the prototype's architecture uniformly narrowed to each FermiNet's MACs and trained
- * from scratch. It has no trained starting point, so it gets P + B in all, shared by its distinct networks
- * (two levels whose FermiNets match the same width share one network and its row).
+ * from scratch. It has no trained starting point, so it gets at most P + B in all, shared by its distinct networks
+ * (two levels whose FermiNets match the same width share one network and its row), each network's schedule as
+ * {@link TrainAndMeasure#trainWithin} chooses it.
  */
 final class WidthScaling implements Alternative {
     @Override
@@ -50,12 +51,12 @@ final class WidthScaling implements Alternative {
                 c.step().record(d, done);
             }
             if (done == null) {
-                c.log().accept(name + ": " + c.run().prototypeArch() + " at width " + w + ", from scratch for "
+                c.log().accept(name + ": " + c.run().prototypeArch() + " at width " + w + ", from scratch for at most "
                         + String.format(Locale.ROOT, "%.2f", epochs) + " epochs");
                 NetworkSpec spec = Alternatives.widthScaled(c.run().prototypeArch(), c.data().sampleShape(),
                         c.data().classes(), w).withName(name);
-                done = c.step().train(spec, Weights.initial(spec, c.run().seed() + 2000 + i),
-                        c.run().prototypeTraining().withEpochs(epochs), null, d, new TrainAndMeasure.Label(name, "width", level,
+                done = c.step().trainWithin(spec, Weights.initial(spec, c.run().seed() + 2000 + i),
+                        c.run().prototypeTraining(), epochs, d, new TrainAndMeasure.Label(name, "width", level,
                         "uniform width x" + w, c.cfg().levels().get(i)));
             }
             byWidth.putIfAbsent(w, done);

@@ -68,10 +68,32 @@ class BenchmarkTest {
         assertThat(r.ratios()).hasSize(2);
         assertThat(r.hypervolume()).containsKeys("gensynth", "reference", "width", "l1-prune", "random");
         assertThat(r.budget().totalB()).isGreaterThan(0);
-        // the alternatives got the budget they are given: pruning B in total, random B in total
-        // (up to one whole batch per network: 32 of 120 training images)
-        assertThat(r.budget().methodEpochs().get("l1-prune")).isCloseTo(r.budget().totalB(),
-                org.assertj.core.api.Assertions.within(2 * 32.0 / 120));
+        // the alternatives spend at most the budget they are given, pruning B in total (up to one whole batch per
+        // schedule: 32 of 120 training images); with 40 validation images each schedule's length is chosen on
+        // validation among 1, 2, 4 and 8 fifteenths of its share, every one tried counted
+        double batch = 32.0 / 120;
+        assertThat(r.budget().methodEpochs().get("l1-prune")).isPositive()
+                .isLessThanOrEqualTo(r.budget().totalB() + 4 * 2 * batch);
+        for (String alt : List.of("width", "prune")) {
+            Row a = Rows.read(out.resolve(alt).resolve("A"));
+            List<Row> tried = new ArrayList<>();
+            for (int k : TrainAndMeasure.LENGTHS) {
+                Row t = Rows.read(out.resolve(alt).resolve("A").resolve("length-" + k));
+                if (t != null) {
+                    tried.add(t);
+                }
+            }
+            assertThat(tried).as(alt).isNotEmpty();
+            assertThat(a.trainEpochs()).as(alt).isCloseTo(tried.stream().mapToDouble(Row::trainEpochs).sum(),
+                    org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(a.validationQuality()).as(alt)
+                    .isEqualTo(tried.stream().mapToDouble(Row::validationQuality).max().orElseThrow());
+            assertThat(a.source()).as(alt).contains("-epoch schedule (best on validation of ");
+            // doubling stops at the first schedule that does not improve validation
+            for (int j = 1; j < tried.size() - 1; j++) {
+                assertThat(tried.get(j).validationQuality()).isGreaterThan(tried.get(j - 1).validationQuality());
+            }
+        }
         BenchmarkConfig bc = BenchmarkConfig.load(cfg);
         assertThat(r.rows()).allSatisfy(x -> {
             assertThat(x.quality()).isBetween(0.0, 100.0);
