@@ -429,13 +429,16 @@ public record Results(String name, String dataset, String metric, String recipe,
         }
         sb.append(String.format(Locale.ROOT, "%n### Training budget (full passes over the training split)%n%n"
                 + "Prototype training P = %.2f (shared by the methods that start from the trained prototype). "
-                + "Synthesis fine-tuning %.2f + FermiNet final fine-tuning %.2f = B = %.2f. Alternatives: L1 pruning "
-                + "fine-tunes each of its %d networks B/%d; random sampling fine-tunes each of its networks B/N; "
-                + "width scaling trains each of its %d networks from scratch for (P + B)/%d, P + B in all.%n%n"
+                + "Synthesis fine-tuning %.2f + FermiNet final fine-tuning %.2f = B = %.2f. Alternatives, each at "
+                + "most: L1 pruning fine-tunes its distinct networks (levels matched to the same keep ratio share one) "
+                + "B shared among them; random sampling fine-tunes each of its N networks B/N; width scaling trains "
+                + "its distinct networks from scratch, P + B shared among them. A network's share is a cap: one "
+                + "schedule of all of it with its best epoch on validation kept, or, where the validation split has "
+                + "fewer than %d images (the trainer then keeps the last epoch), the best on validation of full "
+                + "schedules of 1, 2, 4 and 8 fifteenths of it, doubling while validation improves.%n%n"
                 + "| method | epochs spent"
                 + " |%n|---|---:|%n", budget.prototypeEpochs(), budget.synthesisEpochs(),
-                budget.ferminetFinetuneEpochs(), budget.totalB(), levels.size(), levels.size(), levels.size(),
-                levels.size()));
+                budget.ferminetFinetuneEpochs(), budget.totalB(), dev.gensynth.train.Trainer.SELECTION_MIN_IMAGES));
         for (Map.Entry<String, Double> e : budget.methodEpochs().entrySet()) {
             sb.append(String.format(Locale.ROOT, "| %s | %.2f |%n", e.getKey(), e.getValue()));
         }
