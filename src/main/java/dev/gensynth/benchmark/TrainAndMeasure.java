@@ -116,16 +116,17 @@ final class TrainAndMeasure {
         double epochs = 0;
         double seconds = 0;
         List<String> tried = new ArrayList<>();
+        int parts = java.util.Arrays.stream(LENGTHS).sum();
         for (int k : LENGTHS) {
-            double e = budget * k / 15;
+            double e = budget * k / parts;
             Path rd = d.resolve("length-" + k);
             Row r = Rows.read(rd);
             if (r == null) {
-                log.accept(label.name() + String.format(Locale.ROOT, ": a schedule of %.2f epochs (%d/15 of"
-                        + " %.2f)", e, k, budget));
+                log.accept(label.name() + String.format(Locale.ROOT, ": a schedule of %.2f epochs (%d/%d of"
+                        + " %.2f)", e, k, parts, budget));
                 r = train(spec, init, recipe.withEpochs(e), null, rd, new Label(label.name(), label.method(),
-                        label.level(), label.source() + String.format(Locale.ROOT, ", %d/15 of the budget",
-                        k), label.drop()));
+                        label.level(), label.source() + String.format(Locale.ROOT, ", %d/%d of the budget",
+                        k, parts), label.drop()));
             }
             epochs += r.trainEpochs();
             seconds += r.seconds();
