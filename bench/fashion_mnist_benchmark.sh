@@ -29,5 +29,5 @@ BENCH_CONFIG="$ROOT/bench/fashion-mnist.yaml"
 BENCH_SMOKE="$ROOT/bench/fashion-mnist-smoke.yaml"
 BENCH_OUT="$ROOT/bench-out/fashion-mnist"
 BENCH_HELP_LINES=2,20
-BENCH_EXPECT=('^\| FermiNet-A \| gensynth \| A \| ' '^\| Width-B ')
+BENCH_EXPECT=('^\| FermiNet-A \| gensynth \| A \| ' '^\| Width-B ' '^\| Fresh-201 \| ')
 bench_benchmark "$@"

@@ -1,7 +1,6 @@
 package dev.gensynth.benchmark;
 
 import dev.gensynth.data.DataSource;
-import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.Weights;
 import dev.gensynth.prototype.Prototype;
@@ -32,6 +31,7 @@ import java.util.function.Function;
  *   parents/cycle-NNN/    every parent the synthesis adopted (a model directory + parent.json)
  *   references/NAME/      each reference trained from scratch with the recipe (row.json when done)
  *   fermi/A..D/           FermiNet-A..D: made by each level's generator, fine-tuned, tested
+ *   fresh/seed-S/         networks of the run's own generator from fresh seeds, as 'generate' makes them
  *   noise/                the prototype and one width-scaled network again with other seeds (the spread)
  *   width/A..D/           the prototype uniformly narrowed to FermiNet-A..D's MACs, trained from scratch
  *   prune/A..D/           the trained prototype L1-pruned to FermiNet-A..D's MACs, fine-tuned
@@ -105,7 +105,13 @@ public final class Benchmark {
                 fromScratch.put(name, references.fromScratch(name, before));
             }
         }
-        SynthesisRun run = SynthesisRun.make(cfg, dir, log, synthesisListener, carry);
+        // the run's generators make the FermiNets and the fresh networks; once those are all made, only its
+        // prototype is needed again
+        boolean generatorsNeeded = !FreshSeeds.done(cfg, dir);
+        for (int i = 0; i < cfg.levels().size(); i++) {
+            generatorsNeeded |= Rows.read(dir.resolve("fermi").resolve(BenchmarkConfig.levelName(i))) == null;
+        }
+        SynthesisRun run = SynthesisRun.make(cfg, dir, log, synthesisListener, carry, generatorsNeeded);
         SynthesisConfig sc = run.config();
         Prototype proto = run.prototype();
         Levels levels = new Levels(sc, proto.validationQuality(), proto.testQuality(), cfg.loosestLevel());
@@ -119,6 +125,7 @@ public final class Benchmark {
         FermiNets ferminets = new FermiNets(cfg, dir, run, data, step, levels, log);
         List<Row> fermi = ferminets.rows();
         rows.addAll(fermi);
+        FreshSeeds.Outcome fresh = FreshSeeds.of(cfg, dir, run, ferminets, data, step, log, carry);
         double fermiEpochs = fermi.stream().mapToDouble(Row::trainEpochs).sum();
         double b = run.epochs() + fermiEpochs;
         double p = proto.trainingEpochs() > 0 ? proto.trainingEpochs() : sc.prototypeTraining().epochs();
@@ -136,13 +143,14 @@ public final class Benchmark {
         List<Results.Noise> noise = new SeedSpread(dir, cfg.noiseSeeds(), step, log).of(run, rows);
         Results.Budget budget = new Results.Budget(p, run.epochs(), fermiEpochs, b, methodEpochs);
         ModelDir pm = run.prototypeModel();
-        // the reference point of the latency fronts: the prototype, timed as every row is
-        OnnxLatency.Timed protoMs = step.onnxLatency(pm.spec(), pm.weights(pm.spec()));
+        // the prototype is the latency fronts' reference point; the floor is the least network of this shape
         NetworkSpec least = dev.gensynth.zoo.Zoo.trivial(data.sampleShape(), data.classes(), sc.data().task());
-        OnnxLatency.Timed floorMs = step.onnxLatency(least, Weights.initial(least, sc.seed()));
+        SideBySide.Timed timed = SideBySide.of(dir, rows, fresh.rows(), pm.spec(), pm.weights(pm.spec()), least,
+                Weights.initial(least, sc.seed()), step, sc.seed(), log);
         Results r = Results.of(cfg, sc, dev.gensynth.task.Task.of(data.test()).metric(), run.prototypeMetrics(),
-                proto.validationQuality(), proto.testQuality(), run.dir(), rows, budget, noise,
-                protoMs == null ? null : protoMs.ms(), floorMs == null ? null : floorMs.ms());
+                proto.validationQuality(), proto.testQuality(), run.dir(), timed.rows(), budget, noise,
+                timed.prototypeMs(), timed.floorMs(), new FreshSeeds.Outcome(timed.fresh(), fresh.promise()),
+                timed.spreadMedian(), timed.spreadMax());
         r.write(dir);
         BenchmarkReport.write(r, dir.resolve("report.html"));
         log.accept("benchmark results in " + dir + " (results.md, results.csv, results.json, report.html)");

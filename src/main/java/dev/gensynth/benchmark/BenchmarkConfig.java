@@ -33,12 +33,14 @@ import java.util.Set;
  *   alternatives: [width, prune, random]
  *   noiseSeeds: 3                       # the prototype and one width-scaled network trained with this many seeds
  *                                       # in all, for the spread that decides ties (0: not measured)
+ *   freshSeeds: 8                       # networks of the run's own generator from fresh seeds, made as 'generate'
+ *                                       # makes them and judged against r beside its promise (default 0: none)
  * </pre>
  * Relative paths are relative to the benchmark file.
  */
 public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRun, JsonNode data, JsonNode recipe,
         List<String> references, List<Double> levels, Double finetuneEpochs, int randomSamples, int latencyRuns,
-        List<String> alternatives, long seed, int noiseSeeds) {
+        List<String> alternatives, long seed, int noiseSeeds, int freshSeeds) {
     static final List<String> DEFAULT_REFERENCES = List.of("mobilenet_v1", "mobilenet_v2", "shufflenet_v2", "resnet",
             "plain");
     static final List<String> ALTERNATIVES = List.of("width", "prune", "random");
@@ -73,7 +75,7 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
             throw new UserError("must be a mapping with synthesis (or run), references and levels");
         }
         Set<String> allowed = Set.of("name", "synthesis", "run", "data", "recipe", "references", "levels",
-                "finetuneEpochs", "randomSamples", "latencyRuns", "alternatives", "seed", "noiseSeeds");
+                "finetuneEpochs", "randomSamples", "latencyRuns", "alternatives", "seed", "noiseSeeds", "freshSeeds");
         for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
             String f = it.next();
             if (!allowed.contains(f)) {
@@ -127,6 +129,10 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
         if (samples < 1 || latency < 1 || noiseSeeds < 0 || noiseSeeds == 1) {
             throw new UserError("randomSamples and latencyRuns must be >= 1, noiseSeeds 0 (not measured) or >= 2");
         }
+        int fresh = root.path("freshSeeds").asInt(0);
+        if (fresh < 0 || !root.path("freshSeeds").isMissingNode() && !root.path("freshSeeds").isInt()) {
+            throw new UserError("freshSeeds must be a whole number >= 0 (0: no fresh networks of the run's generator)");
+        }
         List<String> alts = new ArrayList<>();
         if (root.has("alternatives")) {
             root.get("alternatives").forEach(n -> alts.add(n.asText()));
@@ -144,7 +150,7 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
             o.put("dir", base.resolve(o.get("dir").asText()).normalize().toString());
         }
         return new BenchmarkConfig(root.path("name").asText(defaultName), synth, run, data, recipe, List.copyOf(refs),
-                List.copyOf(levels), ft, samples, latency, List.copyOf(alts), root.path("seed").asLong(1), noiseSeeds);
+                List.copyOf(levels), ft, samples, latency, List.copyOf(alts), root.path("seed").asLong(1), noiseSeeds, fresh);
     }
 
     /** Whether two YAML texts hold the same tree (formatting and key order aside); throws when either is no YAML. */

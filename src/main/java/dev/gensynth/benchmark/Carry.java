@@ -32,6 +32,8 @@ import java.util.stream.Stream;
 final class Carry {
     static final String RUN = "run.json";
     private static final List<String> MODEL_FILES = List.of(ModelDir.SPEC, ModelDir.METRICS);
+    /** Files carried beside the steps' rows: what the run's generator promised for the fresh networks. */
+    private static final java.util.Set<String> SIDE_FILES = java.util.Set.of("promise.json");
 
     private final Path store;
 
@@ -43,24 +45,43 @@ final class Carry {
         return store;
     }
 
-    /** Copies every carried step that {@code dir} does not have into it; returns how many. */
+    /**
+     * Copies every carried step that {@code dir} does not have into it, and every carried file it keeps beside
+     * the steps ({@link #keepFile}); returns how many steps.
+     */
     int restore(Path dir) {
         if (!Files.isDirectory(store)) {
             return 0;
         }
         int n = 0;
         try (Stream<Path> s = Files.walk(store)) {
-            for (Path row : s.filter(p -> p.getFileName().toString().equals("row.json")).sorted().toList()) {
-                Path step = store.relativize(row.getParent());
-                if (Rows.read(dir.resolve(step)) == null) {
-                    copyStep(row.getParent(), dir.resolve(step));
-                    n++;
+            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                Path rel = store.relativize(f);
+                if (f.getFileName().toString().equals("row.json")) {
+                    if (Rows.read(dir.resolve(rel.getParent())) == null) {
+                        copyStep(f.getParent(), dir.resolve(rel.getParent()));
+                        n++;
+                    }
+                } else if (SIDE_FILES.contains(f.getFileName().toString()) && !Files.exists(dir.resolve(rel))) {
+                    AtomicFiles.write(dir.resolve(rel), Files.readAllBytes(f));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restore the carried benchmark steps of " + store, e);
         }
         return n;
+    }
+
+    /** Copies a file a step keeps beside the rows (one of {@link #SIDE_FILES}) to the store. */
+    void keepFile(Path dir, Path file) {
+        if (!SIDE_FILES.contains(file.getFileName().toString())) {
+            throw new IllegalArgumentException("not a carried side file: " + file);
+        }
+        try {
+            AtomicFiles.write(store.resolve(dir.relativize(file)), Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot carry " + file + " to " + store, e);
+        }
     }
 
     /** Copies one finished step of {@code dir} to the store. */
@@ -124,6 +145,37 @@ final class Carry {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + f, e);
+        }
+    }
+
+    /** The print of the run the carried steps were made with, or null before one was recorded. */
+    RunPrint carriedRun() {
+        Path f = store.resolve(RUN);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            return Rows.JSON.treeToValue(Rows.JSON.readTree(f.toFile()).path("run"), RunPrint.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
+        }
+    }
+
+    /**
+     * Stops with a clear error when a prototype trained here (with no search after it) differs from the carried
+     * run's: its weights' digest or its validation or test quality.
+     */
+    void checkPrototype(Path runDir, Prototype here) {
+        RunPrint there = carriedRun();
+        String digest = sha256(new ModelDir(runDir.resolve("prototype")).weightsFile());
+        if (!digest.equals(there.prototypeWeightsSha256()) || here.validationQuality() != there.prototypeValidationQuality()
+                || here.testQuality() != there.prototypeTestQuality()) {
+            throw new UserError("the prototype trained here differs from the one the carried benchmark steps in " + store
+                    + " were made with: here weights " + digest + ", " + here.validationQuality() + " % validation, "
+                    + here.testQuality() + " % test; there " + there.prototypeWeightsSha256() + ", "
+                    + there.prototypeValidationQuality() + " %, " + there.prototypeTestQuality() + " %. Rows of the two "
+                    + "cannot share one table; run on the machine kind and commit the store was made with, or move "
+                    + store + " aside to run every step again");
         }
     }
 

@@ -135,7 +135,7 @@ final class FermiNets {
      * {@code distill}; FermiNets get the same final fine-tuning. The alternatives are fine-tuned
      * (or trained) on the labels alone, as they usually are.
      */
-    private Distillation teacher() {
+    Distillation teacher() {
         if (teacher == null && sc.distill() != null) {
             ModelDir m = run.prototypeModel();
             teacher = sc.teacher(m.spec(), m.weights(m.spec()), data.train());

@@ -29,6 +29,12 @@ import java.util.Map;
  * @param latencyFloorMs ONNX Runtime batch-1 latency of the least network with the same input and output
  *     ({@code Zoo.trivial}): what no network of this shape runs faster than there
  * @param speed each FermiNet's speed-up over the prototype in ONNX Runtime beside its MACs reduction
+ * @param fresh networks of the run's own generator from fresh seeds, judged against r on the test split (no
+ *     method's networks: outside the fronts and the budget)
+ * @param freshOutcome what the generator promised for them beside how many met r; null without them
+ * @param latencyRoundSpread how much the rounds of one network differed when all were timed again side by side
+ *     ({@link SideBySide}): (slowest - fastest) / median in ONNX Runtime, the median over the networks; and
+ *     {@code latencyRoundSpreadMax} the largest
  * @param provenance how the results were made (machine, versions, threads, kernels, date), with the
  *     seed and config hash of the synthesis run every method's networks derive from
  */
@@ -38,7 +44,8 @@ public record Results(String name, String dataset, String metric, String recipe,
         Map<String, Double> hypervolume, Map<String, List<String>> notDominatedByFermiNets,
         long hypervolumeReferenceMacs, List<Noise> noise, List<SameTarget> sameTarget,
         Map<String, Double> latencyHypervolume, Map<String, List<String>> notDominatedByLatency,
-        Double latencyReferenceMs, Double latencyFloorMs, List<Speed> speed) {
+        Double latencyReferenceMs, Double latencyFloorMs, List<Speed> speed, List<Row> fresh, String freshOutcome,
+        Double latencyRoundSpread, Double latencyRoundSpreadMax) {
 
     /**
      * The spread of test quality over seeds of one recipe: the same network trained again with other seeds
@@ -121,7 +128,7 @@ public record Results(String name, String dataset, String metric, String recipe,
 
     static Results of(BenchmarkConfig cfg, SynthesisConfig sc, String metric, Metrics proto, double protoVal,
             double protoTest, Path runDir, List<Row> rows, Budget budget, List<Noise> noise, Double refMs,
-            Double floorMs) {
+            Double floorMs, FreshSeeds.Outcome fresh, double roundSpread, double roundSpreadMax) {
         List<Ratio> ratios = new ArrayList<>();
         for (Row f : rows) {
             if (!f.method().equals("gensynth") || !f.measured()) {
@@ -178,7 +185,9 @@ public record Results(String name, String dataset, String metric, String recipe,
         }
         return new Results(cfg.name(), sc.data().kind(), metric, recipeText(sc), sc.requirements().toString(),
                 sc.utility().name(), cfg.levels(), provenance, proto, protoVal, protoTest, runDir.toString(), rows,
-                budget, ratios, hv, dom, proto.macs(), noise, same, latHv, latDom, refMs, floorMs, speed);
+                budget, ratios, hv, dom, proto.macs(), noise, same, latHv, latDom, refMs, floorMs, speed, fresh.rows(),
+                fresh.rows().isEmpty() ? null : fresh.text(), Double.isFinite(roundSpread) ? roundSpread : null,
+                Double.isFinite(roundSpreadMax) ? roundSpreadMax : null);
     }
 
     /** Two quality figures closer than this are a tie: twice the largest spread over seeds measured (NaN: none). */
@@ -340,7 +349,12 @@ public record Results(String name, String dataset, String metric, String recipe,
         }
         sb.append("\nInformation density: " + metric + " % per million params; NetScore with " + metric + " as its "
                 + "accuracy term. Latency: batch 1, median after warm-up; DJL "
-                + "(PyTorch engine) and ONNX Runtime on the CPU above. r: the level's floor on the test split"
+                + "(PyTorch engine) and ONNX Runtime on the CPU above, every network timed again side by side when "
+                + "this table was written (" + SideBySide.ROUNDS + " interleaved rounds, the median of its rounds"
+                + (latencyRoundSpread == null ? "" : String.format(Locale.ROOT, "; in ONNX Runtime one network's "
+                        + "rounds differed by %.0f %% in the median, at most %.0f %%", 100 * latencyRoundSpread,
+                        100 * latencyRoundSpreadMax))
+                + "; networks carried without their weights ran with initial weights). r: the level's floor on the test split"
                 + " (prototype test " + metric + " minus the drop) and the run's other requirements; networks without"
                 + " a level are judged at the loosest level. Quality (" + metric + ") on the test split."
                 + (det ? " COCO AP: AP@[.5:.95], 101 recall points, up to 100 detections per image. Inferences per"
@@ -425,6 +439,21 @@ public record Results(String name, String dataset, String metric, String recipe,
                                 : t.byLatency(), num(t.byLatencyMs()), t.byLatencyDifference() == null ? "-"
                                 : String.format(Locale.ROOT, "%+.2f", t.byLatencyDifference()),
                         t.byLatencyVerdict() == null ? "-" : t.byLatencyVerdict()));
+            }
+        }
+        if (!fresh.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%n### r for every seed: the run's generator on fresh seeds%n%n"
+                    + "%d networks of the run's own generator, each from a seed the synthesis never used, fine-tuned "
+                    + "as `gensynth generate` does and judged against the run's requirement on the test split (%s "
+                    + "at least the prototype's minus %s points, and its other bounds). Not part of the fronts or the "
+                    + "budget. The generator promised: %s.%n%n| network | %s %% | MACs | ORT ms | r met | epochs |%n"
+                    + "|---|---:|---:|---:|---|---:|%n", fresh.size(), metric, levels.stream().mapToDouble(
+                            Double::doubleValue).max().orElse(Double.NaN), freshOutcome, metric));
+            for (Row r : fresh) {
+                String reasons = String.join("; ", r.reasons()).replace("|", "/");
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %s | %.2f |%n", r.network(),
+                        r.measured() ? String.format(Locale.ROOT, "%.2f", r.quality()) : reasons, r.macs(),
+                        num(r.onnxLatencyMs()), r.met() ? "yes" : "no: " + reasons, r.trainEpochs()));
             }
         }
         sb.append(String.format(Locale.ROOT, "%n### Training budget (full passes over the training split)%n%n"

@@ -49,6 +49,13 @@ public record Row(String network, String method, String level, String source,
                 secs, modelDir, provenance);
     }
 
+    /** The same row with its batch-1 latency timed again (DJL and ONNX Runtime, ms). */
+    public Row withLatency(Double djlMs, Double onnxMs) {
+        return new Row(network, method, level, source, quality, validationQuality, pixelAccuracy, cocoAp, params, macs,
+                informationDensity, netScore, djlMs, onnxMs, inferencesPerJoule, met, reasons, trainEpochs, seconds,
+                modelDir, provenance);
+    }
+
     public Row withVerdict(boolean m, List<String> r) {
         return new Row(network, method, level, source, quality, validationQuality, pixelAccuracy, cocoAp, params, macs,
                 informationDensity, netScore, latencyMs, onnxLatencyMs, inferencesPerJoule, m, r, trainEpochs, seconds,

@@ -81,6 +81,32 @@ record SynthesisRun(Path dir, SynthesisConfig config, Prototype prototype, Metri
      */
     static SynthesisRun make(BenchmarkConfig cfg, Path benchDir, Consumer<String> log, SynthesisListener listener,
             Carry carry) {
+        return make(cfg, benchDir, log, listener, carry, true);
+    }
+
+    /**
+     * As {@link #make(BenchmarkConfig, Path, Consumer, SynthesisListener, Carry)}; when {@code generatorsNeeded} is
+     * false (every step made from the run's generators is carried) and the store has the run's print, only the
+     * prototype is trained again and checked against it: the steps left need nothing else of the run, and the
+     * search it would repeat takes most of a session.
+     */
+    static SynthesisRun make(BenchmarkConfig cfg, Path benchDir, Consumer<String> log, SynthesisListener listener,
+            Carry carry, boolean generatorsNeeded) {
+        if (cfg.existingRun() == null && !generatorsNeeded && carry != null && carry.carriedRun() != null) {
+            Path runDir = benchDir.resolve("run");
+            RunDir run = new RunDir(runDir);
+            boolean started = run.progress().isPresent();
+            if (!started) {
+                log.accept("synthesis: every step made from its generators is carried in " + carry.store()
+                        + "; training its prototype again and checking it against the carried run");
+                Prototype proto = Synthesis.prototypeOnly(benchDir.resolve("synthesis.yaml"), config(cfg, benchDir),
+                        runDir, listener);
+                carry.checkPrototype(runDir, proto);
+                return new SynthesisRun(runDir, SynthesisConfig.load(runDir.resolve("run.yaml")), proto,
+                        new ModelDir(runDir.resolve("prototype")).metrics().orElseThrow(),
+                        carry.carriedRun().synthesisEpochs());
+            }
+        }
         Path runDir;
         if (cfg.existingRun() != null) {
             runDir = cfg.existingRun();

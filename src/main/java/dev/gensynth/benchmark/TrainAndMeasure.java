@@ -195,7 +195,11 @@ final class TrainAndMeasure {
         }
     }
 
-    private int warmup() {
+    int latencyRuns() {
+        return latencyRuns;
+    }
+
+    int warmup() {
         return Math.min(Measure.WARMUP, latencyRuns);
     }
 }

@@ -101,41 +101,13 @@ final class GenerateCommand implements Callable<Integer> {
                 : "generated-" + level));
         dev.gensynth.inquisitor.Promise promise = Generation.promise(run, level);
         if (promise != null) {
-            System.out.println(promised(promise, met, gen.size()));
+            System.out.println("the generator promised: " + promise.outcome(met, gen.size()));
         }
         System.out.println("report: " + dev.gensynth.report.RunReport.write(run));
         if (json != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), gen);
         }
         return 0;
-    }
-
-    /** What the generator promised beside what these networks did. */
-    static String promised(dev.gensynth.inquisitor.Promise p, long met, int n) {
-        double expected = p.probability() * n;
-        // a shortfall that n draws at the promised probability give at least one time in 20 is not a broken promise
-        String verdict = binomialAtMost(met, n, p.probability()) >= 0.05 ? "as promised" : "fewer than promised";
-        return String.format("the generator promised: %s; expected %.1f of %d, %d met it (%s)", p.describe(),
-                expected, n, met, verdict);
-    }
-
-    /** P(X <= k) for X ~ Binomial(n, p). */
-    static double binomialAtMost(long k, int n, double p) {
-        if (k >= n || p <= 0) {
-            return 1;
-        }
-        if (p >= 1) {
-            return 0;
-        }
-        double sum = 0;
-        for (int i = 0; i <= k && i <= n; i++) {
-            double logC = 0;
-            for (int j = 1; j <= i; j++) {
-                logC += Math.log(n - i + j) - Math.log(j);
-            }
-            sum += Math.exp(logC + i * Math.log(p) + (n - i) * Math.log1p(-p));
-        }
-        return Math.min(1, sum);
     }
 
     /** How far the run's latency model was off for these networks, against ONNX Runtime's measurement. */

@@ -99,6 +99,35 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
         return sb.append(String.format("; the generator aims at %.2f of its parent's cost)", ratio)).toString();
     }
 
+    /**
+     * What the generator promised beside what {@code n} of its networks did ({@code met} of them met r): "...;
+     * expected 3.4 of 4, 3 met it (as promised)".
+     */
+    public String outcome(long met, int n) {
+        // a shortfall that n draws at the promised probability give at least one time in 20 is not a broken promise
+        String verdict = binomialAtMost(met, n, probability) >= 0.05 ? "as promised" : "fewer than promised";
+        return String.format("%s; expected %.1f of %d, %d met it (%s)", describe(), probability * n, n, met, verdict);
+    }
+
+    /** P(X <= k) for X ~ Binomial(n, p). */
+    static double binomialAtMost(long k, int n, double p) {
+        if (k >= n || p <= 0) {
+            return 1;
+        }
+        if (p >= 1) {
+            return 0;
+        }
+        double sum = 0;
+        for (int i = 0; i <= k && i <= n; i++) {
+            double logC = 0;
+            for (int j = 1; j <= i; j++) {
+                logC += Math.log(n - i + j) - Math.log(j);
+            }
+            sum += Math.exp(logC + i * Math.log(p) + (n - i) * Math.log1p(-p));
+        }
+        return Math.min(1, sum);
+    }
+
     /** Sample standard deviation (0 for fewer than two values). */
     private static double spread(double[] v) {
         return v.length < 2 ? 0 : dev.gensynth.analysis.Stats.sd(v);

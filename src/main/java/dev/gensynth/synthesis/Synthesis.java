@@ -74,6 +74,27 @@ public final class Synthesis {
     }
 
     /**
+     * Only a run's first stage: its prototype trained into {@code dir} exactly as {@link #start} trains it (or found
+     * there), with no search. For a benchmark whose steps made from the run's generators are carried over from
+     * another session and need only the same trained prototype. A later {@link #start} on {@code dir} begins anew.
+     */
+    public static Prototype prototypeOnly(Path configFile, SynthesisConfig cfg, Path dir, SynthesisListener listener) {
+        RunDir run = new RunDir(dir);
+        if (!Files.isRegularFile(run.prototypeDir().resolve("prototype.json"))) {
+            Path d = OutputDir.prepare(dir, true, "--force");
+            try {
+                AtomicFiles.writeString(d.resolve("run.yaml"), SynthesisConfig.resolvedCopy(configFile));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        DataSource.Data data = cfg.data().load(cfg.folderShape());
+        NetworkSpec spec = PrototypeStage.spec(cfg, data.sampleShape(), data.classes());
+        Preflight.check(cfg, spec);
+        return PrototypeStage.prepare(cfg, run, data, spec, listener.prototypeTraining(spec.name()));
+    }
+
+    /**
      * Continues an interrupted run from its last finished cycle, or a finished one whose {@code run.yaml} now allows
      * more search (a larger cycle, fine-tuning or wall-time budget, more patience): it searches on from its last
      * parent and hands over new generators.

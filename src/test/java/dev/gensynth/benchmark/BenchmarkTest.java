@@ -44,6 +44,7 @@ class BenchmarkTest {
                 levels: [1.0, 5.0]
                 randomSamples: 2
                 latencyRuns: 1
+                freshSeeds: 2
                 """);
         return bench;
     }
@@ -66,6 +67,15 @@ class BenchmarkTest {
         // each made by its level's generator, as users get it
         assertThat(r.ferminets()).allSatisfy(f -> assertThat(f.source()).startsWith("level " + f.level() + " generator"));
         assertThat(r.ratios()).hasSize(2);
+        // r for every seed: fresh networks of the run's own generator, judged at the run's (loosest) level, beside
+        // its promise; no method's networks
+        assertThat(r.fresh()).extracting(Row::network).containsExactly("Fresh-201", "Fresh-202");
+        assertThat(r.fresh()).allSatisfy(x -> {
+            assertThat(x.source()).startsWith("the run's generator, seed ");
+            assertThat(x.met()).isEqualTo(x.quality() >= r.prototypeTestQuality() - 5.0);
+        });
+        assertThat(r.freshOutcome()).contains("of 2, " + r.fresh().stream().filter(Row::met).count() + " met");
+        assertThat(r.rows()).noneMatch(x -> x.network().startsWith("Fresh-"));
         assertThat(r.hypervolume()).containsKeys("gensynth", "reference", "width", "l1-prune", "random");
         assertThat(r.budget().totalB()).isGreaterThan(0);
         // the alternatives spend at most the budget they are given, pruning B in total (up to one whole batch per
@@ -124,7 +134,8 @@ class BenchmarkTest {
             }
         }
         String md = Files.readString(out.resolve("results.md"));
-        assertThat(md).contains("FermiNet-A").contains("| plain |").contains("hypervolume");
+        assertThat(md).contains("FermiNet-A").contains("| plain |").contains("hypervolume")
+                .contains("r for every seed").contains("| Fresh-202 |");
         // the noise that decides ties: the prototype and the first width-scaled network over 3 seeds
         assertThat(r.noise()).hasSize(2).allSatisfy(n -> assertThat(n.quality()).hasSize(3));
         assertThat(r.noise().get(0).network()).isEqualTo("prototype");
@@ -156,14 +167,21 @@ class BenchmarkTest {
         Path marker = out.resolve("references/plain/row.json");
         ObjectMapper json = new ObjectMapper();
         JsonNode row = json.readTree(marker.toFile());
-        ((ObjectNode) row).put("source", "kept from the first run");
+        ((ObjectNode) row).put("source", "kept from the first run").put("onnxLatencyMs", 999.0);
         json.writeValue(marker.toFile(), row);
         assertThat(Main.run("benchmark", "--config", cfg.toString(), "--out", out.toString())).isZero();
         assertThat(Files.readString(out.resolve("results.md"))).contains("FermiNet-B");
         assertThat(Files.readString(out.resolve("results.csv"))).contains("kept from the first run");
+        // the tables time every network again side by side, whenever its row was made
+        Results second = json.readValue(out.resolve("results.json").toFile(), Results.class);
+        assertThat(second.rows()).filteredOn(x -> x.network().equals("plain")).singleElement()
+                .satisfies(x -> assertThat(x.onnxLatencyMs()).isPositive().isLessThan(100));
+        assertThat(Rows.read(out.resolve("references/plain")).onnxLatencyMs()).isEqualTo(999.0);
+        assertThat(second.latencyRoundSpread()).isNotNull().isLessThanOrEqualTo(second.latencyRoundSpreadMax());
 
-        // carried to a fresh directory, as on another machine: the synthesis is made again with the same seed and
-        // reproduces the carried one; every step comes from the store, none is trained again
+        // carried to a fresh directory, as in another session: every step made from the run's generators is in the
+        // store, so only the prototype is trained again (same seed, checked against the carried run); no search,
+        // and every step comes from the store
         Path out2 = tmp.resolve("out2");
         Results again = new Benchmark(BenchmarkConfig.load(cfg), out2, m -> { }, n -> dev.gensynth.train.TrainListener.SILENT,
                 dev.gensynth.synthesis.SynthesisListener.SILENT).carriedIn(store).run();
@@ -171,9 +189,16 @@ class BenchmarkTest {
                 .containsExactlyElementsOf(r.rows().stream().map(x -> org.assertj.core.groups.Tuple.tuple(x.network(),
                         x.quality(), x.macs())).toList());
         assertThat(again.prototypeTestQuality()).isEqualTo(r.prototypeTestQuality());
+        assertThat(again.budget()).isEqualTo(r.budget());
+        // the same fresh networks (timed again, so latency aside)
+        assertThat(again.fresh()).extracting(Row::network, Row::quality, Row::macs, Row::met)
+                .containsExactlyElementsOf(r.fresh().stream().map(x -> org.assertj.core.groups.Tuple.tuple(x.network(),
+                        x.quality(), x.macs(), x.met())).toList());
+        assertThat(again.freshOutcome()).isEqualTo(r.freshOutcome());
+        assertThat(out2.resolve("run/generator")).doesNotExist();
         try (var files = Files.walk(out2)) {
             assertThat(files.filter(f -> f.getFileName().toString().equals("weights.npz"))
-                    .map(f -> out2.relativize(f).getName(0).toString()).distinct()).containsOnly("run", "parents");
+                    .map(f -> out2.relativize(f).toString())).containsOnly("run/prototype/weights.npz");
         }
         assertThat(store.resolve("run.json")).isRegularFile();
         try (var files = Files.walk(store)) {

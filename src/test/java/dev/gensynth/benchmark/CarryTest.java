@@ -71,4 +71,36 @@ class CarryTest {
         assertThat(r.pixelAccuracy()).isNull();
         assertThat(r.measured()).isTrue();
     }
+
+    @Test
+    void aPromiseKeptBesideTheRowsIsCarriedAndRestored(@TempDir Path tmp) throws Exception {
+        Path bench = tmp.resolve("bench");
+        Path promise = bench.resolve("fresh/promise.json");
+        Files.createDirectories(promise.getParent());
+        Files.writeString(promise, "{\"probability\": 0.97}");
+        Carry carry = new Carry(tmp.resolve("store"));
+        carry.keepFile(bench, promise);
+        Path again = tmp.resolve("again");
+        carry.restore(again);
+        assertThat(again.resolve("fresh/promise.json")).hasContent("{\"probability\": 0.97}");
+        assertThatThrownBy(() -> carry.keepFile(bench, bench.resolve("fresh/other.json")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPrototypeTrainedAgainMustBeTheCarriedRunsOne(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        Files.createDirectories(run.resolve("prototype"));
+        Files.writeString(run.resolve("prototype/weights.npz"), "the weights");
+        String digest = Carry.sha256(run.resolve("prototype/weights.npz"));
+        Carry carry = new Carry(tmp.resolve("store"));
+        carry.checkRun(new Carry.RunPrint(digest, 91.5, 90.25, 12.5, Map.of()));
+        carry.checkPrototype(run, new dev.gensynth.prototype.Prototype(null, null, 91.5, 90.25, 10, 60));
+        assertThatThrownBy(() -> carry.checkPrototype(run, new dev.gensynth.prototype.Prototype(null, null, 91.5, 90.3,
+                10, 60))).isInstanceOf(UserError.class).hasMessageContaining("90.3").hasMessageContaining("90.25")
+                .hasMessageContaining("machine kind");
+        Files.writeString(run.resolve("prototype/weights.npz"), "other weights");
+        assertThatThrownBy(() -> carry.checkPrototype(run, new dev.gensynth.prototype.Prototype(null, null, 91.5, 90.25,
+                10, 60))).isInstanceOf(UserError.class).hasMessageContaining(digest);
+    }
 }

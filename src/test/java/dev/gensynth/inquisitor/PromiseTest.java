@@ -73,4 +73,22 @@ class PromiseTest {
         assertThat(near.latencyIsWeaker()).isTrue();
         assertThat(Promise.of(0.9, fast, 91.99, 0.2, null, null, 10_000, Double.NaN).latencyIsWeaker()).isFalse();
     }
+
+    @Test
+    void theBinomialTailIsExact() {
+        assertThat(Promise.binomialAtMost(1, 4, 0.85)).isCloseTo(0.15 * 0.15 * 0.15 * (0.15 + 4 * 0.85), within(1e-12));
+        assertThat(Promise.binomialAtMost(4, 4, 0.3)).isCloseTo(1, within(1e-12));
+        // a certain promise: all met is as promised, one miss breaks it; nothing promised cannot be broken
+        assertThat(Promise.binomialAtMost(4, 4, 1.0)).isEqualTo(1);
+        assertThat(Promise.binomialAtMost(3, 4, 1.0)).isZero();
+        assertThat(Promise.binomialAtMost(0, 4, 0.0)).isEqualTo(1);
+    }
+
+    @Test
+    void aShortfallChanceExplainsIsNoBrokenPromiseButOneItRarelyGivesIs() {
+        Promise p = new Promise(0.9, 3, 3, 92, 0.1, 91, Double.NaN, null, 0.85, 3, 1000);
+        assertThat(p.outcome(3, 4)).contains("expected 3.4 of 4, 3 met it (as promised)");
+        // 1 of 4 at 0.85 happens 1.2 % of the time
+        assertThat(p.outcome(1, 4)).contains("(fewer than promised)");
+    }
 }

@@ -1,0 +1,132 @@
+package dev.gensynth.benchmark;
+
+import dev.gensynth.data.DataSource;
+import dev.gensynth.generator.Generator;
+import dev.gensynth.generator.Slicer;
+import dev.gensynth.inquisitor.Promise;
+import dev.gensynth.metrics.Cost;
+import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.seed.Seed;
+import dev.gensynth.synthesis.Generation;
+import dev.gensynth.synthesis.RunDir;
+import dev.gensynth.synthesis.SynthesisConfig;
+import dev.gensynth.train.Recipes;
+import dev.gensynth.train.TrainConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * r for every seed: networks of the run's own generator from fresh seeds, each made as {@code gensynth generate}
+ * makes it (the run's generate recipe, the prototype teaching when the run distils), tested and judged against
+ * the run's requirement (the loosest level), beside what the generator promised. In {@code fresh/seed-S/}, the
+ * promise in {@code fresh/promise.json}. They show what a user's {@code generate} gets; they are no method's
+ * networks, so they stay out of the fronts and of the budget.
+ */
+final class FreshSeeds {
+    static final String DIR = "fresh";
+    /** The first fresh seed is the benchmark's seed plus this (FermiNets take plus 100 and up). */
+    static final int SEED_OFFSET = 200;
+
+    /**
+     * The fresh networks and what the generator promised for them.
+     *
+     * @param promise the run's promise, or null for a run that did not sample one
+     */
+    record Outcome(List<Row> rows, Promise promise) {
+        long met() {
+            return rows.stream().filter(Row::met).count();
+        }
+
+        /** "expected 7.6 of 8, 8 met it (as promised)" or, without a promise, how many met r. */
+        String text() {
+            return promise != null ? promise.outcome(met(), rows.size())
+                    : String.format(Locale.ROOT, "%d of %d met r (the run states no promise)", met(), rows.size());
+        }
+    }
+
+    private FreshSeeds() {
+    }
+
+    /** Whether every fresh network of {@code cfg} is already made in {@code benchDir} (then the run is not needed). */
+    static boolean done(BenchmarkConfig cfg, Path benchDir) {
+        for (int k = 0; k < cfg.freshSeeds(); k++) {
+            if (Rows.read(stepDir(benchDir, seed(cfg, k))) == null) {
+                return false;
+            }
+        }
+        // the promise is kept before the first network is made, so it is there when they are
+        return true;
+    }
+
+    /** The fresh networks of {@code cfg}, made (or found made) from the run's generator. */
+    static Outcome of(BenchmarkConfig cfg, Path benchDir, SynthesisRun run, FermiNets ferminets, DataSource.Data data,
+            TrainAndMeasure step, Consumer<String> log, Carry carry) {
+        if (cfg.freshSeeds() == 0) {
+            return new Outcome(List.of(), null);
+        }
+        SynthesisConfig sc = run.config();
+        Path pf = promiseFile(benchDir);
+        if (!Files.isRegularFile(pf)) {
+            Promise p = Generation.promise(run.dir());
+            if (p != null) {
+                try {
+                    AtomicFiles.write(pf, Rows.JSON.writeValueAsBytes(p));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                if (carry != null) {
+                    carry.keepFile(benchDir, pf);
+                }
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        Generator g = null;
+        for (int k = 0; k < cfg.freshSeeds(); k++) {
+            Seed s = new Seed(seed(cfg, k));
+            Path d = stepDir(benchDir, s.value());
+            Row done = Rows.read(d);
+            if (done == null) {
+                if (g == null) {
+                    g = new Generator(RunDir.loadGenerator(run.dir().resolve("generator")), sc.search().widths());
+                }
+                Slicer.Cut cut = g.generate(s);
+                // as Generation.run: the generate recipe, at least its least number of updates on this split
+                TrainConfig recipe = Recipes.finetuneOn(sc.generateFinetune(), data.train().size());
+                String name = "Fresh-" + s.value();
+                log.accept(String.format(Locale.ROOT, "%s: the run's generator, seed %d, %,d MACs, fine-tuning %.2f "
+                        + "epochs", name, s.value(), Cost.of(cut.spec()).macs(), recipe.epochs()));
+                done = step.train(cut.spec().withName(name), cut.weights(), recipe.withSeed(s.derive("generate", 0)
+                        .value()), ferminets.teacher(), d, new TrainAndMeasure.Label(name, "generate", "-",
+                        "the run's generator, seed " + s.value(), null));
+            }
+            rows.add(done);
+        }
+        Promise promise = null;
+        if (Files.isRegularFile(pf)) {
+            try {
+                promise = Rows.JSON.readValue(pf.toFile(), Promise.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + pf, e);
+            }
+        }
+        return new Outcome(rows, promise);
+    }
+
+    private static long seed(BenchmarkConfig cfg, int k) {
+        return cfg.seed() + SEED_OFFSET + k;
+    }
+
+    private static Path stepDir(Path benchDir, long seed) {
+        return benchDir.resolve(DIR).resolve("seed-" + seed);
+    }
+
+    static Path promiseFile(Path benchDir) {
+        return benchDir.resolve(DIR).resolve("promise.json");
+    }
+}
