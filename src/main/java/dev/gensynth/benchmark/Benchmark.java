@@ -145,11 +145,13 @@ public final class Benchmark {
         ModelDir pm = run.prototypeModel();
         // the prototype is the latency fronts' reference point; the floor is the least network of this shape
         NetworkSpec least = dev.gensynth.zoo.Zoo.trivial(data.sampleShape(), data.classes(), sc.data().task());
+        NetworkSpec smallest = dev.gensynth.generator.Generator.smallest(pm.spec(), sc.search().widths(),
+                sc.search().skipBlocks());
         SideBySide.Timed timed = SideBySide.of(dir, rows, fresh.rows(), pm.spec(), pm.weights(pm.spec()), least,
-                Weights.initial(least, sc.seed()), step, sc.seed(), log);
+                smallest, step, sc.seed(), log);
         Results r = Results.of(cfg, sc, dev.gensynth.task.Task.of(data.test()).metric(), run.prototypeMetrics(),
                 proto.validationQuality(), proto.testQuality(), run.dir(), timed.rows(), budget, noise,
-                timed.prototypeMs(), timed.floorMs(), new FreshSeeds.Outcome(timed.fresh(), fresh.promise()),
+                timed.prototypeMs(), timed.floorMs(), timed.smallestMs(), new FreshSeeds.Outcome(timed.fresh(), fresh.promise()),
                 timed.spreadMedian(), timed.spreadMax());
         r.write(dir);
         BenchmarkReport.write(r, dir.resolve("report.html"));

@@ -28,6 +28,8 @@ import java.util.Map;
  *     segmenter's rows carry its pixel accuracy beside it
  * @param latencyFloorMs ONNX Runtime batch-1 latency of the least network with the same input and output
  *     ({@code Zoo.trivial}): what no network of this shape runs faster than there
+ * @param smallestGeneratedMs ONNX Runtime batch-1 latency of the least network any generator can make from the
+ *     prototype ({@code Generator.smallest}): what no FermiNet runs faster than
  * @param speed each FermiNet's speed-up over the prototype in ONNX Runtime beside its MACs reduction
  * @param fresh networks of the run's own generator from fresh seeds, judged against r on the test split (no
  *     method's networks: outside the fronts and the budget)
@@ -44,7 +46,7 @@ public record Results(String name, String dataset, String metric, String recipe,
         Map<String, Double> hypervolume, Map<String, List<String>> notDominatedByFermiNets,
         long hypervolumeReferenceMacs, List<Noise> noise, List<SameTarget> sameTarget,
         Map<String, Double> latencyHypervolume, Map<String, List<String>> notDominatedByLatency,
-        Double latencyReferenceMs, Double latencyFloorMs, List<Speed> speed, List<Row> fresh, String freshOutcome,
+        Double latencyReferenceMs, Double latencyFloorMs, Double smallestGeneratedMs, List<Speed> speed, List<Row> fresh, String freshOutcome,
         Double latencyRoundSpread, Double latencyRoundSpreadMax) {
 
     /**
@@ -109,18 +111,19 @@ public record Results(String name, String dataset, String metric, String recipe,
      *     of the floor), else "behind MACs"
      */
     public record Speed(String ferminet, double macsReduction, double speedup, double share, double ms,
-            double floorMs, String verdict) {
+            double floorMs, double overSmallest, String verdict) {
         static final double FOLLOWS = 0.6;
         static final double NEAR_FLOOR = 1.5;
 
-        static Speed of(Row f, long protoMacs, double protoMs, Double floorMs) {
+        static Speed of(Row f, long protoMacs, double protoMs, Double floorMs, Double smallestMs) {
             double reduction = (double) protoMacs / f.macs();
             double speedup = protoMs / f.onnxLatencyMs();
             double share = speedup / reduction;
             double floor = floorMs == null ? Double.NaN : floorMs;
             String v = share >= FOLLOWS ? "follows MACs" : f.onnxLatencyMs() <= NEAR_FLOOR * floor ? "at the floor"
                     : "behind MACs";
-            return new Speed(f.network(), reduction, speedup, share, f.onnxLatencyMs(), floor, v);
+            return new Speed(f.network(), reduction, speedup, share, f.onnxLatencyMs(), floor,
+                    smallestMs == null ? Double.NaN : f.onnxLatencyMs() / smallestMs, v);
         }
     }
 
@@ -128,7 +131,7 @@ public record Results(String name, String dataset, String metric, String recipe,
 
     static Results of(BenchmarkConfig cfg, SynthesisConfig sc, String metric, Metrics proto, double protoVal,
             double protoTest, Path runDir, List<Row> rows, Budget budget, List<Noise> noise, Double refMs,
-            Double floorMs, FreshSeeds.Outcome fresh, double roundSpread, double roundSpreadMax) {
+            Double floorMs, Double smallestMs, FreshSeeds.Outcome fresh, double roundSpread, double roundSpreadMax) {
         List<Ratio> ratios = new ArrayList<>();
         for (Row f : rows) {
             if (!f.method().equals("gensynth") || !f.measured()) {
@@ -174,7 +177,7 @@ public record Results(String name, String dataset, String metric, String recipe,
         List<Speed> speed = new ArrayList<>();
         for (Row f : rows) {
             if (f.method().equals("gensynth") && f.measured() && f.onnxLatencyMs() != null && refMs != null) {
-                speed.add(Speed.of(f, proto.macs(), refMs, floorMs));
+                speed.add(Speed.of(f, proto.macs(), refMs, floorMs, smallestMs));
             }
         }
         Provenance provenance;
@@ -185,7 +188,8 @@ public record Results(String name, String dataset, String metric, String recipe,
         }
         return new Results(cfg.name(), sc.data().kind(), metric, recipeText(sc), sc.requirements().toString(),
                 sc.utility().name(), cfg.levels(), provenance, proto, protoVal, protoTest, runDir.toString(), rows,
-                budget, ratios, hv, dom, proto.macs(), noise, same, latHv, latDom, refMs, floorMs, speed, fresh.rows(),
+                budget, ratios, hv, dom, proto.macs(), noise, same, latHv, latDom, refMs, floorMs, smallestMs, speed,
+                fresh.rows(),
                 fresh.rows().isEmpty() ? null : fresh.text(), Double.isFinite(roundSpread) ? roundSpread : null,
                 Double.isFinite(roundSpreadMax) ? roundSpreadMax : null);
     }
@@ -405,13 +409,18 @@ public record Results(String name, String dataset, String metric, String recipe,
             sb.append(String.format(Locale.ROOT, "%n### Latency against MACs%n%nEach FermiNet's ONNX Runtime batch-1 "
                     + "speed-up over the prototype (%.3f ms) beside its MACs reduction; the runtime's floor, the least "
                     + "network with the same input and output, takes %s ms. Verdict: follows MACs when the speed-up is at "
-                    + "least %.1f of the reduction, at the floor within %.1f× of it.%n%n| FermiNet | MACs × fewer | "
-                    + "ORT ms | speed-up × | share of the reduction | verdict |%n|---|---:|---:|---:|---:|---|%n",
+                    + "least %.1f of the reduction, at the floor within %.1f× of it. The least network any generator "
+                    + "can make from the prototype (every channel group at its narrowest, every residual block it may "
+                    + "leave out left out) takes %s ms: no FermiNet goes below it.%n%n| FermiNet | MACs × fewer | "
+                    + "ORT ms | speed-up × | share of the reduction | × the least network G can make | verdict |%n"
+                    + "|---|---:|---:|---:|---:|---:|---|%n",
                     latencyReferenceMs, latencyFloorMs == null ? "?" : String.format(Locale.ROOT, "%.3f", latencyFloorMs),
-                    Speed.FOLLOWS, Speed.NEAR_FLOOR));
+                    Speed.FOLLOWS, Speed.NEAR_FLOOR, smallestGeneratedMs == null ? "?"
+                            : String.format(Locale.ROOT, "%.3f", smallestGeneratedMs)));
             for (Speed x : speed) {
-                sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %.2f | %.2f | %s |%n", x.ferminet(),
-                        x.macsReduction(), x.ms(), x.speedup(), x.share(), x.verdict()));
+                sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %.2f | %.2f | %s | %s |%n", x.ferminet(),
+                        x.macsReduction(), x.ms(), x.speedup(), x.share(), Double.isFinite(x.overSmallest())
+                                ? String.format(Locale.ROOT, "%.2f", x.overSmallest()) : "-", x.verdict()));
             }
         }
         sb.append("\n### Noise: the same recipe over seeds\n\n");

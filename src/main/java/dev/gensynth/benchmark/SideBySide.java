@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * Every network of the tables timed again, side by side, when the tables are written. Each step times its network
  * when it is made, but a benchmark carried over sessions makes them hours or days apart, some on another machine,
  * and batch-1 latency on a shared 2-core machine drifts by tens of percent in that time; ratios of such figures
- * compare sessions, not networks. Here every distinct network (and the prototype, and the runtime's floor) is
+ * compare sessions, not networks. Here every distinct network (and the prototype, the runtime's floor and the
+ * least network the generator can make) is
  * timed in {@link #ROUNDS} interleaved rounds, each round in another order, in DJL and in ONNX Runtime; a row's
  * figure is the median of its rounds. Carried steps keep no weights: those networks run with fresh initial weights,
  * which cost the same time (no operator's time depends on the values, apart from denormal numbers).
@@ -32,8 +33,8 @@ final class SideBySide {
      * rounds of one network differed: (slowest - fastest) / median of its ONNX Runtime rounds, the median and the
      * largest over the networks.
      */
-    record Timed(List<Row> rows, List<Row> fresh, Double prototypeMs, Double floorMs, double spreadMedian,
-            double spreadMax) {
+    record Timed(List<Row> rows, List<Row> fresh, Double prototypeMs, Double floorMs, Double smallestMs,
+            double spreadMedian, double spreadMax) {
     }
 
     private record Net(NetworkSpec spec, Weights weights, List<Double> djl, List<Double> ort) {
@@ -56,10 +57,11 @@ final class SideBySide {
     }
 
     static Timed of(Path benchDir, List<Row> rows, List<Row> fresh, NetworkSpec prototype, Weights prototypeWeights,
-            NetworkSpec floor, Weights floorWeights, TrainAndMeasure step, long seed, Consumer<String> log) {
+            NetworkSpec floor, NetworkSpec smallest, TrainAndMeasure step, long seed, Consumer<String> log) {
         Map<String, Net> nets = new LinkedHashMap<>();
         nets.put(" prototype", new Net(prototype, prototypeWeights, new ArrayList<>(), new ArrayList<>()));
-        nets.put(" floor", new Net(floor, floorWeights, new ArrayList<>(), new ArrayList<>()));
+        nets.put(" floor", new Net(floor, Weights.initial(floor, seed), new ArrayList<>(), new ArrayList<>()));
+        nets.put(" smallest", new Net(smallest, Weights.initial(smallest, seed), new ArrayList<>(), new ArrayList<>()));
         List<Row> all = new ArrayList<>(rows);
         all.addAll(fresh);
         for (Row r : all) {
@@ -91,7 +93,7 @@ final class SideBySide {
         }
         double[] spreads = nets.values().stream().mapToDouble(Net::spread).filter(Double::isFinite).sorted().toArray();
         return new Timed(retimed(rows, nets), retimed(fresh, nets), nets.get(" prototype").ortMs(),
-                nets.get(" floor").ortMs(), spreads.length == 0 ? Double.NaN : Latency.median(spreads),
+                nets.get(" floor").ortMs(), nets.get(" smallest").ortMs(), spreads.length == 0 ? Double.NaN : Latency.median(spreads),
                 spreads.length == 0 ? Double.NaN : spreads[spreads.length - 1]);
     }
 

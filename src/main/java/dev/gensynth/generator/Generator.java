@@ -38,6 +38,22 @@ public final class Generator {
     private final ChannelGroups groups;
     private final Widths widths;
 
+    /**
+     * The least network any generator can make from {@code prototype}: every channel group at its narrowest width
+     * and, where blocks may be left out, every skippable block left out (standard convolutions kept: at such widths a
+     * separable one is two operators instead of one). Its cost and latency are what no generated network goes below.
+     */
+    public static dev.gensynth.spec.NetworkSpec smallest(dev.gensynth.spec.NetworkSpec prototype, Widths widths,
+            boolean skipBlocks) {
+        ChannelGroups groups = new ChannelGroups(prototype);
+        int[][] kept = new int[groups.count()][];
+        for (int g = 0; g < kept.length; g++) {
+            kept[g] = Slicer.range(widths.narrowest(groups, g));
+        }
+        dev.gensynth.spec.NetworkSpec narrow = Slicer.cutSpec(groups, kept);
+        return skipBlocks ? Blocks.skip(narrow, Blocks.of(narrow).stream().map(Blocks.Block::name).toList()) : narrow;
+    }
+
     public Generator(GeneratorState state, Widths widths) {
         this.state = state;
         this.groups = new ChannelGroups(state.parent());

@@ -2,15 +2,13 @@ package dev.gensynth.synthesis;
 
 import dev.gensynth.UserError;
 import dev.gensynth.generator.ChannelGroups;
-import dev.gensynth.generator.Slicer;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.requirements.Requirements;
 import dev.gensynth.spec.NetworkSpec;
 
 /**
  * Checks, before anything is trained, that the requirements can be met at all by some network
- * the generator can make from this prototype: the smallest such network keeps the narrowest width
- * {@link dev.gensynth.generator.Widths} allows in every prunable group.
+ * the generator can make from this prototype ({@link dev.gensynth.generator.Generator#smallest}).
  */
 final class Preflight {
     private Preflight() {
@@ -18,15 +16,13 @@ final class Preflight {
 
     static void check(SynthesisConfig cfg, NetworkSpec prototype) {
         ChannelGroups groups = new ChannelGroups(prototype);
-        int[][] kept = new int[groups.count()][];
-        for (int g = 0; g < kept.length; g++) {
-            kept[g] = Slicer.range(cfg.search().widths().narrowest(groups, g));
-        }
-        Cost smallest = Cost.of(Slicer.cutSpec(groups, kept));
+        Cost smallest = Cost.of(dev.gensynth.generator.Generator.smallest(prototype, cfg.search().widths(),
+                cfg.search().skipBlocks()));
         Requirements r = cfg.requirements();
         if (r.maxMacs() != null && r.maxMacs() < smallest.macs()) {
             throw new UserError(String.format("requirements.maxMacs %,d is below the smallest network the generator "
-                    + "can make from prototype '%s' (%,d MACs with %d channel(s) per layer, more before an output layer); no "
+                    + "can make from prototype '%s' (%,d MACs with %d channel(s) per layer, more before an output layer, "
+                    + "and every residual block it may leave out left out); no "
                     + "network could meet it. Raise maxMacs or choose a smaller prototype", r.maxMacs(), prototype.name(),
                     smallest.macs(), cfg.search().widths().narrowest(Integer.MAX_VALUE)));
         }

@@ -152,13 +152,17 @@ class BenchmarkTest {
         assertThat(r.latencyHypervolume()).containsKeys("gensynth", "width");
         // each FermiNet's speed-up beside its MACs reduction, against the runtime's floor
         assertThat(r.latencyFloorMs()).isPositive();
+        // and beside the least network the generator can make from the prototype, which none goes below
+        assertThat(r.smallestGeneratedMs()).isPositive();
+        assertThat(r.speed()).allSatisfy(x -> assertThat(x.overSmallest()).isPositive());
         assertThat(r.speed()).extracting(Results.Speed::ferminet).containsExactly("FermiNet-A", "FermiNet-B");
         assertThat(md).contains("Same target").contains("Quality-vs-latency fronts").contains("Latency against MACs").contains("Noise");
         assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + r.rows().size());
         String html = Files.readString(out.resolve("report.html"));
         RunReportTest.parse(html);
         RunReportTest.assertSelfContained(html);
-        assertThat(html).contains(dev.gensynth.report.Html.esc(r.provenance().software()));
+        assertThat(html).contains(dev.gensynth.report.Html.esc(r.provenance().software()))
+                .contains("r for every seed").contains("Fresh-201");
         for (Row x : r.rows()) {
             assertThat(html).contains(dev.gensynth.report.Html.esc(x.network()));
         }

@@ -47,18 +47,20 @@ class ResultsTest {
     @Test
     void aFermiNetsSpeedFollowsItsMacsOrSitsAtTheRuntimesFloor() {
         // 4x fewer MACs, 3x faster: 0.75 of the reduction
-        Results.Speed a = Results.Speed.of(row("A", "gensynth", 92, 3_000_000, 0.06), 12_000_000, 0.18, 0.01);
+        Results.Speed a = Results.Speed.of(row("A", "gensynth", 92, 3_000_000, 0.06), 12_000_000, 0.18, 0.01, 0.04);
         assertThat(a.macsReduction()).isCloseTo(4, within(1e-9));
         assertThat(a.speedup()).isCloseTo(3, within(1e-9));
         assertThat(a.verdict()).isEqualTo("follows MACs");
+        // beside the least network the generator can make from the prototype
+        assertThat(a.overSmallest()).isCloseTo(1.5, within(1e-9));
         // 40x fewer MACs, 9x faster, but within 1.5x of what the least network of this shape takes
-        assertThat(Results.Speed.of(row("D", "gensynth", 91, 300_000, 0.02), 12_000_000, 0.18, 0.014).verdict())
+        assertThat(Results.Speed.of(row("D", "gensynth", 91, 300_000, 0.02), 12_000_000, 0.18, 0.014, null).verdict())
                 .isEqualTo("at the floor");
         // 6x fewer MACs, 1.5x faster, far above the floor
-        assertThat(Results.Speed.of(row("B", "gensynth", 92, 2_000_000, 0.12), 12_000_000, 0.18, 0.01).verdict())
+        assertThat(Results.Speed.of(row("B", "gensynth", 92, 2_000_000, 0.12), 12_000_000, 0.18, 0.01, null).verdict())
                 .isEqualTo("behind MACs");
         // no floor measured: only the share decides
-        assertThat(Results.Speed.of(row("C", "gensynth", 92, 2_000_000, 0.12), 12_000_000, 0.18, null).verdict())
+        assertThat(Results.Speed.of(row("C", "gensynth", 92, 2_000_000, 0.12), 12_000_000, 0.18, null, null).verdict())
                 .isEqualTo("behind MACs");
     }
 }

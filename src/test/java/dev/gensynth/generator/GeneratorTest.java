@@ -186,4 +186,24 @@ class GeneratorTest {
             }
         }
     }
+
+    @Test
+    void theSmallestNetworkOfEveryArchitectureIsValidAndNoLargerThanTheNarrowest() {
+        for (String name : Zoo.names()) {
+            Shape input = Zoo.task(name).equals("classification") ? Shape.of(1, 28, 28) : Shape.of(1, 64, 64);
+            NetworkSpec p = Zoo.get(name, input, 10);
+            Widths w = Widths.atLeast(8);
+            NetworkSpec narrow = Generator.smallest(p, w, false);
+            NetworkSpec least = Generator.smallest(p, w, true);
+            least.shapes();
+            assertThat(dev.gensynth.metrics.Cost.of(least).macs()).as(name)
+                    .isLessThanOrEqualTo(dev.gensynth.metrics.Cost.of(narrow).macs())
+                    .isLessThan(dev.gensynth.metrics.Cost.of(p).macs());
+            assertThat(Blocks.of(least)).as(name).isEmpty();
+        }
+        // the residual prototype keeps its strided blocks (no identity shortcut) and leaves out the others
+        NetworkSpec least = Generator.smallest(Zoo.get("resnet", Shape.of(1, 28, 28), 10), Widths.atLeast(8), true);
+        assertThat(least.layers()).extracting(dev.gensynth.spec.Layer::name).contains("s2b1_add")
+                .doesNotContain("s2b2_add");
+    }
 }
