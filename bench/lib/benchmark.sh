@@ -70,7 +70,7 @@ bench_benchmark() {
     echo "- date: ${started} (this invocation took ${seconds_used} s; an interrupted benchmark resumed from its"
     echo "  directory counts only the last invocation)"
     echo "- command: \`${command}\` (config \`${config#$ROOT/}\`, results in \`${out#$ROOT/}\`: results.md/.csv/.json,"
-    echo "  report.html, run/report.html)"
+    echo "  report.html$( [ -f "$out/run/report.html" ] && echo ", run/report.html"))"
     echo "- method: one synthesis at the loosest level hands over a generator per level (from the best parent"
     echo "  meeting it on validation); FermiNet-X is one network of level X's generator, fine-tuned with that level's"
     echo "  budget (the generate recipe's epochs x log2 of its parent's MACs reduction, at least once, plus once per"

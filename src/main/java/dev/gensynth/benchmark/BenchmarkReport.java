@@ -55,8 +55,14 @@ public final class BenchmarkReport {
         kv.add(new String[] {"software", r.provenance().software()});
         kv.add(new String[] {"date", r.provenance().date()});
         h.keyValues(kv);
-        h.raw("<p><a href=\"run/report.html\">Report of the synthesis run</a> (when the run is inside the benchmark "
-                + "directory).</p>\n");
+        if (java.nio.file.Files.isRegularFile(Path.of(r.runDir()).resolve("report.html"))) {
+            h.raw("<p><a href=\"run/report.html\">Report of the synthesis run</a> (when the run is inside the "
+                    + "benchmark directory).</p>\n");
+        } else {
+            // a carried benchmark that trained only the prototype again has no search to report
+            h.note("The synthesis run's own report was made in the session that ran its search; this directory "
+                    + "holds only its prototype, trained again from the same seed.");
+        }
 
         h.h2("Quality versus MACs, per method");
         h.img(Charts.scatter("Test " + q + " versus MACs", "MACs (log scale)", q + " % (test)",
