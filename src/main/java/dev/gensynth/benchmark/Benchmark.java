@@ -81,6 +81,13 @@ public final class Benchmark {
         return this;
     }
 
+    /** The drop of the level a row was made or picked for; null (the loosest) for rows of no level. */
+    private Double dropOf(Row r) {
+        String l = r.level();
+        return l.length() == 1 && l.charAt(0) >= 'A' && l.charAt(0) - 'A' < cfg.levels().size()
+                ? cfg.levels().get(l.charAt(0) - 'A') : null;
+    }
+
     /**
      * Runs (or continues) every step and writes the results; returns them. The references trained from scratch
      * come first, since they need neither the synthesis run nor the prototype.
@@ -146,12 +153,15 @@ public final class Benchmark {
         // the prototype is the latency fronts' reference point; the floor is the least network of this shape
         NetworkSpec least = dev.gensynth.zoo.Zoo.trivial(data.sampleShape(), data.classes(), sc.data().task());
         NetworkSpec smallest = dev.gensynth.generator.Generator.smallest(pm.spec(), sc.search().widths(),
-                sc.search().skipBlocks());
+                sc.search().skipBlocks(), false);
         SideBySide.Timed timed = SideBySide.of(dir, rows, fresh.rows(), pm.spec(), pm.weights(pm.spec()), least,
                 smallest, step, sc.seed(), log);
+        // judged again with the latency timed now, where r bounds it
+        List<Row> judged = timed.rows().stream().map(x -> levels.verdict(x, dropOf(x))).toList();
+        List<Row> freshJudged = timed.fresh().stream().map(x -> levels.verdict(x, null)).toList();
         Results r = Results.of(cfg, sc, dev.gensynth.task.Task.of(data.test()).metric(), run.prototypeMetrics(),
-                proto.validationQuality(), proto.testQuality(), run.dir(), timed.rows(), budget, noise,
-                timed.prototypeMs(), timed.floorMs(), timed.smallestMs(), new FreshSeeds.Outcome(timed.fresh(), fresh.promise()),
+                proto.validationQuality(), proto.testQuality(), run.dir(), judged, budget, noise,
+                timed.prototypeMs(), timed.floorMs(), timed.smallestMs(), new FreshSeeds.Outcome(freshJudged, fresh.promise()),
                 timed.spreadMedian(), timed.spreadMax());
         r.write(dir);
         BenchmarkReport.write(r, dir.resolve("report.html"));

@@ -55,13 +55,12 @@ public final class BenchmarkReport {
         kv.add(new String[] {"software", r.provenance().software()});
         kv.add(new String[] {"date", r.provenance().date()});
         h.keyValues(kv);
-        if (java.nio.file.Files.isRegularFile(Path.of(r.runDir()).resolve("report.html"))) {
+        if (benchDir != null && java.nio.file.Files.isRegularFile(benchDir.resolve("run/report.html"))) {
             h.raw("<p><a href=\"run/report.html\">Report of the synthesis run</a> (when the run is inside the "
                     + "benchmark directory).</p>\n");
         } else {
-            // a carried benchmark that trained only the prototype again has no search to report
-            h.note("The synthesis run's own report was made in the session that ran its search; this directory "
-                    + "holds only its prototype, trained again from the same seed.");
+            // e.g. a carried benchmark that trained only the prototype again: its search ran in another session
+            h.note("No report of the synthesis run beside this one: its search did not run in this directory.");
         }
 
         h.h2("Quality versus MACs, per method");
@@ -98,10 +97,11 @@ public final class BenchmarkReport {
                         x.verdict()));
             }
             h.table(List.of("FermiNet", "MACs × fewer", "ORT ms", "speed-up ×", "share of the reduction",
-                    "× the least network G can make", "@verdict"), sp);
+                    "× the smallest G can make", "@verdict"), sp);
             h.note(String.format(Locale.ROOT, "ONNX Runtime batch-1 latency; the prototype %.3f ms, the least network "
-                    + "with the same input and output %s ms (no network of this shape runs faster there), the least "
-                    + "network any generator can make from the prototype %s ms. Follows MACs: a speed-up of at least "
+                    + "with the same input and output %s ms (no network of this shape runs faster there), the smallest "
+                    + "network the generator can make from the prototype with its operators %s ms. Follows MACs: a "
+                    + "speed-up of at least "
                     + "%.1f of the reduction; at the floor: within %.1f× of it.",
                     r.latencyReferenceMs(), r.latencyFloorMs() == null ? "?" : String.format(Locale.ROOT, "%.3f",
                             r.latencyFloorMs()), r.smallestGeneratedMs() == null ? "?" : String.format(Locale.ROOT,
@@ -119,7 +119,7 @@ public final class BenchmarkReport {
             }
             h.table(List.of("network", q + " % (test)", "MACs", "ORT ms", "@r met"), fr);
             h.note("Fine-tuned as 'gensynth generate' does, judged at the run's requirement on the test split; not part "
-                    + "of the fronts or the budget. The generator promised: " + r.freshOutcome() + ".");
+                    + "of the fronts or the budget. " + r.freshOutcome() + ".");
         }
 
         h.h2("Same target: each alternative beside the nearest FermiNet");

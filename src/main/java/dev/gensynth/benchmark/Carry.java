@@ -108,15 +108,35 @@ final class Carry {
      * What a synthesis run must reproduce for carried rows to belong with it.
      *
      * @param levels each level generator's parent, MACs and final fine-tuning, by level name
+     * @param runConfigHash the hash of the run's {@code run.yaml} (its search, generate and distill sections too);
+     *     null in prints recorded before it was
      */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     record RunPrint(String prototypeWeightsSha256,
             @JsonAlias("prototypeValidationTop1") double prototypeValidationQuality,
             @JsonAlias("prototypeTestTop1") double prototypeTestQuality, double synthesisEpochs,
-            Map<String, String> levels) {
+            Map<String, String> levels, String runConfigHash) {
 
         static RunPrint of(Path runDir, Prototype prototype, double synthesisEpochs, Map<String, String> levels) {
             return new RunPrint(sha256(new ModelDir(runDir.resolve("prototype")).weightsFile()),
-                    prototype.validationQuality(), prototype.testQuality(), synthesisEpochs, Map.copyOf(levels));
+                    prototype.validationQuality(), prototype.testQuality(), synthesisEpochs, Map.copyOf(levels),
+                    configHash(runDir));
+        }
+
+        /** The same run, where a print without a config hash (recorded before it was) matches any. */
+        boolean sameRun(RunPrint o) {
+            return new RunPrint(prototypeWeightsSha256, prototypeValidationQuality, prototypeTestQuality,
+                    synthesisEpochs, levels, null).equals(new RunPrint(o.prototypeWeightsSha256,
+                    o.prototypeValidationQuality, o.prototypeTestQuality, o.synthesisEpochs, o.levels, null))
+                    && (runConfigHash == null || o.runConfigHash == null || runConfigHash.equals(o.runConfigHash));
+        }
+    }
+
+    static String configHash(Path runDir) {
+        try {
+            return Provenance.configHash(Files.readString(runDir.resolve("run.yaml")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -136,7 +156,15 @@ final class Carry {
             }
             JsonNode j = Rows.JSON.readTree(f.toFile());
             RunPrint there = Rows.JSON.treeToValue(j.path("run"), RunPrint.class);
-            if (!there.equals(here)) {
+            if (there.sameRun(here) && there.runConfigHash() == null && here.runConfigHash() != null) {
+                // recorded before the config hash was: add it, so a later session that trains only the prototype
+                // can check the config too
+                ((ObjectNode) j).set("run", Rows.JSON.valueToTree(new RunPrint(there.prototypeWeightsSha256(),
+                        there.prototypeValidationQuality(), there.prototypeTestQuality(), there.synthesisEpochs(),
+                        there.levels(), here.runConfigHash())));
+                AtomicFiles.write(f, Rows.JSON.writeValueAsBytes(j));
+            }
+            if (!there.sameRun(here)) {
                 throw new UserError("the synthesis run made here differs from the one the carried benchmark steps in "
                         + store + " were made with (" + j.path("provenance").path("date").asText("date unknown")
                         + ", commit " + j.path("provenance").path("gitCommit").asText("unknown") + "): here " + here
@@ -167,9 +195,17 @@ final class Carry {
      */
     void checkPrototype(Path runDir, Prototype here) {
         RunPrint there = carriedRun();
+        String hash = configHash(runDir);
+        if (there.runConfigHash() != null && !there.runConfigHash().equals(hash)) {
+            throw new UserError("the synthesis config here (run.yaml hash " + hash + ") differs from the one the "
+                    + "carried benchmark steps in " + store + " were made with (" + there.runConfigHash() + "): its "
+                    + "FermiNets would belong to another search. Restore that config (git history of the benchmark's "
+                    + "synthesis config), or move " + store + " aside to run every step again");
+        }
         String digest = sha256(new ModelDir(runDir.resolve("prototype")).weightsFile());
-        if (!digest.equals(there.prototypeWeightsSha256()) || here.validationQuality() != there.prototypeValidationQuality()
-                || here.testQuality() != there.prototypeTestQuality()) {
+        if (!digest.equals(there.prototypeWeightsSha256())
+                || Double.compare(here.validationQuality(), there.prototypeValidationQuality()) != 0
+                || Double.compare(here.testQuality(), there.prototypeTestQuality()) != 0) {
             throw new UserError("the prototype trained here differs from the one the carried benchmark steps in " + store
                     + " were made with: here weights " + digest + ", " + here.validationQuality() + " % validation, "
                     + here.testQuality() + " % test; there " + there.prototypeWeightsSha256() + ", "

@@ -10,7 +10,6 @@ import dev.gensynth.seed.Seed;
 import dev.gensynth.synthesis.Generation;
 import dev.gensynth.synthesis.RunDir;
 import dev.gensynth.synthesis.SynthesisConfig;
-import dev.gensynth.train.Recipes;
 import dev.gensynth.train.TrainConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,25 +42,31 @@ final class FreshSeeds {
             return rows.stream().filter(Row::met).count();
         }
 
-        /** "expected 7.6 of 8, 8 met it (as promised)" or, without a promise, how many met r. */
+        /** "The generator promised: ...; expected 7.6 of 8, 8 met it (as promised)", or how many met r. */
         String text() {
-            return promise != null ? promise.outcome(met(), rows.size())
-                    : String.format(Locale.ROOT, "%d of %d met r (the run states no promise)", met(), rows.size());
+            return promise != null ? "The generator promised: " + promise.outcome(met(), rows.size())
+                    : String.format(Locale.ROOT, "%d of %d met r; the run states no promise (it sampled none)", met(),
+                            rows.size());
         }
     }
 
     private FreshSeeds() {
     }
 
-    /** Whether every fresh network of {@code cfg} is already made in {@code benchDir} (then the run is not needed). */
+    /**
+     * Whether every fresh network of {@code cfg} and the promise are already in {@code benchDir} (then the run is not
+     * needed for them).
+     */
     static boolean done(BenchmarkConfig cfg, Path benchDir) {
+        if (cfg.freshSeeds() == 0) {
+            return true;
+        }
         for (int k = 0; k < cfg.freshSeeds(); k++) {
             if (Rows.read(stepDir(benchDir, seed(cfg, k))) == null) {
                 return false;
             }
         }
-        // the promise is kept before the first network is made, so it is there when they are
-        return true;
+        return Files.isRegularFile(promiseFile(benchDir));
     }
 
     /** The fresh networks of {@code cfg}, made (or found made) from the run's generator. */
@@ -73,17 +78,15 @@ final class FreshSeeds {
         SynthesisConfig sc = run.config();
         Path pf = promiseFile(benchDir);
         if (!Files.isRegularFile(pf)) {
-            Promise p = Generation.promise(run.dir());
-            if (p != null) {
-                try {
-                    AtomicFiles.write(pf, Rows.JSON.writeValueAsBytes(p));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                if (carry != null) {
-                    carry.keepFile(benchDir, pf);
-                }
+            // JSON null for a run that sampled no promise: the file says the run was asked
+            try {
+                AtomicFiles.write(pf, Rows.JSON.writeValueAsBytes(Generation.promise(run.dir())));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
+        }
+        if (carry != null) {
+            carry.keepFile(benchDir, pf);
         }
         List<Row> rows = new ArrayList<>();
         Generator g = null;
@@ -96,8 +99,7 @@ final class FreshSeeds {
                     g = new Generator(RunDir.loadGenerator(run.dir().resolve("generator")), sc.search().widths());
                 }
                 Slicer.Cut cut = g.generate(s);
-                // as Generation.run: the generate recipe, at least its least number of updates on this split
-                TrainConfig recipe = Recipes.finetuneOn(sc.generateFinetune(), data.train().size());
+                TrainConfig recipe = Generation.recipe(sc, null, null, data.train().size());
                 String name = "Fresh-" + s.value();
                 log.accept(String.format(Locale.ROOT, "%s: the run's generator, seed %d, %,d MACs, fine-tuning %.2f "
                         + "epochs", name, s.value(), Cost.of(cut.spec()).macs(), recipe.epochs()));

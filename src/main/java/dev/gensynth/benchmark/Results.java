@@ -28,8 +28,8 @@ import java.util.Map;
  *     segmenter's rows carry its pixel accuracy beside it
  * @param latencyFloorMs ONNX Runtime batch-1 latency of the least network with the same input and output
  *     ({@code Zoo.trivial}): what no network of this shape runs faster than there
- * @param smallestGeneratedMs ONNX Runtime batch-1 latency of the least network any generator can make from the
- *     prototype ({@code Generator.smallest}): what no FermiNet runs faster than
+ * @param smallestGeneratedMs ONNX Runtime batch-1 latency of the smallest network the generator can make from the
+ *     prototype with its operators ({@code Generator.smallest}): about what the prototype's depth allows
  * @param speed each FermiNet's speed-up over the prototype in ONNX Runtime beside its MACs reduction
  * @param fresh networks of the run's own generator from fresh seeds, judged against r on the test split (no
  *     method's networks: outside the fronts and the budget)
@@ -409,10 +409,11 @@ public record Results(String name, String dataset, String metric, String recipe,
             sb.append(String.format(Locale.ROOT, "%n### Latency against MACs%n%nEach FermiNet's ONNX Runtime batch-1 "
                     + "speed-up over the prototype (%.3f ms) beside its MACs reduction; the runtime's floor, the least "
                     + "network with the same input and output, takes %s ms. Verdict: follows MACs when the speed-up is at "
-                    + "least %.1f of the reduction, at the floor within %.1f× of it. The least network any generator "
-                    + "can make from the prototype (every channel group at its narrowest, every residual block it may "
-                    + "leave out left out) takes %s ms: no FermiNet goes below it.%n%n| FermiNet | MACs × fewer | "
-                    + "ORT ms | speed-up × | share of the reduction | × the least network G can make | verdict |%n"
+                    + "least %.1f of the reduction, at the floor within %.1f× of it. The smallest network the generator "
+                    + "can make from the prototype with its operators (every channel group at its narrowest, every "
+                    + "residual block it may leave out left out: the fewest operators to run) takes %s ms, about what "
+                    + "the prototype's depth allows.%n%n| FermiNet | MACs × fewer | "
+                    + "ORT ms | speed-up × | share of the reduction | × the smallest G can make | verdict |%n"
                     + "|---|---:|---:|---:|---:|---:|---|%n",
                     latencyReferenceMs, latencyFloorMs == null ? "?" : String.format(Locale.ROOT, "%.3f", latencyFloorMs),
                     Speed.FOLLOWS, Speed.NEAR_FLOOR, smallestGeneratedMs == null ? "?"
@@ -455,7 +456,7 @@ public record Results(String name, String dataset, String metric, String recipe,
                     + "%d networks of the run's own generator, each from a seed the synthesis never used, fine-tuned "
                     + "as `gensynth generate` does and judged against the run's requirement on the test split (%s "
                     + "at least the prototype's minus %s points, and its other bounds). Not part of the fronts or the "
-                    + "budget. The generator promised: %s.%n%n| network | %s %% | MACs | ORT ms | r met | epochs |%n"
+                    + "budget. %s.%n%n| network | %s %% | MACs | ORT ms | r met | epochs |%n"
                     + "|---|---:|---:|---:|---|---:|%n", fresh.size(), metric, levels.stream().mapToDouble(
                             Double::doubleValue).max().orElse(Double.NaN), freshOutcome, metric));
             for (Row r : fresh) {

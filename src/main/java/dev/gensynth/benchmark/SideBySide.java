@@ -65,7 +65,8 @@ final class SideBySide {
         List<Row> all = new ArrayList<>(rows);
         all.addAll(fresh);
         for (Row r : all) {
-            if (r.modelDir() == null || nets.containsKey(r.modelDir())) {
+            // the prototype's own reference row is the prototype timed above: one figure for both
+            if (r.modelDir() == null || nets.containsKey(r.modelDir()) || isPrototype(r)) {
                 continue;
             }
             ModelDir m = new ModelDir(benchDir.resolve(r.modelDir()));
@@ -89,7 +90,7 @@ final class SideBySide {
                 }
             }
             // another order each round, so no network always follows the same one
-            java.util.Collections.rotate(order, 1 + order.size() / ROUNDS);
+            java.util.Collections.shuffle(order, new java.util.Random(seed + round));
         }
         double[] spreads = nets.values().stream().mapToDouble(Net::spread).filter(Double::isFinite).sorted().toArray();
         return new Timed(retimed(rows, nets), retimed(fresh, nets), nets.get(" prototype").ortMs(),
@@ -97,10 +98,14 @@ final class SideBySide {
                 spreads.length == 0 ? Double.NaN : spreads[spreads.length - 1]);
     }
 
+    private static boolean isPrototype(Row r) {
+        return r.method().equals("reference") && References.PROTOTYPE_SOURCE.equals(r.source());
+    }
+
     private static List<Row> retimed(List<Row> rows, Map<String, Net> nets) {
         List<Row> out = new ArrayList<>();
         for (Row r : rows) {
-            Net n = r.modelDir() == null ? null : nets.get(r.modelDir());
+            Net n = isPrototype(r) ? nets.get(" prototype") : r.modelDir() == null ? null : nets.get(r.modelDir());
             out.add(n == null ? r : r.withLatency(n.djlMs(), n.ortMs()));
         }
         return out;

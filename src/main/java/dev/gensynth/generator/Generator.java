@@ -39,19 +39,41 @@ public final class Generator {
     private final Widths widths;
 
     /**
-     * The least network any generator can make from {@code prototype}: every channel group at its narrowest width
-     * and, where blocks may be left out, every skippable block left out (standard convolutions kept: at such widths a
-     * separable one is two operators instead of one). Its cost and latency are what no generated network goes below.
+     * The smallest network a generator can make from {@code prototype}: every channel group at its narrowest width,
+     * where blocks may be left out every skippable block left out, and, with {@code operators}, every kernel made as
+     * small and every convolution made separable as the operator units allow (all of them together, which may be
+     * more than one network can have: a lower bound on cost). Without {@code operators} it keeps the prototype's
+     * operators, as the fewest operators to run at batch 1.
      */
     public static dev.gensynth.spec.NetworkSpec smallest(dev.gensynth.spec.NetworkSpec prototype, Widths widths,
-            boolean skipBlocks) {
+            boolean skipBlocks, boolean operators) {
         ChannelGroups groups = new ChannelGroups(prototype);
         int[][] kept = new int[groups.count()][];
         for (int g = 0; g < kept.length; g++) {
             kept[g] = Slicer.range(widths.narrowest(groups, g));
         }
-        dev.gensynth.spec.NetworkSpec narrow = Slicer.cutSpec(groups, kept);
-        return skipBlocks ? Blocks.skip(narrow, Blocks.of(narrow).stream().map(Blocks.Block::name).toList()) : narrow;
+        dev.gensynth.spec.NetworkSpec s = Slicer.cutSpec(groups, kept);
+        if (skipBlocks) {
+            s = Blocks.skip(s, Blocks.of(s).stream().map(Blocks.Block::name).toList());
+        }
+        if (operators) {
+            // kernels first (5x5 to 3x3 while offered), then each convolution a separable pair would make cheaper
+            for (boolean smaller = true; smaller;) {
+                smaller = false;
+                for (StructuralUnit u : Operators.of(s)) {
+                    if (u instanceof Operators.SmallerKernel) {
+                        s = u.applyTo(s);
+                        smaller = true;
+                    }
+                }
+            }
+            for (StructuralUnit u : Operators.of(s)) {
+                if (u instanceof Operators.Separable) {
+                    s = u.applyTo(s);
+                }
+            }
+        }
+        return s;
     }
 
     public Generator(GeneratorState state, Widths widths) {

@@ -86,17 +86,21 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
 
     /** One line for logs and for {@code generate}. */
     public String describe() {
-        StringBuilder sb = new StringBuilder(String.format("a fresh network meets r with probability %.2f (%d of %d"
+        StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "a fresh network meets r with "
+                + "probability %.2f (%d of %d"
                 + " samples met it on %,d validation images", probability, met, samples, images));
         if (Double.isNaN(meanTop1)) {
             sb.append("; none could be measured: every fine-tuning diverged");
         } else if (!Double.isNaN(floor)) {
-            sb.append(String.format("; quality %.2f %% ± %.2f against the floor %.2f %%", meanTop1, spreadTop1, floor));
+            sb.append(String.format(java.util.Locale.ROOT, "; quality %.2f %% ± %.2f against the floor %.2f %%", meanTop1,
+                    spreadTop1, floor));
         }
         if (maxLatencyMs != null && !Double.isNaN(meanLatencyMs)) {
-            sb.append(String.format("; latency %.3f ms against %.3f ms", meanLatencyMs, maxLatencyMs));
+            sb.append(String.format(java.util.Locale.ROOT, "; latency %.3f ms against %.3f ms", meanLatencyMs,
+                    maxLatencyMs));
         }
-        return sb.append(String.format("; the generator aims at %.2f of its parent's cost)", ratio)).toString();
+        return sb.append(String.format(java.util.Locale.ROOT, "; the generator aims at %.2f of its parent's cost)",
+                ratio)).toString();
     }
 
     /**
@@ -106,7 +110,8 @@ public record Promise(double ratio, int samples, int met, double meanTop1, doubl
     public String outcome(long met, int n) {
         // a shortfall that n draws at the promised probability give at least one time in 20 is not a broken promise
         String verdict = binomialAtMost(met, n, probability) >= 0.05 ? "as promised" : "fewer than promised";
-        return String.format("%s; expected %.1f of %d, %d met it (%s)", describe(), probability * n, n, met, verdict);
+        return String.format(java.util.Locale.ROOT, "%s; expected %.1f of %d, %d met it (%s)", describe(),
+                probability * n, n, met, verdict);
     }
 
     /** P(X <= k) for X ~ Binomial(n, p). */

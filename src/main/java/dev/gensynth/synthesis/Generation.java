@@ -129,8 +129,7 @@ public final class Generation {
         DataSource.Data data = cfg.data().load(cfg.folderShape());
         Prototype proto = PrototypeStage.prepare(cfg, run, data,
                 PrototypeStage.spec(cfg, data.sampleShape(), data.classes()), TrainListener.SILENT);
-        TrainConfig recipe = Recipes.finetuneOn(cfg.generateFinetune().withEpochs(epochs != null ? epochs
-                : lv != null ? lv.finetuneEpochs() : cfg.generateFinetune().epochs()), data.train().size());
+        TrainConfig recipe = recipe(cfg, lv, epochs, data.train().size());
         Requirements req = cfg.requirements();
         Requirements judge = lv == null ? req
                 : new Requirements(null, lv.drop(), req.maxMacs(), req.maxParams(), req.maxLatencyMs(), req.metric());
@@ -186,6 +185,16 @@ public final class Generation {
             throw new UncheckedIOException(e);
         }
         return result;
+    }
+
+    /**
+     * The fine-tuning a generated network gets: the run's generate recipe for {@code epochs} (null: level {@code lv}'s
+     * final budget, or without a level the recipe's own epochs), with at least its least number of updates on a
+     * training split of {@code trainSize} images.
+     */
+    public static TrainConfig recipe(SynthesisConfig cfg, LevelGenerators.Level lv, Double epochs, int trainSize) {
+        return Recipes.finetuneOn(cfg.generateFinetune().withEpochs(epochs != null ? epochs
+                : lv != null ? lv.finetuneEpochs() : cfg.generateFinetune().epochs()), trainSize);
     }
 
     /** The prototype's test metrics (from its model directory), for side-by-side tables. */

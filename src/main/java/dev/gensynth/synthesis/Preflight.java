@@ -17,12 +17,12 @@ final class Preflight {
     static void check(SynthesisConfig cfg, NetworkSpec prototype) {
         ChannelGroups groups = new ChannelGroups(prototype);
         Cost smallest = Cost.of(dev.gensynth.generator.Generator.smallest(prototype, cfg.search().widths(),
-                cfg.search().skipBlocks()));
+                cfg.search().skipBlocks(), cfg.search().operators()));
         Requirements r = cfg.requirements();
         if (r.maxMacs() != null && r.maxMacs() < smallest.macs()) {
             throw new UserError(String.format("requirements.maxMacs %,d is below the smallest network the generator "
                     + "can make from prototype '%s' (%,d MACs with %d channel(s) per layer, more before an output layer, "
-                    + "and every residual block it may leave out left out); no "
+                    + "every residual block it may leave out left out, every operator choice it may make taken); no "
                     + "network could meet it. Raise maxMacs or choose a smaller prototype", r.maxMacs(), prototype.name(),
                     smallest.macs(), cfg.search().widths().narrowest(Integer.MAX_VALUE)));
         }

@@ -47,11 +47,12 @@ class CarryTest {
     @Test
     void aRunThatDoesNotReproduceTheCarriedOneStopsWithTheDifference(@TempDir Path tmp) {
         Carry carry = new Carry(tmp.resolve("store"));
-        Carry.RunPrint made = new Carry.RunPrint("ab12", 91.5, 90.25, 12.5, Map.of("A", "cycle-002, 600 MACs, 5.0 epochs"));
+        Carry.RunPrint made = new Carry.RunPrint("ab12", 91.5, 90.25, 12.5, Map.of("A", "cycle-002, 600 MACs, 5.0 epochs"),
+                null);
         carry.checkRun(made); // the first time: recorded
         assertThat(tmp.resolve("store/run.json")).isRegularFile();
         carry.checkRun(made); // the same run again: fine
-        Carry.RunPrint other = new Carry.RunPrint("cd34", 91.5, 90.2, 12.5, made.levels());
+        Carry.RunPrint other = new Carry.RunPrint("cd34", 91.5, 90.2, 12.5, made.levels(), null);
         assertThatThrownBy(() -> carry.checkRun(other)).isInstanceOf(UserError.class)
                 .hasMessageContaining("differs from the one the carried benchmark steps")
                 .hasMessageContaining("cd34").hasMessageContaining("ab12").hasMessageContaining("move");
@@ -94,11 +95,19 @@ class CarryTest {
         Files.writeString(run.resolve("prototype/weights.npz"), "the weights");
         String digest = Carry.sha256(run.resolve("prototype/weights.npz"));
         Carry carry = new Carry(tmp.resolve("store"));
-        carry.checkRun(new Carry.RunPrint(digest, 91.5, 90.25, 12.5, Map.of()));
+        Files.writeString(run.resolve("run.yaml"), "seed: 1\n");
+        carry.checkRun(new Carry.RunPrint(digest, 91.5, 90.25, 12.5, Map.of(), null));
+        // a print recorded before the config hash was gets it from the first run that reproduces it
+        carry.checkRun(new Carry.RunPrint(digest, 91.5, 90.25, 12.5, Map.of(), Carry.configHash(run)));
+        assertThat(carry.carriedRun().runConfigHash()).isEqualTo(Carry.configHash(run));
         carry.checkPrototype(run, new dev.gensynth.prototype.Prototype(null, null, 91.5, 90.25, 10, 60));
         assertThatThrownBy(() -> carry.checkPrototype(run, new dev.gensynth.prototype.Prototype(null, null, 91.5, 90.3,
                 10, 60))).isInstanceOf(UserError.class).hasMessageContaining("90.3").hasMessageContaining("90.25")
                 .hasMessageContaining("machine kind");
+        Files.writeString(run.resolve("run.yaml"), "seed: 2\n");
+        assertThatThrownBy(() -> carry.checkPrototype(run, new dev.gensynth.prototype.Prototype(null, null, 91.5, 90.25,
+                10, 60))).isInstanceOf(UserError.class).hasMessageContaining("synthesis config");
+        Files.writeString(run.resolve("run.yaml"), "seed: 1\n");
         Files.writeString(run.resolve("prototype/weights.npz"), "other weights");
         assertThatThrownBy(() -> carry.checkPrototype(run, new dev.gensynth.prototype.Prototype(null, null, 91.5, 90.25,
                 10, 60))).isInstanceOf(UserError.class).hasMessageContaining(digest);

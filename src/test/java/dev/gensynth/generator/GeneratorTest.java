@@ -193,16 +193,22 @@ class GeneratorTest {
             Shape input = Zoo.task(name).equals("classification") ? Shape.of(1, 28, 28) : Shape.of(1, 64, 64);
             NetworkSpec p = Zoo.get(name, input, 10);
             Widths w = Widths.atLeast(8);
-            NetworkSpec narrow = Generator.smallest(p, w, false);
-            NetworkSpec least = Generator.smallest(p, w, true);
-            least.shapes();
+            NetworkSpec narrow = Generator.smallest(p, w, false, false);
+            NetworkSpec least = Generator.smallest(p, w, true, false);
+            NetworkSpec cheapest = Generator.smallest(p, w, true, true);
+            cheapest.shapes();
+            assertThat(dev.gensynth.metrics.Cost.of(cheapest).macs()).as(name)
+                    .isLessThanOrEqualTo(dev.gensynth.metrics.Cost.of(least).macs());
             assertThat(dev.gensynth.metrics.Cost.of(least).macs()).as(name)
                     .isLessThanOrEqualTo(dev.gensynth.metrics.Cost.of(narrow).macs())
                     .isLessThan(dev.gensynth.metrics.Cost.of(p).macs());
             assertThat(Blocks.of(least)).as(name).isEmpty();
+            // no operator choice is left that would make it cheaper
+            assertThat(Operators.of(cheapest)).as(name).isEmpty();
         }
         // the residual prototype keeps its strided blocks (no identity shortcut) and leaves out the others
-        NetworkSpec least = Generator.smallest(Zoo.get("resnet", Shape.of(1, 28, 28), 10), Widths.atLeast(8), true);
+        NetworkSpec least = Generator.smallest(Zoo.get("resnet", Shape.of(1, 28, 28), 10), Widths.atLeast(8), true,
+                false);
         assertThat(least.layers()).extracting(dev.gensynth.spec.Layer::name).contains("s2b1_add")
                 .doesNotContain("s2b2_add");
     }
