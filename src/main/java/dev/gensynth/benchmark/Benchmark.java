@@ -152,8 +152,14 @@ public final class Benchmark {
         ModelDir pm = run.prototypeModel();
         // the prototype is the latency fronts' reference point; the floor is the least network of this shape
         NetworkSpec least = dev.gensynth.zoo.Zoo.trivial(data.sampleShape(), data.classes(), sc.data().task());
-        NetworkSpec smallest = dev.gensynth.generator.Generator.smallest(pm.spec(), sc.search().widths(),
-                sc.search().skipBlocks(), false);
+        // the smallest networks G can make, with the prototype's operators (fewer to run) and, where G may change
+        // them, with every operator choice taken (fewer MACs): the faster of the two is what the depth allows
+        List<NetworkSpec> smallest = new ArrayList<>(List.of(dev.gensynth.generator.Generator.smallest(pm.spec(),
+                sc.search().widths(), sc.search().skipBlocks(), false)));
+        if (sc.search().operators()) {
+            smallest.add(dev.gensynth.generator.Generator.smallest(pm.spec(), sc.search().widths(),
+                    sc.search().skipBlocks(), true));
+        }
         SideBySide.Timed timed = SideBySide.of(dir, rows, fresh.rows(), pm.spec(), pm.weights(pm.spec()), least,
                 smallest, step, sc.seed(), log);
         // judged again with the latency timed now, where r bounds it

@@ -100,7 +100,7 @@ public final class BenchmarkReport {
                     "× the smallest G can make", "@verdict"), sp);
             h.note(String.format(Locale.ROOT, "ONNX Runtime batch-1 latency; the prototype %.3f ms, the least network "
                     + "with the same input and output %s ms (no network of this shape runs faster there), the smallest "
-                    + "network the generator can make from the prototype with its operators %s ms. Follows MACs: a "
+                    + "network the generator can make from the prototype %s ms. Follows MACs: a "
                     + "speed-up of at least "
                     + "%.1f of the reduction; at the floor: within %.1f× of it.",
                     r.latencyReferenceMs(), r.latencyFloorMs() == null ? "?" : String.format(Locale.ROOT, "%.3f",

@@ -29,7 +29,8 @@ import java.util.Map;
  * @param latencyFloorMs ONNX Runtime batch-1 latency of the least network with the same input and output
  *     ({@code Zoo.trivial}): what no network of this shape runs faster than there
  * @param smallestGeneratedMs ONNX Runtime batch-1 latency of the smallest network the generator can make from the
- *     prototype with its operators ({@code Generator.smallest}): about what the prototype's depth allows
+ *     prototype ({@code Generator.smallest}; the faster of its operators kept and every operator choice taken): about
+ *     what the prototype's depth allows
  * @param speed each FermiNet's speed-up over the prototype in ONNX Runtime beside its MACs reduction
  * @param fresh networks of the run's own generator from fresh seeds, judged against r on the test split (no
  *     method's networks: outside the fronts and the budget)
@@ -410,9 +411,9 @@ public record Results(String name, String dataset, String metric, String recipe,
                     + "speed-up over the prototype (%.3f ms) beside its MACs reduction; the runtime's floor, the least "
                     + "network with the same input and output, takes %s ms. Verdict: follows MACs when the speed-up is at "
                     + "least %.1f of the reduction, at the floor within %.1f× of it. The smallest network the generator "
-                    + "can make from the prototype with its operators (every channel group at its narrowest, every "
-                    + "residual block it may leave out left out: the fewest operators to run) takes %s ms, about what "
-                    + "the prototype's depth allows.%n%n| FermiNet | MACs × fewer | "
+                    + "can make from the prototype (every channel group at its narrowest, every residual block it may "
+                    + "leave out left out; the faster of its operators kept and every operator choice taken) takes %s "
+                    + "ms, about what the prototype's depth allows.%n%n| FermiNet | MACs × fewer | "
                     + "ORT ms | speed-up × | share of the reduction | × the smallest G can make | verdict |%n"
                     + "|---|---:|---:|---:|---:|---:|---|%n",
                     latencyReferenceMs, latencyFloorMs == null ? "?" : String.format(Locale.ROOT, "%.3f", latencyFloorMs),

@@ -57,11 +57,14 @@ final class SideBySide {
     }
 
     static Timed of(Path benchDir, List<Row> rows, List<Row> fresh, NetworkSpec prototype, Weights prototypeWeights,
-            NetworkSpec floor, NetworkSpec smallest, TrainAndMeasure step, long seed, Consumer<String> log) {
+            NetworkSpec floor, List<NetworkSpec> smallest, TrainAndMeasure step, long seed, Consumer<String> log) {
         Map<String, Net> nets = new LinkedHashMap<>();
         nets.put(" prototype", new Net(prototype, prototypeWeights, new ArrayList<>(), new ArrayList<>()));
         nets.put(" floor", new Net(floor, Weights.initial(floor, seed), new ArrayList<>(), new ArrayList<>()));
-        nets.put(" smallest", new Net(smallest, Weights.initial(smallest, seed), new ArrayList<>(), new ArrayList<>()));
+        for (int i = 0; i < smallest.size(); i++) {
+            nets.put(" smallest " + i, new Net(smallest.get(i), Weights.initial(smallest.get(i), seed), new ArrayList<>(),
+                    new ArrayList<>()));
+        }
         List<Row> all = new ArrayList<>(rows);
         all.addAll(fresh);
         for (Row r : all) {
@@ -94,8 +97,20 @@ final class SideBySide {
         }
         double[] spreads = nets.values().stream().mapToDouble(Net::spread).filter(Double::isFinite).sorted().toArray();
         return new Timed(retimed(rows, nets), retimed(fresh, nets), nets.get(" prototype").ortMs(),
-                nets.get(" floor").ortMs(), nets.get(" smallest").ortMs(), spreads.length == 0 ? Double.NaN : Latency.median(spreads),
+                nets.get(" floor").ortMs(), fastest(nets, smallest.size()), spreads.length == 0 ? Double.NaN : Latency.median(spreads),
                 spreads.length == 0 ? Double.NaN : spreads[spreads.length - 1]);
+    }
+
+    /** The fastest of the smallest networks timed (null when none could be). */
+    private static Double fastest(Map<String, Net> nets, int n) {
+        Double best = null;
+        for (int i = 0; i < n; i++) {
+            Double ms = nets.get(" smallest " + i).ortMs();
+            if (ms != null && (best == null || ms < best)) {
+                best = ms;
+            }
+        }
+        return best;
     }
 
     private static boolean isPrototype(Row r) {
