@@ -122,7 +122,8 @@ final class FermiNets {
         Seed seed = new Seed(cfg.seed() + 100 + i);
         Slicer.Cut cut = g.generate(seed);
         // as 'generate --level X' fine-tunes it
-        TrainConfig recipe = dev.gensynth.synthesis.Generation.recipe(sc, lv, cfg.finetuneEpochs(), data.train().size());
+        TrainConfig recipe = dev.gensynth.synthesis.Generation.recipe(run.dir(), sc, lv, cfg.finetuneEpochs(),
+                data.train().size());
         log.accept(String.format(Locale.ROOT, "%s: level %s's generator (from %s), seed %d, %,d MACs, fine-tuning %.2f"
                 + " epochs", name, level, lv.parent(), seed.value(), Cost.of(cut.spec()).macs(), recipe.epochs()));
         return step.train(cut.spec().withName(name), cut.weights(), recipe.withSeed(seed.derive("generate", 0).value()),

@@ -99,7 +99,7 @@ final class FreshSeeds {
                     g = new Generator(RunDir.loadGenerator(run.dir().resolve("generator")), sc.search().widths());
                 }
                 Slicer.Cut cut = g.generate(s);
-                TrainConfig recipe = Generation.recipe(sc, null, null, data.train().size());
+                TrainConfig recipe = Generation.recipe(run.dir(), sc, null, null, data.train().size());
                 String name = "Fresh-" + s.value();
                 log.accept(String.format(Locale.ROOT, "%s: the run's generator, seed %d, %,d MACs, fine-tuning %.2f "
                         + "epochs", name, s.value(), Cost.of(cut.spec()).macs(), recipe.epochs()));

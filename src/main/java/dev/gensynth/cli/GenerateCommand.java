@@ -22,8 +22,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seeds", required = true, description = "Seeds, e.g. 100..107 or 1,5,9.")
     String seeds;
 
-    @Option(names = "--epochs", description = "Fine-tuning per network (default: the run config's generate recipe;"
-            + " with --level, that level's final fine-tuning).")
+    @Option(names = "--epochs", description = "Fine-tuning per network (default: the final fine-tuning the run's "
+            + "generator states, the generate recipe's epochs times log2 of its parent's MACs reduction; with --level, "
+            + "that level's).")
     Double epochs;
 
     @Option(names = "--level", description = "Generate from the generator of requirement level A, B, ... (the run"

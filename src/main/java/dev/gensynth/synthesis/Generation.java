@@ -129,7 +129,7 @@ public final class Generation {
         DataSource.Data data = cfg.data().load(cfg.folderShape());
         Prototype proto = PrototypeStage.prepare(cfg, run, data,
                 PrototypeStage.spec(cfg, data.sampleShape(), data.classes()), TrainListener.SILENT);
-        TrainConfig recipe = recipe(cfg, lv, epochs, data.train().size());
+        TrainConfig recipe = recipe(runDir, cfg, lv, epochs, data.train().size());
         Requirements req = cfg.requirements();
         Requirements judge = lv == null ? req
                 : new Requirements(null, lv.drop(), req.maxMacs(), req.maxParams(), req.maxLatencyMs(), req.metric());
@@ -187,14 +187,38 @@ public final class Generation {
         return result;
     }
 
+    /** Beside the run's own generator: its final fine-tuning, in passes over the training split. */
+    static final String FINETUNE = "finetune.json";
+
+    static void keepFinetuneEpochs(Path generatorDir, double epochs) throws IOException {
+        RunDir.JSON.writeValue(generatorDir.resolve(FINETUNE).toFile(), java.util.Map.of("epochs", epochs));
+    }
+
     /**
-     * The fine-tuning a generated network gets: the run's generate recipe for {@code epochs} (null: level {@code lv}'s
-     * final budget, or without a level the recipe's own epochs), with at least its least number of updates on a
-     * training split of {@code trainSize} images.
+     * The final fine-tuning the run's own generator states (the generate recipe's epochs times log2 of its parent's
+     * MACs reduction, as a level's); a run handed over before it was stated has the generate recipe's epochs.
      */
-    public static TrainConfig recipe(SynthesisConfig cfg, LevelGenerators.Level lv, Double epochs, int trainSize) {
+    public static double finetuneEpochs(Path runDir, SynthesisConfig cfg) {
+        Path f = runDir.resolve("generator").resolve(FINETUNE);
+        if (!Files.isRegularFile(f)) {
+            return cfg.generateFinetune().epochs();
+        }
+        try {
+            return RunDir.JSON.readTree(f.toFile()).path("epochs").asDouble(cfg.generateFinetune().epochs());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
+        }
+    }
+
+    /**
+     * The fine-tuning a generated network of run {@code runDir} gets: the run's generate recipe for {@code epochs}
+     * (null: level {@code lv}'s final budget, or without a level the run's own generator's), with at least its least
+     * number of updates on a training split of {@code trainSize} images.
+     */
+    public static TrainConfig recipe(Path runDir, SynthesisConfig cfg, LevelGenerators.Level lv, Double epochs,
+            int trainSize) {
         return Recipes.finetuneOn(cfg.generateFinetune().withEpochs(epochs != null ? epochs
-                : lv != null ? lv.finetuneEpochs() : cfg.generateFinetune().epochs()), trainSize);
+                : lv != null ? lv.finetuneEpochs() : finetuneEpochs(runDir, cfg)), trainSize);
     }
 
     /** The prototype's test metrics (from its model directory), for side-by-side tables. */

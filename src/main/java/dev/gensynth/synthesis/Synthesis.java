@@ -29,6 +29,7 @@ import dev.gensynth.seed.Seed;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;
 import dev.gensynth.train.Distillation;
+import dev.gensynth.train.TrainConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -315,6 +316,9 @@ public final class Synthesis {
             }
         }
         Generator last = new Generator(gState, cfg.search().widths());
+        // the run's own generator is fine-tuned as a level's is: more as its networks are smaller (they lost more)
+        TrainConfig finalRecipe = cfg.generateFinetune().withEpochs(LevelGenerators.finetuneEpochs(cfg,
+                protoCost.macs(), Cost.of(gState.parent()).macs(), Inquisitor.GENERATION_RATIO));
         // the yardstick's copies: fine-tuning spent judging, not searching; and what a search that ended before this
         // one went on had spent on its hand-over
         double sampled = previous != null && previous.done() ? previous.sampledEpochs() : ys == null ? 0 : ys.epochs();
@@ -338,7 +342,7 @@ public final class Synthesis {
         if (cfg.search().promiseSamples() > 0) {
             Inquisitor.Final f = handover.finalGenerator();
             if (f == null) {
-                f = inq.promisedGenerator(last, cfg.generateFinetune(), cfg.search().promiseSamples(), samples,
+                f = inq.promisedGenerator(last, finalRecipe, cfg.search().promiseSamples(), samples,
                         listener::onMessage);
                 handover.keepFinal(f);
             } else {
@@ -363,6 +367,7 @@ public final class Synthesis {
         try {
             AtomicFiles.replaceDirectory(run.dir().resolve("generator"), d -> {
                 Handover.save(d, fin, promised, null);
+                Generation.keepFinetuneEpochs(d, finalRecipe.epochs());
                 LevelGenerators.write(levels, d);
             });
         } catch (IOException e) {

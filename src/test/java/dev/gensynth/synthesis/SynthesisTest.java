@@ -157,6 +157,11 @@ class SynthesisTest {
                 / Math.log(2)) + Math.log(1.5) / Math.log(2), org.assertj.core.data.Offset.offset(1e-9))
                 .isGreaterThan(LevelGenerators.finetuneEpochs(SynthesisConfig.load(cfg), protoMacs(whole), b.macs(),
                         0.9));
+        // the run's own generator states its final fine-tuning as a level's is stated: more for smaller networks
+        SynthesisConfig sc = SynthesisConfig.load(cfg);
+        long parentMacs = dev.gensynth.metrics.Cost.of(RunDir.loadGenerator(whole.resolve("generator")).parent()).macs();
+        assertThat(Generation.finetuneEpochs(whole, sc)).isEqualTo(LevelGenerators.finetuneEpochs(sc, protoMacs(whole),
+                parentMacs, 0.9)).isGreaterThanOrEqualTo(sc.generateFinetune().epochs());
         // a run resumed to search further makes its generators afresh: kept ones were for the search that ended
         Handover stale = new Handover(whole, 1, "abc");
         stale.keepFinal(new dev.gensynth.inquisitor.Inquisitor.Final(RunDir.loadGenerator(whole.resolve("generator")),
