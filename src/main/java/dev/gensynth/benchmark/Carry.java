@@ -191,27 +191,19 @@ final class Carry {
 
     /**
      * Stops with a clear error when a prototype trained here (with no search after it) differs from the carried
-     * run's: its weights' digest or its validation or test quality.
+     * run's, or its run config does: the print of the carried run with this prototype and config in it must be the
+     * same run ({@link RunPrint#sameRun}).
      */
     void checkPrototype(Path runDir, Prototype here) {
         RunPrint there = carriedRun();
-        String hash = configHash(runDir);
-        if (there.runConfigHash() != null && !there.runConfigHash().equals(hash)) {
-            throw new UserError("the synthesis config here (run.yaml hash " + hash + ") differs from the one the "
-                    + "carried benchmark steps in " + store + " were made with (" + there.runConfigHash() + "): its "
-                    + "FermiNets would belong to another search. Restore that config (git history of the benchmark's "
-                    + "synthesis config), or move " + store + " aside to run every step again");
-        }
-        String digest = sha256(new ModelDir(runDir.resolve("prototype")).weightsFile());
-        if (!digest.equals(there.prototypeWeightsSha256())
-                || Double.compare(here.validationQuality(), there.prototypeValidationQuality()) != 0
-                || Double.compare(here.testQuality(), there.prototypeTestQuality()) != 0) {
-            throw new UserError("the prototype trained here differs from the one the carried benchmark steps in " + store
-                    + " were made with: here weights " + digest + ", " + here.validationQuality() + " % validation, "
-                    + here.testQuality() + " % test; there " + there.prototypeWeightsSha256() + ", "
-                    + there.prototypeValidationQuality() + " %, " + there.prototypeTestQuality() + " %. Rows of the two "
-                    + "cannot share one table; run on the machine kind and commit the store was made with, or move "
-                    + store + " aside to run every step again");
+        RunPrint made = new RunPrint(sha256(new ModelDir(runDir.resolve("prototype")).weightsFile()),
+                here.validationQuality(), here.testQuality(), there.synthesisEpochs(), there.levels(),
+                configHash(runDir));
+        if (!there.sameRun(made)) {
+            throw new UserError("the prototype trained here, or the synthesis config it was trained from, differs from "
+                    + "the one the carried benchmark steps in " + store + " were made with: here " + made + ", there "
+                    + there + ". Rows of the two cannot share one table; run on the machine kind and commit the store "
+                    + "was made with (and its synthesis config), or move " + store + " aside to run every step again");
         }
     }
 

@@ -126,7 +126,7 @@ final class FermiNets {
                 data.train().size());
         log.accept(String.format(Locale.ROOT, "%s: level %s's generator (from %s), seed %d, %,d MACs, fine-tuning %.2f"
                 + " epochs", name, level, lv.parent(), seed.value(), Cost.of(cut.spec()).macs(), recipe.epochs()));
-        return step.train(cut.spec().withName(name), cut.weights(), recipe.withSeed(seed.derive("generate", 0).value()),
+        return step.train(cut.spec().withName(name), cut.weights(), dev.gensynth.synthesis.Generation.seeded(recipe, seed),
                 teacher(), d, new TrainAndMeasure.Label(name, "gensynth", level, "level " + level + " generator (from "
                         + lv.parent() + "), seed " + seed.value(), drop));
     }

@@ -90,6 +90,7 @@ final class FreshSeeds {
         }
         List<Row> rows = new ArrayList<>();
         Generator g = null;
+        TrainConfig recipe = null;
         for (int k = 0; k < cfg.freshSeeds(); k++) {
             Seed s = new Seed(seed(cfg, k));
             Path d = stepDir(benchDir, s.value());
@@ -97,14 +98,14 @@ final class FreshSeeds {
             if (done == null) {
                 if (g == null) {
                     g = new Generator(RunDir.loadGenerator(run.dir().resolve("generator")), sc.search().widths());
+                    recipe = Generation.recipe(run.dir(), sc, null, null, data.train().size());
                 }
                 Slicer.Cut cut = g.generate(s);
-                TrainConfig recipe = Generation.recipe(run.dir(), sc, null, null, data.train().size());
                 String name = "Fresh-" + s.value();
                 log.accept(String.format(Locale.ROOT, "%s: the run's generator, seed %d, %,d MACs, fine-tuning %.2f "
                         + "epochs", name, s.value(), Cost.of(cut.spec()).macs(), recipe.epochs()));
-                done = step.train(cut.spec().withName(name), cut.weights(), recipe.withSeed(s.derive("generate", 0)
-                        .value()), ferminets.teacher(), d, new TrainAndMeasure.Label(name, "generate", "-",
+                done = step.train(cut.spec().withName(name), cut.weights(), Generation.seeded(recipe, s),
+                        ferminets.teacher(), d, new TrainAndMeasure.Label(name, "generate", "-",
                         "the run's generator, seed " + s.value(), null));
             }
             rows.add(done);

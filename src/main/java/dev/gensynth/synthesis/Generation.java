@@ -144,7 +144,7 @@ public final class Generation {
             Double predicted = latencyModel == null ? null : latencyModel.predict(cut.spec());
             Path dir = target.resolve("seed-" + s.value());
             try (Network net = Network.create(cut.spec(), cut.weights())) {
-                TrainConfig c = recipe.withSeed(s.derive("generate", 0).value());
+                TrainConfig c = seeded(recipe, s);
                 TrainResult r;
                 try {
                     r = Trainer.train(net, data.train(), data.validation(), c, teacher,
@@ -219,6 +219,11 @@ public final class Generation {
             int trainSize) {
         return Recipes.finetuneOn(cfg.generateFinetune().withEpochs(epochs != null ? epochs
                 : lv != null ? lv.finetuneEpochs() : finetuneEpochs(runDir, cfg)), trainSize);
+    }
+
+    /** {@code recipe} seeded for the network of {@code seed}: its batch order and the like follow from the seed. */
+    public static TrainConfig seeded(TrainConfig recipe, Seed seed) {
+        return recipe.withSeed(seed.derive("generate", 0).value());
     }
 
     /** The prototype's test metrics (from its model directory), for side-by-side tables. */

@@ -65,13 +65,7 @@ public final class Synthesis {
     /** Starts a new run in {@code dir}, which must not exist or be empty (or {@code force}). */
     public static RunDir.Progress start(Path configFile, SynthesisConfig cfg, Path dir, boolean force,
             SynthesisListener listener) {
-        Path d = OutputDir.prepare(dir, force, "--force");
-        try {
-            AtomicFiles.writeString(d.resolve("run.yaml"), SynthesisConfig.resolvedCopy(configFile));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Synthesis(cfg, new RunDir(d), listener).execute();
+        return new Synthesis(cfg, new RunDir(newRunDir(configFile, dir, force)), listener).execute();
     }
 
     /**
@@ -82,17 +76,23 @@ public final class Synthesis {
     public static Prototype prototypeOnly(Path configFile, SynthesisConfig cfg, Path dir, SynthesisListener listener) {
         RunDir run = new RunDir(dir);
         if (!Files.isRegularFile(run.prototypeDir().resolve("prototype.json"))) {
-            Path d = OutputDir.prepare(dir, true, "--force");
-            try {
-                AtomicFiles.writeString(d.resolve("run.yaml"), SynthesisConfig.resolvedCopy(configFile));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            newRunDir(configFile, dir, true);
         }
         DataSource.Data data = cfg.data().load(cfg.folderShape());
         NetworkSpec spec = PrototypeStage.spec(cfg, data.sampleShape(), data.classes());
         Preflight.check(cfg, spec);
         return PrototypeStage.prepare(cfg, run, data, spec, listener.prototypeTraining(spec.name()));
+    }
+
+    /** {@code dir} emptied (or made) for a new run, with the run's resolved config in {@code run.yaml}. */
+    private static Path newRunDir(Path configFile, Path dir, boolean force) {
+        Path d = OutputDir.prepare(dir, force, "--force");
+        try {
+            AtomicFiles.writeString(d.resolve("run.yaml"), SynthesisConfig.resolvedCopy(configFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return d;
     }
 
     /**
