@@ -301,7 +301,7 @@ public record Results(String name, String dataset, String metric, String recipe,
         return sb.toString();
     }
 
-    private static String num(Double d) {
+    static String num(Double d) {
         return d == null ? "" : RunDir.csvNumber(d, "%.3f");
     }
 
@@ -317,181 +317,14 @@ public record Results(String name, String dataset, String metric, String recipe,
         return "mAP50".equals(metric);
     }
 
-    /** Inferences per joule, or that the machine has no energy counter. */
-    private static String perJoule(Double d) {
-        return d == null ? "not available" : String.format(Locale.ROOT, "%.1f", d);
-    }
-
-    private static String pct(Double d) {
-        return d == null || !Double.isFinite(d) ? "-" : String.format(Locale.ROOT, "%.2f", d);
-    }
-
     /** The tables as Markdown: networks, ratios, hypervolumes and dominance, budget; figures in the task's metric. */
     public String markdown() {
-        StringBuilder sb = new StringBuilder();
-        boolean seg = segmentation();
-        boolean det = detection();
-        sb.append(String.format(Locale.ROOT, "Dataset: %s. Recipe (references, prototype): %s. Utility: %s. "
-                + "Prototype %s: %.2f%% validation / %.2f%% test %s%s. Levels (%s drop below the prototype, "
-                + "points): %s.%n%n", dataset, recipe, utility, prototype.network(), prototypeValidationQuality,
-                prototypeTestQuality, metric, seg ? " (pixel accuracy " + pct(prototype.pixelAccuracy()) + " %)" : "",
-                metric, levelsText()));
-        sb.append("| network | method | level | source | " + metric + " % | " + (seg ? "pixel acc % | " : "")
-                + (det ? "COCO AP % | " : "") + "params | MACs | info density | NetScore | DJL ms | ORT ms | "
-                + (det ? "inferences/J | " : "") + "r met | epochs |\n"
-                + "|---|---|---|---|---:|" + (seg || det ? "---:|" : "") + "---:|---:|---:|---:|---:|---:|"
-                + (det ? "---:|" : "") + "---|---:|\n");
-        for (Row r : rows) {
-            String reasons = String.join("; ", r.reasons()).replace("|", "/");
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s%,d | %,d | %s | %s | %s | %s%s | %s "
-                    + "| %.2f |%n", r.network(), r.method(), r.level(), r.source().replace("|", "/"),
-                    r.measured() ? String.format(Locale.ROOT, "%.2f", r.quality()) : reasons,
-                    (seg ? pct(r.pixelAccuracy()) + " | " : "") + (det ? pct(r.cocoAp()) + " | " : ""), r.params(),
-                    r.macs(), r.measured() ? String.format(Locale.ROOT, "%.1f", r.informationDensity()) : "-",
-                    Double.isFinite(r.netScore()) ? String.format(Locale.ROOT, "%.2f", r.netScore()) : "-",
-                    num(r.latencyMs()), num(r.onnxLatencyMs()), det ? " | " + perJoule(r.inferencesPerJoule()) : "",
-                    r.met() ? "yes" : "no: " + reasons, r.trainEpochs()));
-        }
-        sb.append("\nInformation density: " + metric + " % per million params; NetScore with " + metric + " as its "
-                + "accuracy term. Latency: batch 1, median after warm-up; DJL "
-                + "(PyTorch engine) and ONNX Runtime on the CPU above, every network timed again side by side when "
-                + "this table was written (" + SideBySide.ROUNDS + " interleaved rounds, the median of its rounds"
-                + (latencyRoundSpread == null ? "" : String.format(Locale.ROOT, "; in ONNX Runtime one network's "
-                        + "rounds differed by %.0f %% in the median, at most %.0f %%", 100 * latencyRoundSpread,
-                        100 * latencyRoundSpreadMax))
-                + "; networks carried without their weights ran with initial weights). r: the level's floor on the test split"
-                + " (prototype test " + metric + " minus the drop) and the run's other requirements; networks without"
-                + " a level are judged at the loosest level. Quality (" + metric + ") on the test split."
-                + (det ? " COCO AP: AP@[.5:.95], 101 recall points, up to 100 detections per image. Inferences per"
-                        + " joule: batch-1 DJL passes over the CPU's energy counter (Linux powercap) while the latency"
-                        + " was timed; \"not available\" where the machine has none (never an estimate)." : "")
-                + "\n\n");
-        sb.append("### FermiNets against the references\n\n| FermiNet | reference | info density × | MACs × fewer | "
-                + "NetScore + | " + metric + " ± points |" + (seg ? " on pixel acc: info density × | NetScore + "
-                + "| pixel acc ± points |" : "") + "\n|---|---|---:|---:|---:|---:|" + (seg ? "---:|---:|---:|" : "")
-                + "\n");
-        for (Ratio x : ratios) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f× | %.2f× | %s | %+.2f |%s%n", x.ferminet(),
-                    x.reference(), x.informationDensityRatio(), x.macsRatio(), Double.isFinite(x.netScoreDifference())
-                            ? String.format(Locale.ROOT, "%+.2f", x.netScoreDifference()) : "-",
-                    x.qualityDifference(), !seg ? "" : x.pixelAccuracyDifference() == null ? " - | - | - |"
-                            : String.format(Locale.ROOT, " %.2f× | %+.2f | %+.2f |", x.pixelInformationDensityRatio(),
-                                    x.pixelNetScoreDifference(), x.pixelAccuracyDifference())));
-        }
-        if (det || seg) {
-            sb.append(det
-                    ? "\nThe original work's margins (FermiNet-OD against DetectNet, on its own data): 61.0 against 61.8 %"
-                            + " mAP, more than 10× the information density, more than 11× fewer MACs, NetScore more"
-                            + " than +21, more than 4× the inferences per joule (on an embedded GPU).\n"
-                    : "\nThe original work's margins (FermiNet-SS against RefineNet, on its own data): 90.4 against 90.3 %"
-                            + " pixel accuracy, more than 12× the information density, about 2.6× fewer MACs, NetScore"
-                            + " about +15.\n");
-        }
-        sb.append(String.format(Locale.ROOT, "%n### Quality-vs-MACs fronts%n%nHypervolume in the plane (%s %%, "
-                + "log10 MACs), reference point (0 %%, log10 %,d = prototype MACs); unit: points × decades; higher "
-                + "is better. Test %s.%n%n| method | hypervolume | FermiNet front dominates it |%n|---|---:|---|%n",
-                metric, hypervolumeReferenceMacs, metric));
-        for (Map.Entry<String, Double> e : hypervolume.entrySet()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", e.getKey(), e.getValue(),
-                    dominanceText(e.getKey()).replace("|", "/")));
-        }
-        if (!latencyHypervolume.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%n### Quality-vs-latency fronts%n%nHypervolume in the plane (%s "
-                    + "%%, log10 ONNX Runtime batch-1 ms), reference point (0 %%, log10 %.3f ms = the prototype's). "
-                    + "Test %s.%n%n| method | hypervolume | FermiNet front dominates it |%n|---|---:|---|%n",
-                    metric, latencyReferenceMs, metric));
-            for (Map.Entry<String, Double> e : latencyHypervolume.entrySet()) {
-                List<String> left = notDominatedByLatency.get(e.getKey());
-                sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", e.getKey(), e.getValue(), left == null
-                        ? "-" : left.isEmpty() ? "yes" : "no: not " + String.join(", ", left).replace("|", "/")));
-            }
-        }
-        if (!speed.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%n### Latency against MACs%n%nEach FermiNet's ONNX Runtime batch-1 "
-                    + "speed-up over the prototype (%.3f ms) beside its MACs reduction; the runtime's floor, the least "
-                    + "network with the same input and output, takes %s ms. Verdict: follows MACs when the speed-up is at "
-                    + "least %.1f of the reduction, at the floor within %.1f× of it. The smallest network the generator "
-                    + "can make from the prototype (every channel group at its narrowest, every residual block it may "
-                    + "leave out left out; the faster of its operators kept and every operator choice taken) takes %s "
-                    + "ms, about what the prototype's depth allows.%n%n| FermiNet | MACs × fewer | "
-                    + "ORT ms | speed-up × | share of the reduction | × the smallest G can make | verdict |%n"
-                    + "|---|---:|---:|---:|---:|---:|---|%n",
-                    latencyReferenceMs, latencyFloorMs == null ? "?" : String.format(Locale.ROOT, "%.3f", latencyFloorMs),
-                    Speed.FOLLOWS, Speed.NEAR_FLOOR, smallestGeneratedMs == null ? "?"
-                            : String.format(Locale.ROOT, "%.3f", smallestGeneratedMs)));
-            for (Speed x : speed) {
-                sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %.2f | %.2f | %s | %s |%n", x.ferminet(),
-                        x.macsReduction(), x.ms(), x.speedup(), x.share(), Double.isFinite(x.overSmallest())
-                                ? String.format(Locale.ROOT, "%.2f", x.overSmallest()) : "-", x.verdict()));
-            }
-        }
-        sb.append("\n### Noise: the same recipe over seeds\n\n");
-        if (noise.isEmpty()) {
-            sb.append("Not measured (noiseSeeds: 0); differences below are not judged against noise.\n");
-        } else {
-            sb.append("| network | test " + metric + " % per seed | spread (sd, points) |\n|---|---|---:|\n");
-            for (Noise n : noise) {
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", n.network(), String.join(", ",
-                        n.quality().stream().map(t -> String.format(Locale.ROOT, "%.2f", t)).toList()),
-                        RunDir.csvNumber(n.spread(), "%.2f")));
-            }
-            sb.append(Double.isFinite(tie()) ? String.format(Locale.ROOT, "%nA %s difference within %.2f points "
-                    + "(twice the largest spread) is a tie.%n", metric, tie()) : "\nNo spread could be measured.\n");
-        }
-        if (!sameTarget.isEmpty()) {
-            sb.append("\n### Same target: each alternative beside the nearest FermiNet\n\n| network | " + metric
-                    + " % | MACs | ORT ms | FermiNet nearest in MACs | its MACs | " + metric + " ± | verdict "
-                    + "| FermiNet nearest in latency "
-                    + "| its ms | " + metric + " ± | verdict |\n|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---|\n");
-            for (SameTarget t : sameTarget) {
-                sb.append(String.format(Locale.ROOT, "| %s | %.2f | %,d | %s | %s | %,d | %+.2f | %s | %s | %s | %s "
-                        + "| %s |%n", t.network(), t.quality(), t.macs(), num(t.onnxLatencyMs()), t.byMacs(),
-                        t.byMacsMacs(), t.byMacsDifference(), t.byMacsVerdict(), t.byLatency() == null ? "-"
-                                : t.byLatency(), num(t.byLatencyMs()), t.byLatencyDifference() == null ? "-"
-                                : String.format(Locale.ROOT, "%+.2f", t.byLatencyDifference()),
-                        t.byLatencyVerdict() == null ? "-" : t.byLatencyVerdict()));
-            }
-        }
-        if (!fresh.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%n### r for every seed: the run's generator on fresh seeds%n%n"
-                    + "%d networks of the run's own generator, each from a seed the synthesis never used, fine-tuned "
-                    + "as `gensynth generate` does and judged against the run's requirement on the test split (%s "
-                    + "at least the prototype's minus %s points, and its other bounds). Not part of the fronts or the "
-                    + "budget. %s.%n%n| network | %s %% | MACs | ORT ms | r met | epochs |%n"
-                    + "|---|---:|---:|---:|---|---:|%n", fresh.size(), metric, levels.stream().mapToDouble(
-                            Double::doubleValue).max().orElse(Double.NaN), freshOutcome, metric));
-            for (Row r : fresh) {
-                String reasons = String.join("; ", r.reasons()).replace("|", "/");
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %s | %.2f |%n", r.network(),
-                        r.measured() ? String.format(Locale.ROOT, "%.2f", r.quality()) : reasons, r.macs(),
-                        num(r.onnxLatencyMs()), r.met() ? "yes" : "no: " + reasons, r.trainEpochs()));
-            }
-        }
-        sb.append(String.format(Locale.ROOT, "%n### Training budget (full passes over the training split)%n%n"
-                + "Prototype training P = %.2f (shared by the methods that start from the trained prototype). "
-                + "Synthesis fine-tuning %.2f + FermiNet final fine-tuning %.2f = B = %.2f. Alternatives, each at "
-                + "most: L1 pruning fine-tunes its distinct networks (levels matched to the same keep ratio share one) "
-                + "B shared among them; random sampling fine-tunes each of its N networks B/N; width scaling trains "
-                + "its distinct networks from scratch, P + B shared among them. A network's share is a cap: one "
-                + "schedule of all of it with its best epoch on validation kept, or, where the validation split has "
-                + "fewer than %d images (the trainer then keeps the last epoch), the best on validation of full "
-                + "schedules of 1, 2, 4 and 8 fifteenths of it, doubling while validation improves.%n%n"
-                + "| method | epochs spent"
-                + " |%n|---|---:|%n", budget.prototypeEpochs(), budget.synthesisEpochs(),
-                budget.ferminetFinetuneEpochs(), budget.totalB(), dev.gensynth.train.Trainer.SELECTION_MIN_IMAGES));
-        for (Map.Entry<String, Double> e : budget.methodEpochs().entrySet()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.2f |%n", e.getKey(), e.getValue()));
-        }
-        return sb.toString();
+        return ResultsMarkdown.of(this);
     }
 
     /** "yes", "-" for the FermiNets themselves, or "no: " and the networks of the method's front no FermiNet dominates. */
     public String dominanceText(String method) {
-        List<String> left = notDominatedByFermiNets.get(method);
-        if (left == null) {
-            return "-";
-        }
-        return left.isEmpty() ? "yes" : "no: not " + String.join(", ", left);
+        return ResultsMarkdown.dominance(notDominatedByFermiNets.get(method));
     }
 
     String levelsText() {
