@@ -16,33 +16,14 @@ set -euo pipefail
 SCRIPT=evaluation_noise.sh
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bench/lib/common.sh"
-
-OUT="" SMOKE=0 RUN="" ARGS=()
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --run) bench_need_value "$1" $#; RUN="$2"; shift 2 ;;
-    --models|--canvases|--draws) bench_need_value "$1" $#; ARGS+=("$1" "$2"); shift 2 ;;
-    --out) bench_need_value "$1" $#; OUT="$2"; shift 2 ;;
-    --smoke) SMOKE=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) bench_die "unknown option $1 — see $SCRIPT --help" ;;
-  esac
-done
-THREADS="${GENSYNTH_THREADS:-$(nproc)}"
-OUT="$(bench_results_dir "$SMOKE" "$OUT")"
-"$ROOT/bin/setup"
-bench_jar
-if (( SMOKE )); then
-  THREADS="${GENSYNTH_THREADS:-1}"
-  RUN="$OUT/run"
-  bench_smoke_run "$ROOT/bench/detection-smoke-run.yaml" "$RUN" "$THREADS"
-  ARGS+=(--canvases 20 --draws 1,2)
-fi
-[[ -n "$RUN" ]] || bench_die "--run RUN is missing: give a detection synthesis run whose prototype is trained"
-[[ -f "$RUN/prototype/weights.npz" ]] || bench_die "$RUN has no trained prototype ($RUN/prototype/weights.npz) — give a synthesis run that got past its prototype"
-bench_kernels "$THREADS"
-bench_java "$THREADS" dev.gensynth.bench.EvaluationNoise --run "$RUN" --out "$OUT/evaluation_noise.md" "${ARGS[@]}"
-if (( SMOKE )); then
-  bench_expect "$OUT/evaluation_noise.md" '^\| test items \| prototype \| [0-9.]+ \| [0-9.]+ \| - \| - \|$' "evaluation noise table"
-  echo "smoke run ok: $OUT/evaluation_noise.md" >&2
-fi
+. "$ROOT/bench/lib/run_tool.sh"
+TOOL_CLASS=dev.gensynth.bench.EvaluationNoise
+TOOL_TABLE=evaluation_noise.md
+TOOL_OPTIONS=(--models --canvases --draws)
+TOOL_HELP_LINES=2,14
+TOOL_NEED_RUN="a detection synthesis run whose prototype is trained"
+TOOL_SMOKE_RUN="$ROOT/bench/detection-smoke-run.yaml"
+TOOL_SMOKE_ARGS=(--canvases 20 --draws 1,2)
+TOOL_EXPECT='^\| test items \| prototype \| [0-9.]+ \| [0-9.]+ \| - \| - \|$'
+TOOL_EXPECT_NAME="evaluation noise table"
+bench_run_tool "$@"
