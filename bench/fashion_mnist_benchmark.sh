@@ -11,7 +11,8 @@
 # (OUT/report.html) and the Fashion-MNIST section of BENCHMARKS.md (machine, date, command,
 # tables, ratios); set BENCHMARKS_MD=FILE to write that elsewhere.
 # --carry STORE: the benchmark takes longer than a 3-hour session on 2 cores; STORE keeps every finished
-# step's row (and the model's spec and metrics, no weights), small enough to commit, and a fresh machine
+# step's row (and the model's spec and metrics; weights only of the run's own generator's parent, tens of
+# kilobytes, so that fresh networks left unmade need no search), small enough to commit, and a fresh machine
 # restores them and runs only what is missing (it re-runs the synthesis with the same seed and stops if that
 # does not reproduce the carried one). The committed figures use bench/results/fashion-mnist-steps.
 # --smoke: every step at the smallest size (bench/fashion-mnist-smoke.yaml, on a 3000-image subset of
@@ -28,6 +29,6 @@ BENCH_TITLE="Fashion-MNIST: FermiNets against reference networks and the usual a
 BENCH_CONFIG="$ROOT/bench/fashion-mnist.yaml"
 BENCH_SMOKE="$ROOT/bench/fashion-mnist-smoke.yaml"
 BENCH_OUT="$ROOT/bench-out/fashion-mnist"
-BENCH_HELP_LINES=2,20
+BENCH_HELP_LINES=2,21
 BENCH_EXPECT=('^\| FermiNet-A \| gensynth \| A \| ' '^\| Width-B ' '^\| Fresh-201 \| ')
 bench_benchmark "$@"

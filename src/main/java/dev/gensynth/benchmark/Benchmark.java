@@ -112,9 +112,9 @@ public final class Benchmark {
                 fromScratch.put(name, references.fromScratch(name, before));
             }
         }
-        // the run's generators make the FermiNets and the fresh networks; once those are all made, only its
-        // prototype is needed again
-        boolean generatorsNeeded = !FreshSeeds.done(cfg, dir);
+        // the run's generators make the FermiNets and the fresh networks; once those are all made (or the fresh ones
+        // can be made from the run's own generator, kept), only its prototype is needed again
+        boolean generatorsNeeded = !FreshSeeds.done(cfg, dir) && !FreshSeeds.canFinish(dir);
         for (int i = 0; i < cfg.levels().size(); i++) {
             generatorsNeeded |= Rows.read(dir.resolve("fermi").resolve(BenchmarkConfig.levelName(i))) == null;
         }

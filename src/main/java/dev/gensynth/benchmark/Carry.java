@@ -27,13 +27,18 @@ import java.util.stream.Stream;
  * store's {@code run.json} records what that run must reproduce: the digest of the prototype's weights, its
  * validation and test quality, the synthesis's epochs and each level generator's parent. A run that does not
  * reproduce them stops the benchmark, since the carried rows would then compare networks of two different
- * prototypes.
+ * prototypes. The one set of weights carried is the run's own generator's parent (tens of kilobytes, in
+ * {@code fresh/generator/}): fresh networks left unmade are made from it after only the prototype is trained again,
+ * without the search.
  */
 final class Carry {
     static final String RUN = "run.json";
     private static final List<String> MODEL_FILES = List.of(ModelDir.SPEC, ModelDir.METRICS);
     /** Files carried beside the steps' rows: what the run's generator promised for the fresh networks. */
-    private static final java.util.Set<String> SIDE_FILES = java.util.Set.of("promise.json");
+    // promise.json: what the run's generator promised; the others: that generator itself (fresh/generator/),
+    // kept so that fresh networks left unmade can be made without the run's search
+    private static final java.util.Set<String> SIDE_FILES = java.util.Set.of("promise.json", "generator.json",
+            "parent.npz", "finetune.json");
 
     private final Path store;
 

@@ -31,6 +31,8 @@ final class FreshSeeds {
     static final String DIR = "fresh";
     /** The first fresh seed is the benchmark's seed plus this (FermiNets take plus 100 and up). */
     static final int SEED_OFFSET = 200;
+    /** The run's generator as {@link RunDir#loadGenerator} and {@link Generation#recipe} read it. */
+    private static final List<String> GENERATOR_FILES = List.of("generator.json", "parent.npz", "finetune.json");
 
     /**
      * The fresh networks and what the generator promised for them.
@@ -69,6 +71,16 @@ final class FreshSeeds {
         return Files.isRegularFile(promiseFile(benchDir));
     }
 
+    /**
+     * Whether the fresh networks left unmade can be made without the run: its generator and promise are kept in
+     * {@code benchDir} (carried from the session that made the run).
+     */
+    static boolean canFinish(Path benchDir) {
+        Path g = keptGenerator(benchDir);
+        return Files.isRegularFile(promiseFile(benchDir)) && Files.isRegularFile(g.resolve(GENERATOR_FILES.get(0)))
+                && Files.isRegularFile(g.resolve(GENERATOR_FILES.get(1)));
+    }
+
     /** The fresh networks of {@code cfg}, made (or found made) from the run's generator. */
     static Outcome of(BenchmarkConfig cfg, Path benchDir, SynthesisRun run, FermiNets ferminets, DataSource.Data data,
             TrainAndMeasure step, Consumer<String> log, Carry carry) {
@@ -88,6 +100,8 @@ final class FreshSeeds {
         if (carry != null) {
             carry.keepFile(benchDir, pf);
         }
+        Path kept = keptGenerator(benchDir);
+        keepGenerator(run.dir().resolve("generator"), kept, benchDir, carry);
         List<Row> rows = new ArrayList<>();
         Generator g = null;
         TrainConfig recipe = null;
@@ -97,8 +111,10 @@ final class FreshSeeds {
             Row done = Rows.read(d);
             if (done == null) {
                 if (g == null) {
-                    g = new Generator(RunDir.loadGenerator(run.dir().resolve("generator")), sc.search().widths());
-                    recipe = Generation.recipe(run.dir(), sc, null, null, data.train().size());
+                    // the copy kept in fresh/ (laid out as in a run directory), which a later session may have
+                    // carried without making the run again
+                    g = new Generator(RunDir.loadGenerator(kept), sc.search().widths());
+                    recipe = Generation.recipe(kept.getParent(), sc, null, null, data.train().size());
                 }
                 Slicer.Cut cut = g.generate(s);
                 String name = "Fresh-" + s.value();
@@ -119,6 +135,36 @@ final class FreshSeeds {
             }
         }
         return new Outcome(rows, promise);
+    }
+
+    /**
+     * Copies the run's generator (when the run directory has it: not when only its prototype was made again) to
+     * {@code kept}, and to the store: its state and its parent's weights (tens of kilobytes), its final fine-tuning.
+     */
+    private static void keepGenerator(Path runGenerator, Path kept, Path benchDir, Carry carry) {
+        if (!Files.isRegularFile(runGenerator.resolve(GENERATOR_FILES.get(0)))) {
+            return;
+        }
+        try {
+            for (String f : GENERATOR_FILES) {
+                Path from = runGenerator.resolve(f);
+                Path to = kept.resolve(f);
+                if (Files.isRegularFile(from)) {
+                    if (!Files.isRegularFile(to)) {
+                        AtomicFiles.write(to, Files.readAllBytes(from));
+                    }
+                    if (carry != null) {
+                        carry.keepFile(benchDir, to);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the run's generator " + runGenerator, e);
+        }
+    }
+
+    private static Path keptGenerator(Path benchDir) {
+        return benchDir.resolve(DIR).resolve("generator");
     }
 
     private static long seed(BenchmarkConfig cfg, int k) {

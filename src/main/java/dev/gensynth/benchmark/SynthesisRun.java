@@ -86,7 +86,8 @@ record SynthesisRun(Path dir, SynthesisConfig config, Prototype prototype, Metri
 
     /**
      * As {@link #make(BenchmarkConfig, Path, Consumer, SynthesisListener, Carry)}; when {@code generatorsNeeded} is
-     * false (every step made from the run's generators is carried) and the store has the run's print, only the
+     * false (every FermiNet is carried, and every fresh network or the run's own generator that makes them) and the
+     * store has the run's print, only the
      * prototype is trained again and checked against it: the steps left need nothing else of the run, and the
      * search it would repeat takes most of a session.
      */
@@ -98,7 +99,8 @@ record SynthesisRun(Path dir, SynthesisConfig config, Prototype prototype, Metri
             boolean started = run.progress().isPresent();
             if (!started) {
                 log.accept("synthesis: every step made from its generators is carried in " + carry.store()
-                        + "; training its prototype again and checking it against the carried run");
+                        + " (or its own generator, for the fresh networks left); training its prototype again and "
+                        + "checking it against the carried run");
                 Prototype proto = Synthesis.prototypeOnly(benchDir.resolve("synthesis.yaml"), config(cfg, benchDir),
                         runDir, listener);
                 carry.checkPrototype(runDir, proto);

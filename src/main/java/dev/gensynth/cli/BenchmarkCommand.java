@@ -25,7 +25,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Benchmark directory (default: bench-out/<config name>).")
     Path out;
 
-    @Option(names = "--carry", description = "Carry finished steps (rows and small model files, no weights) to this "
+    @Option(names = "--carry", description = "Carry finished steps (rows and small model files; weights only of the "
+            + "run's own generator's parent, tens of kilobytes) to this "
             + "directory and restore them from it, for a benchmark longer than the sessions or machines it runs on; "
             + "the synthesis is run again with the same seed and must reproduce the carried one.")
     Path carry;

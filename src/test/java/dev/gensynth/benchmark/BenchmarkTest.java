@@ -184,8 +184,11 @@ class BenchmarkTest {
         assertThat(second.latencyRoundSpread()).isNotNull().isLessThanOrEqualTo(second.latencyRoundSpreadMax());
 
         // carried to a fresh directory, as in another session: every step made from the run's generators is in the
-        // store, so only the prototype is trained again (same seed, checked against the carried run); no search,
-        // and every step comes from the store
+        // store but one fresh network, which the run's generator kept in the store makes again; so only the
+        // prototype is trained again (same seed, checked against the carried run); no search, and every other step
+        // comes from the store
+        assertThat(store.resolve("fresh/generator/parent.npz")).isRegularFile();
+        dev.gensynth.model.AtomicFiles.deleteTree(store.resolve("fresh/seed-202"));
         Path out2 = tmp.resolve("out2");
         Results again = new Benchmark(BenchmarkConfig.load(cfg), out2, m -> { }, n -> dev.gensynth.train.TrainListener.SILENT,
                 dev.gensynth.synthesis.SynthesisListener.SILENT).carriedIn(store).run();
@@ -199,10 +202,12 @@ class BenchmarkTest {
                 .containsExactlyElementsOf(r.fresh().stream().map(x -> org.assertj.core.groups.Tuple.tuple(x.network(),
                         x.quality(), x.macs(), x.met())).toList());
         assertThat(again.freshOutcome()).isEqualTo(r.freshOutcome());
+        assertThat(store.resolve("fresh/seed-202/row.json")).isRegularFile();
         assertThat(out2.resolve("run/generator")).doesNotExist();
         try (var files = Files.walk(out2)) {
             assertThat(files.filter(f -> f.getFileName().toString().equals("weights.npz"))
-                    .map(f -> out2.relativize(f).toString())).containsOnly("run/prototype/weights.npz");
+                    .map(f -> out2.relativize(f).toString()))
+                    .containsOnly("run/prototype/weights.npz", "fresh/seed-202/model/weights.npz");
         }
         assertThat(store.resolve("run.json")).isRegularFile();
         try (var files = Files.walk(store)) {
