@@ -64,8 +64,28 @@ public final class Pareto {
      * {@code a}, which a yes/no verdict would hide.
      */
     public static List<Point> undominated(List<Point> a, List<Point> b) {
-        return b.stream().filter(q -> a.stream().noneMatch(p -> p.cost() <= q.cost() && p.quality() >= q.quality()))
-                .toList();
+        return undominated(a, b, 0);
+    }
+
+    /**
+     * As {@link #undominated(List, List)} with quality differences within {@code tie} counted as equal: the points
+     * of {@code b} that no point of {@code a} matches with at most its cost and at least its top-1 minus {@code tie}.
+     */
+    public static List<Point> undominated(List<Point> a, List<Point> b, double tie) {
+        return b.stream().filter(q -> a.stream().noneMatch(p -> p.cost() <= q.cost()
+                && p.quality() >= q.quality() - tie)).toList();
+    }
+
+    /**
+     * How many times less cost {@code a} needs for the quality of {@code q}: {@code q}'s cost over the least cost
+     * of a point of {@code a} with at least {@code q}'s top-1 minus {@code tie}; NaN when no point of {@code a}
+     * reaches it. Read off {@code a}'s points as they are, never interpolated between them: a network between two
+     * points was not made.
+     */
+    public static double costAdvantage(List<Point> a, Point q, double tie) {
+        double least = a.stream().filter(p -> p.quality() >= q.quality() - tie).mapToDouble(Point::cost).min()
+                .orElse(Double.NaN);
+        return q.cost() / least;
     }
 
     /** The front as (cost, top-1) pairs for a chart. */

@@ -74,6 +74,22 @@ public final class BenchmarkReport {
             hv.add(List.of(e.getKey(), String.format(Locale.ROOT, "%.2f", e.getValue()), r.dominanceText(e.getKey())));
         }
         h.table(List.of("method", "hypervolume", "@FermiNet front dominates it"), hv);
+        if (!r.dominance().isEmpty()) {
+            h.note(String.format(Locale.ROOT, "As the acceptance judges it: an alternative's networks meeting the "
+                    + "loosest level (%s at least %.2f %% on test), each matched by a FermiNet with no more MACs and %s "
+                    + "within %s of its own; and the most MACs a FermiNet saves at its %s on the alternative's front.",
+                    q, r.dominance().get(0).floor(), q, Double.isFinite(r.tie()) ? String.format(Locale.ROOT,
+                            "%.2f points (the tie threshold)", r.tie()) : "0 points (noise not measured)", q));
+            List<List<String>> dm = new ArrayList<>();
+            for (Results.Dominance d : r.dominance()) {
+                dm.add(List.of(d.method(), String.valueOf(d.judged()), ResultsMarkdown.matched(d.judged(),
+                        d.leftWithinNoise()), ResultsMarkdown.matched(d.judged(), d.leftStrictly()),
+                        Double.isFinite(d.macsAdvantage())
+                        ? f2(d.macsAdvantage()) + "×" : "-", d.advantageAt() == null ? "-" : d.advantageAt()));
+            }
+            h.table(List.of("method", "meeting the floor", "@matched within the noise", "@matched strictly",
+                    "MACs saved at equal " + q, "@where"), dm);
+        }
 
         if (!r.latencyHypervolume().isEmpty()) {
             h.h2("Quality versus latency, per method");
@@ -82,8 +98,8 @@ public final class BenchmarkReport {
             List<List<String>> lhv = new ArrayList<>();
             for (Map.Entry<String, Double> e : r.latencyHypervolume().entrySet()) {
                 List<String> left = r.notDominatedByLatency().get(e.getKey());
-                lhv.add(List.of(e.getKey(), String.format(Locale.ROOT, "%.2f", e.getValue()), left == null ? "-"
-                        : left.isEmpty() ? "yes" : "no: not " + String.join(", ", left)));
+                lhv.add(List.of(e.getKey(), String.format(Locale.ROOT, "%.2f", e.getValue()),
+                        ResultsMarkdown.dominance(left)));
             }
             h.table(List.of("method", "hypervolume (" + q + " %, log10 ms)", "@FermiNet front dominates it"), lhv);
         }

@@ -31,6 +31,8 @@ import java.util.Map;
  * @param smallestGeneratedMs ONNX Runtime batch-1 latency of the smallest network the generator can make from the
  *     prototype ({@code Generator.smallest}; the faster of its operators kept and every operator choice taken): about
  *     what the prototype's depth allows
+ * @param dominance whether the FermiNets dominate each alternative method as the acceptance judges it: its networks
+ *     meeting the loosest level matched within the noise, and the MACs saved at equal quality
  * @param speed each FermiNet's speed-up over the prototype in ONNX Runtime beside its MACs reduction
  * @param fresh networks of the run's own generator from fresh seeds, judged against r on the test split (no
  *     method's networks: outside the fronts and the budget)
@@ -45,7 +47,7 @@ public record Results(String name, String dataset, String metric, String recipe,
         String utility, List<Double> levels, Provenance provenance, Metrics prototype,
         double prototypeValidationQuality, double prototypeTestQuality, String runDir, List<Row> rows, Budget budget, List<Ratio> ratios,
         Map<String, Double> hypervolume, Map<String, List<String>> notDominatedByFermiNets,
-        long hypervolumeReferenceMacs, List<Noise> noise, List<SameTarget> sameTarget,
+        List<Dominance> dominance, long hypervolumeReferenceMacs, List<Noise> noise, List<SameTarget> sameTarget,
         Map<String, Double> latencyHypervolume, Map<String, List<String>> notDominatedByLatency,
         Double latencyReferenceMs, Double latencyFloorMs, Double smallestGeneratedMs, List<Speed> speed, List<Row> fresh, String freshOutcome,
         Double latencyRoundSpread, Double latencyRoundSpreadMax) {
@@ -68,6 +70,44 @@ public record Results(String name, String dataset, String metric, String recipe,
     public record SameTarget(String network, String method, double quality, long macs, Double onnxLatencyMs,
             String byMacs, long byMacsMacs, double byMacsDifference, String byMacsVerdict, String byLatency,
             Double byLatencyMs, Double byLatencyDifference, String byLatencyVerdict) {
+    }
+
+    /**
+     * Whether the FermiNets dominate one alternative method as the benchmark's acceptance judges it. Its networks
+     * that meet the loosest level on the test split ({@code floor}) are judged: each is matched by a FermiNet with no
+     * more MACs and quality at least its own minus the tie threshold ({@code leftWithinNoise}: the ones none
+     * matches), or strictly, at least its own ({@code leftStrictly}). {@code macsAdvantage}: anywhere on the method's
+     * front, the most times fewer MACs a FermiNet needs for the same quality within the tie (NaN when no FermiNet
+     * reaches any of it), at {@code advantageAt}.
+     */
+    public record Dominance(String method, double floor, int judged, List<String> leftWithinNoise,
+            List<String> leftStrictly, double macsAdvantage, String advantageAt) {
+        /** How many times fewer MACs at equal quality the acceptance asks for somewhere on every alternative's front. */
+        static final double ADVANTAGE = 1.5;
+
+        static Dominance of(String method, List<Pareto.Point> fermi, List<Pareto.Point> alternative, double floor,
+                double tie) {
+            double t = Double.isFinite(tie) ? tie : 0;
+            List<Pareto.Point> meeting = alternative.stream().filter(p -> p.quality() >= floor).toList();
+            double best = Double.NaN;
+            String at = null;
+            for (Pareto.Point q : Pareto.front(alternative)) {
+                double x = Pareto.costAdvantage(fermi, q, t);
+                if (Double.isFinite(x) && !(x <= best)) {
+                    Pareto.Point match = fermi.stream().filter(p -> p.quality() >= q.quality() - t)
+                            .min(java.util.Comparator.comparingDouble(Pareto.Point::cost)).orElseThrow();
+                    best = x;
+                    at = String.format(Locale.ROOT, "%s (%,d MACs, %.2f %%): %s (%,d MACs, %.2f %%)", q.name(),
+                            (long) q.cost(), q.quality(), match.name(), (long) match.cost(), match.quality());
+                }
+            }
+            return new Dominance(method, floor, meeting.size(), names(Pareto.undominated(fermi, meeting, t)),
+                    names(Pareto.undominated(fermi, meeting)), best, at);
+        }
+
+        private static List<String> names(List<Pareto.Point> points) {
+            return points.stream().map(Pareto.Point::name).toList();
+        }
     }
 
     /**
@@ -108,8 +148,10 @@ public record Results(String name, String dataset, String metric, String recipe,
      * Whether a FermiNet's MACs turned into speed: its ONNX Runtime speed-up over the prototype, the share of its
      * MACs reduction that is, and its latency against the runtime's floor.
      *
-     * @param verdict "follows MACs" (share at least {@link #FOLLOWS}), "at the floor" (within {@link #NEAR_FLOOR}×
-     *     of the floor), else "behind MACs"
+     * @param verdict "follows MACs" (share at least {@link #FOLLOWS}); "at the floor" where that share would ask for
+     *     less than the runtime's floor and the network is within {@link #NEAR_FLOOR}× of it; else "behind MACs". The
+     *     first level's FermiNet, the least reduced, is only asked to be faster than the prototype: "faster than the
+     *     prototype" or "not faster than the prototype" where the share alone would say otherwise
      */
     public record Speed(String ferminet, double macsReduction, double speedup, double share, double ms,
             double floorMs, double overSmallest, String verdict) {
@@ -121,8 +163,17 @@ public record Results(String name, String dataset, String metric, String recipe,
             double speedup = protoMs / f.onnxLatencyMs();
             double share = speedup / reduction;
             double floor = floorMs == null ? Double.NaN : floorMs;
-            String v = share >= FOLLOWS ? "follows MACs" : f.onnxLatencyMs() <= NEAR_FLOOR * floor ? "at the floor"
-                    : "behind MACs";
+            String v;
+            if (BenchmarkConfig.levelName(0).equals(f.level())) {
+                v = speedup <= 1 ? "not faster than the prototype" : share >= FOLLOWS ? "follows MACs"
+                        : "faster than the prototype";
+            } else if (share >= FOLLOWS) {
+                v = "follows MACs";
+            } else if (protoMs / (FOLLOWS * reduction) < floor && f.onnxLatencyMs() <= NEAR_FLOOR * floor) {
+                v = "at the floor";
+            } else {
+                v = "behind MACs";
+            }
             return new Speed(f.network(), reduction, speedup, share, f.onnxLatencyMs(), floor,
                     smallestMs == null ? Double.NaN : f.onnxLatencyMs() / smallestMs, v);
         }
@@ -146,6 +197,9 @@ public record Results(String name, String dataset, String metric, String recipe,
         }
         Map<String, Double> hv = new LinkedHashMap<>();
         Map<String, List<String>> dom = new LinkedHashMap<>();
+        List<Dominance> judged = new ArrayList<>();
+        double tie = tieThreshold(noise);
+        double floor = protoTest - cfg.levels().stream().mapToDouble(Double::doubleValue).max().orElse(0);
         List<Pareto.Point> fermi = points(rows, "gensynth");
         for (String m : METHODS) {
             List<Pareto.Point> pts = points(rows, m);
@@ -156,6 +210,9 @@ public record Results(String name, String dataset, String metric, String recipe,
             if (!m.equals("gensynth")) {
                 dom.put(m, Pareto.undominated(fermi, Pareto.front(pts)).stream().map(p -> String.format(Locale.ROOT,
                         "%s (%.2f %%, %,d MACs)", p.name(), p.quality(), (long) p.cost())).toList());
+                if (!m.equals("reference") && !fermi.isEmpty()) {
+                    judged.add(Dominance.of(m, fermi, pts, floor, tie));
+                }
             }
         }
         Map<String, Double> latHv = new LinkedHashMap<>();
@@ -174,7 +231,7 @@ public record Results(String name, String dataset, String metric, String recipe,
                 }
             }
         }
-        List<SameTarget> same = sameTarget(rows, tieThreshold(noise));
+        List<SameTarget> same = sameTarget(rows, tie);
         List<Speed> speed = new ArrayList<>();
         for (Row f : rows) {
             if (f.method().equals("gensynth") && f.measured() && f.onnxLatencyMs() != null && refMs != null) {
@@ -189,7 +246,7 @@ public record Results(String name, String dataset, String metric, String recipe,
         }
         return new Results(cfg.name(), sc.data().kind(), metric, recipeText(sc), sc.requirements().toString(),
                 sc.utility().name(), cfg.levels(), provenance, proto, protoVal, protoTest, runDir.toString(), rows,
-                budget, ratios, hv, dom, proto.macs(), noise, same, latHv, latDom, refMs, floorMs, smallestMs, speed,
+                budget, ratios, hv, dom, judged, proto.macs(), noise, same, latHv, latDom, refMs, floorMs, smallestMs, speed,
                 fresh.rows(),
                 fresh.rows().isEmpty() ? null : fresh.text(), Double.isFinite(roundSpread) ? roundSpread : null,
                 Double.isFinite(roundSpreadMax) ? roundSpreadMax : null);
@@ -211,11 +268,20 @@ public record Results(String name, String dataset, String metric, String recipe,
         if (fermi.isEmpty()) {
             return out;
         }
+        // a level that shares another's network (Width-B trained as Width-A) is one network, named once with both
+        Map<String, String> names = new LinkedHashMap<>();
+        Map<String, Row> byModel = new LinkedHashMap<>();
         for (Row a : rows) {
             if (a.method().equals("gensynth") || a.method().equals("reference") || !a.measured()
                     || a.network().contains(" = ")) {
                 continue;
             }
+            String key = a.modelDir() != null ? a.modelDir() : a.network();
+            names.merge(key, a.network(), (x, y) -> x + " = " + y);
+            byModel.putIfAbsent(key, a);
+        }
+        for (Map.Entry<String, Row> e : byModel.entrySet()) {
+            Row a = e.getValue().renamed(names.get(e.getKey()), e.getValue().level(), e.getValue().trainEpochs());
             Row m = nearest(fermi, f -> (double) f.macs(), a.macs());
             Row l = a.onnxLatencyMs() == null ? null
                     : nearest(fermi.stream().filter(f -> f.onnxLatencyMs() != null).toList(), Row::onnxLatencyMs,
@@ -242,7 +308,8 @@ public record Results(String name, String dataset, String metric, String recipe,
 
     private static String verdict(double difference, double tie) {
         if (Double.isNaN(tie)) {
-            return difference >= 0 ? "FermiNet ahead (noise not measured)" : "alternative ahead (noise not measured)";
+            return difference == 0 ? "equal (noise not measured)" : difference > 0 ? "FermiNet ahead (noise not "
+                    + "measured)" : "alternative ahead (noise not measured)";
         }
         return Math.abs(difference) <= tie ? "tie" : difference > 0 ? "FermiNet ahead" : "alternative ahead";
     }

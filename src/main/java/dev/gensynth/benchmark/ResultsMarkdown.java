@@ -22,6 +22,7 @@ final class ResultsMarkdown {
         networks(sb, res, seg, det);
         ratios(sb, res, seg, det);
         fronts(sb, res);
+        dominance(sb, res);
         speed(sb, res);
         noise(sb, res);
         sameTarget(sb, res);
@@ -118,6 +119,41 @@ final class ResultsMarkdown {
         }
     }
 
+    /**
+     * Each alternative judged as the acceptance does: its networks meeting the loosest level, matched within the noise
+     * and strictly, and the most MACs the FermiNets save at equal quality on its front.
+     */
+    private static void dominance(StringBuilder sb, Results res) {
+        if (res.dominance().isEmpty()) {
+            return;
+        }
+        double tie = res.tie();
+        sb.append(String.format(Locale.ROOT, "%n### Does the FermiNet front dominate each alternative?%n%nAn "
+                + "alternative's network is judged when it meets the loosest level on the test split (%s at least "
+                + "%.2f %%, the prototype's minus %s). It is matched when a FermiNet has no more MACs and %s at least "
+                + "its own minus %s, strictly when at least its own. MACs saved: anywhere on the alternative's whole "
+                + "front, the most times fewer MACs a FermiNet needs for its %s (within the same tie), read off the "
+                + "FermiNets made, never interpolated between them; the acceptance asks for %.1f×.%n%n"
+                + "| method | networks meeting the floor | matched within the noise | matched strictly | MACs saved "
+                + "at equal %s | where |%n|---|---:|---|---|---:|---|%n", res.metric(),
+                res.dominance().get(0).floor(), res.levels().stream().mapToDouble(Double::doubleValue).max()
+                        .orElse(Double.NaN), res.metric(), Double.isFinite(tie) ? String.format(Locale.ROOT,
+                        "the tie threshold (%.2f points, see the noise below)", tie)
+                        : "nothing (noise not measured: within the noise is strict here)", res.metric(),
+                Results.Dominance.ADVANTAGE, res.metric()));
+        for (Results.Dominance d : res.dominance()) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", d.method(), d.judged(),
+                    matched(d.judged(), d.leftWithinNoise()), matched(d.judged(), d.leftStrictly()),
+                    Double.isFinite(d.macsAdvantage()) ? String.format(Locale.ROOT, "%.2f×", d.macsAdvantage()) : "-",
+                    d.advantageAt() == null ? "no FermiNet reaches its quality" : d.advantageAt().replace("|", "/")));
+        }
+    }
+
+    /** "all", "-" when none was judged, or "no: not " and the networks left unmatched. */
+    static String matched(int judged, List<String> left) {
+        return judged == 0 ? "-" : left.isEmpty() ? "all" : "no: not " + String.join(", ", left).replace("|", "/");
+    }
+
     /** "yes", "-" for the FermiNets themselves (null), or "no: " and the networks no FermiNet dominates. */
     static String dominance(List<String> left) {
         if (left == null) {
@@ -131,7 +167,9 @@ final class ResultsMarkdown {
             sb.append(String.format(Locale.ROOT, "%n### Latency against MACs%n%nEach FermiNet's ONNX Runtime batch-1 "
                     + "speed-up over the prototype (%.3f ms) beside its MACs reduction; the runtime's floor, the least "
                     + "network with the same input and output, takes %s ms. Verdict: follows MACs when the speed-up is at "
-                    + "least %.1f of the reduction, at the floor within %.1f× of it. The smallest network the generator "
+                    + "least %.1f of the reduction; at the floor where that would ask for less than the floor and the "
+                    + "network is within %.1f× of it; the first level's FermiNet, the least reduced, is only asked to be "
+                    + "faster than the prototype. The smallest network the generator "
                     + "can make from the prototype (every channel group at its narrowest, every residual block it may "
                     + "leave out left out; the faster of its operators kept and every operator choice taken) takes %s "
                     + "ms, about what the prototype's depth allows.%n%n| FermiNet | MACs × fewer | "
