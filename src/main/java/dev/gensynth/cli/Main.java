@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Generative synthesis of efficient neural networks.",
         subcommands = {InspectCommand.class, TrainCommand.class, EvaluateCommand.class, ExportCommand.class,
                 SynthesizeCommand.class, GenerateCommand.class, ReportCommand.class, BenchmarkCommand.class,
-                DoctorCommand.class,
+                DoctorCommand.class, DownloadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int USER_ERROR = 2;

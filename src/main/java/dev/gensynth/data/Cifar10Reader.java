@@ -34,9 +34,9 @@ public final class Cifar10Reader {
      */
     public static Dataset load(Path dir, boolean train) {
         if (!Files.isDirectory(dir)) {
-            throw new UserError("CIFAR-10 directory " + dir + " does not exist; download and unpack "
-                    + "cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html (or run the "
-                    + "downloader) and pass --data DIR.");
+            throw new UserError("CIFAR-10 directory " + dir + " does not exist; run 'gensynth download cifar10 --dir "
+                    + "DIR' (or download and unpack cifar-10-binary.tar.gz from "
+                    + "https://www.cs.toronto.edu/~kriz/cifar.html) and pass --data DIR.");
         }
         Path base = Files.isDirectory(dir.resolve(SUBDIR)) ? dir.resolve(SUBDIR) : dir;
         List<Path> files = new ArrayList<>();

@@ -56,6 +56,12 @@ class CliErrorsTest {
     }
 
     @Test
+    void anUnknownDatasetToDownloadIsNamedWithTheOnesThatAre() {
+        assertUserError(run("download", "imagenet", "--dir", tmp.toString()), "unknown dataset 'imagenet'",
+                "mnist, fashion-mnist, cifar10");
+    }
+
+    @Test
     void malformedYamlAndJson() throws Exception {
         assertUserError(run("inspect", spec("bad.yaml", HEAD + "  - {name: c, kind: conv\n").toString()),
                 "bad.yaml", "not valid YAML", "line");
