@@ -81,10 +81,18 @@ public record Split(Dataset train, Dataset validation) {
      * {@link Random} so that one seeded generator can drive a whole run reproducibly.
      */
     public static int[] shuffledIndices(int n, Random rnd) {
+        return shuffledIndices(n, rnd::nextInt);
+    }
+
+    /**
+     * The same permutation drawn from any seeded generator: {@code nextInt.applyAsInt(k)} must be uniform in
+     * {@code 0..k-1} (the trainer's batch order takes a {@link java.util.SplittableRandom}).
+     */
+    public static int[] shuffledIndices(int n, java.util.function.IntUnaryOperator nextInt) {
         int[] idx = new int[n];
         Arrays.setAll(idx, i -> i);
         for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
+            int j = nextInt.applyAsInt(i + 1);
             int tmp = idx[i];
             idx[i] = idx[j];
             idx[j] = tmp;

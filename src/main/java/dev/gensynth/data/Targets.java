@@ -174,15 +174,6 @@ public sealed interface Targets permits Targets.Labels, Targets.Masks, Targets.B
             return new Box(corners[4 * j], corners[4 * j + 1], corners[4 * j + 2], corners[4 * j + 3]);
         }
 
-        /** The most objects a sample has. */
-        public int mostPerSample() {
-            int most = 0;
-            for (int i = 0; i < size(); i++) {
-                most = Math.max(most, first[i + 1] - first[i]);
-            }
-            return most;
-        }
-
         /**
          * The most frequent class among sample {@code i}'s objects that are not difficult, the lowest on a tie,
          * 0 when it has none: what a split is stratified by.

@@ -42,8 +42,6 @@ import org.w3c.dom.Node;
 public final class VocDetection {
     /** The 20 object classes of Pascal VOC, in the devkit's order. */
     public static final List<String> VOC_CLASSES = VocSegmentation.VOC_CLASSES.subList(1, 21);
-    /** The lists VOC keeps in {@code ImageSets/Main/}. */
-    public static final List<String> LISTS = List.of("train", "val", "trainval", "test");
     /**
      * labelme's markers in its label files, not object classes: {@code labels.txt} starts with both,
      * the exported {@code class_names.txt} with {@code _background_}.

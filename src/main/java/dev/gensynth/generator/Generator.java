@@ -185,7 +185,7 @@ public final class Generator {
         for (StructuralUnit u : StructuralUnit.of(state.parent(), EnumSet.allOf(StructuralUnit.Kind.class))) {
             Double logit = state.unitLogits().get(u.key());
             if (logit == null && u.kind() != StructuralUnit.Kind.BLOCK) {
-                continue; // blocks draw even without a logit, as they always have, so old runs give the same networks
+                continue; // blocks draw even without a logit: a run made before blocks had logits gives the same networks
             }
             SplittableRandom rnd = streams.computeIfAbsent(u.kind(),
                     k -> new SplittableRandom(seed.derive(k.stream, state.version()).value()));

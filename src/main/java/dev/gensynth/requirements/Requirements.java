@@ -52,11 +52,6 @@ public record Requirements(Double minQuality, Double maxQualityDrop, Long maxMac
         return maxMacs != null || maxParams != null || maxLatencyMs != null;
     }
 
-    /** The same bounds on quality in the metric named {@code name}. */
-    public Requirements withMetric(String name) {
-        return new Requirements(minQuality, maxQualityDrop, maxMacs, maxParams, maxLatencyMs, name);
-    }
-
     /** The quality part of r alone. */
     public Requirements accuracy() {
         return new Requirements(minQuality, maxQualityDrop, null, null, null, metric);

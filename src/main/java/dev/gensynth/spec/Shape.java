@@ -25,10 +25,6 @@ public record Shape(List<Integer> dims) {
         return dims.size();
     }
 
-    public int dim(int i) {
-        return dims.get(i);
-    }
-
     /** Channels (first axis) of a feature map, or features of a flat vector. */
     public int channels() {
         return dims.get(0);

@@ -350,7 +350,7 @@ public record RunDir(Path dir) {
         try {
             metric = Files.isRegularFile(m) ? Metrics.metricName(JSON.readTree(m.toFile())) : metric;
         } catch (IOException e) {
-            // no prototype metrics yet: a classifier's column, as before any run had another task
+            // no prototype metrics yet: a classifier's column, the default task's
         }
         return metric.replace("-", "").toLowerCase(java.util.Locale.ROOT) + "_validation";
     }

@@ -87,7 +87,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
      * @param costWindow the generators handed over (the run's, the levels') make networks whose MACs lie within a
      *     factor 1 ± this of what they aim at ({@link dev.gensynth.generator.Generator}), so the promise's samples
      *     and the networks users generate cost what the level was judged at; 0 (the default): one free draw per
-     *     seed, as before
+     *     seed, which keeps the networks of runs made without a window the same
      */
     public record Search(double initialPush, double sharpness, int minChannels, int widthMultiple,
             boolean skipBlocks, boolean operators, int stimuli, int latencyRuns, String aim, int promiseSamples, Double promiseFraction,

@@ -7,6 +7,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.gensynth.data.Dataset;
+import dev.gensynth.data.Split;
 import dev.gensynth.djl.NativeGate;
 import dev.gensynth.djl.Network;
 import dev.gensynth.djl.Scalars;
@@ -106,7 +107,7 @@ public final class Trainer {
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(opt));
                 Shards shards = new Shards(net, Shards.countFor(cfg.shards(), batch), shape, task, train,
                         teacher == null ? null : in -> distill.targetsOf(teacher, in))) {
-            int[] order = shuffled(n, rnd);
+            int[] order = Split.shuffledIndices(n, rnd::nextInt);
             int cursor = 0;
             int epoch = 0;
             long epochBatch = 0;
@@ -121,7 +122,7 @@ public final class Trainer {
             for (long update = 0; update < totalUpdates; update++) {
                 for (int i = 0; i < batch; i++) {
                     if (cursor == n) {
-                        order = shuffled(n, rnd);
+                        order = Split.shuffledIndices(n, rnd::nextInt);
                         cursor = 0;
                     }
                     int idx = order[cursor++];
@@ -223,17 +224,4 @@ public final class Trainer {
         });
     }
 
-    static int[] shuffled(int n, SplittableRandom rnd) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a;
-    }
 }

@@ -39,8 +39,6 @@ public final class CenterNetHead {
     public static final String SIZE = OUTPUTS.get(1);
     /** The centre offset (dx, dy) in output pixels. */
     public static final String OFFSET = OUTPUTS.get(2);
-    /** CenterNet's output stride R: input pixels per map position. */
-    public static final int STRIDE = 4;
 
     private CenterNetHead() {
     }

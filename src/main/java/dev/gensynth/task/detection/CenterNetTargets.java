@@ -38,8 +38,6 @@ public record CenterNetTargets(int classes, int height, int width, float[] heatm
         float[] offset, byte[] mask) {
     /** R, the output stride of the reference's models. */
     public static final int DEFAULT_STRIDE = 4;
-    /** The reference's {@code max_objs} for COCO. */
-    public static final int DEFAULT_MAX_OBJECTS = 128;
     /** {@code gaussian_radius}'s {@code min_overlap} as {@code ctdet.py} calls it. */
     public static final double MIN_OVERLAP = 0.7;
 
