@@ -12,7 +12,7 @@
 # final checkpoint: it waits until that cycle is committed (not at all for the first kill). Then
 # odd-numbered kills come a random 2-20 s later (start-up, prototype training, fine-tuning,
 # anywhere), even-numbered ones a random 0-2 s into the next checkpoint: the JVM logs every durable
-# step of its writes (dev.gensynth.model.AtomicFiles.step, on with -Dgensynth.drill.trace) and
+# step of its writes (dev.gensynth.io.AtomicFiles.step, on with -Dgensynth.drill.trace) and
 # pauses 250 ms before each, so such a kill falls between two steps and the report names the next
 # one. Writes bench/results/kill_drill.md; about 4 minutes on an idle 2-core machine (longer when
 # it is shared). Scratch files (run, logs, trace) go to target/kill-drill/.

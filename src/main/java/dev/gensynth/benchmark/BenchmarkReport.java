@@ -1,7 +1,7 @@
 package dev.gensynth.benchmark;
 
 import dev.gensynth.analysis.Pareto;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.report.Charts;
 import dev.gensynth.report.Detections;
 import dev.gensynth.report.Html;

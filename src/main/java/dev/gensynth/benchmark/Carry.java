@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gensynth.UserError;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.prototype.Prototype;
 import dev.gensynth.provenance.Provenance;
@@ -214,7 +214,7 @@ final class Carry {
 
     static String sha256(Path file) {
         try {
-            return Provenance.sha256(Files.readAllBytes(file));
+            return dev.gensynth.io.Digests.sha256(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,7 +5,7 @@ import dev.gensynth.generator.Generator;
 import dev.gensynth.generator.Slicer;
 import dev.gensynth.inquisitor.Promise;
 import dev.gensynth.metrics.Cost;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.seed.Seed;
 import dev.gensynth.synthesis.Generation;
 import dev.gensynth.synthesis.RunDir;

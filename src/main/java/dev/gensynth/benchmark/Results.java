@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.gensynth.analysis.Pareto;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.metrics.Scores;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.provenance.Provenance;
 import dev.gensynth.synthesis.RunDir;
 import dev.gensynth.synthesis.SynthesisConfig;

@@ -2,7 +2,7 @@ package dev.gensynth.benchmark;
 
 import dev.gensynth.UserError;
 import dev.gensynth.metrics.Metrics;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.prototype.Prototype;
 import dev.gensynth.report.RunReport;

@@ -7,7 +7,7 @@ import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Latency;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.Weights;
 import dev.gensynth.provenance.Provenance;

@@ -11,7 +11,7 @@ import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.ModelDir;
-import dev.gensynth.model.TrainingRecord;
+import dev.gensynth.train.TrainingRecord;
 import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
 import java.nio.file.Files;

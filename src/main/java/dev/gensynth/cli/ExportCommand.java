@@ -7,7 +7,7 @@ import dev.gensynth.export.Export;
 import dev.gensynth.metrics.Latency;
 import dev.gensynth.metrics.Measure;
 import dev.gensynth.model.ModelDir;
-import dev.gensynth.model.TrainingRecord;
+import dev.gensynth.train.TrainingRecord;
 import dev.gensynth.spec.NetworkSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

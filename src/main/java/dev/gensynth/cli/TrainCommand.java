@@ -6,7 +6,7 @@ import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.OutputDir;
-import dev.gensynth.model.TrainingRecord;
+import dev.gensynth.train.TrainingRecord;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.task.ObjectDetection;

@@ -184,7 +184,7 @@ final class Composer {
 
     /** The cache file of a composed set described by {@code key}. */
     static Path cacheFile(Path cacheDir, String prefix, String key) {
-        return cacheDir.resolve(prefix + "-" + dev.gensynth.model.UserCache.fileName(key) + ".bin.gz");
+        return cacheDir.resolve(prefix + "-" + dev.gensynth.io.UserCache.fileName(key) + ".bin.gz");
     }
 
     /**
@@ -208,7 +208,7 @@ final class Composer {
             try (OutputStream gz = new GZIPOutputStream(bytes); DataOutputStream out = new DataOutputStream(gz)) {
                 write.write(out, value);
             }
-            dev.gensynth.model.AtomicFiles.writeShared(file, bytes.toByteArray());
+            dev.gensynth.io.AtomicFiles.writeShared(file, bytes.toByteArray());
         } catch (IOException e) {
             System.err.println("could not keep the composed data set in " + file + " (" + e.getMessage() + ")");
         }

@@ -121,7 +121,7 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
         Dataset testItems = MnistLike.load(d, false, items);
         DetectionCanvases.Recipe r = detectionCanvases == null ? DetectionCanvases.Recipe.DEFAULT : detectionCanvases;
         DetectionCanvases.Composed[] sets = DetectionCanvases.load(trainItems, testItems, r, kind,
-                dev.gensynth.model.UserCache.dir().resolve("datasets"));
+                dev.gensynth.io.UserCache.dir().resolve("datasets"));
         return new DetectionComposition(trainItems, testItems, r, sets[0], sets[1]);
     }
 
@@ -159,7 +159,7 @@ public record DataSource(String kind, Path dir, double validationFraction, long 
                 MnistLike.Flavor items = kind.equals("mnist-seg") ? MnistLike.Flavor.MNIST
                         : MnistLike.Flavor.FASHION_MNIST;
                 Dataset[] sets = Canvases.load(MnistLike.load(d, true, items), MnistLike.load(d, false, items),
-                        canvases == null ? Canvases.Recipe.DEFAULT : canvases, kind, dev.gensynth.model.UserCache.dir().resolve("datasets"));
+                        canvases == null ? Canvases.Recipe.DEFAULT : canvases, kind, dev.gensynth.io.UserCache.dir().resolve("datasets"));
                 full = sets[0];
                 test = sets[1];
                 break;

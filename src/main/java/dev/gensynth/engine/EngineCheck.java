@@ -3,7 +3,7 @@ package dev.gensynth.engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gensynth.UserError;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -172,8 +172,8 @@ public final class EngineCheck {
         String key = Kernels.cpu().describe() + "|" + Kernels.cpu().flags() + "|" + libtorchVersion() + "|"
                 + ai.djl.engine.Engine.getDjlVersion() + "|" + dev.gensynth.metrics.Latency.threads() + "|" + setting
                 + "|" + CANARY_VERSION + (dev.gensynth.djl.SpecBlock.CHANNELS_LAST ? "" : "|nchw");
-        return dev.gensynth.model.UserCache.dir().resolve("engine-check").resolve(setting + "-"
-                + dev.gensynth.model.UserCache.fileName(key) + ".json");
+        return dev.gensynth.io.UserCache.dir().resolve("engine-check").resolve(setting + "-"
+                + dev.gensynth.io.UserCache.fileName(key) + ".json");
     }
 
     /**

@@ -13,7 +13,7 @@ import dev.gensynth.generator.Widths;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.CostModel;
 import dev.gensynth.metrics.LayerCost;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gensynth.export.OnnxLatency;
-import dev.gensynth.model.UserCache;
+import dev.gensynth.io.UserCache;
 import dev.gensynth.model.Weights;
 import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
@@ -142,7 +142,7 @@ public final class LatencyTable {
             root.put("overheadMs", over);
             ObjectNode r = root.putObject("rows");
             merged.forEach(r::put);
-            dev.gensynth.model.AtomicFiles.writeShared(file, JSON.writeValueAsBytes(root));
+            dev.gensynth.io.AtomicFiles.writeShared(file, JSON.writeValueAsBytes(root));
             changed = false;
         } catch (IOException e) {
             System.err.println("gensynth: cannot keep the latency table in " + file + ": " + e.getMessage());

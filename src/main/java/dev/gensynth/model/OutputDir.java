@@ -1,6 +1,7 @@
 package dev.gensynth.model;
 
 import dev.gensynth.UserError;
+import dev.gensynth.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

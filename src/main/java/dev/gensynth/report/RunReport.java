@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.analysis.Pareto;
 import dev.gensynth.inquisitor.CandidateRecord;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;
 import dev.gensynth.synthesis.RunDir;

@@ -17,7 +17,7 @@ import dev.gensynth.metrics.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.OutputDir;
-import dev.gensynth.model.TrainingRecord;
+import dev.gensynth.train.TrainingRecord;
 import dev.gensynth.prototype.Prototype;
 import dev.gensynth.requirements.Observation;
 import dev.gensynth.requirements.Requirements;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.inquisitor.Inquisitor;
 import dev.gensynth.inquisitor.Promise;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import dev.gensynth.generator.GeneratorState;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.inquisitor.InquisitorState;
 import dev.gensynth.metrics.Metrics;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.model.Weights;
 import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;

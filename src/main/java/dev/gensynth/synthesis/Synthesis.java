@@ -19,7 +19,7 @@ import dev.gensynth.latency.LatencyModel;
 import dev.gensynth.latency.LatencyTable;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Measure;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.OutputDir;
 import dev.gensynth.prototype.Prototype;
@@ -389,8 +389,8 @@ public final class Synthesis {
         Path file = run.dir().resolve(LATENCY_MODEL);
         LatencyTable table = LatencyTable.forMachine();
         // calibrated once per machine and prototype, like the table: two runs of one config then aim alike
-        Path cached = dev.gensynth.model.UserCache.dir().resolve("latency").resolve("model-"
-                + dev.gensynth.model.UserCache.fileName(table.machine() + "|" + SpecIO.toJson(protoSpec)) + ".json");
+        Path cached = dev.gensynth.io.UserCache.dir().resolve("latency").resolve("model-"
+                + dev.gensynth.io.UserCache.fileName(table.machine() + "|" + SpecIO.toJson(protoSpec)) + ".json");
         try {
             if (Files.isRegularFile(file)) {
                 return LatencyModel.load(file, table);

@@ -3,7 +3,7 @@ package dev.gensynth.synthesis;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
-import dev.gensynth.model.AtomicFiles;
+import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.model.Weights;
 import dev.gensynth.prototype.Prototype;
 import dev.gensynth.seed.Seed;

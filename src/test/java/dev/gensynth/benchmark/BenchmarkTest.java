@@ -188,7 +188,7 @@ class BenchmarkTest {
         // prototype is trained again (same seed, checked against the carried run); no search, and every other step
         // comes from the store
         assertThat(store.resolve("fresh/generator/parent.npz")).isRegularFile();
-        dev.gensynth.model.AtomicFiles.deleteTree(store.resolve("fresh/seed-202"));
+        dev.gensynth.io.AtomicFiles.deleteTree(store.resolve("fresh/seed-202"));
         Path out2 = tmp.resolve("out2");
         Results again = new Benchmark(BenchmarkConfig.load(cfg), out2, m -> { }, n -> dev.gensynth.train.TrainListener.SILENT,
                 dev.gensynth.synthesis.SynthesisListener.SILENT).carriedIn(store).run();
@@ -217,7 +217,7 @@ class BenchmarkTest {
         // networks whose training diverges are rejected with their reason and the benchmark goes on: the random
         // networks redone with a fine-tuning recipe (the run's generate recipe) no network survives, in batches
         // small enough for several steps
-        dev.gensynth.model.AtomicFiles.deleteTree(out.resolve("random"));
+        dev.gensynth.io.AtomicFiles.deleteTree(out.resolve("random"));
         Path runYaml = out.resolve("run/run.yaml");
         ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
         ObjectNode run = (ObjectNode) yaml.readTree(runYaml.toFile());

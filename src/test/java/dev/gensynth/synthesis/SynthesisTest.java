@@ -8,7 +8,7 @@ import dev.gensynth.generator.Generator;
 import dev.gensynth.generator.Widths;
 import dev.gensynth.inquisitor.CandidateRecord;
 import dev.gensynth.model.ModelDir;
-import dev.gensynth.model.TrainingRecord;
+import dev.gensynth.train.TrainingRecord;
 import dev.gensynth.provenance.Provenance;
 import dev.gensynth.seed.Seed;
 import dev.gensynth.spec.SpecIO;

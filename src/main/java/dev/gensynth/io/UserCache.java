@@ -1,4 +1,4 @@
-package dev.gensynth.model;
+package dev.gensynth.io;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,6 +21,6 @@ public final class UserCache {
 
     /** A file name for what {@code key} describes: 16 hex digits of its SHA-256. */
     public static String fileName(String key) {
-        return dev.gensynth.provenance.Provenance.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        return Digests.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 }

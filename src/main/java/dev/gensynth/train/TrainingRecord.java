@@ -1,4 +1,4 @@
-package dev.gensynth.model;
+package dev.gensynth.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -6,8 +6,6 @@ import dev.gensynth.UserError;
 import dev.gensynth.data.DataSource;
 import dev.gensynth.data.Normalization;
 import dev.gensynth.provenance.Provenance;
-import dev.gensynth.train.TrainConfig;
-import dev.gensynth.train.TrainResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

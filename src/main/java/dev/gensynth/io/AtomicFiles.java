@@ -1,4 +1,4 @@
-package dev.gensynth.model;
+package dev.gensynth.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.gensynth.model;
+package dev.gensynth.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
