@@ -5,7 +5,7 @@ import dev.gensynth.djl.Network;
 import dev.gensynth.export.OnnxLatency;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Latency;
-import dev.gensynth.metrics.Measure;
+import dev.gensynth.task.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.model.ModelDir;

@@ -8,7 +8,7 @@ import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
 import dev.gensynth.export.OnnxExporter;
 import dev.gensynth.export.OnnxLatency;
-import dev.gensynth.metrics.Measure;
+import dev.gensynth.task.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.train.TrainingRecord;

@@ -5,7 +5,7 @@ import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
 import dev.gensynth.export.Export;
 import dev.gensynth.metrics.Latency;
-import dev.gensynth.metrics.Measure;
+import dev.gensynth.task.Measure;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.train.TrainingRecord;
 import dev.gensynth.spec.NetworkSpec;

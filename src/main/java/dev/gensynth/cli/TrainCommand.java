@@ -2,7 +2,7 @@ package dev.gensynth.cli;
 
 import dev.gensynth.data.DataSource;
 import dev.gensynth.djl.Network;
-import dev.gensynth.metrics.Measure;
+import dev.gensynth.task.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.OutputDir;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gensynth.UserError;
 import dev.gensynth.data.DataSource;
 import dev.gensynth.djl.Network;
-import dev.gensynth.metrics.Measure;
+import dev.gensynth.task.Measure;
 import dev.gensynth.metrics.Metrics;
 import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.model.ModelDir;

@@ -18,7 +18,7 @@ import dev.gensynth.inquisitor.Promise;
 import dev.gensynth.latency.LatencyModel;
 import dev.gensynth.latency.LatencyTable;
 import dev.gensynth.metrics.Cost;
-import dev.gensynth.metrics.Measure;
+import dev.gensynth.task.Measure;
 import dev.gensynth.io.AtomicFiles;
 import dev.gensynth.model.ModelDir;
 import dev.gensynth.model.OutputDir;

@@ -1,11 +1,12 @@
-package dev.gensynth.metrics;
+package dev.gensynth.task;
 
-import dev.gensynth.task.ObjectDetection;
-import dev.gensynth.task.PixelCounts;
-import dev.gensynth.task.Segmentation;
-import dev.gensynth.task.Task;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.djl.Network;
+import dev.gensynth.metrics.Accuracy;
+import dev.gensynth.metrics.Cost;
+import dev.gensynth.metrics.Energy;
+import dev.gensynth.metrics.Latency;
+import dev.gensynth.metrics.Metrics;
 
 /**
  * Measures a trained network fully: cost from its spec, quality on data in its task's metrics (top-1,
