@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.gensynth.UserError;
+import dev.gensynth.analysis.Stats;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
 import dev.gensynth.djl.Network;
@@ -23,7 +24,6 @@ import dev.gensynth.task.detection.VocAp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Boxes around objects ({@link Targets.Boxes}), found by a CenterNet head (Zhou et al., "Objects as Points",
@@ -471,24 +471,7 @@ public final class ObjectDetection implements Task {
         }
 
         private double bootstrap(Found other) {
-            if (images < 2) {
-                return 0;
-            }
-            SplittableRandom rnd = new SplittableRandom(SEED);
-            int[] weight = new int[images];
-            double sum = 0;
-            double sq = 0;
-            for (int r = 0; r < RESAMPLES; r++) {
-                Arrays.fill(weight, 0);
-                for (int i = 0; i < images; i++) {
-                    weight[rnd.nextInt(images)]++;
-                }
-                double d = map(weight) - (other == null ? 0 : other.map(weight));
-                sum += d;
-                sq += d * d;
-            }
-            double mean = sum / RESAMPLES;
-            return Math.sqrt(Math.max(0, (sq - RESAMPLES * mean * mean) / (RESAMPLES - 1)));
+            return Stats.bootstrapSd(images, SEED, RESAMPLES, w -> map(w) - (other == null ? 0 : other.map(w)));
         }
 
         /**

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.gensynth.UserError;
+import dev.gensynth.analysis.Stats;
 import dev.gensynth.data.Dataset;
 import dev.gensynth.data.Targets;
 import dev.gensynth.djl.Network;
@@ -191,33 +192,19 @@ public final class Segmentation implements Task {
 
         /** The spread over resamples of this mIoU, minus {@code other}'s on the same draws when it is given. */
         private double bootstrap(List<PixelCounts> other) {
-            int n = images.size();
-            if (n < 2) {
-                return 0;
-            }
-            java.util.SplittableRandom rnd = new java.util.SplittableRandom(SEED);
-            int classes = images.get(0).classes();
-            double sum = 0;
-            double sq = 0;
-            int[] draw = new int[n];
-            for (int r = 0; r < RESAMPLES; r++) {
-                for (int i = 0; i < n; i++) {
-                    draw[i] = rnd.nextInt(n);
+            // counts are integers: adding an image's counts weight[i] times is adding the drawn images one by one
+            return Stats.bootstrapSd(images.size(), SEED, RESAMPLES, w -> weighted(images, w).meanIoU()
+                    - (other == null ? 0 : weighted(other, w).meanIoU()));
+        }
+
+        private static PixelCounts weighted(List<PixelCounts> counts, int[] weight) {
+            PixelCounts x = new PixelCounts(counts.get(0).classes());
+            for (int i = 0; i < weight.length; i++) {
+                for (int k = 0; k < weight[i]; k++) {
+                    x.add(counts.get(i));
                 }
-                PixelCounts x = new PixelCounts(classes);
-                PixelCounts y = new PixelCounts(classes);
-                for (int i : draw) {
-                    x.add(images.get(i));
-                    if (other != null) {
-                        y.add(other.get(i));
-                    }
-                }
-                double d = x.meanIoU() - (other == null ? 0 : y.meanIoU());
-                sum += d;
-                sq += d * d;
             }
-            double mean = sum / RESAMPLES;
-            return Math.sqrt(Math.max(0, (sq - RESAMPLES * mean * mean) / (RESAMPLES - 1)));
+            return x;
         }
 
         private PixelCounts sum() {
