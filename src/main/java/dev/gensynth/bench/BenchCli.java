@@ -55,6 +55,24 @@ final class BenchCli {
         }
     }
 
+    /** DJL offline unless the command line says otherwise: the bench tools never download an engine. */
+    static void offline() {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    }
+
+    /**
+     * Ends a Markdown report with how it was made ({@code how}: the seed or the command line), writes it to
+     * {@code out} and prints it.
+     */
+    static void writeReport(java.nio.file.Path out, java.util.List<String> md, String how) throws IOException {
+        dev.gensynth.provenance.Provenance p = dev.gensynth.provenance.Provenance.current();
+        md.add("Made by " + p.software() + " on " + p.machine() + ", " + p.date() + ", " + how + ".");
+        md.add("");
+        java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
+        java.nio.file.Files.writeString(out, String.join("\n", md));
+        System.out.println(String.join("\n", md));
+    }
+
     static String oneLine(String s) {
         return s == null ? "(no message)" : s.replaceAll("\\s*\\R\\s*", " ").trim();
     }

@@ -7,7 +7,6 @@ import dev.gensynth.data.DetectionCanvases;
 import dev.gensynth.data.Split;
 import dev.gensynth.djl.Network;
 import dev.gensynth.model.ModelDir;
-import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.synthesis.SynthesisConfig;
 import dev.gensynth.task.Task;
@@ -65,7 +64,7 @@ public final class EvaluationNoise {
         if (canvases < 1 || draws.length < 2) {
             throw a.error("--canvases must be at least 1 and --draws name at least 2 seeds (a spread needs two)");
         }
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        BenchCli.offline();
         SynthesisConfig cfg = SynthesisConfig.load(runDir.resolve("run.yaml"));
         DataSource src = cfg.data();
         if (!DataSource.COMPOSED_DETECTION.contains(src.kind())) {
@@ -180,13 +179,7 @@ public final class EvaluationNoise {
             }
         }
         md.add("");
-        Provenance prov = Provenance.current();
-        md.add("Made by " + prov.software() + " on " + prov.machine() + ", " + prov.date() + ", `EvaluationNoise "
-                + String.join(" ", args) + "`.");
-        md.add("");
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, String.join("\n", md));
-        System.out.println(String.join("\n", md));
+        BenchCli.writeReport(out, md, "`EvaluationNoise " + String.join(" ", args) + "`");
         return 0;
     }
 

@@ -7,7 +7,6 @@ import dev.gensynth.generator.StructuralUnit;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.model.Tensor;
 import dev.gensynth.model.Weights;
-import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.SpecIO;
 import dev.gensynth.synthesis.RunDir;
@@ -66,7 +65,7 @@ public final class SeparableInit {
         if (runDir == null || out == null) {
             throw a.error("--run RUN and --out FILE.md are both needed");
         }
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        BenchCli.offline();
         RunDir run = new RunDir(runDir);
         Path protoDir = run.prototypeDir();
         if (!Files.isRegularFile(protoDir.resolve("weights.npz"))) {
@@ -128,13 +127,7 @@ public final class SeparableInit {
                     mean(after.get("factorised")), mean(after.get("fresh"))));
         }
         md.add("");
-        Provenance p = Provenance.current();
-        md.add("Made by " + p.software() + " on " + p.machine() + ", " + p.date() + ", `SeparableInit "
-                + String.join(" ", args) + "`.");
-        md.add("");
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, String.join("\n", md));
-        System.out.println(String.join("\n", md));
+        BenchCli.writeReport(out, md, "`SeparableInit " + String.join(" ", args) + "`");
         return 0;
     }
 

@@ -76,7 +76,7 @@ public final class StepProfile {
         if (out == null) {
             throw a.error("--out is required");
         }
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        BenchCli.offline();
 
         Dataset train;
         if (dataset.equals("fashion-mnist")) {

@@ -134,7 +134,7 @@ public final class TrainThroughput {
             if (threads != null) {
                 System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
             }
-            System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+            BenchCli.offline();
             System.out.printf(java.util.Locale.ROOT, "%.1f%n", attainablePeak());
             return 0;
         }
@@ -154,7 +154,7 @@ public final class TrainThroughput {
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        BenchCli.offline();
         String threadProp = System.getProperty("ai.djl.pytorch.num_threads");
 
         Normalization[] norm = new Normalization[1];

@@ -10,7 +10,6 @@ import dev.gensynth.generator.Widths;
 import dev.gensynth.metrics.Cost;
 import dev.gensynth.metrics.Latency;
 import dev.gensynth.model.Weights;
-import dev.gensynth.provenance.Provenance;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
 import dev.gensynth.train.TrainConfig;
@@ -71,7 +70,7 @@ public final class WidthMultiple {
         if (out == null) {
             throw a.error("--out FILE.md is missing");
         }
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        BenchCli.offline();
         Dataset raw = MnistLike.load(data, true, MnistLike.Flavor.FASHION_MNIST);
         Dataset train = Normalization.fit(raw).apply(raw);
         int batch = Math.min(128, train.size());
@@ -134,12 +133,7 @@ public final class WidthMultiple {
                     Latency.median(stepRound), min(stepRound), max(stepRound)));
         }
         md.add("");
-        Provenance p = Provenance.current();
-        md.add("Made by " + p.software() + " on " + p.machine() + ", " + p.date() + ", weights seed 42.");
-        md.add("");
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, String.join("\n", md));
-        System.out.println(String.join("\n", md));
+        BenchCli.writeReport(out, md, "weights seed 42");
         return 0;
     }
 
