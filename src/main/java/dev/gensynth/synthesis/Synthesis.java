@@ -154,6 +154,47 @@ public final class Synthesis {
         run.recover();
         RunDir.Progress previous = run.progress().orElse(null);
         double previousSeconds = previous == null ? 0 : previous.seconds();
+        Search s = prepare(previous);
+        String stop = cycles(s, previous, previousSeconds, started);
+        return handOver(s, stop, previous, previousSeconds, started);
+    }
+
+    /**
+     * What the cycles work on, set up from the prototype (a new run) or from the last checkpoint (a resumed one); the
+     * generator's state, the cycle and the fine-tuning used move on with the cycles.
+     */
+    private static final class Search {
+        final Prototype yard;
+        final Cost protoCost;
+        final Yardstick.Measured ys;
+        final LatencyModel latencyModel;
+        final Inquisitor inq;
+        final Set<Prober.Draw> judged;
+        final double totalBudget;
+        GeneratorState gState;
+        int cycle;
+        double epochsUsed;
+
+        Search(Prototype yard, Cost protoCost, Yardstick.Measured ys, LatencyModel latencyModel, Inquisitor inq,
+                Set<Prober.Draw> judged, double totalBudget, GeneratorState gState, int cycle, double epochsUsed) {
+            this.yard = yard;
+            this.protoCost = protoCost;
+            this.ys = ys;
+            this.latencyModel = latencyModel;
+            this.inq = inq;
+            this.judged = judged;
+            this.totalBudget = totalBudget;
+            this.gState = gState;
+            this.cycle = cycle;
+            this.epochsUsed = epochsUsed;
+        }
+    }
+
+    /**
+     * The prototype (trained, or found), the split the search judges on and the promise's held-out images, the
+     * yardstick, the latency model, and G0 and I0 (a new run) or the last checkpoint's (a resumed one).
+     */
+    private Search prepare(RunDir.Progress previous) {
         DataSource.Data data = cfg.data().load(cfg.folderShape());
         metric = dev.gensynth.task.Task.of(data.test()).metric();
         listener.onMetric(metric);
@@ -255,6 +296,18 @@ public final class Synthesis {
         Inquisitor inq = new Inquisitor(latencyModel == null ? prober : prober.withLatencyModel(latencyModel), stimuli,
                 units, iState, cfg.search().groupBlame());
         Set<Prober.Draw> judged = judgedSinceParent(previous == null ? List.of() : run.cycles());
+        return new Search(yard, protoCost, ys, latencyModel, inq, judged, totalBudget, gState, cycle, epochsUsed);
+    }
+
+    /** The cycles, each checkpointed, until a budget ends them or G stops improving; returns why they stopped. */
+    private String cycles(Search s, RunDir.Progress previous, double previousSeconds, long started) {
+        GeneratorState gState = s.gState;
+        int cycle = s.cycle;
+        double epochsUsed = s.epochsUsed;
+        Inquisitor inq = s.inq;
+        Set<Prober.Draw> judged = s.judged;
+        LatencyModel latencyModel = s.latencyModel;
+        double totalBudget = s.totalBudget;
         String stop = null;
         while (stop == null) {
             double seconds = previousSeconds + (System.nanoTime() - started) / 1e9;
@@ -315,6 +368,26 @@ public final class Synthesis {
                 latencyModel.keepTable();
             }
         }
+        s.gState = gState;
+        s.cycle = cycle;
+        s.epochsUsed = epochsUsed;
+        return stop;
+    }
+
+    /**
+     * The hand-over once the cycles stopped: the final generator with its promise, one generator per requirement
+     * level, all kept in {@code generator/}, and the last checkpoint, which marks the run done.
+     */
+    private RunDir.Progress handOver(Search s, String stop, RunDir.Progress previous, double previousSeconds,
+            long started) {
+        GeneratorState gState = s.gState;
+        int cycle = s.cycle;
+        double epochsUsed = s.epochsUsed;
+        Inquisitor inq = s.inq;
+        LatencyModel latencyModel = s.latencyModel;
+        Prototype yard = s.yard;
+        Cost protoCost = s.protoCost;
+        Yardstick.Measured ys = s.ys;
         Generator last = new Generator(gState, cfg.search().widths());
         // the run's own generator is fine-tuned as a level's is: more as its networks are smaller (they lost more)
         TrainConfig finalRecipe = cfg.generateFinetune().withEpochs(LevelGenerators.finetuneEpochs(cfg,
