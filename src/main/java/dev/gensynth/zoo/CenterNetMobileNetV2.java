@@ -35,21 +35,12 @@ final class CenterNetMobileNetV2 {
 
     static NetworkSpec build(Shape input, int classes, double width) {
         SpecBuilder b = new SpecBuilder(input);
-        int in = Zoo.channels(MobileNetV2.STEM, width);
-        b.conv("stem", in, 3, 2, 1).bn().relu6();
         Map<Integer, String> last = new HashMap<>(); // the last map at each stride, as FPN takes it
-        int stride = 2;
-        int block = 0;
-        for (int[] st : MobileNetV2.STAGES) {
-            int out = Zoo.channels(st[1], width);
-            for (int k = 0; k < st[2]; k++) {
-                block++;
-                MobileNetV2.invertedResidual(b, "b" + block, in, out, st[0], k == 0 ? st[3] : 1);
-                in = out;
-            }
-            stride *= st[3];
-            last.put(stride, b.current());
-        }
+        int[] stride = {2};
+        MobileNetV2.body(b, width, 2, s -> {
+            stride[0] *= MobileNetV2.STAGES[s][3];
+            last.put(stride[0], b.current());
+        });
         String topDown = b.at(last.get(16)).pointwise("fpn_top", Zoo.channels(TOP_DOWN[0], width)).current();
         for (int i = 0; i < TOP_DOWN.length; i++) {
             int s = 8 >> i;

@@ -20,22 +20,9 @@ final class LrAspp {
 
     static NetworkSpec build(Shape input, int classes, double width) {
         SpecBuilder b = new SpecBuilder(input);
-        int in = Zoo.channels(MobileNetV2.STEM, width);
-        b.conv("stem", in, 3, 2, 1).bn().relu6();
-        String low = null;
-        int block = 0;
-        for (int s = 0; s < MobileNetV2.STAGES.length; s++) {
-            int[] st = MobileNetV2.STAGES[s];
-            int out = Zoo.channels(st[1], width);
-            for (int k = 0; k < st[2]; k++) {
-                block++;
-                MobileNetV2.invertedResidual(b, "b" + block, in, out, st[0], k == 0 ? st[3] : 1);
-                in = out;
-            }
-            if (s == 2) {
-                low = b.current(); // the end of the 1/8-resolution stage
-            }
-        }
+        String[] stageEnds = new String[MobileNetV2.STAGES.length];
+        MobileNetV2.body(b, width, 2, s -> stageEnds[s] = b.current());
+        String low = stageEnds[2]; // the end of the 1/8-resolution stage
         String high = b.current();
         int inner = Zoo.channels(INNER, width);
         String features = b.pointwise("aspp_conv", inner).bn().relu().current();

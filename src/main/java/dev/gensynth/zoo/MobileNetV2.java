@@ -25,20 +25,31 @@ final class MobileNetV2 {
 
     static NetworkSpec build(Shape input, int classes, double width) {
         SpecBuilder b = new SpecBuilder(input);
+        body(b, width, 1, stage -> { });
+        b.pointwise("head", Zoo.channels(HEAD, width)).bn().relu6();
+        b.globalAvgPool().flatten().linear("fc", classes);
+        return b.build("mobilenet_v2");
+    }
+
+    /**
+     * The stem (stride {@code stemStride}) and the inverted-residual stages of {@link #STAGES} at {@code width}, blocks
+     * named b1, b2, ...; {@code afterStage} is told each stage's index once its last block is built, so a
+     * detector's or segmenter's head can take the map there ({@code b.current()}).
+     */
+    static void body(SpecBuilder b, double width, int stemStride, java.util.function.IntConsumer afterStage) {
         int in = Zoo.channels(STEM, width);
-        b.conv("stem", in, 3, 1, 1).bn().relu6();
+        b.conv("stem", in, 3, stemStride, 1).bn().relu6();
         int block = 0;
-        for (int[] st : STAGES) {
+        for (int s = 0; s < STAGES.length; s++) {
+            int[] st = STAGES[s];
             int out = Zoo.channels(st[1], width);
             for (int k = 0; k < st[2]; k++) {
                 block++;
                 invertedResidual(b, "b" + block, in, out, st[0], k == 0 ? st[3] : 1);
                 in = out;
             }
+            afterStage.accept(s);
         }
-        b.pointwise("head", Zoo.channels(HEAD, width)).bn().relu6();
-        b.globalAvgPool().flatten().linear("fc", classes);
-        return b.build("mobilenet_v2");
     }
 
     /** Expansion 1 has no expand conv, as in the paper: it would be a second pointwise of the same width. */
