@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -76,13 +75,7 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
         }
         Set<String> allowed = Set.of("name", "synthesis", "run", "data", "recipe", "references", "levels",
                 "finetuneEpochs", "randomSamples", "latencyRuns", "alternatives", "seed", "noiseSeeds", "freshSeeds");
-        for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
-            String f = it.next();
-            if (!allowed.contains(f)) {
-                throw new UserError("unknown field '" + f + "'; allowed: " + String.join(", ",
-                        allowed.stream().sorted().toList()));
-            }
-        }
+        dev.gensynth.ConfigFields.only(root, "", allowed);
         Path synth = root.hasNonNull("synthesis") ? base.resolve(root.get("synthesis").asText()).normalize() : null;
         Path run = root.hasNonNull("run") ? base.resolve(root.get("run").asText()).normalize() : null;
         if ((synth == null) == (run == null)) {

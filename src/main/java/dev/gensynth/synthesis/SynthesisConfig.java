@@ -3,6 +3,7 @@ package dev.gensynth.synthesis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gensynth.ConfigFields;
 import dev.gensynth.UserError;
 import dev.gensynth.generator.Blocks;
 import dev.gensynth.generator.Units;
@@ -26,7 +27,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -188,13 +188,13 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         if (root == null || !root.isObject()) {
             throw new UserError("must be a mapping with prototype, requirements, utility, budget");
         }
-        only(root, "", Set.of("name", "seed", "data", "prototype", "prototypeTraining", "requirements", "utility",
+        ConfigFields.only(root, "", Set.of("name", "seed", "data", "prototype", "prototypeTraining", "requirements", "utility",
                 "budget", "finetune", "search", "generate", "distill", "levels"));
         String name = root.path("name").asText(defaultName);
         long seed = root.path("seed").asLong(1);
 
         JsonNode d = root.path("data");
-        only(d, "data.", Set.of("dataset", "dir", "validationFraction", "seed", "imageSize", "canvases"));
+        ConfigFields.only(d, "data.", Set.of("dataset", "dir", "validationFraction", "seed", "imageSize", "canvases"));
         Shape folderShape = parseShape(d.path("imageSize").asText("1x28x28"));
         String kind = d.path("dataset").asText("fashion-mnist");
         DataSource data = new DataSource(kind, d.hasNonNull("dir") ? base.resolve(d.get("dir").asText()) : null,
@@ -202,7 +202,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 canvases(d.path("canvases"), kind), detectionCanvases(d.path("canvases"), kind));
 
         JsonNode p = root.path("prototype");
-        only(p, "prototype.", Set.of("arch", "width", "spec", "model"));
+        ConfigFields.only(p, "prototype.", Set.of("arch", "width", "spec", "model"));
         String arch = p.hasNonNull("arch") ? p.get("arch").asText() : null;
         Path spec = p.hasNonNull("spec") ? base.resolve(p.get("spec").asText()) : null;
         Path model = p.hasNonNull("model") ? base.resolve(p.get("model").asText()) : null;
@@ -237,7 +237,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 "prototypeTraining");
 
         JsonNode r = root.path("requirements");
-        only(r, "requirements.", Set.of("minQuality", "maxQualityDrop", "minTop1", "maxTop1Drop", "maxMacs",
+        ConfigFields.only(r, "requirements.", Set.of("minQuality", "maxQualityDrop", "minTop1", "maxTop1Drop", "maxMacs",
                 "maxParams", "maxLatencyMs", "metric"));
         String metric = switch (DataSource.taskOf(root.path("data").path("dataset").asText("fashion-mnist"))) {
             case "segmentation" -> "mIoU";
@@ -258,7 +258,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         Utilities.parse(utilityNode, "utility");
 
         JsonNode b = root.path("budget");
-        only(b, "budget.", Set.of("cycles", "candidates", "finetuneEpochs", "totalFinetuneEpochs", "wallMinutes",
+        ConfigFields.only(b, "budget.", Set.of("cycles", "candidates", "finetuneEpochs", "totalFinetuneEpochs", "wallMinutes",
                 "patience"));
         Budget budget = new Budget(b.path("cycles").asInt(8), b.path("candidates").asInt(4),
                 b.path("finetuneEpochs").asDouble(0.5), dbl(b, "totalFinetuneEpochs"),
@@ -276,7 +276,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 .withEpochs(budget.finetuneEpochs()).withSeed(seed), root.get("finetune"), "finetune");
 
         JsonNode s = root.path("search");
-        only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "skipBlocks", "operators",
+        ConfigFields.only(s, "search.", Set.of("initialPush", "sharpness", "minChannels", "widthMultiple", "skipBlocks", "operators",
                 "stimuli",
                 "latencyRuns", "aim", "promiseSamples", "promiseFraction", "groupBlame", "groupImportance",
                 "levelRatios", "costWindow"));
@@ -322,7 +322,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         JsonNode k = root.path("distill");
         Distill distill = null;
         if (!k.isMissingNode() && !k.isNull()) {
-            only(k, "distill.", Set.of("weight", "temperature"));
+            ConfigFields.only(k, "distill.", Set.of("weight", "temperature"));
             distill = new Distill(k.path("weight").asDouble(0.5), k.path("temperature").asDouble(4));
         }
         java.util.List<Double> levels = new java.util.ArrayList<>();
@@ -374,24 +374,6 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
         return v.asBoolean();
     }
 
-    private static void only(JsonNode node, String prefix, Set<String> allowed) {
-        if (node.isMissingNode() || node.isNull()) {
-            return;
-        }
-        if (!node.isObject()) {
-            throw new UserError((prefix.isEmpty() ? "the config" : prefix.substring(0, prefix.length() - 1))
-                    + " must be a mapping");
-        }
-        Iterator<String> it = node.fieldNames();
-        while (it.hasNext()) {
-            String f = it.next();
-            if (!allowed.contains(f)) {
-                throw new UserError("unknown field '" + prefix + f + "'; allowed: " + String.join(", ",
-                        allowed.stream().sorted().toList()));
-            }
-        }
-    }
-
     private static Shape parseShape(String text) {
         try {
             String[] p = text.split("x");
@@ -420,7 +402,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
             throw new UserError("data.canvases describes composed canvases, but dataset '" + kind + "' is not "
                     + "composed; remove it, or use dataset " + String.join(" or ", composed));
         }
-        only(c, "data.canvases.", Set.of("size", "minItems", "maxItems", "maxOverlap", "threshold", "train", "test"));
+        ConfigFields.only(c, "data.canvases.", Set.of("size", "minItems", "maxItems", "maxOverlap", "threshold", "train", "test"));
         Canvases.Recipe d = Canvases.Recipe.DEFAULT;
         return new Canvases.Recipe(integer(c, "size", d.size()), integer(c, "minItems", d.minItems()),
                 integer(c, "maxItems", d.maxItems()), orDefault(dbl(c, "maxOverlap"), d.maxOverlap()),
@@ -437,7 +419,7 @@ public record SynthesisConfig(String name, long seed, DataSource data, String pr
                 java.util.Locale.ROOT))) {
             return null;
         }
-        only(c, "data.canvases.", Set.of("size", "minItems", "maxItems", "minScale", "maxScale", "maxOverlap",
+        ConfigFields.only(c, "data.canvases.", Set.of("size", "minItems", "maxItems", "minScale", "maxScale", "maxOverlap",
                 "threshold", "train", "test"));
         DetectionCanvases.Recipe d = DetectionCanvases.Recipe.DEFAULT;
         return new DetectionCanvases.Recipe(integer(c, "size", d.size()), integer(c, "minItems", d.minItems()),

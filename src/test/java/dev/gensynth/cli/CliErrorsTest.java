@@ -232,6 +232,14 @@ class CliErrorsTest {
                 "requirements.metric", "judged in mIoU");
         assertUserError(run("synthesize", "--config", runConfig("requirements: {maxMacs: 1000}\n").toString(),
                 "--out", out.toString()), "minQuality or maxQualityDrop, in top-1");
+        // a misspelt field is named with its section and the fields allowed there
+        assertUserError(run("synthesize", "--config", runConfig("requirements: {maxQualityDrop: 1}\n"
+                + "budget: {cycle: 3}\n").toString(), "--out", out.toString()), "unknown field 'budget.cycle'",
+                "allowed: ", "cycles");
+        assertUserError(run("synthesize", "--config", runConfig("requirements: {maxQualityDrop: 1}\nbudget: 3\n")
+                .toString(), "--out", out.toString()), "budget must be a mapping");
+        assertUserError(run("benchmark", "--config", spec("bench.yaml", "synthesis: run.yaml\nlevels: [1.0]\n"
+                + "noiseSeed: 3\n").toString(), "--out", out.toString()), "unknown field 'noiseSeed'", "noiseSeeds");
         assertThat(out).doesNotExist();
     }
 
