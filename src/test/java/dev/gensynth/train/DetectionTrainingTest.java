@@ -12,6 +12,7 @@ import dev.gensynth.djl.Network;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
 import dev.gensynth.spec.Shape;
+import dev.gensynth.task.DetectionResults;
 import dev.gensynth.task.ObjectDetection;
 import dev.gensynth.task.SampleResults;
 import dev.gensynth.task.Task;
@@ -200,8 +201,8 @@ class DetectionTrainingTest {
             }
         }
         VocAp voc = new VocAp(new VocAp.Settings(0.5, false, IouConvention.CONTINUOUS));
-        ObjectDetection.Found a = ObjectDetection.Found.of(truths, dets, classes, images);
-        ObjectDetection.Found b = ObjectDetection.Found.of(truths, worse, classes, images);
+        DetectionResults a = DetectionResults.of(truths, dets, classes, images);
+        DetectionResults b = DetectionResults.of(truths, worse, classes, images);
         assertThat(a.quality()).isCloseTo(100 * voc.evaluate(truths, dets).map(), within(1e-9));
         assertThat(b.quality()).isCloseTo(100 * voc.evaluate(truths, worse).map(), within(1e-9));
         assertThat(a.pairedError(a)).isZero();
@@ -212,7 +213,7 @@ class DetectionTrainingTest {
         // repeat ranks right after its original, a concatenated copy after every detection of the same score)
         List<Detection> distinct = dets.stream().map(d -> new Detection(d.image(), d.label(), rnd.nextDouble(), d.box()))
                 .toList();
-        ObjectDetection.Found c = ObjectDetection.Found.of(truths, distinct, classes, images);
+        DetectionResults c = DetectionResults.of(truths, distinct, classes, images);
         int[] twice = new int[images];
         java.util.Arrays.fill(twice, 1);
         twice[0] = 2;
