@@ -78,11 +78,8 @@ public final class SpecBlock extends AbstractBlock {
     private final CutPlan cutPlan;
     /** The cuts of a pass whose input needs one too (the engine self-check's gradient of the input). */
     private final CutPlan cutPlanWithInput;
-    /**
-     * Running statistics {mean, variance} of every batch-norm layer for shards 1.. of a sharded
-     * training step (shard 0 keeps the layer's own); null when no sharded training is open.
-     */
-    private List<Map<String, NDArray[]>> shardStats;
+    /** The batch-norm statistics of shards 1.. of a sharded training step; null when none is open. */
+    private ShardStats shardStats;
 
     public SpecBlock(NetworkSpec spec) {
         boolean friendlyWidths = true;
@@ -255,8 +252,7 @@ public final class SpecBlock extends AbstractBlock {
                 out = channelsLast(b.forward(ps, new NDList(contiguous(in.get(0))), training, params)
                         .singletonOrThrow());
             } else if (shard > 0 && b instanceof BatchNorm) {
-                out = shardBatchNorm(ps, (dev.gensynth.spec.BatchNorm) l, b, in.get(0), training,
-                        shardStats.get(shard - 1).get(l.name()));
+                out = shardStats.batchNorm(ps, (dev.gensynth.spec.BatchNorm) l, b, in.get(0), training, shard);
             } else {
                 out = b != null
                         ? b.forward(ps, new NDList(in.get(0)), training, params).singletonOrThrow()
@@ -421,88 +417,22 @@ public final class SpecBlock extends AbstractBlock {
      */
     public void openShards(int shards) {
         closeShards();
-        shardStats = new ArrayList<>();
-        for (int s = 1; s < shards; s++) {
-            Map<String, NDArray[]> stats = new HashMap<>();
-            for (Map.Entry<String, Block> e : blocks.entrySet()) {
-                if (e.getValue() instanceof BatchNorm) {
-                    NDArray[] own = runningStats(e.getValue());
-                    stats.put(e.getKey(), new NDArray[] {own[0].duplicate(), own[1].duplicate()});
-                }
-            }
-            shardStats.add(stats);
-        }
+        shardStats = new ShardStats(blocks, shards);
     }
 
-    /**
-     * Sets every batch-norm layer's running statistics, and each shard's copy, to the mean over the
-     * shards. The running mean and variance are moving averages, so the mean of the shards' averages
-     * is the average of their per-step means: what one pass over the whole batch would have kept
-     * for the mean, and for the variance the mean of the shards' variances.
-     */
+    /** Sets every batch-norm layer's running statistics, and each shard's copy, to their mean ({@link ShardStats}). */
     public void mergeShards() {
-        if (shardStats == null || shardStats.isEmpty()) {
-            return;
-        }
-        float n = shardStats.size() + 1;
-        for (Map.Entry<String, Block> e : blocks.entrySet()) {
-            if (!(e.getValue() instanceof BatchNorm)) {
-                continue;
-            }
-            NDArray[] own = runningStats(e.getValue());
-            for (int k = 0; k < 2; k++) {
-                for (Map<String, NDArray[]> stats : shardStats) {
-                    own[k].addi(stats.get(e.getKey())[k]);
-                }
-                own[k].divi(n);
-                for (Map<String, NDArray[]> stats : shardStats) {
-                    own[k].copyTo(stats.get(e.getKey())[k]);
-                }
-            }
+        if (shardStats != null) {
+            shardStats.merge();
         }
     }
 
     /** Merges the shards' statistics ({@link #mergeShards}) and frees their copies. */
     public void closeShards() {
-        if (shardStats == null) {
-            return;
+        if (shardStats != null) {
+            shardStats.close();
+            shardStats = null;
         }
-        mergeShards();
-        for (Map<String, NDArray[]> stats : shardStats) {
-            for (NDArray[] st : stats.values()) {
-                st[0].close();
-                st[1].close();
-            }
-        }
-        shardStats = null;
-    }
-
-    private static NDArray[] runningStats(Block bn) {
-        NDArray[] st = new NDArray[2];
-        for (Parameter p : paramsOf(bn)) {
-            if (p.getName().equals("runningMean")) {
-                st[0] = p.getArray();
-            } else if (p.getName().equals("runningVar")) {
-                st[1] = p.getArray();
-            }
-        }
-        return st;
-    }
-
-    /** DJL's batch norm with the layer's scale and shift but a shard's running statistics. */
-    private static NDArray shardBatchNorm(ParameterStore ps, dev.gensynth.spec.BatchNorm l, Block bn, NDArray x,
-            boolean training, NDArray[] stats) {
-        NDArray gamma = null;
-        NDArray beta = null;
-        for (Parameter p : paramsOf(bn)) {
-            if (p.getName().equals("gamma")) {
-                gamma = ps.getValue(p, x.getDevice(), training);
-            } else if (p.getName().equals("beta")) {
-                beta = ps.getValue(p, x.getDevice(), training);
-            }
-        }
-        return BatchNorm.batchNorm(x, stats[0], stats[1], gamma, beta, 1, (float) (1 - l.momentum()),
-                (float) l.epsilon(), training).singletonOrThrow();
     }
 
     /** Copies weights into the (initialized) child blocks; they must fit the spec. */
@@ -562,7 +492,7 @@ public final class SpecBlock extends AbstractBlock {
         return n;
     }
 
-    private static List<Parameter> paramsOf(Block b) {
+    static List<Parameter> paramsOf(Block b) {
         List<Parameter> out = new ArrayList<>();
         b.getParameters().forEach(pair -> out.add(pair.getValue()));
         return out;
