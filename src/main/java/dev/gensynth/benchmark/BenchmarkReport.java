@@ -74,7 +74,7 @@ public final class BenchmarkReport {
             hv.add(List.of(e.getKey(), String.format(Locale.ROOT, "%.2f", e.getValue()), r.dominanceText(e.getKey())));
         }
         h.table(List.of("method", "hypervolume", "@FermiNet front dominates it"), hv);
-        if (!r.dominance().isEmpty()) {
+        if (r.dominance() != null && !r.dominance().isEmpty()) {
             h.note(String.format(Locale.ROOT, "As the acceptance judges it: an alternative's networks meeting the "
                     + "loosest level (%s at least %.2f %% on test), each matched by a FermiNet with no more MACs and %s "
                     + "within %s of its own; and the most MACs a FermiNet saves at its %s on the alternative's front.",

@@ -150,21 +150,23 @@ public record Results(String name, String dataset, String metric, String recipe,
      *
      * @param verdict "follows MACs" (share at least {@link #FOLLOWS}); "at the floor" where that share would ask for
      *     less than the runtime's floor and the network is within {@link #NEAR_FLOOR}× of it; else "behind MACs". The
-     *     first level's FermiNet, the least reduced, is only asked to be faster than the prototype: "faster than the
-     *     prototype" or "not faster than the prototype" where the share alone would say otherwise
+     *     FermiNet of the level with the smallest drop (A as the benchmarks list them), the least reduced, is only asked
+     *     to be faster than the prototype: "faster than the prototype" or "not faster than the prototype" where the
+     *     share alone would say otherwise
      */
     public record Speed(String ferminet, double macsReduction, double speedup, double share, double ms,
             double floorMs, double overSmallest, String verdict) {
         static final double FOLLOWS = 0.6;
         static final double NEAR_FLOOR = 1.5;
 
-        static Speed of(Row f, long protoMacs, double protoMs, Double floorMs, Double smallestMs) {
+        /** @param leastReduced whether {@code f} is the FermiNet of the level with the smallest drop */
+        static Speed of(Row f, long protoMacs, double protoMs, Double floorMs, Double smallestMs, boolean leastReduced) {
             double reduction = (double) protoMacs / f.macs();
             double speedup = protoMs / f.onnxLatencyMs();
             double share = speedup / reduction;
             double floor = floorMs == null ? Double.NaN : floorMs;
             String v;
-            if (BenchmarkConfig.levelName(0).equals(f.level())) {
+            if (leastReduced) {
                 v = speedup <= 1 ? "not faster than the prototype" : share >= FOLLOWS ? "follows MACs"
                         : "faster than the prototype";
             } else if (share >= FOLLOWS) {
@@ -211,7 +213,7 @@ public record Results(String name, String dataset, String metric, String recipe,
                 dom.put(m, Pareto.undominated(fermi, Pareto.front(pts)).stream().map(p -> String.format(Locale.ROOT,
                         "%s (%.2f %%, %,d MACs)", p.name(), p.quality(), (long) p.cost())).toList());
                 if (!m.equals("reference") && !fermi.isEmpty()) {
-                    judged.add(Dominance.of(m, fermi, pts, floor, tie));
+                    judged.add(Dominance.of(m, fermi, distinctPoints(rows, m), floor, tie));
                 }
             }
         }
@@ -233,9 +235,14 @@ public record Results(String name, String dataset, String metric, String recipe,
         }
         List<SameTarget> same = sameTarget(rows, tie);
         List<Speed> speed = new ArrayList<>();
+        int tightest = 0;
+        for (int i = 1; i < cfg.levels().size(); i++) {
+            tightest = cfg.levels().get(i) < cfg.levels().get(tightest) ? i : tightest;
+        }
+        String leastReduced = BenchmarkConfig.levelName(tightest);
         for (Row f : rows) {
             if (f.method().equals("gensynth") && f.measured() && f.onnxLatencyMs() != null && refMs != null) {
-                speed.add(Speed.of(f, proto.macs(), refMs, floorMs, smallestMs));
+                speed.add(Speed.of(f, proto.macs(), refMs, floorMs, smallestMs, f.level().equals(leastReduced)));
             }
         }
         Provenance provenance;
@@ -318,6 +325,24 @@ public record Results(String name, String dataset, String metric, String recipe,
         return rows.stream().filter(r -> r.method().equals(method) && !r.network().contains(" = ") && r.measured()
                 && r.onnxLatencyMs() != null).map(r -> new Pareto.Point(r.network(), r.onnxLatencyMs(), r.quality()))
                 .toList();
+    }
+
+    /**
+     * As {@link #points}, a network that stands for several levels (Width-B trained as Width-A: the same model) once,
+     * named with all of them, so that a verdict counts networks, not rows.
+     */
+    static List<Pareto.Point> distinctPoints(List<Row> rows, String method) {
+        Map<String, String> names = new LinkedHashMap<>();
+        Map<String, Row> byModel = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (r.method().equals(method) && !r.network().contains(" = ") && r.measured()) {
+                String key = r.modelDir() != null ? r.modelDir() : r.network();
+                names.merge(key, r.network(), (x, y) -> x + " = " + y);
+                byModel.putIfAbsent(key, r);
+            }
+        }
+        return byModel.entrySet().stream().map(e -> new Pareto.Point(names.get(e.getKey()), e.getValue().macs(),
+                e.getValue().quality())).toList();
     }
 
     static List<Pareto.Point> points(List<Row> rows, String method) {

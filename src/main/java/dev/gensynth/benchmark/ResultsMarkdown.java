@@ -124,8 +124,8 @@ final class ResultsMarkdown {
      * and strictly, and the most MACs the FermiNets save at equal quality on its front.
      */
     private static void dominance(StringBuilder sb, Results res) {
-        if (res.dominance().isEmpty()) {
-            return;
+        if (res.dominance() == null || res.dominance().isEmpty()) {
+            return; // none judged, or results written before the verdict was
         }
         double tie = res.tie();
         sb.append(String.format(Locale.ROOT, "%n### Does the FermiNet front dominate each alternative?%n%nAn "
@@ -168,8 +168,8 @@ final class ResultsMarkdown {
                     + "speed-up over the prototype (%.3f ms) beside its MACs reduction; the runtime's floor, the least "
                     + "network with the same input and output, takes %s ms. Verdict: follows MACs when the speed-up is at "
                     + "least %.1f of the reduction; at the floor where that would ask for less than the floor and the "
-                    + "network is within %.1f× of it; the first level's FermiNet, the least reduced, is only asked to be "
-                    + "faster than the prototype. The smallest network the generator "
+                    + "network is within %.1f× of it; the FermiNet of the level with the smallest drop, the least reduced, "
+                    + "is only asked to be faster than the prototype. The smallest network the generator "
                     + "can make from the prototype (every channel group at its narrowest, every residual block it may "
                     + "leave out left out; the faster of its operators kept and every operator choice taken) takes %s "
                     + "ms, about what the prototype's depth allows.%n%n| FermiNet | MACs × fewer | "

@@ -2,6 +2,7 @@ package dev.gensynth.benchmark;
 
 import static dev.gensynth.report.RunReportTest.assertNoNotANumber;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -140,10 +141,11 @@ class BenchmarkTest {
         assertThat(r.noise()).hasSize(2).allSatisfy(n -> assertThat(n.quality()).hasSize(3));
         assertThat(r.noise().get(0).network()).isEqualTo("prototype");
         assertThat(out.resolve("noise")).isDirectory();
-        // every alternative network beside the FermiNet nearest in MACs and the one nearest in latency
+        // every alternative network beside the FermiNet nearest in MACs and the one nearest in latency; levels that
+        // share a network (Width-B trained as Width-A) are that one network
         long alternatives = r.rows().stream().filter(x -> !x.method().equals("gensynth")
                 && !x.method().equals("reference") && !x.method().equals("noise") && !x.network().contains(" = "))
-                .count();
+                .map(x -> x.modelDir() != null ? x.modelDir() : x.network()).distinct().count();
         assertThat(r.sameTarget()).hasSize((int) alternatives).allSatisfy(t -> {
             assertThat(t.byMacs()).startsWith("FermiNet-");
             assertThat(t.byLatency()).startsWith("FermiNet-");
@@ -156,6 +158,14 @@ class BenchmarkTest {
         assertThat(r.smallestGeneratedMs()).isPositive();
         assertThat(r.speed()).allSatisfy(x -> assertThat(x.overSmallest()).isPositive());
         assertThat(r.speed()).extracting(Results.Speed::ferminet).containsExactly("FermiNet-A", "FermiNet-B");
+        // each alternative judged as the acceptance does, at the loosest level's floor on test, a network once
+        assertThat(r.dominance()).extracting(Results.Dominance::method).containsExactly("width", "l1-prune", "random");
+        assertThat(r.dominance()).allSatisfy(d -> {
+            assertThat(d.floor()).isCloseTo(r.prototypeTestQuality()
+                    - r.levels().stream().mapToDouble(Double::doubleValue).max().orElseThrow(), within(1e-9));
+            assertThat(d.judged()).isLessThanOrEqualTo(Results.distinctPoints(r.rows(), d.method()).size());
+        });
+        assertThat(md).contains("Does the FermiNet front dominate each alternative?");
         assertThat(md).contains("Same target").contains("Quality-vs-latency fronts").contains("Latency against MACs").contains("Noise");
         assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + r.rows().size());
         String html = Files.readString(out.resolve("report.html"));

@@ -64,6 +64,15 @@ class ResultsTest {
     }
 
     @Test
+    void aNetworkThatStandsForTwoLevelsIsJudgedOnce() {
+        List<Row> rows = List.of(row("Width-A", "width", "A", 92.3, 3_000_000, 0.06, "width/A/model"),
+                row("Width-B", "width", "B", 92.3, 3_000_000, 0.06, "width/A/model"),
+                row("Width-C", "width", "C", 91.0, 700_000, 0.04, "width/C/model"));
+        assertThat(Results.distinctPoints(rows, "width")).extracting(Pareto.Point::name)
+                .containsExactly("Width-A = Width-B", "Width-C");
+    }
+
+    @Test
     void anAlternativeMeetingTheFloorIsMatchedWithinTheNoiseByAFermiNetWithNoMoreMacs() {
         List<Pareto.Point> fermi = List.of(new Pareto.Point("FermiNet-A", 2_500_000, 92.9),
                 new Pareto.Point("FermiNet-C", 350_000, 92.0));
@@ -94,29 +103,29 @@ class ResultsTest {
     @Test
     void aFermiNetsSpeedFollowsItsMacsOrSitsAtTheRuntimesFloor() {
         // 4x fewer MACs, 3x faster: 0.75 of the reduction
-        Results.Speed a = Results.Speed.of(row("A", "gensynth", 92, 3_000_000, 0.06), 12_000_000, 0.18, 0.01, 0.04);
+        Results.Speed a = Results.Speed.of(row("A", "gensynth", 92, 3_000_000, 0.06), 12_000_000, 0.18, 0.01, 0.04, false);
         assertThat(a.macsReduction()).isCloseTo(4, within(1e-9));
         assertThat(a.speedup()).isCloseTo(3, within(1e-9));
         assertThat(a.verdict()).isEqualTo("follows MACs");
         // beside the least network the generator can make from the prototype
         assertThat(a.overSmallest()).isCloseTo(1.5, within(1e-9));
         // 40x fewer MACs, 9x faster, but within 1.5x of what the least network of this shape takes
-        assertThat(Results.Speed.of(row("D", "gensynth", 91, 300_000, 0.02), 12_000_000, 0.18, 0.014, null).verdict())
+        assertThat(Results.Speed.of(row("D", "gensynth", 91, 300_000, 0.02), 12_000_000, 0.18, 0.014, null, false).verdict())
                 .isEqualTo("at the floor");
         // 6x fewer MACs, 1.5x faster, far above the floor
-        assertThat(Results.Speed.of(row("B", "gensynth", 92, 2_000_000, 0.12), 12_000_000, 0.18, 0.01, null).verdict())
+        assertThat(Results.Speed.of(row("B", "gensynth", 92, 2_000_000, 0.12), 12_000_000, 0.18, 0.01, null, false).verdict())
                 .isEqualTo("behind MACs");
         // 2x fewer MACs, 1.1x faster: below the share, yet the first level's FermiNet is only asked to be faster
         assertThat(Results.Speed.of(row("FermiNet-A", "gensynth", "A", 92, 6_000_000, 0.16, null), 12_000_000, 0.18,
-                0.01, null).verdict()).isEqualTo("faster than the prototype");
+                0.01, null, true).verdict()).isEqualTo("faster than the prototype");
         // 1.2x fewer MACs, slower: the share (0.67) alone would pass it
         assertThat(Results.Speed.of(row("FermiNet-A", "gensynth", "A", 92, 10_000_000, 0.225, null), 12_000_000, 0.18,
-                0.01, null).verdict()).isEqualTo("not faster than the prototype");
+                0.01, null, true).verdict()).isEqualTo("not faster than the prototype");
         // 50x fewer MACs ask for 0.006 ms, above the 0.005 ms floor: 0.007 ms is near the floor but behind MACs
-        assertThat(Results.Speed.of(row("D", "gensynth", 91, 240_000, 0.007), 12_000_000, 0.18, 0.005, null).verdict())
+        assertThat(Results.Speed.of(row("D", "gensynth", 91, 240_000, 0.007), 12_000_000, 0.18, 0.005, null, false).verdict())
                 .isEqualTo("behind MACs");
         // no floor measured: only the share decides
-        assertThat(Results.Speed.of(row("C", "gensynth", 92, 2_000_000, 0.12), 12_000_000, 0.18, null, null).verdict())
+        assertThat(Results.Speed.of(row("C", "gensynth", 92, 2_000_000, 0.12), 12_000_000, 0.18, null, null, false).verdict())
                 .isEqualTo("behind MACs");
     }
 }
