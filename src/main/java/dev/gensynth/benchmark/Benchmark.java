@@ -116,7 +116,7 @@ public final class Benchmark {
         // can be made from the run's own generator, kept), only its prototype is needed again
         boolean generatorsNeeded = !FreshSeeds.done(cfg, dir) && !FreshSeeds.canFinish(dir);
         for (int i = 0; i < cfg.levels().size(); i++) {
-            generatorsNeeded |= Rows.read(dir.resolve("fermi").resolve(BenchmarkConfig.levelName(i))) == null;
+            generatorsNeeded |= Rows.read(dir.resolve("fermi").resolve(SynthesisConfig.levelName(i))) == null;
         }
         SynthesisRun run = SynthesisRun.make(cfg, dir, log, synthesisListener, carry, generatorsNeeded);
         SynthesisConfig sc = run.config();

@@ -45,11 +45,6 @@ public record BenchmarkConfig(String name, Path synthesisConfig, Path existingRu
     static final List<String> ALTERNATIVES = List.of("width", "prune", "random");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    /** FermiNet-A, B, ... by level index. */
-    public static String levelName(int i) {
-        return String.valueOf((char) ('A' + i));
-    }
-
     public double loosestLevel() {
         return levels.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
     }

@@ -73,7 +73,7 @@ final class FermiNets {
         Map<String, Row> bySource = new LinkedHashMap<>();
         Path runDir = run.dir();
         for (int i = 0; i < cfg.levels().size(); i++) {
-            String level = BenchmarkConfig.levelName(i);
+            String level = SynthesisConfig.levelName(i);
             double drop = cfg.levels().get(i);
             String name = "FermiNet-" + level;
             Path d = benchDir.resolve("fermi").resolve(level);

@@ -1,5 +1,6 @@
 package dev.gensynth.benchmark;
 
+import dev.gensynth.synthesis.SynthesisConfig;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.generator.Slicer;
 import dev.gensynth.model.Weights;
@@ -42,7 +43,7 @@ final class L1Pruning implements Alternative {
         double epochs = budget / ratios.stream().distinct().count();
         Map<Double, Row> byRatio = new LinkedHashMap<>();
         for (int i = 0; i < fermi.size(); i++) {
-            String level = BenchmarkConfig.levelName(i);
+            String level = SynthesisConfig.levelName(i);
             Path d = c.dir().resolve("prune").resolve(level);
             Row done = Rows.read(d);
             double ratio = ratios.get(i);

@@ -1,5 +1,6 @@
 package dev.gensynth.benchmark;
 
+import dev.gensynth.synthesis.SynthesisConfig;
 import dev.gensynth.generator.ChannelGroups;
 import dev.gensynth.generator.Slicer;
 import dev.gensynth.model.Weights;
@@ -63,8 +64,8 @@ final class RandomSampling implements Alternative {
             Row p = c.levels().pick(out, r -> new Observation(r.validationQuality(), r.params(), r.macs(),
                     r.onnxLatencyMs() == null ? Double.NaN : r.onnxLatencyMs(), "validation"), c.cfg().levels().get(i));
             if (p != null) {
-                picks.add(c.levels().verdict(p.renamed(p.network() + " = Random-" + BenchmarkConfig.levelName(i),
-                        BenchmarkConfig.levelName(i), 0), c.cfg().levels().get(i)));
+                picks.add(c.levels().verdict(p.renamed(p.network() + " = Random-" + SynthesisConfig.levelName(i),
+                        SynthesisConfig.levelName(i), 0), c.cfg().levels().get(i)));
             }
         }
         out.addAll(picks);

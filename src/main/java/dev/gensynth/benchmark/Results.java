@@ -239,7 +239,7 @@ public record Results(String name, String dataset, String metric, String recipe,
         for (int i = 1; i < cfg.levels().size(); i++) {
             tightest = cfg.levels().get(i) < cfg.levels().get(tightest) ? i : tightest;
         }
-        String leastReduced = BenchmarkConfig.levelName(tightest);
+        String leastReduced = SynthesisConfig.levelName(tightest);
         for (Row f : rows) {
             if (f.method().equals("gensynth") && f.measured() && f.onnxLatencyMs() != null && refMs != null) {
                 speed.add(Speed.of(f, proto.macs(), refMs, floorMs, smallestMs, f.level().equals(leastReduced)));
@@ -422,7 +422,7 @@ public record Results(String name, String dataset, String metric, String recipe,
     String levelsText() {
         List<String> l = new ArrayList<>();
         for (int i = 0; i < levels.size(); i++) {
-            l.add(BenchmarkConfig.levelName(i) + " " + levels.get(i));
+            l.add(SynthesisConfig.levelName(i) + " " + levels.get(i));
         }
         return String.join(", ", l);
     }

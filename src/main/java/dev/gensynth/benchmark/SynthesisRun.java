@@ -152,7 +152,7 @@ record SynthesisRun(Path dir, SynthesisConfig config, Prototype prototype, Metri
         if (carry != null) {
             Map<String, String> lv = new TreeMap<>();
             for (int i = 0; i < cfg.levels().size(); i++) {
-                String level = BenchmarkConfig.levelName(i);
+                String level = SynthesisConfig.levelName(i);
                 if (LevelGenerators.has(runDir, level)) {
                     LevelGenerators.Level l = LevelGenerators.read(runDir, level);
                     // the share only when a level reached below the search's own (older prints have none)

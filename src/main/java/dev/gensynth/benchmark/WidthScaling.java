@@ -1,5 +1,6 @@
 package dev.gensynth.benchmark;
 
+import dev.gensynth.synthesis.SynthesisConfig;
 import dev.gensynth.model.Weights;
 import dev.gensynth.spec.NetworkSpec;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ final class WidthScaling implements Alternative {
         double epochs = (prototypeEpochs + budget) / widths.stream().distinct().count();
         Map<Double, Row> byWidth = new LinkedHashMap<>();
         for (int i = 0; i < fermi.size(); i++) {
-            String level = BenchmarkConfig.levelName(i);
+            String level = SynthesisConfig.levelName(i);
             Path d = c.dir().resolve("width").resolve(level);
             Row done = Rows.read(d);
             double w = widths.get(i);
