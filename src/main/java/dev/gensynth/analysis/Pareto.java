@@ -77,15 +77,13 @@ public final class Pareto {
     }
 
     /**
-     * How many times less cost {@code a} needs for the quality of {@code q}: {@code q}'s cost over the least cost
-     * of a point of {@code a} with at least {@code q}'s top-1 minus {@code tie}; NaN when no point of {@code a}
-     * reaches it. Read off {@code a}'s points as they are, never interpolated between them: a network between two
-     * points was not made.
+     * The point of {@code a} with the least cost among those with at least {@code quality}; null when none has it.
+     * Read off {@code a}'s points as they are, never interpolated between them: a network between two points was not
+     * made.
      */
-    public static double costAdvantage(List<Point> a, Point q, double tie) {
-        double least = a.stream().filter(p -> p.quality() >= q.quality() - tie).mapToDouble(Point::cost).min()
-                .orElse(Double.NaN);
-        return q.cost() / least;
+    public static Point cheapestReaching(List<Point> a, double quality) {
+        return a.stream().filter(p -> p.quality() >= quality).min(Comparator.comparingDouble(Point::cost))
+                .orElse(null);
     }
 
     /** The front as (cost, top-1) pairs for a chart. */

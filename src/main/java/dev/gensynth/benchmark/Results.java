@@ -92,11 +92,9 @@ public record Results(String name, String dataset, String metric, String recipe,
             double best = Double.NaN;
             String at = null;
             for (Pareto.Point q : Pareto.front(alternative)) {
-                double x = Pareto.costAdvantage(fermi, q, t);
-                if (Double.isFinite(x) && !(x <= best)) {
-                    Pareto.Point match = fermi.stream().filter(p -> p.quality() >= q.quality() - t)
-                            .min(java.util.Comparator.comparingDouble(Pareto.Point::cost)).orElseThrow();
-                    best = x;
+                Pareto.Point match = Pareto.cheapestReaching(fermi, q.quality() - t);
+                if (match != null && !(q.cost() / match.cost() <= best)) {
+                    best = q.cost() / match.cost();
                     at = String.format(Locale.ROOT, "%s (%,d MACs, %.2f %%): %s (%,d MACs, %.2f %%)", q.name(),
                             (long) q.cost(), q.quality(), match.name(), (long) match.cost(), match.quality());
                 }
@@ -275,20 +273,7 @@ public record Results(String name, String dataset, String metric, String recipe,
         if (fermi.isEmpty()) {
             return out;
         }
-        // a level that shares another's network (Width-B trained as Width-A) is one network, named once with both
-        Map<String, String> names = new LinkedHashMap<>();
-        Map<String, Row> byModel = new LinkedHashMap<>();
-        for (Row a : rows) {
-            if (a.method().equals("gensynth") || a.method().equals("reference") || !a.measured()
-                    || a.network().contains(" = ")) {
-                continue;
-            }
-            String key = a.modelDir() != null ? a.modelDir() : a.network();
-            names.merge(key, a.network(), (x, y) -> x + " = " + y);
-            byModel.putIfAbsent(key, a);
-        }
-        for (Map.Entry<String, Row> e : byModel.entrySet()) {
-            Row a = e.getValue().renamed(names.get(e.getKey()), e.getValue().level(), e.getValue().trainEpochs());
+        for (Row a : distinctRows(rows, r -> !r.method().equals("gensynth") && !r.method().equals("reference"))) {
             Row m = nearest(fermi, f -> (double) f.macs(), a.macs());
             Row l = a.onnxLatencyMs() == null ? null
                     : nearest(fermi.stream().filter(f -> f.onnxLatencyMs() != null).toList(), Row::onnxLatencyMs,
@@ -327,22 +312,29 @@ public record Results(String name, String dataset, String metric, String recipe,
                 .toList();
     }
 
-    /**
-     * As {@link #points}, a network that stands for several levels (Width-B trained as Width-A: the same model) once,
-     * named with all of them, so that a verdict counts networks, not rows.
-     */
+    /** As {@link #points}, a network that stands for several levels once ({@link #distinctRows}). */
     static List<Pareto.Point> distinctPoints(List<Row> rows, String method) {
+        return distinctRows(rows, r -> r.method().equals(method)).stream()
+                .map(r -> new Pareto.Point(r.network(), r.macs(), r.quality())).toList();
+    }
+
+    /**
+     * The measured rows {@code keep} selects, leaving out random sampling's level picks (copies of its networks), with
+     * a network that stands for several levels (Width-B trained as Width-A: the same model) once, named with all of
+     * them ("Width-A = Width-B"), so that a verdict counts networks, not rows.
+     */
+    static List<Row> distinctRows(List<Row> rows, java.util.function.Predicate<Row> keep) {
         Map<String, String> names = new LinkedHashMap<>();
         Map<String, Row> byModel = new LinkedHashMap<>();
         for (Row r : rows) {
-            if (r.method().equals(method) && !r.network().contains(" = ") && r.measured()) {
+            if (keep.test(r) && !r.network().contains(" = ") && r.measured()) {
                 String key = r.modelDir() != null ? r.modelDir() : r.network();
                 names.merge(key, r.network(), (x, y) -> x + " = " + y);
                 byModel.putIfAbsent(key, r);
             }
         }
-        return byModel.entrySet().stream().map(e -> new Pareto.Point(names.get(e.getKey()), e.getValue().macs(),
-                e.getValue().quality())).toList();
+        return byModel.entrySet().stream().map(e -> e.getValue().renamed(names.get(e.getKey()), e.getValue().level(),
+                e.getValue().trainEpochs())).toList();
     }
 
     static List<Pareto.Point> points(List<Row> rows, String method) {
